@@ -1,0 +1,44 @@
+"""Open the data the app runs on: the real database or the throwaway demo one."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from counter_app import paths
+from counter_app.storage.database import Store, open_store
+from counter_app.storage.lock import InstanceLock
+
+log = logging.getLogger(__name__)
+DEMO_DB = "counter_app_demo.db"
+
+
+def open_default_store(take_lock: bool = True) -> Store:
+    paths.ensure_dirs()
+    store = open_store(
+        paths.database_path(), paths.backups_dir(), paths.damaged_dir(), take_lock=take_lock
+    )
+    if store.recovery:
+        log.error(store.recovery.message())
+    return store
+
+
+def open_demo_store(weeks: int = 4) -> Store:
+    """A fresh training database, rebuilt at every start; the real one is never opened."""
+    from counter_app.services import demo
+
+    folder = paths.demo_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    db_path = folder / DEMO_DB
+    lock = InstanceLock(db_path).acquire()  # a second training window must not wipe this one
+    try:
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(db_path) + suffix).unlink(missing_ok=True)
+        store = open_store(db_path, folder / "backups", folder / "damaged", take_lock=False)
+    except BaseException:
+        lock.release()
+        raise
+    store.lock = lock
+    store.is_demo = True
+    demo.generate(store, weeks=weeks, per_day=35)
+    return store

@@ -1,0 +1,1 @@
+"""Plain dataclasses and pure functions: no Tk, no SQL."""

@@ -1,0 +1,1 @@
+"""Application services: the API the UI, CLI and reports use. No Tk here."""

@@ -1,0 +1,1 @@
+"""SQLite storage: schema, durability, backups. Only this package and services speak SQL."""

@@ -1,0 +1,256 @@
+"""Opening the live database safely: location, lock, health, schema, pragmas.
+
+``open_store`` is the only way the app gets a database. In order it refuses unsafe
+places, takes the one-instance lock, runs ``quick_check`` (restoring the newest verified
+backup if the file is damaged), refuses files from a newer app version untouched, backs
+up before migrating, migrates, and sets the durability pragmas.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from counter_app.i18n import tr
+from counter_app.storage import backup
+from counter_app.storage.errors import (
+    DatabaseBusyError,
+    DataFolderError,
+    DiskFullError,
+    SchemaTooNewError,
+    StorageError,
+    UnsafeLocationError,
+)
+from counter_app.storage.locations import unsafe_reason
+from counter_app.storage.lock import InstanceLock
+from counter_app.storage.schema import KNOWN_MIGRATIONS, MIGRATION_SET, SCHEMA_VERSION, migrations
+
+log = logging.getLogger(__name__)
+BUSY_TIMEOUT_MS = 5000
+
+
+@dataclass
+class Recovery:
+    """What happened when the database had to be repaired at start, for the user."""
+
+    damaged_copy: Path
+    problem: str
+    restored_from: Path | None = None
+    data_as_of: datetime | None = None
+
+    def message(self) -> str:
+        if self.restored_from is not None and self.data_as_of is not None:
+            return tr(
+                "The data file was damaged ({problem}). It was kept aside at {damaged} and "
+                "the newest good backup was restored: data now dates from {when}. "
+                "Sessions entered after that time must be entered again."
+            ).format(
+                problem=self.problem,
+                damaged=self.damaged_copy,
+                when=self.data_as_of.strftime("%H:%M %d/%m/%Y"),
+            )
+        return tr(
+            "The data file was damaged ({problem}) and no good backup was found. It was kept "
+            "aside at {damaged} for the IT person; the app starts with an empty data file."
+        ).format(problem=self.problem, damaged=self.damaged_copy)
+
+
+@dataclass
+class Store:
+    """An open database plus the lock that makes it ours."""
+
+    db: Database
+    path: Path
+    backups_dir: Path
+    lock: InstanceLock | None = None
+    recovery: Recovery | None = None
+    migrated_from: int | None = None
+    is_demo: bool = False
+    _changes_at_backup: int = field(default=0, repr=False)
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """One short write transaction; SQLite errors become messages for the user."""
+        try:
+            with self.db.atomic():
+                yield self.db
+        except sqlite3.OperationalError as exc:
+            raise translate_sqlite_error(exc) from exc
+
+    def changed_since_backup(self) -> bool:
+        return self.conn.total_changes != self._changes_at_backup
+
+    def backup(self, reason: str = "manual") -> Path:
+        path = backup.take_backup(self.path, self.backups_dir, reason)
+        self._changes_at_backup = self.conn.total_changes
+        return path
+
+    def backup_if_changed(self, reason: str = "auto") -> Path | None:
+        """For the 30-minute timer and exit: back up only when something was saved."""
+        if not self.changed_since_backup():
+            return None
+        return self.backup(reason)
+
+    def close(self, backup_on_exit: bool = True) -> None:
+        try:
+            if backup_on_exit and not self.db.memory:
+                try:
+                    self.backup_if_changed("exit")
+                except StorageError:
+                    log.exception("backup on exit failed")
+            self.db.close()
+        finally:
+            if self.lock:
+                self.lock.release()
+
+
+def translate_sqlite_error(exc: sqlite3.OperationalError) -> StorageError | sqlite3.Error:
+    text = str(exc).lower()
+    if "full" in text:
+        return DiskFullError()
+    if "locked" in text or "busy" in text:
+        return DatabaseBusyError()
+    if "readonly" in text or "read-only" in text or "disk i/o" in text:
+        return DataFolderError("", str(exc))
+    return exc
+
+
+def stored_schema(path: Path) -> tuple[int, set[str]]:
+    """(user_version, applied migration names) read without writing anything."""
+    conn = backup.connect_readonly(path)
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        has_table = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='_sqlite_migrations'"
+        ).fetchone()
+        names = set()
+        if has_table:
+            names = {
+                r[0]
+                for r in conn.execute(
+                    "SELECT name FROM _sqlite_migrations WHERE migration_set = ?",
+                    [MIGRATION_SET],
+                )
+            }
+        return version, names
+    finally:
+        conn.close()
+
+
+def check_writable(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".write-test-")
+        try:
+            os.write(fd, b"x" * 4096)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+            os.unlink(probe)
+    except OSError as exc:
+        raise DataFolderError(str(folder), exc.strerror or str(exc)) from exc
+
+
+def configure(db: Database) -> None:
+    """Durability pragmas: every commit reaches the disk before save() returns."""
+    db.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    db.enable_wal()
+    db.execute("PRAGMA synchronous = FULL")
+    db.execute("PRAGMA foreign_keys = ON")
+
+
+def migrate(db: Database) -> None:
+    migrations.apply(db)
+
+
+def open_memory_store() -> Store:
+    """A fully migrated in-memory database, for tests and the self-test."""
+    db = Database(memory=True)
+    db.execute("PRAGMA foreign_keys = ON")
+    migrate(db)
+    return Store(db=db, path=Path(":memory:"), backups_dir=Path(tempfile.gettempdir()))
+
+
+def open_store(
+    path: Path,
+    backups_dir: Path,
+    damaged_dir: Path,
+    *,
+    take_lock: bool = True,
+    check_location: bool = True,
+) -> Store:
+    """Open (creating if needed) the database at ``path``; see the module docstring."""
+    path = Path(path)
+    if check_location:
+        why = unsafe_reason(path)
+        if why:
+            raise UnsafeLocationError(str(path), why)
+    check_writable(path.parent)
+    lock = InstanceLock(path).acquire() if take_lock else None
+    try:
+        recovery = _recover_if_damaged(path, backups_dir, damaged_dir)
+        migrated_from = _check_schema(path)
+        if migrated_from:  # an existing file with pending migrations: back it up first
+            backup.take_backup(path, backups_dir, reason="pre_migration")
+        db = Database(path)
+        try:
+            configure(db)
+            migrate(db)
+        except sqlite3.OperationalError as exc:
+            db.close()
+            raise translate_sqlite_error(exc) from exc
+        store = Store(
+            db=db, path=path, backups_dir=backups_dir, lock=lock,
+            recovery=recovery, migrated_from=migrated_from,
+        )
+        store._changes_at_backup = db.conn.total_changes
+        return store
+    except BaseException:
+        if lock:
+            lock.release()
+        raise
+
+
+def _recover_if_damaged(path: Path, backups_dir: Path, damaged_dir: Path) -> Recovery | None:
+    if not path.exists():
+        return None
+    problem = backup.check_integrity(path, quick=True)
+    if problem == "ok":
+        return None
+    log.error("quick_check failed on %s: %s", path, problem)
+    aside = backup.set_aside(path, damaged_dir, "damaged")
+    good = backup.newest_verified_backup(backups_dir)
+    if good is None:
+        log.error("no verified backup; starting empty, damaged file kept at %s", aside)
+        return Recovery(damaged_copy=aside, problem=problem)
+    backup.install_copy(good.path, path)
+    log.warning("restored %s from %s", path, good.path)
+    return Recovery(
+        damaged_copy=aside, problem=problem, restored_from=good.path, data_as_of=good.taken_at
+    )
+
+
+def _check_schema(path: Path) -> int | None:
+    """Refuse a newer file; return its version when migrations are pending."""
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    version, names = stored_schema(path)
+    unknown = names - KNOWN_MIGRATIONS
+    if version > SCHEMA_VERSION or unknown:
+        raise SchemaTooNewError(max(version, SCHEMA_VERSION + 1), SCHEMA_VERSION)
+    if names and names != KNOWN_MIGRATIONS:
+        return version
+    return None

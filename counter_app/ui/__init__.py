@@ -1,0 +1,1 @@
+"""Tk views (ttkbootstrap). Views are thin; presenters hold the logic."""
