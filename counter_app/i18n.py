@@ -1,8 +1,8 @@
 """UI text through one ``tr()`` (gettext). Vietnamese is the default language.
 
-Message ids are English; ``resources/locale/<lang>.po`` holds translations. The .po file
-is compiled to a gettext catalogue in memory at start (a few hundred strings, ~1 ms), so
-there is no separately built .mo that could go stale.
+Message ids are English; ``resources/locale/<lang>/*.po`` hold translations (one file per
+feature area, merged). The .po files are compiled to a gettext catalogue in memory at
+start (a few hundred strings, ~1 ms), so there is no separately built .mo to go stale.
 """
 
 from __future__ import annotations
@@ -79,16 +79,24 @@ def compile_mo(entries: dict[str, str]) -> bytes:
     return out + blob + sblob
 
 
-def po_path(language: str) -> Path:
-    return resource_path("locale", f"{language}.po")
+def po_files(language: str) -> list[Path]:
+    folder = resource_path("locale", language)
+    return sorted(folder.glob("*.po")) if folder.is_dir() else []
+
+
+def catalogue(language: str) -> dict[str, str]:
+    """All translations of ``language``, merged from its .po files."""
+    entries: dict[str, str] = {}
+    for path in po_files(language):
+        entries.update(parse_po(path.read_text(encoding="utf-8")))
+    return entries
 
 
 def set_language(language: str) -> None:
     """Switch the UI language; unknown languages fall back to message ids (English)."""
     global _translation, _language
-    path = po_path(language)
-    if language != "en" and path.exists():
-        entries = parse_po(path.read_text(encoding="utf-8"))
+    entries = catalogue(language) if language != "en" else {}
+    if entries:
         _translation = gettext.GNUTranslations(io.BytesIO(compile_mo(entries)))
     else:
         _translation = gettext.NullTranslations()
@@ -97,6 +105,25 @@ def set_language(language: str) -> None:
 
 def language() -> str:
     return _language
+
+
+def extract_messages(root: Path) -> dict[str, list[str]]:
+    """{msgid: [file:line, ...]} for every ``tr("literal")`` call under ``root``."""
+    found: dict[str, list[str]] = {}
+    for path in sorted(root.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", getattr(node.func, "attr", None)) == "tr"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                found.setdefault(node.args[0].value, []).append(
+                    f"{path.relative_to(root).as_posix()}:{node.lineno}"
+                )
+    return found
 
 
 def tr(message: str) -> str:
