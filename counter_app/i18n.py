@@ -54,7 +54,8 @@ def parse_po(text: str) -> dict[str, str]:
 
 def compile_mo(entries: dict[str, str]) -> bytes:
     """Serialise translations in GNU .mo format (what gettext.GNUTranslations reads)."""
-    items = sorted(entries.items())
+    header = {"": "Content-Type: text/plain; charset=UTF-8\n"}
+    items = sorted((header | entries).items())
     ids = [k.encode("utf-8") for k, _ in items]
     strs = [v.encode("utf-8") for _, v in items]
     header_size = 7 * 4

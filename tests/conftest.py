@@ -66,9 +66,9 @@ class World:
         """A valid session (a birth registration submitted online) with overrides."""
         started = overrides.pop("started_at", datetime.now().replace(microsecond=0)
                                 - timedelta(minutes=20))
-        procedures = overrides.pop("procedures", None) or [
-            SessionProcedure("1.001193", self.lookup("outcome", "submitted"))
-        ]
+        procedures = overrides.pop("procedures", None)
+        if procedures is None:
+            procedures = [SessionProcedure("1.001193", self.lookup("outcome", "submitted"))]
         values = dict(
             officer_id=self.officer.id, counter_id=self.counter1.id, started_at=started,
             minutes=12, procedures=procedures,

@@ -1,0 +1,103 @@
+"""The session service: create, edit and void with an audit trail; listing and counts."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from counter_app.domain.models import SessionFilter, SessionProcedure
+from counter_app.domain.validation import ValidationError
+
+
+def test_create_and_get_round_trip(world):
+    not_sub = world.lookup("outcome", "not_submitted")
+    barrier = world.lookup("barrier", "no_vneid_level2")
+    saved = world.save(
+        procedures=[
+            SessionProcedure("1.001193", world.lookup("outcome", "submitted"), [], "H12.34-567"),
+            SessionProcedure("1.004222", not_sub, [barrier]),
+        ],
+        help_type_ids=[world.lookup("help_type", "eform"), world.lookup("help_type", "vneid_level2")],
+        note="Người dân 70 tuổi",
+    )
+    got = world.sessions.get(saved.uuid)
+    assert [p.procedure_code for p in got.procedures] == ["1.001193", "1.004222"]
+    assert got.procedures[0].dossier_code == "H12.34-567"
+    assert got.procedures[1].barrier_ids == [barrier]
+    assert sorted(got.help_type_ids) == sorted(saved.help_type_ids)
+    assert got.office_id == world.office.id
+    assert len(got.uuid) == 36
+
+
+def test_update_writes_audit_with_before_and_after(world):
+    saved = world.save(minutes=10, note="cũ")
+    edited = world.sessions.get(saved.uuid)
+    edited.minutes, edited.note = 25, "mới"
+    world.sessions.update(saved.uuid, edited, actor_id=world.supervisor.id, reason="Sửa thời lượng")
+    trail = world.sessions.audit(saved.uuid)
+    assert [a.action for a in trail] == ["update"]
+    entry = trail[0]
+    assert entry.officer_id == world.supervisor.id
+    assert entry.before["minutes"] == 10 and entry.after["minutes"] == 25
+    assert entry.before["note"] == "cũ" and entry.after["note"] == "mới"
+    assert entry.reason == "Sửa thời lượng"
+    assert world.sessions.get(saved.uuid).minutes == 25
+
+
+def test_void_needs_reason_and_keeps_row(world):
+    saved = world.save()
+    with pytest.raises(ValidationError):
+        world.sessions.void(saved.uuid, actor_id=world.supervisor.id, reason="  ")
+    assert world.sessions.audit(saved.uuid) == []
+    world.sessions.void(saved.uuid, actor_id=world.supervisor.id, reason="Nhập trùng")
+    got = world.sessions.get(saved.uuid)
+    assert got.voided and got.void_reason == "Nhập trùng"
+    trail = world.sessions.audit(saved.uuid)
+    assert trail[-1].action == "void" and trail[-1].after["voided"] is True
+    assert world.sessions.count(SessionFilter()) == 0
+    assert world.sessions.count(SessionFilter(include_voided=True)) == 1
+    with pytest.raises(ValidationError):
+        world.sessions.update(saved.uuid, got, actor_id=world.supervisor.id)
+
+
+def test_counts_today_and_week(world):
+    now = datetime.now().replace(microsecond=0)
+    world.save(started_at=now - timedelta(minutes=30))
+    world.save(started_at=now - timedelta(minutes=20),
+               procedures=[SessionProcedure("1.001193", world.lookup("outcome", "not_submitted"))])
+    voided = world.save(started_at=now - timedelta(minutes=10))
+    world.sessions.void(voided.uuid, world.supervisor.id, "sai")
+    counts = world.sessions.counts()
+    assert (counts.today, counts.submitted_today) == (2, 1)
+    assert counts.week >= 2
+
+
+def test_list_filters_and_paging(world):
+    base = datetime.now().replace(microsecond=0) - timedelta(hours=5)
+    for i in range(25):
+        world.save(
+            started_at=base + timedelta(minutes=i),
+            officer_id=world.officer.id if i % 2 else world.officer2.id,
+            note=f"ghi chú số {i}",
+        )
+    world.save(started_at=base + timedelta(minutes=40), note="Đăng ký thường trú",
+               procedures=[SessionProcedure("1.004222", world.lookup("outcome", "submitted"))])
+    page1 = world.sessions.list(SessionFilter(), limit=10)
+    page3 = world.sessions.list(SessionFilter(), limit=10, offset=20)
+    assert len(page1) == 10 and len(page3) == 6
+    assert page1[0].started_at > page1[-1].started_at  # newest first
+    assert world.sessions.count(SessionFilter(officer_id=world.officer2.id)) == 13
+    assert world.sessions.count(SessionFilter(procedure_code="1.004222")) == 1
+    # text search ignores diacritics and case
+    assert [r.note for r in world.sessions.list(SessionFilter(text="dang KY thuong"))] == [
+        "Đăng ký thường trú"]
+    assert world.sessions.count(SessionFilter(text="100%")) == 0
+
+
+def test_editing_old_session_needs_no_new_reason(world):
+    old = world.save(started_at=datetime.now() - timedelta(days=3), backdated_reason="Mất mạng")
+    got = world.sessions.get(old.uuid)
+    got.note = "bổ sung"
+    world.sessions.update(old.uuid, got, actor_id=world.supervisor.id)
+    assert world.sessions.get(old.uuid).note == "bổ sung"
