@@ -18,7 +18,8 @@ def test_create_and_get_round_trip(world):
             SessionProcedure("1.001193", world.lookup("outcome", "submitted"), [], "H12.34-567"),
             SessionProcedure("1.004222", not_sub, [barrier]),
         ],
-        help_type_ids=[world.lookup("help_type", "eform"), world.lookup("help_type", "vneid_level2")],
+        help_type_ids=[world.lookup("help_type", "eform"),
+                       world.lookup("help_type", "vneid_level2")],
         note="Người dân 70 tuổi",
     )
     got = world.sessions.get(saved.uuid)

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from counter_app.storage import backup
+from counter_app.storage.database import open_store
 from counter_app.storage.errors import UnsafeLocationError
 from counter_app.storage.locations import unsafe_reason
 from counter_app.storage.restore import RestoreError, restore_file
-from counter_app.storage.database import open_store
 from tests.conftest import World
 
 ROOT = Path(__file__).resolve().parent.parent

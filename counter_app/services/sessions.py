@@ -232,7 +232,8 @@ class SessionService:
 
     def count(self, flt: SessionFilter) -> int:
         where, params = self._where(flt)
-        return self.db.execute(f"SELECT count(*) FROM session s WHERE {where}", params).fetchone()[0]
+        sql = f"SELECT count(*) FROM session s WHERE {where}"
+        return self.db.execute(sql, params).fetchone()[0]
 
     def counts(self, day: date | None = None) -> Counts:
         day = day or self.clock().date()
