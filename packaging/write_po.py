@@ -14,8 +14,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from counter_app.i18n import parse_po  # noqa: E402
 from po_missing import po_quote  # noqa: E402
+
+from counter_app.i18n import parse_po  # noqa: E402
 
 HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: vi\\n"\n\n'
 

@@ -158,3 +158,17 @@ def test_cli_backup_check_restore_round_trip(tmp_path, isolated_home):
     restored = cli("restore", str(backups[0]), "--yes")
     assert restored.returncode == 0 and "Đã khôi phục" in restored.stdout
     assert list((isolated_home / "damaged").glob("counter_app-replaced-*.db"))
+
+
+def test_background_backup_after_a_save(file_world):
+    store = file_world.store
+    store.backup("manual")
+    assert store.backup_in_background() is None  # nothing changed since
+    file_world.save(note="nền")
+    done = []
+    thread = store.backup_in_background("auto", lambda p, e: done.append((p, e)))
+    assert thread is not None
+    thread.join(30)
+    (path, error), = done
+    assert error is None and backup.check_integrity(path) == "ok"
+    assert store.backup_in_background() is None  # nothing new since

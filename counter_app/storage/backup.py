@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import sqlite3
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -79,10 +80,18 @@ def list_backups(backups_dir: Path) -> list[BackupInfo]:
     return [t[2] for t in found]
 
 
+_serial = threading.Lock()  # a timer backup and the exit backup must not race for a name
+
+
 def take_backup(
     db_path: Path, backups_dir: Path, reason: str = "auto", now: datetime | None = None
 ) -> Path:
     """Copy the live database (safe while it is in use) into a verified backup file."""
+    with _serial:
+        return _take_backup(db_path, backups_dir, reason, now)
+
+
+def _take_backup(db_path: Path, backups_dir: Path, reason: str, now: datetime | None) -> Path:
     now = now or datetime.now()
     try:
         backups_dir.mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,8 @@ import logging
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -103,6 +104,32 @@ class Store:
         if not self.changed_since_backup():
             return None
         return self.backup(reason)
+
+    def backup_in_background(
+        self, reason: str = "auto", on_done: Callable[[Path | None, Exception | None], None]
+        | None = None,
+    ) -> threading.Thread | None:
+        """Back up on a worker thread if something changed, so a big file never freezes
+        the window. The copy uses its own connection; ``on_done`` runs on that thread."""
+        if not self.changed_since_backup() or self.db.memory:
+            return None
+        self._changes_at_backup = self.conn.total_changes  # claim these changes now
+
+        def work() -> None:
+            try:
+                path = backup.take_backup(self.path, self.backups_dir, reason)
+            except StorageError as exc:
+                log.exception("background backup failed")
+                self._changes_at_backup = -1  # retry at the next tick
+                if on_done:
+                    on_done(None, exc)
+                return
+            if on_done:
+                on_done(path, None)
+
+        thread = threading.Thread(target=work, name="backup", daemon=False)
+        thread.start()
+        return thread
 
     def close(self, backup_on_exit: bool = True) -> None:
         try:
