@@ -1,0 +1,1 @@
+"""The procedure catalogue: built-in list, imports, search, bundles, abbreviations."""
