@@ -1,0 +1,225 @@
+"""The machine-readable data sheet: what consolidation reads back from any office's file.
+
+Layout (one record per row, the first cell says what the row is):
+
+    COUNTER_APP_REPORT_DATA | <format version> | warning text
+    M  | key | value                         meta: period, office, previous-period totals
+    #L | kind | code | label | sort_order | active           header of lookup rows
+    L  | ...
+    #S | uuid | office_code | ... (SESSION_COLUMNS)          header of session rows
+    S  | ...
+    #P | session_uuid | ... (PROCEDURE_COLUMNS)              header of procedure rows
+    P  | ...
+    END | <sessions> | <procedures>                          proof the sheet is complete
+
+Labels, never ids, so files of different offices merge; lists are JSON arrays; times are
+ISO text. Columns are found by their header name, so a later version may add columns
+without breaking older readers; a change that would mislead them raises FORMAT_VERSION.
+No personal data (citizen name, phone, ID number) is ever written.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from counter_app.reports.aggregate import Totals
+from counter_app.reports.period import Period
+from counter_app.reports.records import LookupOrder, LookupRec, OfficeInfo, ProcRec, SessionRec
+
+MARKER = "COUNTER_APP_REPORT_DATA"
+FORMAT_VERSION = 1
+WARNING = ("Dữ liệu để tổng hợp báo cáo nhiều đơn vị (counter_app). Không sửa trang này.")
+LOOKUP_COLUMNS = ("kind", "code", "label", "sort_order", "active")
+SESSION_COLUMNS = (
+    "uuid", "office_code", "office_name", "started_at", "minutes", "officer", "counter",
+    "channel", "portal", "applicant_code", "applicant_type", "elderly", "ethnic_minority",
+    "disability", "self_reliance", "satisfaction", "help_types", "note",
+)
+PROCEDURE_COLUMNS = (
+    "session_uuid", "position", "code", "name", "field", "online_level", "outcome_code",
+    "outcome", "barriers", "dossier_code",
+)
+
+
+class DataSheetError(ValueError):
+    """Why a file cannot be consolidated; ``kind`` is foreign/newer/corrupt/truncated."""
+
+    def __init__(self, kind: str, detail: str = ""):
+        super().__init__(f"{kind}: {detail}")
+        self.kind = kind
+        self.detail = detail
+
+
+@dataclass
+class DataFile:
+    path: Path
+    version: int
+    period: Period
+    office: OfficeInfo
+    prev_totals: Totals | None
+    consolidated: bool
+    lookups: list[LookupRec] = field(default_factory=list)
+    sessions: list[SessionRec] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)
+
+
+def data_rows(period: Period, office: OfficeInfo, sessions: list[SessionRec],
+              lookups: LookupOrder, prev_totals: Totals | None, *, consolidated: bool,
+              app_version: str, generated_at: datetime) -> Iterator[list]:
+    """Every row of the data sheet, in order."""
+    yield [MARKER, FORMAT_VERSION, WARNING]
+    meta = {
+        "app_version": app_version,
+        "generated_at": generated_at.isoformat(timespec="seconds"),
+        "period": period.to_text(),
+        "office_code": office.code,
+        "office_name": office.name,
+        "province": office.province,
+        "parent_body": office.parent_body,
+        "consolidated": "1" if consolidated else "0",
+    }
+    if prev_totals is not None:
+        meta["prev_totals"] = json.dumps(prev_totals.as_dict())
+    for key, value in meta.items():
+        yield ["M", key, value]
+    yield ["#L", *LOOKUP_COLUMNS]
+    for r in lookups.records():
+        yield ["L", r.kind, r.code, r.label, r.sort_order, int(r.active)]
+    yield ["#S", *SESSION_COLUMNS]
+    n_proc = 0
+    for s in sessions:
+        yield ["S", s.uuid, s.office_code, s.office_name,
+               s.started_at.isoformat(timespec="seconds"), s.minutes, s.officer, s.counter,
+               s.channel, s.portal, s.applicant_code, s.applicant_type, s.elderly,
+               s.ethnic_minority, s.disability, s.self_reliance, s.satisfaction,
+               json.dumps(list(s.help_types), ensure_ascii=False), s.note]
+        n_proc += len(s.procedures)
+    yield ["#P", *PROCEDURE_COLUMNS]
+    for s in sessions:
+        for p in s.procedures:
+            yield ["P", s.uuid, p.position, p.code, p.name, p.field, p.online_level,
+                   p.outcome_code, p.outcome, json.dumps(list(p.barriers), ensure_ascii=False),
+                   p.dossier_code]
+    yield ["END", len(sessions), n_proc]
+
+
+def _text(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def read_data_file(path: Path, sheet_name: str) -> DataFile:
+    """Parse the data sheet of ``path``; DataSheetError says why a file is unusable."""
+    from openpyxl import load_workbook
+
+    path = Path(path)
+    if not zipfile.is_zipfile(path):
+        raise DataSheetError("corrupt" if path.suffix.lower() == ".xlsx" else "foreign")
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # damaged package: openpyxl raises many kinds
+        raise DataSheetError("corrupt", str(exc)) from exc
+    try:
+        if sheet_name not in wb.sheetnames:
+            raise DataSheetError("foreign")
+        try:
+            return _parse(path, wb[sheet_name].iter_rows(values_only=True))
+        except DataSheetError:
+            raise
+        except Exception as exc:
+            raise DataSheetError("corrupt", str(exc)) from exc
+    finally:
+        wb.close()
+
+
+def _parse(path: Path, rows) -> DataFile:
+    first = next(rows, None)
+    if not first or first[0] != MARKER:
+        raise DataSheetError("foreign")
+    try:
+        version = int(first[1])
+    except (TypeError, ValueError) as exc:
+        raise DataSheetError("foreign") from exc
+    if version > FORMAT_VERSION:
+        raise DataSheetError("newer", str(version))
+    if version < 1:
+        raise DataSheetError("foreign")
+    meta: dict[str, str] = {}
+    lookups: list[LookupRec] = []
+    sessions: dict[str, SessionRec] = {}
+    order: list[SessionRec] = []
+    idx: dict[str, dict[str, int]] = {}
+    end = None
+    n_proc = 0
+    fromiso = datetime.fromisoformat
+    for row in rows:
+        if not row or row[0] is None:
+            continue
+        tag = row[0]
+        if tag == "S":
+            c = idx["S"]
+
+            def val(name: str, c=c, row=row) -> str:
+                return _text(row[c[name]]) if c.get(name, 10**6) < len(row) else ""
+
+            s = SessionRec(
+                uuid=val("uuid"), office_code=val("office_code"), office_name=val("office_name"),
+                started_at=fromiso(val("started_at")), minutes=int(float(val("minutes"))),
+                officer=val("officer"), counter=val("counter"), channel=val("channel"),
+                portal=val("portal"), applicant_code=val("applicant_code"),
+                applicant_type=val("applicant_type"), elderly=val("elderly") or "unknown",
+                ethnic_minority=val("ethnic_minority") or "unknown",
+                disability=val("disability") or "unknown", self_reliance=val("self_reliance"),
+                satisfaction=val("satisfaction"),
+                help_types=tuple(json.loads(val("help_types") or "[]")), note=val("note"))
+            if not s.uuid:
+                raise DataSheetError("corrupt", "session without uuid")
+            sessions[s.uuid] = s
+            order.append(s)
+        elif tag == "P":
+            c = idx["P"]
+
+            def val(name: str, c=c, row=row) -> str:
+                return _text(row[c[name]]) if c.get(name, 10**6) < len(row) else ""
+
+            owner = sessions.get(val("session_uuid"))
+            if owner is None:
+                raise DataSheetError("corrupt", "procedure of an unknown session")
+            owner.procedures.append(ProcRec(
+                code=val("code"), name=val("name"), field=val("field"),
+                online_level=val("online_level"), outcome_code=val("outcome_code"),
+                outcome=val("outcome"), barriers=tuple(json.loads(val("barriers") or "[]")),
+                dossier_code=val("dossier_code"), position=int(float(val("position") or 0))))
+            n_proc += 1
+        elif tag == "L":
+            c = idx["L"]
+            lookups.append(LookupRec(_text(row[c["kind"]]), _text(row[c["code"]]),
+                                     _text(row[c["label"]]), int(float(row[c["sort_order"]])),
+                                     bool(int(float(row[c["active"]])))))
+        elif tag == "M":
+            meta[_text(row[1])] = _text(row[2])
+        elif isinstance(tag, str) and tag.startswith("#"):
+            idx[tag[1:]] = {_text(name): i for i, name in enumerate(row) if name}
+        elif tag == "END":
+            end = (int(float(row[1])), int(float(row[2])))
+    if end is None or end != (len(order), n_proc):
+        raise DataSheetError("truncated")
+    try:
+        period = Period.from_text(meta["period"])
+    except (KeyError, ValueError) as exc:
+        raise DataSheetError("corrupt", "period") from exc
+    prev = None
+    if meta.get("prev_totals"):
+        prev = Totals.from_dict(json.loads(meta["prev_totals"]))
+    office = OfficeInfo(meta.get("office_code", ""), meta.get("office_name", ""),
+                        meta.get("province", ""), meta.get("parent_body", ""))
+    return DataFile(path, version, period, office, prev, meta.get("consolidated") == "1",
+                    lookups, order, meta)

@@ -1,0 +1,109 @@
+"""Sessions of a date range as plain records: the only place in reports that speaks SQL.
+
+Lookup labels are joined without filtering ``active``: a retired value stays readable in
+old records. Voided sessions are excluded. Personal fields are never selected.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from counter_app.reports.records import LookupOrder, LookupRec, OfficeInfo, ProcRec, SessionRec
+from counter_app.storage.database import Store
+
+_SESSIONS = """
+    SELECT s.id, s.uuid, coalesce(o.code, ''), coalesce(o.name, ''), s.started_at, s.minutes,
+           coalesce(f.name, ''), coalesce(c.name, ''),
+           coalesce(ch.label, ''), coalesce(po.label, ''),
+           coalesce(ap.code, ''), coalesce(ap.label, ''),
+           s.elderly, s.ethnic_minority, s.disability,
+           coalesce(sr.label, ''), coalesce(sa.label, ''), s.note
+    FROM session s
+    LEFT JOIN office o ON o.id = s.office_id
+    LEFT JOIN officer f ON f.id = s.officer_id
+    LEFT JOIN counter c ON c.id = s.counter_id
+    LEFT JOIN lookup ch ON ch.id = s.channel_id
+    LEFT JOIN lookup po ON po.id = s.portal_id
+    LEFT JOIN lookup ap ON ap.id = s.applicant_type_id
+    LEFT JOIN lookup sr ON sr.id = s.self_reliance_id
+    LEFT JOIN lookup sa ON sa.id = s.satisfaction_id
+    WHERE s.voided = 0 AND s.started_at >= ? AND s.started_at < ?
+    ORDER BY s.started_at, s.id
+"""
+_HELP = """
+    SELECT h.session_id, l.label
+    FROM session_help h
+    JOIN session s ON s.id = h.session_id
+    JOIN lookup l ON l.id = h.help_type_id
+    WHERE s.voided = 0 AND s.started_at >= ? AND s.started_at < ?
+    ORDER BY h.session_id, l.sort_order, l.id
+"""
+_PROCEDURES = """
+    SELECT sp.session_id, sp.id, sp.position, sp.procedure_code,
+           coalesce(p.name, sp.procedure_code), coalesce(p.field, ''),
+           coalesce(p.online_level, ''), coalesce(lo.code, ''), coalesce(lo.label, ''),
+           sp.dossier_code
+    FROM session_procedure sp
+    JOIN session s ON s.id = sp.session_id
+    LEFT JOIN procedure p ON p.code = sp.procedure_code
+    LEFT JOIN lookup lo ON lo.id = sp.outcome_id
+    WHERE s.voided = 0 AND s.started_at >= ? AND s.started_at < ?
+    ORDER BY sp.session_id, sp.position, sp.id
+"""
+_BARRIERS = """
+    SELECT b.session_procedure_id, l.label
+    FROM session_procedure_barrier b
+    JOIN session_procedure sp ON sp.id = b.session_procedure_id
+    JOIN session s ON s.id = sp.session_id
+    JOIN lookup l ON l.id = b.barrier_id
+    WHERE s.voided = 0 AND s.started_at >= ? AND s.started_at < ?
+    ORDER BY b.session_procedure_id, l.sort_order, l.id
+"""
+
+
+def _bounds(start: date, end: date) -> list[str]:
+    """[start 00:00, end+1 00:00) as the ISO text ``started_at`` is stored in."""
+    return [datetime.combine(start, datetime.min.time()).isoformat(timespec="seconds"),
+            datetime.combine(end + timedelta(days=1), datetime.min.time())
+            .isoformat(timespec="seconds")]
+
+
+def load_sessions(store: Store, start: date, end: date) -> list[SessionRec]:
+    """Every non-voided session that started on a day in [start, end], oldest first."""
+    conn = store.db.conn
+    args = _bounds(start, end)
+    helps: dict[int, list[str]] = {}
+    for sid, label in conn.execute(_HELP, args):
+        helps.setdefault(sid, []).append(label)
+    barriers: dict[int, list[str]] = {}
+    for spid, label in conn.execute(_BARRIERS, args):
+        barriers.setdefault(spid, []).append(label)
+    procs: dict[int, list[ProcRec]] = {}
+    for sid, spid, pos, code, name, fld, online, ocode, olabel, dossier in conn.execute(
+            _PROCEDURES, args):
+        procs.setdefault(sid, []).append(ProcRec(
+            code, name, fld, online, ocode, olabel, tuple(barriers.get(spid, ())),
+            dossier, pos))
+    fromiso = datetime.fromisoformat
+    out = []
+    for row in conn.execute(_SESSIONS, args):
+        sid = row[0]
+        out.append(SessionRec(
+            row[1], row[2], row[3], fromiso(row[4]), row[5], row[6], row[7], row[8], row[9],
+            row[10], row[11], row[12], row[13], row[14], row[15], row[16],
+            tuple(helps.get(sid, ())), row[17], procs.get(sid, [])))
+    return out
+
+
+def load_lookups(store: Store) -> LookupOrder:
+    rows = store.db.conn.execute(
+        "SELECT kind, code, label, sort_order, active FROM lookup ORDER BY kind, sort_order, id")
+    return LookupOrder.from_records([LookupRec(k, c, lb, o, bool(a)) for k, c, lb, o, a in rows])
+
+
+def load_office(store: Store) -> OfficeInfo:
+    row = store.db.conn.execute(
+        "SELECT code, name, province, parent_body FROM office ORDER BY id LIMIT 1").fetchone()
+    if row is None:
+        return OfficeInfo(code="", name="")
+    return OfficeInfo(*row)

@@ -1,0 +1,158 @@
+"""Fast streaming of very large sheets into a workbook openpyxl has already saved.
+
+openpyxl builds a Python object per cell (≈100 000 cells/s here), too slow for a
+full-year detail sheet. openpyxl writes every styled, small sheet plus an empty
+placeholder for each large one (with its header row, print setup, filter, and a
+template row whose cell styles we reuse); this module then copies the package, splicing
+rows generated as XML text into the placeholders. Strings are written inline
+(``t="inlineStr"``): always text, never a formula, whatever they start with.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+from openpyxl.utils import get_column_letter
+
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_EPOCH = date(1899, 12, 30)
+_LETTERS = [get_column_letter(i) for i in range(1, 400)]
+
+
+def clean_text(value: str) -> str:
+    """Remove characters XML 1.0 cannot hold (pasted control characters)."""
+    return _ILLEGAL.sub("", value)
+
+
+def _esc(value: str) -> str:
+    if _ILLEGAL.search(value):
+        value = _ILLEGAL.sub("", value)
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def excel_serial(value: date | datetime) -> float:
+    if isinstance(value, datetime):
+        delta = value - datetime(1899, 12, 30)
+        return delta.days + delta.seconds / 86400
+    return float((value - _EPOCH).days)
+
+
+def time_serial(value: time) -> float:
+    return (value.hour * 3600 + value.minute * 60 + value.second) / 86400
+
+
+@dataclass
+class BigSheet:
+    """Rows to splice into the placeholder sheet at ``index`` (0-based worksheet position).
+
+    ``styles`` maps 0-based column → style id; ``style_from_template`` takes them from
+    the template row ``first_row`` openpyxl wrote (it is replaced by the real rows).
+    """
+
+    index: int
+    rows: Iterable[list]
+    first_row: int
+    style_from_template: bool = True
+    styles: dict[int, int] = field(default_factory=dict)
+    written: int = 0
+
+
+def _row_xml(values: list, r: int, styles: dict[int, int]) -> str:
+    parts = [f'<row r="{r}">']
+    append = parts.append
+    for i, v in enumerate(values):
+        if v is None or v == "":
+            continue
+        ref = f"{_LETTERS[i]}{r}"
+        s = styles.get(i)
+        sattr = f' s="{s}"' if s is not None else ""
+        if isinstance(v, str):
+            sp = ' xml:space="preserve"' if v[0].isspace() or v[-1].isspace() else ""
+            append(f'<c r="{ref}"{sattr} t="inlineStr"><is><t{sp}>{_esc(v)}</t></is></c>')
+        elif isinstance(v, bool):
+            append(f'<c r="{ref}"{sattr} t="b"><v>{int(v)}</v></c>')
+        elif isinstance(v, (int, float)):
+            append(f'<c r="{ref}"{sattr}><v>{v!r}</v></c>')
+        elif isinstance(v, (date, datetime)):
+            append(f'<c r="{ref}"{sattr}><v>{excel_serial(v)!r}</v></c>')
+        elif isinstance(v, time):
+            append(f'<c r="{ref}"{sattr}><v>{time_serial(v)!r}</v></c>')
+        else:
+            append(f'<c r="{ref}"{sattr} t="inlineStr"><is><t>{_esc(str(v))}</t></is></c>')
+    append("</row>")
+    return "".join(parts)
+
+
+_TEMPLATE_CELL = re.compile(r'<c r="([A-Z]+)(\d+)"[^>]*?\bs="(\d+)"')
+
+
+def _template_styles(xml: str, row: int) -> dict[int, int]:
+    letters = {letter: i for i, letter in enumerate(_LETTERS)}
+    return {letters[m.group(1)]: int(m.group(3)) for m in _TEMPLATE_CELL.finditer(xml)
+            if int(m.group(2)) == row}
+
+
+def _chunks(sheet: BigSheet, progress: Callable[[int], None] | None) -> Iterator[str]:
+    buf: list[str] = []
+    r = sheet.first_row
+    for values in sheet.rows:
+        buf.append(_row_xml(values, r, sheet.styles))
+        r += 1
+        if len(buf) >= 2000:
+            yield "".join(buf)
+            buf.clear()
+            if progress:
+                progress(2000)
+    sheet.written = r - sheet.first_row
+    if buf:
+        yield "".join(buf)
+        if progress:
+            progress(len(buf))
+
+
+def splice(src: Path, dst: Path, sheets: list[BigSheet],
+           progress: Callable[[int], None] | None = None, compresslevel: int = 1) -> None:
+    """Copy the package ``src`` to ``dst`` with each BigSheet's rows spliced in."""
+    by_path = {f"xl/worksheets/sheet{s.index + 1}.xml": s for s in sheets}
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(
+            dst, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            sheet = by_path.get(info.filename)
+            if sheet is None:
+                zout.writestr(info.filename, data, compress_type=zipfile.ZIP_DEFLATED)
+                continue
+            xml = data.decode("utf-8")
+            if sheet.style_from_template:
+                sheet.styles = {**_template_styles(xml, sheet.first_row), **sheet.styles}
+            head, tail = _split(xml, sheet.first_row)
+            with zout.open(zipfile.ZipInfo(info.filename, date_time=info.date_time), "w",
+                           force_zip64=True) as out:
+                # the dimension is fixed below; rows come between head and tail
+                pending = [head]
+                for chunk in _chunks(sheet, progress):
+                    pending.append(chunk)
+                    out.write("".join(pending).encode("utf-8"))
+                    pending.clear()
+                out.write(("".join(pending) + tail).encode("utf-8"))
+    _ = by_path
+
+
+def _split(xml: str, first_row: int) -> tuple[str, str]:
+    """Cut the sheet XML where rows from ``first_row`` on belong (dropping the template)."""
+    xml = re.sub(r'<dimension ref="[^"]*"\s*/>', "", xml, count=1)
+    if "<sheetData/>" in xml or "<sheetData />" in xml:
+        xml = xml.replace("<sheetData />", "<sheetData/>")
+        head, tail = xml.split("<sheetData/>", 1)
+        return head + "<sheetData>", "</sheetData>" + tail
+    start = xml.index("<sheetData>") + len("<sheetData>")
+    end = xml.index("</sheetData>")
+    rows = xml[start:end]
+    m = re.search(rf'<row r="{first_row}"[ >]', rows)
+    keep = rows[:m.start()] if m else rows
+    return xml[:start] + keep, xml[end:]
