@@ -14,20 +14,39 @@ BACKUP_INTERVAL_MS = 30 * 60 * 1000
 
 
 def run_gui(demo: bool = False) -> int:
+    """Open the data and run the window; a restore from Settings restarts the window on
+    the restored data (the lock must be released for the restore, so the store closes)."""
     from counter_app.bootstrap import open_default_store, open_demo_store
-
-    try:
-        store = open_demo_store() if demo else open_default_store()
-    except StorageError as exc:
-        show_fatal(str(exc))
-        return 1
     from counter_app.ui.main_window import MainWindow
 
-    window = MainWindow(store)
-    if store.recovery:
-        window.show_warning(store.recovery.message())
-    window.mainloop()
-    return 0
+    while True:
+        try:
+            store = open_demo_store() if demo else open_default_store()
+        except StorageError as exc:
+            show_fatal(str(exc))
+            return 1
+        _apply_profile(store)
+        window = MainWindow(store)
+        if store.recovery:
+            window.after_idle(lambda w=window, s=store: w.show_warning(s.recovery.message()))
+        window.mainloop()
+        if not window.restart_requested:
+            return 0
+
+
+def _apply_profile(store: Store) -> None:
+    """The per-office installer's embedded profile fills the office before the window."""
+    try:
+        from counter_app import profile
+    except ImportError:
+        return
+    apply = getattr(profile, "apply_profile", None) or getattr(profile, "apply", None)
+    if apply is None:
+        return
+    try:
+        apply(store)
+    except Exception:  # the window still opens; the first-run setup asks instead
+        log.exception("embedded office profile could not be applied")
 
 
 def show_fatal(message: str) -> None:
@@ -52,6 +71,8 @@ def schedule_backups(root: tk.Misc, store: Store) -> None:
             store.backup_if_changed("auto")
         except StorageError:
             log.exception("scheduled backup failed")
+        except Exception:  # the store may be closed during a restore
+            log.exception("scheduled backup skipped")
         root.after(BACKUP_INTERVAL_MS, tick)
 
     root.after(BACKUP_INTERVAL_MS, tick)

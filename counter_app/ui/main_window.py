@@ -1,33 +1,90 @@
-"""The main window: one ttkbootstrap root. (Screens arrive with the screens issue.)"""
+"""The main window: one ttkbootstrap root holding the start screens (first-run setup, who
+is at the counter) and then the work screens in a notebook, with today's strip.
+
+It is the ``app`` every screen and presenter receives: data (``store``), the person at
+the counter, and every message box (``show_error``/``show_info``/``confirm``/
+``ask_string``) so tests can replace them in one place.
+"""
 
 from __future__ import annotations
 
+import importlib
 import logging
+import sys
 import tkinter as tk
-from tkinter import messagebox
+from pathlib import Path
 
 import ttkbootstrap as ttk
 
-from counter_app import __version__
+from counter_app import __version__, i18n
+from counter_app.domain.models import Counter, Officer, Role
 from counter_app.i18n import tr
+from counter_app.presenters.login import LoginOutcome
+from counter_app.presenters.settings import BACKUP_FOLDER_KEY, LANGUAGE_KEY, THEME_KEY
 from counter_app.services.offices import OfficeService
+from counter_app.services.privacy import load_settings, purge_personal_data
 from counter_app.services.sessions import SessionService
 from counter_app.storage.database import Store
+from counter_app.storage.errors import StorageError
+from counter_app.ui.theme import DEFAULT_THEME, register_ttk_locale, setup_fonts, ttk_theme
+from counter_app.ui.widgets import Toast
 
 log = logging.getLogger(__name__)
+COUNTS_REFRESH_MS = 5 * 60 * 1000
+SCREEN_KEYS = ("F2", "F3", "F4", "F5", "F6")
+FEATURE_SCREENS = {
+    "reports": ("counter_app.ui.reports_screen", "ReportsScreen"),
+    "catalogue": ("counter_app.ui.catalogue_screen", "CatalogueScreen"),
+}
+
+
+def apply_saved_language(store: Store) -> None:
+    language = OfficeService(store).get_setting(LANGUAGE_KEY)
+    if language in i18n.LANGUAGES and language != i18n.language():
+        i18n.set_language(language)
 
 
 class MainWindow(ttk.App):
-    def __init__(self, store: Store, theme: str = "flatly"):
-        super().__init__(title=self.window_title(store), theme=theme, minsize=(720, 480))
+    def __init__(self, store: Store, theme: str | None = None,
+                 user: tuple[int, int] | None = None, scaling: float | None = None):
+        offices = OfficeService(store)
+        apply_saved_language(store)
+        self.theme_name = theme or offices.get_setting(THEME_KEY, DEFAULT_THEME)
+        kwargs = {"scaling": scaling} if scaling else {}
+        super().__init__(title=self.window_title(store), theme=ttk_theme(self.theme_name),
+                         minsize=(960, 620), size=(1280, 820), **kwargs)
         self.store = store
+        self.current_officer: Officer | None = None
+        self.current_counter: Counter | None = None
         self.sessions = SessionService(store)
+        self.restart_requested = False
+        self.callback_errors: list[BaseException] = []
+        self.screens: dict[str, tk.Widget] = {}
+        self._tab_frames: dict[str, ttk.Frame] = {}
+        self._history_dirty = False
+        self._counts_after: str | None = None
+        folder = offices.get_setting(BACKUP_FOLDER_KEY)
+        if folder:
+            store.backups_dir = Path(folder)
+        register_ttk_locale(i18n.language())
+        setup_fonts(self)
+        if sys.platform == "win32":
+            try:
+                self.state("zoomed")
+            except tk.TclError:
+                pass
         self.protocol("WM_DELETE_WINDOW", self.close)
-        self._build()
-        self.refresh_counts()
+        self._build_shell()
+        self._bind_keys()
         from counter_app.ui.app import schedule_backups
 
         schedule_backups(self, store)
+        if user is not None:
+            self._start_as(*user)
+        elif offices.office() is None:
+            self._show_start_screen("setup")
+        else:
+            self._show_start_screen("login")
 
     @staticmethod
     def window_title(store: Store) -> str:
@@ -39,35 +96,378 @@ class MainWindow(ttk.App):
             title = tr("[TRAINING MODE – demo data, not saved to the real data] ") + title
         return f"{title} ({__version__})"
 
-    def _build(self) -> None:
-        self.counts_var = tk.StringVar()
-        strip = ttk.Frame(self, padding=8)
-        strip.pack(fill="x")
-        ttk.Label(strip, textvariable=self.counts_var, font="-size 12").pack(side="left")
-        body = ttk.Frame(self, padding=16)
-        body.pack(fill="both", expand=True)
-        ttk.Label(body, text=tr("Counter guidance log"), font="-size 16 -weight bold").pack(
-            anchor="w")
+    # -- shell ----------------------------------------------------------------------------
+
+    def _build_shell(self) -> None:
+        self.header = ttk.Frame(self, padding=(12, 6))
+        self.header.pack(fill="x")
+        self.title_label = ttk.Label(self.header, font="-size 13 -weight bold")
+        self.title_label.pack(side="left")
+        self.theme_button = ttk.Button(self.header, bootstyle="secondary-link",
+                                       command=self.toggle_theme, takefocus=False)
+        self.theme_button.pack(side="right")
+        self.switch_button = ttk.Button(self.header, text=tr("Change user"),
+                                        bootstyle="secondary-outline", takefocus=False,
+                                        command=self.switch_user)
+        self.user_label = ttk.Label(self.header)
+        self.body = ttk.Frame(self)
+        self.body.pack(fill="both", expand=True)
+        self.strip = ttk.Frame(self, padding=(12, 4), bootstyle="secondary")
+        self.strip.pack(fill="x", side="bottom")
+        self.counts_var = tk.StringVar(self)
+        ttk.Label(self.strip, textvariable=self.counts_var, font="-size 11",
+                  bootstyle="inverse-secondary").pack(side="left")
+        self.toaster = Toast(self)
+        self._update_header()
+
+    def _update_header(self) -> None:
+        office = OfficeService(self.store).office()
+        self.title_label.configure(text=(office.name if office else tr("Counter guidance log"))
+                                   + (tr(" — TRAINING MODE") if self.store.is_demo else ""))
+        self.theme_button.configure(text=tr("☾ Dark") if self.theme_name == "light"
+                                    else tr("☀ Light"))
+        if self.current_officer:
+            role = (tr("supervisor") if self.current_officer.role == Role.SUPERVISOR
+                    else tr("officer"))
+            self.user_label.configure(text=tr("{officer} ({role}) · {counter}").format(
+                officer=self.current_officer.name, role=role,
+                counter=self.current_counter.name if self.current_counter else ""))
+            self.switch_button.pack(side="right", padx=6)
+            self.user_label.pack(side="right", padx=6)
+        else:
+            self.switch_button.pack_forget()
+            self.user_label.pack_forget()
+
+    def _clear_body(self) -> None:
+        for child in self.body.winfo_children():
+            child.destroy()
+        self.screens = {}
+        self._tab_frames = {}
+        self.notebook = None
+
+    def _show_start_screen(self, which: str) -> None:
+        from counter_app.ui.start_screens import LoginScreen, SetupScreen
+
+        self._clear_body()
+        cls = SetupScreen if which == "setup" else LoginScreen
+        screen = cls(self.body, self.store, on_done=self._logged_in)
+        screen.pack(fill="both", expand=True)
+        self.screens[which] = screen
+        self.after_idle(screen.focus_first)
+        self.refresh_counts()
+
+    def _logged_in(self, outcome: LoginOutcome) -> None:
+        self.current_officer, self.current_counter = outcome.officer, outcome.counter
+        self.title(self.window_title(self.store))
+        self._build_work()
+
+    def _start_as(self, officer_id: int, counter_id: int) -> None:
+        offices = OfficeService(self.store)
+        officer = next((o for o in offices.officers(True) if o.id == officer_id), None)
+        counter = next((c for c in offices.counters(True) if c.id == counter_id), None)
+        if officer is None or counter is None:
+            raise ValueError(f"unknown officer {officer_id} or counter {counter_id}")
+        self._logged_in(LoginOutcome(officer, counter))
+
+    def _build_work(self) -> None:
+        self._clear_body()
+        self._update_header()
+        self.notebook = ttk.Notebook(self.body)
+        self.notebook.pack(fill="both", expand=True, padx=8, pady=(0, 4))
+        tabs = [("session", tr("New session")), ("history", tr("History")),
+                ("reports", tr("Reports")), ("catalogue", tr("Catalogue")),
+                ("settings", tr("Settings"))]
+        for (name, text), key in zip(tabs, SCREEN_KEYS, strict=True):
+            frame = ttk.Frame(self.notebook)
+            self._tab_frames[name] = frame
+            self.notebook.add(frame, text=f"{text} ({key})")
+            if name in ("catalogue", "settings") and not self.is_supervisor():
+                self.notebook.hide(frame)
+        self.notebook.bind("<<NotebookTabChanged>>", self._tab_changed)
+        self._ensure_screen("session")
+        self.refresh_counts()
+        self.after_idle(self._after_start)
+
+    def _after_start(self) -> None:
+        session = self.screens.get("session")
+        if session is None:
+            return
+        session.presenter.offer_draft()
+        session.focus_procedure_box()
+        self._purge_personal_data()
+
+    def is_supervisor(self) -> bool:
+        return bool(self.current_officer and self.current_officer.role == Role.SUPERVISOR)
+
+    def _ensure_screen(self, name: str) -> tk.Widget | None:
+        if name in self.screens:
+            return self.screens[name]
+        frame = self._tab_frames.get(name)
+        if frame is None:
+            return None
+        screen = self._make_screen(name, frame)
+        screen.pack(fill="both", expand=True)
+        self.screens[name] = screen
+        return screen
+
+    def _make_screen(self, name: str, frame: ttk.Frame) -> tk.Widget:
+        if name == "session":
+            from counter_app.ui.session_screen import SessionScreen
+
+            return SessionScreen(frame, self)
+        if name == "history":
+            from counter_app.ui.history_screen import HistoryScreen
+
+            return HistoryScreen(frame, self)
+        if name == "settings":
+            from counter_app.ui.settings_screen import SettingsScreen
+
+            return SettingsScreen(frame, self)
+        module_name, class_name = FEATURE_SCREENS[name]
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            placeholder = ttk.Frame(frame, padding=24)
+            ttk.Label(placeholder, text=tr("This part of the app is not installed yet."),
+                      bootstyle="secondary", font="-size 12").pack(anchor="w")
+            return placeholder
+        return getattr(module, class_name)(frame, self)
+
+    def show_screen(self, name: str) -> None:
+        frame = self._tab_frames.get(name)
+        if frame is None or self.notebook is None:
+            return
+        if str(frame) in self.notebook.tabs() and self.notebook.tab(frame, "state") != "hidden":
+            self.notebook.select(frame)
+            self._tab_changed()
+
+    def current_screen(self) -> str | None:
+        if self.notebook is None:
+            return None
+        try:
+            selected = self.notebook.select()
+        except tk.TclError:
+            return None
+        for name, frame in self._tab_frames.items():
+            if str(frame) == selected:
+                return name
+        return None
+
+    def _tab_changed(self, _event=None) -> None:
+        name = self.current_screen()
+        if name is None:
+            return
+        previous, self._last_tab = getattr(self, "_last_tab", None), name
+        if name == "session" and previous in ("catalogue", "settings") and \
+                "session" in self.screens:
+            self.screens["session"].presenter.refresh_choices()
+        screen = self._ensure_screen(name)
+        if name == "history" and self._history_dirty and screen is not None:
+            self._history_dirty = False
+            screen.refresh()
+        if name == "session" and screen is not None:
+            self.after_idle(screen.focus_procedure_box)
+
+    # -- keys -----------------------------------------------------------------------------
+
+    def _bind_keys(self) -> None:
+        names = ("session", "history", "reports", "catalogue", "settings")
+        for key, name in zip(SCREEN_KEYS, names, strict=True):
+            self.bind(f"<{key}>", lambda e, n=name: self._key(lambda: self.show_screen(n)))
+        for seq in ("<Control-Return>", "<Control-KP_Enter>"):
+            self.bind(seq, lambda e: self._form_key(lambda s: s.save(True)))
+        for seq in ("<Alt-Return>", "<Alt-KP_Enter>"):
+            self.bind(seq, lambda e: self._form_key(lambda s: s.save(False)))
+        for n in range(1, 10):
+            self.bind(f"<Alt-Key-{n}>", lambda e, n=n: self._form_key(
+                lambda s: s.presenter.add_favourite(n)))
+            self.bind(f"<Control-Key-{n}>", lambda e, n=n: self._form_key(
+                lambda s: s.presenter.toggle_help(n)))
+        from counter_app.ui.session_screen import BUNDLE_KEYS
+
+        for n, key in enumerate(BUNDLE_KEYS, start=1):
+            self.bind(f"<{key}>", lambda e, n=n: self._form_key(
+                lambda s: s.presenter.add_bundle(n)))
+
+    @staticmethod
+    def _key(action) -> str:
+        action()
+        return "break"
+
+    def _form_key(self, action) -> str:
+        if self.current_screen() == "session" and "session" in self.screens:
+            action(self.screens["session"])
+        return "break"
+
+    # -- the app interface used by screens and presenters --------------------------------
+
+    def toast(self, message: str) -> None:
+        self.toaster.show(message)
+
+    def show_error(self, message: str) -> None:
+        from ttkbootstrap.dialogs import Messagebox
+
+        Messagebox.show_error(message, tr("Counter guidance log"), parent=self)
+
+    def show_warning(self, message: str) -> None:
+        from ttkbootstrap.dialogs import Messagebox
+
+        Messagebox.show_warning(message, tr("Counter guidance log"), parent=self)
+
+    def show_info(self, message: str) -> None:
+        from ttkbootstrap.dialogs import Messagebox
+
+        Messagebox.show_info(message, tr("Counter guidance log"), parent=self)
+
+    def confirm(self, message: str) -> bool:
+        from ttkbootstrap.dialogs import MessageDialog
+
+        yes, no = tr("Yes"), tr("No")
+        dialog = MessageDialog(message, tr("Counter guidance log"),
+                               buttons=[f"{no}:secondary", f"{yes}:primary"], default=yes,
+                               parent=self, localize=False)
+        dialog.show()
+        return dialog.result == yes
+
+    def ask_string(self, prompt: str, initial: str = "") -> str | None:
+        from ttkbootstrap.dialogs import Querybox
+
+        return Querybox.get_string(prompt, tr("Counter guidance log"), initialvalue=initial,
+                                   parent=self)
+
+    def busy(self, on: bool) -> None:
+        self.configure(cursor="watch" if on else "")
+        self.update_idletasks()
 
     def refresh_counts(self) -> None:
-        c = self.sessions.counts()
+        if self._counts_after:
+            self.after_cancel(self._counts_after)
+        try:
+            c = self.sessions.counts()
+        except StorageError as exc:
+            log.error("counts failed: %s", exc)
+            return
         self.counts_var.set(
             tr("Today: {today} sessions · submitted online: {submitted} · this week: {week}")
-            .format(today=c.today, submitted=c.submitted_today, week=c.week)
-        )
+            .format(today=c.today, submitted=c.submitted_today, week=c.week))
+        self._counts_after = self.after(COUNTS_REFRESH_MS, self.refresh_counts)
+
+    def sessions_changed(self) -> None:
+        self.refresh_counts()
+        history = self.screens.get("history")
+        if history is not None and self.current_screen() == "history":
+            history.refresh()
+        else:
+            self._history_dirty = True
+
+    def edit_session(self, session_uuid: str) -> None:
+        self._ensure_screen("session")
+        self.show_screen("session")
+        self.screens["session"].presenter.load_session(session_uuid)
+
+    def edit_done(self) -> None:
+        """After a correction is saved: back to where the officer came from."""
+        if "history" in self.screens:
+            self.show_screen("history")
+
+    def office_changed(self) -> None:
+        self.title(self.window_title(self.store))
+        self._update_header()
+
+    def toggle_theme(self) -> None:
+        theme = "dark" if self.theme_name == "light" else "light"
+        OfficeService(self.store).set_setting(THEME_KEY, theme)
+        self.apply_theme(theme)
+
+    def apply_theme(self, theme: str) -> None:
+        self.theme_name = theme
+        self.style.theme_use(ttk_theme(theme))
+        self._update_header()
+
+    def apply_language(self, language: str) -> None:
+        """Switch language: rebuild the screens (the form's draft is kept)."""
+        self._flush_draft()
+        i18n.set_language(language)
+        register_ttk_locale(i18n.language())
+        self.title(self.window_title(self.store))
+        self.switch_button.configure(text=tr("Change user"))
+        current = self.current_screen()
+        self._build_work()
+        if current:
+            self.show_screen(current)
+
+    def switch_user(self) -> None:
+        self._flush_draft()
+        self.current_officer = self.current_counter = None
+        self._update_header()
+        self._show_start_screen("login")
+
+    def restore_from(self, file: Path) -> None:
+        """Close our data (releasing the lock), restore, and restart the window."""
+        from counter_app.storage.restore import RestoreError, restore_file
+
+        if self.store.is_demo:
+            self.show_error(tr("Restoring is not possible in training mode."))
+            return
+        self._flush_draft()
+        self.busy(True)
+        self.store.close(backup_on_exit=True)
+        try:
+            result = restore_file(file)
+        except RestoreError as exc:
+            self.show_error(str(exc) + "\n" + tr("Nothing was changed; the app restarts."))
+        else:
+            self.show_info(result.message() + "\n" + tr("The app restarts now."))
+        self.restart_requested = True
+        self.destroy()
+
+    # -- housekeeping --------------------------------------------------------------------
+
+    def _purge_personal_data(self) -> None:
+        try:
+            settings = load_settings(self.store)
+            n = purge_personal_data(self.store, settings.retention_days,
+                                    actor_id=self.current_officer.id if self.current_officer
+                                    else None)
+        except StorageError:
+            log.exception("personal data purge failed")
+            return
+        if n:
+            log.info("personal data purged from %d sessions", n)
+
+    def _flush_draft(self) -> None:
+        session = self.screens.get("session")
+        if session is not None:
+            try:
+                session.flush()
+            except (tk.TclError, StorageError):
+                log.exception("draft could not be saved")
 
     def report_callback_exception(self, exc, val, tb):  # noqa: D401 - Tk hook
         log.error("Tk callback failed", exc_info=(exc, val, tb))
-        self.show_error(tr("Something went wrong; the details were written to the log file."))
-
-    def show_error(self, message: str) -> None:
-        messagebox.showerror(tr("Counter guidance log"), message, parent=self)
-
-    def show_warning(self, message: str) -> None:
-        messagebox.showwarning(tr("Counter guidance log"), message, parent=self)
+        self.callback_errors.append(val)
+        try:
+            self.show_error(tr("Something went wrong; the details were written to the log "
+                               "file."))
+        except Exception:  # the window may be going away
+            log.exception("could not show the error")
 
     def close(self) -> None:
+        self._flush_draft()
         try:
-            self.store.close()
+            if not self.restart_requested:
+                self.store.close()
         finally:
             self.destroy()
+
+    def destroy(self) -> None:
+        """Cancel every pending ``after`` first, so nothing fires on a dead window."""
+        try:
+            for after_id in self.tk.splitlist(self.tk.call("after", "info")):
+                # Tcl-level cancel: the Python callbacks are freed with their widgets.
+                self.tk.call("after", "cancel", after_id)
+        except tk.TclError:
+            pass
+        super().destroy()

@@ -1,0 +1,1 @@
+"""Presenters: the logic of each screen, free of Tk, tested with a mocked view."""

@@ -1,0 +1,195 @@
+"""History: filter, page (in SQL), open to edit, void with a reason, the audit trail,
+and the end-of-day check."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Protocol
+
+from counter_app.domain.models import LookupKind, SessionFilter, SessionRow
+from counter_app.domain.validation import ValidationError
+from counter_app.i18n import tr
+from counter_app.presenters.base import AppLike
+from counter_app.services.audit import changed_fields
+from counter_app.services.endofday import Flagged, check_day
+from counter_app.services.lookups import LookupService
+from counter_app.services.offices import OfficeService
+from counter_app.services.sessions import SessionService
+from counter_app.storage.errors import StorageError
+
+PAGE_SIZE = 50
+
+
+@dataclass
+class HistoryFilter:
+    date_from: date | None = None
+    date_to: date | None = None  # inclusive, as the user sees it
+    officer_id: int | None = None
+    procedure_code: str = ""
+    outcome_id: int | None = None
+    text: str = ""
+    include_voided: bool = False
+
+    def to_session_filter(self) -> SessionFilter:
+        return SessionFilter(
+            date_from=datetime.combine(self.date_from, datetime.min.time())
+            if self.date_from else None,
+            date_to=datetime.combine(self.date_to + timedelta(days=1), datetime.min.time())
+            if self.date_to else None,
+            officer_id=self.officer_id or None,
+            procedure_code=self.procedure_code.strip() or None,
+            outcome_id=self.outcome_id or None,
+            text=self.text,
+            include_voided=self.include_voided,
+        )
+
+
+@dataclass
+class PageInfo:
+    page: int  # 1-based
+    pages: int
+    total: int
+
+
+@dataclass
+class HistoryChoices:
+    officers: list = field(default_factory=list)
+    outcomes: list = field(default_factory=list)
+
+
+class HistoryView(Protocol):
+    def set_choices(self, choices: HistoryChoices) -> None: ...
+    def show_rows(self, rows: list[SessionRow]) -> None: ...
+    def show_page(self, info: PageInfo) -> None: ...
+    def show_flagged(self, flagged: list[Flagged]) -> None: ...
+    def show_audit(self, title: str, lines: list[str]) -> None: ...
+
+
+class HistoryPresenter:
+    def __init__(self, view: HistoryView, app: AppLike,
+                 clock: Callable[[], datetime] = datetime.now, page_size: int = PAGE_SIZE):
+        self.view = view
+        self.app = app
+        self.clock = clock
+        self.sessions = SessionService(app.store, clock=clock)
+        self.page_size = page_size
+        self.filter = HistoryFilter()
+        self.page = 0
+        self.total = 0
+        self.rows: list[SessionRow] = []
+
+    def start(self) -> None:
+        self.view.set_choices(HistoryChoices(
+            officers=OfficeService(self.app.store).officers(include_retired=True),
+            outcomes=LookupService(self.app.store).values(LookupKind.OUTCOME),
+        ))
+        self.apply_filter(HistoryFilter())
+
+    def apply_filter(self, flt: HistoryFilter) -> None:
+        self.filter = flt
+        self.page = 0
+        self.total = self.sessions.count(flt.to_session_filter())
+        self.load_page()
+
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.page_size))
+
+    def load_page(self) -> None:
+        self.rows = self.sessions.list(self.filter.to_session_filter(), limit=self.page_size,
+                                       offset=self.page * self.page_size)
+        self.view.show_rows(self.rows)
+        self.view.show_page(PageInfo(self.page + 1, self.pages(), self.total))
+
+    def next_page(self) -> None:
+        if self.page + 1 < self.pages():
+            self.page += 1
+            self.load_page()
+
+    def prev_page(self) -> None:
+        if self.page > 0:
+            self.page -= 1
+            self.load_page()
+
+    def first_page(self) -> None:
+        self.page = 0
+        self.load_page()
+
+    def last_page(self) -> None:
+        self.page = self.pages() - 1
+        self.load_page()
+
+    def refresh(self) -> None:
+        """After a save elsewhere: recount and stay on the page if it still exists."""
+        self.total = self.sessions.count(self.filter.to_session_filter())
+        self.page = min(self.page, self.pages() - 1)
+        self.load_page()
+
+    def open(self, session_uuid: str) -> None:
+        self.app.edit_session(session_uuid)
+
+    def void(self, session_uuid: str) -> bool:
+        reason = self.app.ask_string(tr("Why is this session voided? (required)"))
+        if reason is None:
+            return False
+        if not reason.strip():
+            self.app.show_error(tr("Give a reason for voiding the session."))
+            return False
+        try:
+            self.sessions.void(session_uuid, actor_id=self.app.current_officer.id, reason=reason)
+        except ValidationError as exc:
+            self.app.show_error(str(exc))
+            return False
+        except StorageError as exc:
+            self.app.show_error(str(exc))
+            return False
+        self.app.toast(tr("Session voided."))
+        self.app.sessions_changed()
+        return True
+
+    def audit_lines(self, session_uuid: str) -> list[str]:
+        officers = {o.id: o.name for o in OfficeService(self.app.store).officers(True)}
+        labels = LookupService(self.app.store).labels()
+        lines = []
+        s = self.sessions.get(session_uuid)
+        lines.append(tr("Created {when} by {who}").format(
+            when=s.created_at.strftime("%H:%M %d/%m/%Y"),
+            who=officers.get(s.officer_id, "?")))
+        for entry in self.sessions.audit(session_uuid):
+            action = {"update": tr("Edited"), "void": tr("Voided")}.get(entry.action,
+                                                                        entry.action)
+            lines.append(f"{entry.at.strftime('%H:%M %d/%m/%Y')} · {action} · "
+                         f"{officers.get(entry.officer_id, '?')}"
+                         + (f" · {tr('reason')}: {entry.reason}" if entry.reason else ""))
+            for name, (old, new) in changed_fields(entry.before or {}, entry.after or {}).items():
+                if name in ("updated_at", "created_at"):
+                    continue
+                ids = name.endswith("_id") or name.endswith("_ids")
+                lines.append(f"    {name}: {_show(old, labels, ids)} → {_show(new, labels, ids)}")
+        return lines
+
+    def show_audit(self, session_uuid: str) -> None:
+        self.view.show_audit(tr("Change history of the session"), self.audit_lines(session_uuid))
+
+    def end_of_day(self, day: date | None = None) -> list[Flagged]:
+        flagged = check_day(self.app.store, day or self.clock().date())
+        self.view.show_flagged(flagged)
+        if not flagged:
+            self.app.toast(tr("End of day: nothing to fix today."))
+        return flagged
+
+
+def _show(value, labels: dict[int, str], ids: bool = False) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_show(v, labels, ids) for v in value) + "]"
+    if isinstance(value, dict):
+        code = value.get("procedure_code")
+        if code:
+            return f"{code} ({labels.get(value.get('outcome_id'), '-')})"
+    if value in (None, ""):
+        return "—"
+    if ids and isinstance(value, int):
+        return labels.get(value, str(value))
+    return str(value)

@@ -1,0 +1,136 @@
+"""Who is at the counter: first-run setup, then officer + counter (+ PIN) at every start."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from counter_app.domain.models import Counter, Office, Officer, Role
+from counter_app.domain.text import nfc
+from counter_app.i18n import tr
+from counter_app.services.auth import AuthService, PinError, check_pin_shape, hash_pin
+from counter_app.services.offices import OfficeService
+from counter_app.storage.database import Store
+
+LAST_USER_KEY = "ui.last_user"
+
+
+class LoginView(Protocol):
+    def set_people(self, officers: list[Officer], counters: list[Counter],
+                   officer_id: int | None, counter_id: int | None) -> None: ...
+    def set_pin_needed(self, needed: bool) -> None: ...
+    def show_message(self, message: str) -> None: ...
+
+
+@dataclass
+class LoginOutcome:
+    officer: Officer
+    counter: Counter
+
+
+class LoginPresenter:
+    def __init__(self, view: LoginView, store: Store,
+                 clock: Callable[[], datetime] = datetime.now):
+        self.view = view
+        self.store = store
+        self.offices = OfficeService(store)
+        self.auth = AuthService(store, clock=clock)
+        self.officers: list[Officer] = []
+        self.counters: list[Counter] = []
+
+    def start(self) -> None:
+        self.officers = self.offices.officers()
+        self.counters = self.offices.counters()
+        last = self.offices.get_setting(LAST_USER_KEY, {}) or {}
+        officer_id = last.get("officer_id")
+        if officer_id not in {o.id for o in self.officers}:
+            officer_id = self.officers[0].id if self.officers else None
+        counter_id = last.get("counter_id")
+        if counter_id not in {c.id for c in self.counters}:
+            counter_id = self.counters[0].id if self.counters else None
+        self.view.set_people(self.officers, self.counters, officer_id, counter_id)
+        self.officer_changed(officer_id)
+
+    def _officer(self, officer_id: int | None) -> Officer | None:
+        return next((o for o in self.officers if o.id == officer_id), None)
+
+    def officer_changed(self, officer_id: int | None) -> None:
+        officer = self._officer(officer_id)
+        self.view.set_pin_needed(bool(officer and self.auth.needs_pin(officer)))
+
+    def submit(self, officer_id: int | None, counter_id: int | None,
+               pin: str) -> LoginOutcome | None:
+        officer = self._officer(officer_id)
+        counter = next((c for c in self.counters if c.id == counter_id), None)
+        if officer is None:
+            self.view.show_message(tr("Choose the officer at the counter."))
+            return None
+        if counter is None:
+            self.view.show_message(tr("Choose the counter."))
+            return None
+        result = self.auth.login(officer, pin)
+        if not result.ok:
+            self.view.show_message(result.message)
+            return None
+        self.offices.set_setting(LAST_USER_KEY, {"officer_id": officer.id,
+                                                 "counter_id": counter.id})
+        return LoginOutcome(officer, counter)
+
+
+class SetupView(Protocol):
+    def show_message(self, message: str) -> None: ...
+
+
+@dataclass
+class SetupData:
+    office_name: str
+    office_code: str
+    province: str
+    counters: str  # one per line or comma-separated
+    supervisor: str
+    pin: str
+    pin_again: str
+    parent_body: str = ""
+
+
+class SetupPresenter:
+    """First run: the office, its counters and the first supervisor (with a PIN)."""
+
+    def __init__(self, view: SetupView, store: Store):
+        self.view = view
+        self.store = store
+        self.offices = OfficeService(store)
+
+    def submit(self, data: SetupData) -> LoginOutcome | None:
+        problems = []
+        if not nfc(data.office_name):
+            problems.append(tr("Enter the office name."))
+        if not nfc(data.office_code):
+            problems.append(tr("Enter the office code."))
+        counters = [nfc(c) for c in data.counters.replace(",", "\n").splitlines() if nfc(c)]
+        if not counters:
+            problems.append(tr("Enter at least one counter."))
+        if len(set(counters)) != len(counters):
+            problems.append(tr("Two counters have the same name."))
+        if not nfc(data.supervisor):
+            problems.append(tr("Enter the supervisor's name."))
+        try:
+            check_pin_shape(data.pin)
+        except PinError as exc:
+            problems.append(str(exc))
+        if data.pin != data.pin_again:
+            problems.append(tr("The two PINs differ."))
+        if problems:
+            self.view.show_message("\n".join(problems))
+            return None
+        office = self.offices.save_office(Office(
+            code=data.office_code, name=data.office_name, province=data.province,
+            parent_body=data.parent_body))
+        made = [self.offices.add_counter(office.id, name) for name in counters]
+        supervisor = self.offices.add_officer(office.id, data.supervisor, Role.SUPERVISOR,
+                                              pin_hash=hash_pin(data.pin))
+        self.offices.set_setting(LAST_USER_KEY, {"officer_id": supervisor.id,
+                                                 "counter_id": made[0].id})
+        return LoginOutcome(supervisor, made[0])

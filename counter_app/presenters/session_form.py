@@ -1,0 +1,518 @@
+"""The new-session form: the state of a half-filled session and every action on it.
+
+The view reports explicit actions (a variable changed, Enter pressed, a shortcut) and
+renders the state back; nothing here looks at raw key events, so Unikey's fake
+backspaces can never corrupt data. The timer starts at the first input.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from counter_app.domain.models import (
+    OUTCOME_SUBMITTED,
+    LookupKind,
+    LookupValue,
+    Session,
+    SessionProcedure,
+    TriState,
+)
+from counter_app.domain.validation import MAX_MINUTES, FieldError, ValidationError
+from counter_app.i18n import tr
+from counter_app.presenters.base import AppLike
+from counter_app.presenters.catalogue import list_bundles, make_search, procedure_names
+from counter_app.services.drafts import DraftService
+from counter_app.services.lookups import LookupService
+from counter_app.services.offices import OfficeService
+from counter_app.services.privacy import load_settings
+from counter_app.services.sessions import SessionService
+from counter_app.storage.errors import StorageError
+
+DEFAULTS_KEY = "form.defaults"
+MAX_SHORTCUTS = 9
+DATETIME_FORMATS = ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y")
+TRISTATE_FIELDS = ("elderly", "ethnic_minority", "disability")
+SCALAR_FIELDS = (
+    "channel_id", "portal_id", "applicant_type_id", "self_reliance_id", "satisfaction_id",
+    "elderly", "ethnic_minority", "disability", "note", "minutes_text", "started_text",
+    "backdated_reason", "citizen_name", "citizen_phone", "citizen_id_number", "edit_reason",
+)
+
+
+@dataclass
+class ProcedureLine:
+    code: str
+    name: str
+    outcome_id: int | None
+    barrier_ids: list[int] = field(default_factory=list)
+    dossier_code: str = ""
+
+
+@dataclass
+class FormState:
+    procedures: list[ProcedureLine] = field(default_factory=list)
+    help_type_ids: list[int] = field(default_factory=list)
+    channel_id: int | None = None
+    portal_id: int | None = None
+    applicant_type_id: int | None = None
+    elderly: str = TriState.UNKNOWN.value
+    ethnic_minority: str = TriState.UNKNOWN.value
+    disability: str = TriState.UNKNOWN.value
+    self_reliance_id: int | None = None
+    satisfaction_id: int | None = None
+    note: str = ""
+    minutes_text: str = ""
+    started_text: str = ""
+    backdated_reason: str = ""
+    citizen_name: str = ""
+    citizen_phone: str = ""
+    citizen_id_number: str = ""
+    edit_reason: str = ""
+    first_input_at: str | None = None
+    editing_uuid: str | None = None
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> FormState:
+        known = {k: v for k, v in d.items() if k in cls.__dataclass_fields__}
+        known["procedures"] = [ProcedureLine(**p) for p in d.get("procedures", [])]
+        return cls(**known)
+
+
+@dataclass(frozen=True)
+class Choices:
+    """Everything the form's pickers offer, read once per form start."""
+
+    help_types: list[LookupValue]
+    outcomes: list[LookupValue]
+    barriers: list[LookupValue]
+    channels: list[LookupValue]
+    portals: list[LookupValue]
+    applicant_types: list[LookupValue]
+    self_reliance: list[LookupValue]
+    satisfaction: list[LookupValue]
+    favourites: list  # SearchHit-like: code, name
+    bundles: list  # Bundle-like: id, name, codes
+    personal_fields: bool
+    submitted_id: int | None
+
+
+class SessionFormView(Protocol):
+    def set_choices(self, choices: Choices) -> None: ...
+    def render(self, state: FormState) -> None: ...
+    def show_hits(self, hits: list) -> None: ...
+    def show_errors(self, errors: list[FieldError]) -> None: ...
+    def focus_procedure_box(self) -> None: ...
+    def schedule_draft_save(self) -> None: ...
+
+
+class SessionFormPresenter:
+    def __init__(self, view: SessionFormView, app: AppLike,
+                 clock: Callable[[], datetime] = datetime.now, search: Any = None):
+        self.view = view
+        self.app = app
+        self.store = app.store
+        self.clock = clock
+        self.sessions = SessionService(self.store, clock=clock)
+        self.lookups = LookupService(self.store)
+        self.offices = OfficeService(self.store)
+        self.drafts = DraftService(self.store)
+        self.search_engine = search if search is not None else make_search(self.store)
+        self.state = FormState()
+        self.hits: list = []
+        self.choices: Choices | None = None
+
+    # -- start ----------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.load_choices()
+        self.state = self.blank_state(keep=None)
+        self.view.render(self.state)
+
+    def refresh_choices(self) -> None:
+        """After the catalogue or settings changed favourites, bundles or lists."""
+        refresh = getattr(self.search_engine, "refresh", None)
+        if refresh:
+            refresh()
+        self.load_choices()
+        self.view.render(self.state)
+
+    def load_choices(self) -> None:
+        v = self.lookups.values
+        try:
+            submitted = self.lookups.id_for(LookupKind.OUTCOME, OUTCOME_SUBMITTED)
+        except KeyError:
+            submitted = None
+        self.choices = Choices(
+            help_types=v(LookupKind.HELP_TYPE), outcomes=v(LookupKind.OUTCOME),
+            barriers=v(LookupKind.BARRIER), channels=v(LookupKind.CHANNEL),
+            portals=v(LookupKind.PORTAL), applicant_types=v(LookupKind.APPLICANT_TYPE),
+            self_reliance=v(LookupKind.SELF_RELIANCE), satisfaction=v(LookupKind.SATISFACTION),
+            favourites=list(self.search_engine.favourites())[:MAX_SHORTCUTS],
+            bundles=list_bundles(self.store)[:6],
+            personal_fields=load_settings(self.store).personal_fields,
+            submitted_id=submitted,
+        )
+        self.view.set_choices(self.choices)
+
+    def defaults(self) -> dict[str, Any]:
+        """Office defaults for channel, portal and help (Settings), else the first values."""
+        saved = self.offices.get_setting(DEFAULTS_KEY, {}) or {}
+        c = self.choices
+
+        def first(values: list[LookupValue]) -> int | None:
+            return values[0].id if values else None
+
+        return {
+            "channel_id": saved.get("channel_id") or (first(c.channels) if c else None),
+            "portal_id": saved.get("portal_id") or (first(c.portals) if c else None),
+            "help_type_ids": list(saved.get("help_type_ids") or []),
+            "applicant_type_id": (first(c.applicant_types) if c else None),
+        }
+
+    def blank_state(self, keep: FormState | None) -> FormState:
+        d = self.defaults()
+        s = FormState(channel_id=d["channel_id"], portal_id=d["portal_id"],
+                      help_type_ids=d["help_type_ids"],
+                      applicant_type_id=d["applicant_type_id"])
+        if keep is not None:
+            s.channel_id, s.portal_id = keep.channel_id, keep.portal_id
+            s.help_type_ids = list(keep.help_type_ids)
+        return s
+
+    # -- input ----------------------------------------------------------------------
+
+    def touch(self) -> None:
+        """Any input: start the timer, ask for a (debounced) draft save."""
+        if self.state.first_input_at is None:
+            self.state.first_input_at = self.clock().replace(microsecond=0).isoformat()
+        self.view.schedule_draft_save()
+
+    def search(self, text: str) -> None:
+        text = text.strip()
+        if text:
+            self.touch()
+            self.hits = list(self.search_engine.search(text, counter_id=self._counter_id(),
+                                                       limit=20))
+        else:
+            self.hits = []
+        self.view.show_hits(self.hits)
+
+    def add_hit(self, index: int = 0) -> bool:
+        """Enter in the search box: add the chosen (default: first) hit."""
+        if not (0 <= index < len(self.hits)):
+            return False
+        hit = self.hits[index]
+        added = self.add_procedure(hit.code, hit.name)
+        self.hits = []
+        self.view.show_hits([])
+        return added
+
+    def add_procedure(self, code: str, name: str | None = None) -> bool:
+        if any(p.code == code for p in self.state.procedures):
+            return False
+        if name is None:
+            name = procedure_names(self.store, [code]).get(code, code)
+        self.touch()
+        self.state.procedures.append(
+            ProcedureLine(code, name, self.choices.submitted_id if self.choices else None))
+        self.view.render(self.state)
+        return True
+
+    def add_favourite(self, n: int) -> bool:
+        """Alt+n: the n-th favourite (1-based)."""
+        favs = self.choices.favourites if self.choices else []
+        if not 1 <= n <= len(favs):
+            return False
+        return self.add_procedure(favs[n - 1].code, favs[n - 1].name)
+
+    def add_bundle(self, n: int) -> bool:
+        bundles = self.choices.bundles if self.choices else []
+        if not 1 <= n <= len(bundles):
+            return False
+        codes = list(bundles[n - 1].codes)
+        names = procedure_names(self.store, codes)
+        added = False
+        for code in codes:
+            if code in names:
+                added = self.add_procedure(code, names[code]) or added
+        return added
+
+    def remove_procedure(self, index: int) -> None:
+        if 0 <= index < len(self.state.procedures):
+            del self.state.procedures[index]
+            self.touch()
+            self.view.render(self.state)
+
+    def set_outcome(self, index: int, outcome_id: int | None) -> None:
+        line = self.state.procedures[index]
+        line.outcome_id = outcome_id
+        if outcome_id == (self.choices.submitted_id if self.choices else None):
+            line.barrier_ids = []
+        self.touch()
+        self.view.render(self.state)
+
+    def toggle_barrier(self, index: int, barrier_id: int) -> None:
+        line = self.state.procedures[index]
+        if barrier_id in line.barrier_ids:
+            line.barrier_ids.remove(barrier_id)
+        else:
+            line.barrier_ids.append(barrier_id)
+        self.touch()
+
+    def set_dossier(self, index: int, text: str) -> None:
+        if 0 <= index < len(self.state.procedures):
+            self.state.procedures[index].dossier_code = text
+            self.touch()
+
+    def toggle_help(self, n: int) -> None:
+        """Ctrl+n / n: toggle the n-th help type (1-based)."""
+        helps = self.choices.help_types if self.choices else []
+        if 1 <= n <= len(helps):
+            self.set_help(helps[n - 1].id, helps[n - 1].id not in self.state.help_type_ids)
+            self.view.render(self.state)
+
+    def set_help(self, help_id: int, on: bool) -> None:
+        ids = self.state.help_type_ids
+        if on and help_id not in ids:
+            ids.append(help_id)
+        elif not on and help_id in ids:
+            ids.remove(help_id)
+        self.touch()
+
+    def set_field(self, name: str, value: Any) -> None:
+        if name not in SCALAR_FIELDS:
+            raise KeyError(name)
+        if getattr(self.state, name) == value:
+            return
+        setattr(self.state, name, value)
+        self.touch()
+
+    # -- computed -------------------------------------------------------------------
+
+    def elapsed_minutes(self) -> int | None:
+        if not self.state.first_input_at:
+            return None
+        seconds = (self.clock() - datetime.fromisoformat(self.state.first_input_at)).total_seconds()
+        return min(MAX_MINUTES, max(1, math.ceil(seconds / 60)))
+
+    def _parse_started(self) -> datetime | None:
+        text = self.state.started_text.strip()
+        if not text:
+            return None
+        for fmt in DATETIME_FORMATS:
+            try:
+                return datetime.strptime(text, fmt)
+            except ValueError:
+                continue
+        try:  # "HH:MM" means today
+            t = datetime.strptime(text, "%H:%M").time()
+            return datetime.combine(self.clock().date(), t)
+        except ValueError:
+            raise ValidationError([FieldError("started_at", tr(
+                "Write the start as dd/mm/yyyy hh:mm, e.g. 05/11/2026 08:30."))]) from None
+
+    def _minutes(self) -> int:
+        text = self.state.minutes_text.strip()
+        if text:
+            try:
+                return int(text)
+            except ValueError:
+                raise ValidationError([FieldError("minutes", tr(
+                    "Duration must be a whole number from 1 to 480 minutes."))]) from None
+        return self.elapsed_minutes() or 1
+
+    def build_session(self) -> Session:
+        """The Session to store; raises ValidationError for input the view must fix."""
+        officer, counter = self.app.current_officer, self.app.current_counter
+        if officer is None or counter is None:
+            raise ValidationError([FieldError("officer", tr("Choose the officer at the counter."))])
+        s = self.state
+        minutes = self._minutes()
+        started = self._parse_started()
+        if started is None:
+            started = (datetime.fromisoformat(s.first_input_at) if s.first_input_at
+                       else self.clock().replace(microsecond=0))
+        submitted = self.choices.submitted_id if self.choices else None
+        procedures = [
+            SessionProcedure(p.code, p.outcome_id,
+                             [] if p.outcome_id == submitted else list(p.barrier_ids),
+                             p.dossier_code)
+            for p in s.procedures
+        ]
+        errors = [FieldError("procedures", tr("Choose the outcome of {code}.").format(code=p.code))
+                  for p in s.procedures if p.outcome_id is None]
+        if errors:
+            raise ValidationError(errors)
+        personal = self.choices.personal_fields if self.choices else False
+        return Session(
+            officer_id=officer.id, counter_id=counter.id, started_at=started, minutes=minutes,
+            procedures=procedures, help_type_ids=list(s.help_type_ids),
+            channel_id=s.channel_id, portal_id=s.portal_id,
+            applicant_type_id=s.applicant_type_id, elderly=TriState(s.elderly),
+            ethnic_minority=TriState(s.ethnic_minority), disability=TriState(s.disability),
+            self_reliance_id=s.self_reliance_id, satisfaction_id=s.satisfaction_id,
+            note=s.note, backdated_reason=s.backdated_reason,
+            citizen_name=s.citizen_name if personal or s.editing_uuid else "",
+            citizen_phone=s.citizen_phone if personal or s.editing_uuid else "",
+            citizen_id_number=s.citizen_id_number if personal or s.editing_uuid else "",
+        )
+
+    # -- save -----------------------------------------------------------------------
+
+    def save(self, keep: bool = True) -> Session | None:
+        """Ctrl+Enter: store the session; keep channel/portal/help for the next one."""
+        editing = self.state.editing_uuid
+        try:
+            session = self.build_session()
+            actor = self.app.current_officer.id
+            if editing:
+                original = self.sessions.get(editing)
+                session.officer_id, session.counter_id = original.officer_id, original.counter_id
+                saved = self.sessions.update(editing, session, actor_id=actor,
+                                             reason=self.state.edit_reason)
+            else:
+                saved = self.sessions.create(session, actor_id=actor)
+        except ValidationError as exc:
+            self.view.show_errors(exc.errors)
+            return None
+        except StorageError as exc:
+            self.app.show_error(str(exc))
+            return None
+        self.view.show_errors([])
+        if not editing:
+            self.drafts.discard()
+        names = ", ".join(p.code for p in saved.procedures)
+        self.app.toast(
+            (tr("Session updated: {procedures}") if editing else tr("Saved: {procedures}"))
+            .format(procedures=names))
+        previous = self.state
+        self.state = self.blank_state(keep=previous if keep and not editing else None)
+        self.hits = []
+        self.view.show_hits([])
+        self.view.render(self.state)
+        self.view.focus_procedure_box()
+        self.app.sessions_changed()
+        if editing:
+            self.resume_draft()
+            self.app.edit_done()
+        return saved
+
+    def clear(self) -> None:
+        """Esc on an untouched form or the Clear button: start again (drops the draft)."""
+        self.state = self.blank_state(keep=None)
+        self.drafts.discard()
+        self.hits = []
+        self.view.show_hits([])
+        self.view.show_errors([])
+        self.view.render(self.state)
+        self.view.focus_procedure_box()
+
+    # -- edit -----------------------------------------------------------------------
+
+    def load_session(self, session_uuid: str) -> None:
+        """Open a stored session in the form, for correction; a half-entered new
+        session is kept as the draft and comes back when the correction is done."""
+        if not self.state.editing_uuid:
+            self.save_draft()
+        s = self.sessions.get(session_uuid)
+        names = procedure_names(self.store, [p.procedure_code for p in s.procedures])
+        self.state = FormState(
+            procedures=[ProcedureLine(p.procedure_code, names.get(p.procedure_code, ""),
+                                      p.outcome_id, list(p.barrier_ids), p.dossier_code)
+                        for p in s.procedures],
+            help_type_ids=list(s.help_type_ids), channel_id=s.channel_id,
+            portal_id=s.portal_id, applicant_type_id=s.applicant_type_id,
+            elderly=s.elderly.value, ethnic_minority=s.ethnic_minority.value,
+            disability=s.disability.value, self_reliance_id=s.self_reliance_id,
+            satisfaction_id=s.satisfaction_id, note=s.note, minutes_text=str(s.minutes),
+            started_text=s.started_at.strftime("%d/%m/%Y %H:%M"),
+            backdated_reason=s.backdated_reason, citizen_name=s.citizen_name,
+            citizen_phone=s.citizen_phone, citizen_id_number=s.citizen_id_number,
+            editing_uuid=s.uuid,
+        )
+        self.view.show_errors([])
+        self.view.render(self.state)
+        self.view.focus_procedure_box()
+
+    def cancel_edit(self) -> None:
+        if self.state.editing_uuid:
+            self.state = self.blank_state(keep=None)
+            self.view.show_errors([])
+            self.resume_draft()
+            self.view.render(self.state)
+            self.app.edit_done()
+
+    def resume_draft(self) -> None:
+        """After a correction: the new session that was being typed comes back."""
+        draft = self.drafts.load()
+        if draft:
+            try:
+                self.state = FormState.from_dict(draft)
+            except (TypeError, ValueError):
+                return
+            self.view.render(self.state)
+
+    # -- drafts ---------------------------------------------------------------------
+
+    def has_input(self) -> bool:
+        return self.state.first_input_at is not None
+
+    def save_draft(self) -> None:
+        """Called (debounced) after changes and on close; edits are not drafted."""
+        if self.state.editing_uuid:
+            return
+        try:
+            if self.has_input():
+                self.drafts.save(asdict(self.state))
+            else:
+                self.drafts.discard()
+        except StorageError:
+            pass  # a draft is a convenience; the save itself reports storage problems
+
+    def offer_draft(self) -> bool:
+        """At start: a draft left by a close or crash is offered back."""
+        draft = self.drafts.load()
+        if not draft:
+            return False
+        try:
+            state = FormState.from_dict(draft)
+        except (TypeError, ValueError):
+            self.drafts.discard()
+            return False
+        when = state.first_input_at or ""
+        try:
+            when = datetime.fromisoformat(when).strftime("%H:%M %d/%m/%Y")
+        except ValueError:
+            pass
+        codes = ", ".join(p.code for p in state.procedures) or tr("no procedure yet")
+        if self.app.confirm(tr(
+            "A session was left half-entered ({when}; {procedures}). Continue it?"
+        ).format(when=when, procedures=codes)):
+            self.state = state
+            self.view.render(self.state)
+            return True
+        self.drafts.discard()
+        return False
+
+    def _counter_id(self) -> int | None:
+        c = self.app.current_counter
+        return c.id if c else None
+
+
+def started_is_backdated(state: FormState, now: datetime) -> bool:
+    """For the view: show the late-entry reason only when the start is an earlier day."""
+    text = state.started_text.strip()
+    for fmt in DATETIME_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date() < now.date()
+        except ValueError:
+            continue
+    return False
+
+
+__all__ = ["Choices", "FormState", "ProcedureLine", "SessionFormPresenter",
+           "SessionFormView", "started_is_backdated"]

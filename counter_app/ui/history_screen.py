@@ -1,0 +1,235 @@
+"""History: filters, a paged table (50 rows at a time, paged in SQL), edit, void, audit
+trail and the end-of-day check."""
+
+from __future__ import annotations
+
+import tkinter as tk
+import tkinter.font as tkfont
+from datetime import date, datetime
+
+import ttkbootstrap as ttk
+
+from counter_app.domain.models import SessionRow
+from counter_app.i18n import tr
+from counter_app.presenters.history import HistoryChoices, HistoryFilter, HistoryPresenter, PageInfo
+from counter_app.services.endofday import Flagged
+from counter_app.ui.widgets import ChoiceCombo
+
+DATE_FORMAT = "%d/%m/%Y"
+
+
+class HistoryScreen(ttk.Frame):
+    def __init__(self, master: tk.Misc, app, presenter_factory=HistoryPresenter):
+        super().__init__(master, padding=(12, 8))
+        self.app = app
+        self.mode = "history"
+        self._build()
+        self.presenter = presenter_factory(self, app)
+        self.presenter.start()
+
+    # -- building -----------------------------------------------------------------------
+
+    def _build(self) -> None:
+        bar = ttk.Labelframe(self, text=tr("Filter"), padding=8)
+        bar.pack(fill="x")
+        self.from_date = ttk.DateEntry(bar, date_format=DATE_FORMAT, first_weekday=0,
+                                       value=None, width=11)
+        self.to_date = ttk.DateEntry(bar, date_format=DATE_FORMAT, first_weekday=0,
+                                     value=None, width=11)
+        self.officer = ChoiceCombo(bar, blank=tr("All officers"), width=20)
+        self.procedure_var = tk.StringVar(self)
+        self.outcome = ChoiceCombo(bar, blank=tr("All outcomes"), width=24)
+        self.text_var = tk.StringVar(self)
+        self.voided_var = tk.BooleanVar(self, False)
+        cells = [
+            (tr("From"), self.from_date), (tr("To"), self.to_date),
+            (tr("Officer"), self.officer),
+            (tr("Procedure code"), ttk.Entry(bar, textvariable=self.procedure_var, width=12)),
+            (tr("Outcome"), self.outcome),
+            (tr("Text"), ttk.Entry(bar, textvariable=self.text_var, width=18)),
+        ]
+        for i, (label, widget) in enumerate(cells):
+            ttk.Label(bar, text=label).grid(row=0, column=i, sticky="w", padx=(0, 6))
+            widget.grid(row=1, column=i, sticky="w", padx=(0, 10))
+            if isinstance(widget, ttk.Entry):
+                widget.bind("<Return>", lambda e: self.apply())
+        ttk.Checkbutton(bar, text=tr("Show voided"), variable=self.voided_var).grid(
+            row=2, column=0, columnspan=2, sticky="w", pady=(6, 0))
+        self.apply_button = ttk.Button(bar, text=tr("Apply (Enter)"), bootstyle="primary",
+                                       command=self.apply)
+        self.apply_button.grid(row=2, column=4, sticky="e", pady=(6, 0))
+        ttk.Button(bar, text=tr("Clear filters"), bootstyle="secondary-outline",
+                   command=self.reset).grid(row=2, column=5, sticky="w", pady=(6, 0))
+
+        self.mode_label = ttk.Label(self, bootstyle="warning")
+        table = ttk.Frame(self)
+        table.pack(fill="both", expand=True, pady=(8, 4))
+        columns = ("when", "minutes", "officer", "counter", "procedures", "outcomes", "note")
+        self.tree = ttk.Treeview(table, columns=columns, show="headings", height=18,
+                                 selectmode="browse")
+        headings = (tr("Time"), tr("Min."), tr("Officer"), tr("Counter"), tr("Procedures"),
+                    tr("Outcome"), tr("Note / problems"))
+        font = tkfont.nametofont("TkDefaultFont", root=self)
+        samples = ("00/00/0000 00:00", "000", "Nguyễn Thị Thu Hà", "Quầy 10",
+                   "1.001193, 2.000986", "Nộp trực tuyến thành công", "")
+        for col, text, sample in zip(columns, headings, samples, strict=True):
+            width = max(font.measure(sample or "x" * 24), font.measure(text)) + 24
+            self.tree.heading(col, text=text, anchor="w")
+            self.tree.column(col, width=width, minwidth=font.measure("000") + 16, anchor="w",
+                             stretch=col in ("note", "outcomes"))
+        scroll = ttk.Scrollbar(table, orient="vertical", command=self.tree.yview)
+        self.tree.configure(yscrollcommand=scroll.set)
+        self.tree.pack(side="left", fill="both", expand=True)
+        scroll.pack(side="right", fill="y")
+        self.tree.tag_configure("voided", foreground="#999999")
+        self.tree.bind("<Return>", lambda e: self.open_selected())
+        self.tree.bind("<Double-Button-1>", lambda e: self.open_selected())
+        self.tree.bind("<Delete>", lambda e: self.void_selected())
+        self.tree.bind("<Next>", lambda e: self._page(self.presenter.next_page))
+        self.tree.bind("<Prior>", lambda e: self._page(self.presenter.prev_page))
+
+        nav = ttk.Frame(self)
+        nav.pack(fill="x")
+        ttk.Button(nav, text="«", width=3, command=lambda: self._page(
+            self.presenter.first_page)).pack(side="left")
+        ttk.Button(nav, text=tr("◀ Previous (PgUp)"), command=lambda: self._page(
+            self.presenter.prev_page)).pack(side="left", padx=4)
+        self.page_label = ttk.Label(nav)
+        self.page_label.pack(side="left", padx=8)
+        ttk.Button(nav, text=tr("Next (PgDn) ▶"), command=lambda: self._page(
+            self.presenter.next_page)).pack(side="left", padx=4)
+        ttk.Button(nav, text="»", width=3, command=lambda: self._page(
+            self.presenter.last_page)).pack(side="left")
+        ttk.Button(nav, text=tr("End-of-day check"), bootstyle="info",
+                   command=self.end_of_day).pack(side="right")
+        ttk.Button(nav, text=tr("Change history"), bootstyle="secondary-outline",
+                   command=self.audit_selected).pack(side="right", padx=4)
+        ttk.Button(nav, text=tr("Void (Del)"), bootstyle="danger-outline",
+                   command=self.void_selected).pack(side="right", padx=4)
+        ttk.Button(nav, text=tr("Open to correct (Enter)"), bootstyle="primary-outline",
+                   command=self.open_selected).pack(side="right", padx=4)
+
+    # -- presenter → view ---------------------------------------------------------------
+
+    def set_choices(self, choices: HistoryChoices) -> None:
+        self.officer.set_items([(o.id, o.name) for o in choices.officers])
+        self.officer.set_value(None)
+        self.outcome.set_items([(v.id, v.label) for v in choices.outcomes])
+        self.outcome.set_value(None)
+
+    def show_rows(self, rows: list[SessionRow]) -> None:
+        self.mode = "history"
+        self.mode_label.pack_forget()
+        self.tree.delete(*self.tree.get_children())
+        for r in rows:
+            note = (tr("[voided] ") if r.voided else "") + r.note
+            self.tree.insert("", "end", iid=r.uuid, tags=("voided",) if r.voided else (),
+                             values=(r.started_at.strftime("%d/%m/%Y %H:%M"), r.minutes,
+                                     r.officer_name, r.counter_name, r.procedures,
+                                     r.outcomes, note))
+        self._select_first()
+
+    def show_page(self, info: PageInfo) -> None:
+        self.page_label.configure(text=tr("Page {page}/{pages} · {total} sessions").format(
+            page=f"{info.page:,}".replace(",", "."), pages=f"{info.pages:,}".replace(",", "."),
+            total=f"{info.total:,}".replace(",", ".")))
+
+    def show_flagged(self, flagged: list[Flagged]) -> None:
+        self.mode = "endofday"
+        self.tree.delete(*self.tree.get_children())
+        for f in flagged:
+            self.tree.insert("", "end", iid=f.uuid, values=(
+                f.started_at.strftime("%d/%m/%Y %H:%M"), f.minutes, f.officer_name, "",
+                f.procedures, "", "; ".join(f.problems)))
+        self.mode_label.configure(text=tr(
+            "End-of-day check: {n} sessions to look at. Enter opens one to fix; "
+            "Apply returns to the history.").format(n=len(flagged)))
+        self.mode_label.pack(fill="x", before=self.tree.master)
+        self._select_first()
+
+    def show_audit(self, title: str, lines: list[str]) -> None:
+        top = ttk.Toplevel(title=title, transient=self.winfo_toplevel(), size=(760, 420))
+        text = tk.Text(top, wrap="word", font="TkFixedFont", padx=8, pady=8)
+        text.insert("1.0", "\n".join(lines))
+        text.configure(state="disabled")
+        text.pack(fill="both", expand=True)
+        ttk.Button(top, text=tr("Close"), command=top.destroy).pack(pady=6)
+        top.bind("<Escape>", lambda e: top.destroy())
+        self.audit_window = top
+
+    # -- view → presenter ---------------------------------------------------------------
+
+    def _date(self, entry: ttk.DateEntry) -> date | None:
+        text = entry.entry.get().strip() if hasattr(entry, "entry") else ""
+        if not text:
+            return None
+        try:
+            return datetime.strptime(text, DATE_FORMAT).date()
+        except ValueError:
+            self.app.show_error(tr("Write dates as dd/mm/yyyy, e.g. 05/11/2026."))
+            raise
+
+    def current_filter(self) -> HistoryFilter:
+        return HistoryFilter(
+            date_from=self._date(self.from_date), date_to=self._date(self.to_date),
+            officer_id=self.officer.value(), procedure_code=self.procedure_var.get(),
+            outcome_id=self.outcome.value(), text=self.text_var.get(),
+            include_voided=self.voided_var.get())
+
+    def apply(self) -> None:
+        try:
+            flt = self.current_filter()
+        except ValueError:
+            return
+        self.presenter.apply_filter(flt)
+        self.tree.focus_set()
+
+    def reset(self) -> None:
+        for entry in (self.from_date, self.to_date):
+            entry.entry.delete(0, "end")
+        self.officer.set_value(None)
+        self.outcome.set_value(None)
+        self.procedure_var.set("")
+        self.text_var.set("")
+        self.voided_var.set(False)
+        self.apply()
+
+    def refresh(self) -> None:
+        if self.mode == "endofday":
+            self.presenter.end_of_day()
+        else:
+            self.presenter.refresh()
+
+    def selected_uuid(self) -> str | None:
+        selection = self.tree.selection()
+        return selection[0] if selection else None
+
+    def open_selected(self) -> None:
+        uuid = self.selected_uuid()
+        if uuid:
+            self.presenter.open(uuid)
+
+    def void_selected(self) -> None:
+        uuid = self.selected_uuid()
+        if uuid:
+            self.presenter.void(uuid)
+
+    def audit_selected(self) -> None:
+        uuid = self.selected_uuid()
+        if uuid:
+            self.presenter.show_audit(uuid)
+
+    def end_of_day(self) -> None:
+        self.presenter.end_of_day()
+        self.tree.focus_set()
+
+    def _page(self, action) -> str:
+        if self.mode == "history":
+            action()
+        return "break"
+
+    def _select_first(self) -> None:
+        children = self.tree.get_children()
+        if children:
+            self.tree.selection_set(children[0])
+            self.tree.focus(children[0])

@@ -1,0 +1,475 @@
+"""The new-session form (also used to edit a stored session). A thin view: it builds
+widgets, reports explicit actions to ``SessionFormPresenter`` and renders its state.
+
+Data only ever flows from variable traces, ``<<ComboboxSelected>>``, checkbutton
+commands and explicit keys (Enter, Ctrl+Enter, shortcuts) — never from raw key events,
+which Unikey fakes while composing Vietnamese."""
+
+from __future__ import annotations
+
+import tkinter as tk
+from datetime import datetime
+
+import ttkbootstrap as ttk
+
+from counter_app.domain.models import TriState
+from counter_app.domain.validation import FieldError
+from counter_app.i18n import tr
+from counter_app.presenters.session_form import (
+    Choices,
+    FormState,
+    SessionFormPresenter,
+    started_is_backdated,
+)
+from counter_app.ui.widgets import ChoiceCombo, shorten
+
+DRAFT_DELAY_MS = 600
+TIMER_TICK_MS = 15_000
+TEXT_FIELDS = ("note", "minutes_text", "started_text", "backdated_reason", "citizen_name",
+               "citizen_phone", "citizen_id_number", "edit_reason")
+
+
+def tristate_items() -> list[tuple[str, str]]:
+    return [(TriState.UNKNOWN.value, tr("Unknown")), (TriState.YES.value, tr("Yes")),
+            (TriState.NO.value, tr("No"))]
+
+
+class SessionScreen(ttk.Frame):
+    def __init__(self, master: tk.Misc, app, presenter_factory=SessionFormPresenter):
+        super().__init__(master, padding=(12, 8))
+        self.app = app
+        self._rendering = False
+        self._draft_after: str | None = None
+        self._timer_after: str | None = None
+        self._line_codes: list[str] = []
+        self._line_widgets: list[dict] = []
+        self.choices: Choices | None = None
+        self.vars: dict[str, tk.StringVar] = {}
+        self._build()
+        self.presenter = presenter_factory(self, app)
+        self.presenter.start()
+        self._tick()
+
+    # -- building -----------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.columnconfigure(0, weight=3, uniform="cols")
+        self.columnconfigure(1, weight=2, uniform="cols")
+        self.rowconfigure(1, weight=1)
+        self.banner = ttk.Label(self, bootstyle="inverse-warning", padding=(8, 4))
+        left = ttk.Frame(self)
+        left.grid(row=1, column=0, sticky="nsew", padx=(0, 12))
+        right = ttk.Frame(self)
+        right.grid(row=1, column=1, sticky="nsew")
+        self._build_procedures(left)
+        self._build_help(left)
+        self._build_details(right)
+        self._build_buttons()
+
+    def _text_var(self, name: str) -> tk.StringVar:
+        var = tk.StringVar(self)
+        var.trace_add("write", lambda *_: self._text_changed(name))
+        self.vars[name] = var
+        return var
+
+    def _build_procedures(self, parent: ttk.Frame) -> None:
+        box = ttk.Labelframe(parent, text=tr("Procedures"), padding=8)
+        box.pack(fill="both", expand=True)
+        ttk.Label(box, text=tr("Type a code or name, Enter adds (Alt+1…9: favourites)"),
+                  bootstyle="secondary").pack(anchor="w")
+        self.search_var = tk.StringVar(self)
+        self.search_var.trace_add("write", lambda *_: self._search_changed())
+        self.search_entry = ttk.Entry(box, textvariable=self.search_var, font="-size 12")
+        self.search_entry.pack(fill="x", pady=(2, 2))
+        self.search_entry.bind("<Return>", self._enter_in_search)
+        self.search_entry.bind("<KP_Enter>", self._enter_in_search)
+        self.search_entry.bind("<Down>", self._to_hits)
+        self.search_entry.bind("<Escape>", lambda e: self.search_var.set(""))
+        self.hits_list = tk.Listbox(box, height=6, activestyle="dotbox", exportselection=False)
+        self.hits_list.bind("<Return>", self._enter_in_hits)
+        self.hits_list.bind("<KP_Enter>", self._enter_in_hits)
+        self.hits_list.bind("<Double-Button-1>", self._enter_in_hits)
+        self.hits_list.bind("<Escape>", lambda e: self.focus_procedure_box())
+        self.hits_list.bind("<Up>", self._hits_up)
+        self.picks = ttk.Frame(box)
+        self.picks.pack(fill="x", pady=(4, 4))
+        self.lines = ttk.Frame(box)
+        self.lines.pack(fill="both", expand=True)
+        self.lines.columnconfigure(0, weight=1)
+
+    def _build_help(self, parent: ttk.Frame) -> None:
+        self.help_box = ttk.Labelframe(parent, text=tr("Help given (Ctrl+1…9)"), padding=8)
+        self.help_box.pack(fill="x", pady=(8, 0))
+        self.help_vars: dict[int, tk.BooleanVar] = {}
+
+    def _build_details(self, parent: ttk.Frame) -> None:
+        box = ttk.Labelframe(parent, text=tr("About the session"), padding=8)
+        box.pack(fill="both", expand=True)
+        box.columnconfigure(1, weight=1)
+        self.combos: dict[str, ChoiceCombo] = {}
+        rows = [
+            ("channel_id", tr("Channel"), None),
+            ("portal_id", tr("Portal"), None),
+            ("applicant_type_id", tr("Citizen group"), None),
+            ("elderly", tr("Elderly"), None),
+            ("ethnic_minority", tr("Ethnic minority"), None),
+            ("disability", tr("With disability"), None),
+            ("self_reliance_id", tr("Can do it alone next time?"), "—"),
+            ("satisfaction_id", tr("Satisfaction"), "—"),
+        ]
+        r = 0
+        for name, label, blank in rows:
+            ttk.Label(box, text=label).grid(row=r, column=0, sticky="w", pady=2, padx=(0, 8))
+            combo = ChoiceCombo(box, blank=blank, width=24,
+                                on_select=lambda v, n=name: self._combo_changed(n, v))
+            combo.grid(row=r, column=1, sticky="ew", pady=2)
+            self.combos[name] = combo
+            r += 1
+        for name in ("elderly", "ethnic_minority", "disability"):
+            self.combos[name].set_items(tristate_items())
+        ttk.Label(box, text=tr("Note")).grid(row=r, column=0, sticky="w", pady=2)
+        ttk.Entry(box, textvariable=self._text_var("note")).grid(row=r, column=1,
+                                                                  sticky="ew", pady=2)
+        r += 1
+        ttk.Separator(box).grid(row=r, column=0, columnspan=2, sticky="ew", pady=6)
+        r += 1
+        ttk.Label(box, text=tr("Started (dd/mm/yyyy hh:mm)")).grid(row=r, column=0,
+                                                                   sticky="w", pady=2)
+        self.started_entry = ttk.Entry(box, textvariable=self._text_var("started_text"))
+        self.started_entry.grid(row=r, column=1, sticky="ew", pady=2)
+        r += 1
+        ttk.Label(box, text=tr("Minutes")).grid(row=r, column=0, sticky="w", pady=2)
+        mins = ttk.Frame(box)
+        mins.grid(row=r, column=1, sticky="ew", pady=2)
+        self.minutes_entry = ttk.Entry(mins, width=6, textvariable=self._text_var("minutes_text"))
+        self.minutes_entry.pack(side="left")
+        self.timer_label = ttk.Label(mins, bootstyle="secondary")
+        self.timer_label.pack(side="left", padx=8)
+        r += 1
+        self.late_label = ttk.Label(box, text=tr("Reason for late entry"))
+        self.late_entry = ttk.Entry(box, textvariable=self._text_var("backdated_reason"))
+        self.late_row = r
+        r += 1
+        self.personal: list[tk.Widget] = []
+        for name, label in (("citizen_name", tr("Citizen name")),
+                            ("citizen_phone", tr("Phone")),
+                            ("citizen_id_number", tr("ID number (CCCD)"))):
+            lbl = ttk.Label(box, text=label)
+            ent = ttk.Entry(box, textvariable=self._text_var(name))
+            self.personal.append((lbl, ent, r))
+            r += 1
+        self.edit_label = ttk.Label(box, text=tr("Reason for the correction"))
+        self.edit_entry = ttk.Entry(box, textvariable=self._text_var("edit_reason"))
+        self.edit_row = r
+        r += 1
+        self.errors_label = ttk.Label(box, bootstyle="danger", wraplength=360, justify="left")
+        self.errors_label.grid(row=r + 1, column=0, columnspan=2, sticky="ew", pady=(8, 0))
+        self.details_box = box
+        box.bind("<Configure>", lambda e: self.errors_label.configure(
+            wraplength=max(200, e.width - 24)))
+
+    def _build_buttons(self) -> None:
+        bar = ttk.Frame(self)
+        bar.grid(row=2, column=0, columnspan=2, sticky="ew", pady=(10, 0))
+        self.save_button = ttk.Button(bar, text=tr("Save & keep (Ctrl+Enter)"),
+                                      bootstyle="success", command=lambda: self.save(True))
+        self.save_button.pack(side="left")
+        self.save_clear_button = ttk.Button(bar, text=tr("Save & clear (Alt+Enter)"),
+                                            bootstyle="success-outline",
+                                            command=lambda: self.save(False))
+        self.save_clear_button.pack(side="left", padx=8)
+        self.clear_button = ttk.Button(bar, text=tr("Clear the form"),
+                                       bootstyle="secondary-outline", command=self._clear)
+        self.clear_button.pack(side="right")
+
+    # -- presenter → view ---------------------------------------------------------------
+
+    def set_choices(self, choices: Choices) -> None:
+        self.choices = choices
+        def items(values):
+            return [(v.id, v.label) for v in values]
+
+        self.combos["channel_id"].set_items(items(choices.channels))
+        self.combos["portal_id"].set_items(items(choices.portals))
+        self.combos["applicant_type_id"].set_items(items(choices.applicant_types))
+        self.combos["self_reliance_id"].set_items(items(choices.self_reliance))
+        self.combos["satisfaction_id"].set_items(items(choices.satisfaction))
+        for child in self.help_box.winfo_children():
+            child.destroy()
+        self.help_vars = {}
+        self.help_box.columnconfigure((0, 1), weight=1, uniform="help")
+        for i, value in enumerate(choices.help_types):
+            var = tk.BooleanVar(self, False)
+            self.help_vars[value.id] = var
+            prefix = f"{i + 1}. " if i < 9 else ""
+            cb = ttk.Checkbutton(self.help_box, text=prefix + value.label, variable=var,
+                                 command=lambda v=value.id: self._help_clicked(v))
+            cb.grid(row=i // 2, column=i % 2, sticky="w", padx=(0, 8), pady=1)
+            for n in range(1, min(9, len(choices.help_types)) + 1):
+                cb.bind(f"<Key-{n}>", lambda e, n=n: self._toggle_help(n))
+        for child in self.picks.winfo_children():
+            child.destroy()
+        col = 0
+        for i, fav in enumerate(choices.favourites):
+            ttk.Button(self.picks, text=f"Alt+{i + 1} {shorten(fav.name, 26)}",
+                       bootstyle="info-outline", takefocus=False,
+                       command=lambda n=i + 1: self.presenter.add_favourite(n)).grid(
+                row=col // 3, column=col % 3, sticky="ew", padx=2, pady=2)
+            col += 1
+        for i, bundle in enumerate(choices.bundles):
+            ttk.Button(self.picks, text=f"{bundle_key(i + 1)} {shorten(bundle.name, 26)}",
+                       bootstyle="secondary-outline", takefocus=False,
+                       command=lambda n=i + 1: self.presenter.add_bundle(n)).grid(
+                row=col // 3, column=col % 3, sticky="ew", padx=2, pady=2)
+            col += 1
+        self.picks.columnconfigure((0, 1, 2), weight=1, uniform="picks")
+        for lbl, ent, row in self.personal:
+            if choices.personal_fields:
+                lbl.grid(row=row, column=0, sticky="w", pady=2)
+                ent.grid(row=row, column=1, sticky="ew", pady=2)
+            else:
+                lbl.grid_remove()
+                ent.grid_remove()
+
+    def render(self, state: FormState) -> None:
+        self._rendering = True
+        try:
+            for name in TEXT_FIELDS:
+                if self.vars[name].get() != getattr(state, name):
+                    self.vars[name].set(getattr(state, name))
+            for name, combo in self.combos.items():
+                combo.set_value(getattr(state, name))
+            for help_id, var in self.help_vars.items():
+                var.set(help_id in state.help_type_ids)
+            self._render_lines(state)
+            editing = bool(state.editing_uuid)
+            if editing:
+                self.banner.configure(text=tr("Correcting a stored session — save writes the "
+                                              "change to its history."))
+                self.banner.grid(row=0, column=0, columnspan=2, sticky="ew", pady=(0, 8))
+                self.edit_label.grid(row=self.edit_row, column=0, sticky="w", pady=2)
+                self.edit_entry.grid(row=self.edit_row, column=1, sticky="ew", pady=2)
+                self.clear_button.configure(text=tr("Cancel the correction"))
+                for lbl, ent, row in self.personal:
+                    lbl.grid(row=row, column=0, sticky="w", pady=2)
+                    ent.grid(row=row, column=1, sticky="ew", pady=2)
+            else:
+                self.banner.grid_remove()
+                self.edit_label.grid_remove()
+                self.edit_entry.grid_remove()
+                self.clear_button.configure(text=tr("Clear the form"))
+                if self.choices and not self.choices.personal_fields:
+                    for lbl, ent, _row in self.personal:
+                        lbl.grid_remove()
+                        ent.grid_remove()
+            self._render_late(state)
+            self._render_timer()
+        finally:
+            self._rendering = False
+
+    def _render_lines(self, state: FormState) -> None:
+        codes = [p.code for p in state.procedures]
+        if codes != self._line_codes:
+            for child in self.lines.winfo_children():
+                child.destroy()
+            self._line_widgets = []
+            for i, line in enumerate(state.procedures):
+                self._line_widgets.append(self._build_line(i, line))
+            self._line_codes = codes
+            if not codes:
+                ttk.Label(self.lines, text=tr("No procedure yet."),
+                          bootstyle="secondary").grid(row=0, column=0, sticky="w")
+        for widgets, line in zip(self._line_widgets, state.procedures, strict=False):
+            widgets["outcome"].set_value(line.outcome_id)
+            if widgets["dossier"].get() != line.dossier_code:
+                widgets["dossier"].set(line.dossier_code)
+            submitted = self.choices and line.outcome_id == self.choices.submitted_id
+            for bid, var in widgets["barrier_vars"].items():
+                var.set(bid in line.barrier_ids)
+            n = len(line.barrier_ids)
+            widgets["barriers"].configure(
+                state="disabled" if submitted else "normal",
+                text=tr("Barriers") + (f" ({n})" if n else ""))
+
+    def _build_line(self, i: int, line) -> dict:
+        frame = ttk.Frame(self.lines, padding=(0, 4))
+        frame.grid(row=i, column=0, sticky="ew")
+        frame.columnconfigure(5, weight=1)
+        title = ttk.Label(frame, text=f"{line.code} — {line.name}", wraplength=520,
+                          font="-weight bold")
+        title.grid(row=0, column=0, columnspan=6, sticky="w")
+        frame.bind("<Configure>", lambda e, t=title: t.configure(wraplength=max(200, e.width)))
+        outcome = ChoiceCombo(frame, [(v.id, v.label) for v in self.choices.outcomes],
+                              width=26, on_select=lambda v, i=i: self.presenter.set_outcome(i, v))
+        outcome.grid(row=1, column=0, sticky="w", pady=2)
+        barrier_vars: dict[int, tk.BooleanVar] = {}
+        barriers = ttk.Menubutton(frame, text=tr("Barriers"), bootstyle="warning-outline")
+        menu = tk.Menu(barriers, tearoff=False)
+        for value in self.choices.barriers:
+            var = tk.BooleanVar(self, False)
+            barrier_vars[value.id] = var
+            menu.add_checkbutton(label=value.label, variable=var,
+                                 command=lambda b=value.id, i=i: self._barrier_clicked(i, b))
+        barriers.configure(menu=menu)
+        barriers.grid(row=1, column=1, padx=6, pady=2)
+        ttk.Label(frame, text=tr("Dossier code")).grid(row=1, column=2, padx=(6, 2))
+        dossier = tk.StringVar(self, line.dossier_code)
+        dossier.trace_add("write", lambda *_, i=i, v=dossier: self._dossier_changed(i, v))
+        ttk.Entry(frame, textvariable=dossier, width=14).grid(row=1, column=3, pady=2)
+        ttk.Button(frame, text="✕", width=3, bootstyle="danger-link",
+                   command=lambda i=i: self.presenter.remove_procedure(i)).grid(
+            row=1, column=6, padx=(6, 0), sticky="e")
+        return {"outcome": outcome, "dossier": dossier, "barriers": barriers,
+                "barrier_vars": barrier_vars}
+
+    def _render_late(self, state: FormState) -> None:
+        if started_is_backdated(state, datetime.now()) or state.backdated_reason:
+            self.late_label.grid(row=self.late_row, column=0, sticky="w", pady=2)
+            self.late_entry.grid(row=self.late_row, column=1, sticky="ew", pady=2)
+        else:
+            self.late_label.grid_remove()
+            self.late_entry.grid_remove()
+
+    def _render_timer(self) -> None:
+        elapsed = self.presenter.elapsed_minutes() if hasattr(self, "presenter") else None
+        if self.presenter.state.editing_uuid:
+            text = ""
+        elif elapsed is None:
+            text = tr("auto")
+        else:
+            text = tr("auto: {n} min").format(n=elapsed)
+        self.timer_label.configure(text=text)
+
+    def show_hits(self, hits: list) -> None:
+        self.hits_list.delete(0, "end")
+        for hit in hits:
+            star = "★ " if getattr(hit, "favourite", False) else ""
+            self.hits_list.insert("end", f"{star}{hit.code}  {hit.name}")
+        if hits:
+            self.hits_list.selection_set(0)
+            self.hits_list.pack(fill="x", after=self.search_entry)
+        else:
+            self.hits_list.pack_forget()
+
+    def show_errors(self, errors: list[FieldError]) -> None:
+        self.errors_label.configure(text="\n".join(f"• {e.message}" for e in errors))
+        if errors:
+            self.bell()
+
+    def focus_procedure_box(self) -> None:
+        self.search_entry.focus_set()
+
+    def schedule_draft_save(self) -> None:
+        if self._draft_after:
+            self.after_cancel(self._draft_after)
+        self._draft_after = self.after(DRAFT_DELAY_MS, self._flush_draft)
+
+    # -- view → presenter ---------------------------------------------------------------
+
+    def _flush_draft(self) -> None:
+        self._draft_after = None
+        self.presenter.save_draft()
+
+    def flush(self) -> None:
+        """On close: write the draft now, whatever the debounce timer says."""
+        if self._draft_after:
+            self.after_cancel(self._draft_after)
+            self._draft_after = None
+        self.presenter.save_draft()
+
+    def _text_changed(self, name: str) -> None:
+        if self._rendering:
+            return
+        self.presenter.set_field(name, self.vars[name].get())
+        if name in ("started_text", "backdated_reason"):
+            self._render_late(self.presenter.state)
+        if name == "minutes_text" or self.presenter.state.first_input_at:
+            self._render_timer()
+
+    def _combo_changed(self, name: str, value) -> None:
+        if not self._rendering:
+            self.presenter.set_field(name, value)
+
+    def _help_clicked(self, help_id: int) -> None:
+        self.presenter.set_help(help_id, self.help_vars[help_id].get())
+
+    def _toggle_help(self, n: int) -> str:
+        self.presenter.toggle_help(n)
+        return "break"
+
+    def _barrier_clicked(self, i: int, barrier_id: int) -> None:
+        self.presenter.toggle_barrier(i, barrier_id)
+        self._render_lines(self.presenter.state)
+
+    def _dossier_changed(self, i: int, var: tk.StringVar) -> None:
+        if not self._rendering:
+            self.presenter.set_dossier(i, var.get())
+
+    def _search_changed(self) -> None:
+        self.presenter.search(self.search_var.get())
+
+    def _enter_in_search(self, _event=None) -> str:
+        selection = self.hits_list.curselection()
+        if self.presenter.add_hit(selection[0] if selection else 0):
+            self.search_var.set("")
+        return "break"
+
+    def _enter_in_hits(self, _event=None) -> str:
+        selection = self.hits_list.curselection()
+        if selection and self.presenter.add_hit(selection[0]):
+            self.search_var.set("")
+            self.focus_procedure_box()
+        return "break"
+
+    def _to_hits(self, _event=None) -> str:
+        if self.hits_list.size():
+            self.hits_list.focus_set()
+            self.hits_list.selection_clear(0, "end")
+            self.hits_list.selection_set(0)
+            self.hits_list.activate(0)
+        return "break"
+
+    def _hits_up(self, _event=None) -> str | None:
+        selection = self.hits_list.curselection()
+        if selection and selection[0] == 0:
+            self.focus_procedure_box()
+            return "break"
+        return None
+
+    def save(self, keep: bool = True) -> None:
+        """Ctrl+Enter / Alt+Enter / the buttons. A pending search hit is added first."""
+        if self.search_var.get().strip() and self.presenter.hits:
+            self._enter_in_search()
+        if self.presenter.save(keep=keep) is not None:
+            self.search_var.set("")
+
+    def _clear(self) -> None:
+        if self.presenter.state.editing_uuid:
+            self.presenter.cancel_edit()
+            return
+        if self.presenter.has_input() and not self.app.confirm(
+                tr("Clear the form? What was entered is lost.")):
+            return
+        self.search_var.set("")
+        self.presenter.clear()
+
+    def _tick(self) -> None:
+        self._render_timer()
+        self._timer_after = self.after(TIMER_TICK_MS, self._tick)
+
+    def destroy(self) -> None:
+        for attr in ("_draft_after", "_timer_after"):
+            after_id = getattr(self, attr, None)
+            if after_id:
+                try:
+                    self.after_cancel(after_id)
+                except tk.TclError:
+                    pass
+        super().destroy()
+
+
+def bundle_key(n: int) -> str:
+    return BUNDLE_KEYS[n - 1] if 1 <= n <= len(BUNDLE_KEYS) else ""
+
+
+BUNDLE_KEYS = ("F7", "F8", "F9", "F10", "F11", "F12")

@@ -1,0 +1,367 @@
+"""Settings (supervisors only): a notebook of small forms; the presenter does the work."""
+
+from __future__ import annotations
+
+import tkinter as tk
+from pathlib import Path
+from tkinter import filedialog
+
+import ttkbootstrap as ttk
+
+from counter_app.domain.models import Counter, LookupKind, LookupValue, Office, Officer, Role
+from counter_app.i18n import tr
+from counter_app.presenters.settings import EDITABLE_KINDS, SettingsPresenter, kind_label
+from counter_app.services.privacy import PrivacySettings
+from counter_app.ui.widgets import ChoiceCombo
+
+
+def role_label(role: Role) -> str:
+    return tr("Supervisor") if role == Role.SUPERVISOR else tr("Officer")
+
+
+class SettingsScreen(ttk.Frame):
+    def __init__(self, master: tk.Misc, app, presenter_factory=SettingsPresenter):
+        super().__init__(master, padding=(12, 8))
+        self.app = app
+        self.notebook = ttk.Notebook(self)
+        self.notebook.pack(fill="both", expand=True)
+        self._build_office()
+        self._build_people()
+        self._build_lists()
+        self._build_defaults()
+        self._build_data()
+        self.presenter = presenter_factory(self, app)
+        self.presenter.start()
+
+    def _tab(self, title: str) -> ttk.Frame:
+        frame = ttk.Frame(self.notebook, padding=12)
+        self.notebook.add(frame, text=title)
+        return frame
+
+    @staticmethod
+    def _tree(parent: tk.Misc, columns: tuple[str, ...], headings: tuple[str, ...],
+              widths: tuple[int, ...], height: int = 8) -> ttk.Treeview:
+        tree = ttk.Treeview(parent, columns=columns, show="headings", height=height,
+                            selectmode="browse")
+        for col, text, width in zip(columns, headings, widths, strict=True):
+            tree.heading(col, text=text, anchor="w")
+            tree.column(col, width=width * 8, anchor="w")
+        return tree
+
+    # -- office ---------------------------------------------------------------------------
+
+    def _build_office(self) -> None:
+        tab = self._tab(tr("Office"))
+        tab.columnconfigure(1, weight=1)
+        self.office_vars = {k: tk.StringVar(self) for k in
+                            ("name", "code", "province", "parent_body")}
+        labels = {"name": tr("Office name"), "code": tr("Office code"),
+                  "province": tr("Province"), "parent_body": tr("Parent body")}
+        for r, key in enumerate(self.office_vars):
+            ttk.Label(tab, text=labels[key]).grid(row=r, column=0, sticky="w", pady=3,
+                                                  padx=(0, 8))
+            ttk.Entry(tab, textvariable=self.office_vars[key], width=60).grid(
+                row=r, column=1, sticky="ew", pady=3)
+        ttk.Label(tab, text=tr("Shown in the headers of the weekly report."),
+                  bootstyle="secondary").grid(row=4, column=1, sticky="w")
+        ttk.Button(tab, text=tr("Save"), bootstyle="primary", command=lambda: (
+            self.presenter.save_office(*(v.get() for v in self.office_vars.values())))).grid(
+            row=5, column=1, sticky="w", pady=8)
+
+    def show_office(self, office: Office | None) -> None:
+        if office:
+            for key, var in self.office_vars.items():
+                var.set(getattr(office, key))
+
+    # -- counters and officers ------------------------------------------------------------
+
+    def _build_people(self) -> None:
+        tab = self._tab(tr("Counters and officers"))
+        tab.columnconfigure(0, weight=1)
+        tab.columnconfigure(1, weight=2)
+        left = ttk.Labelframe(tab, text=tr("Counters"), padding=8)
+        left.grid(row=0, column=0, sticky="nsew", padx=(0, 8))
+        self.counter_tree = self._tree(left, ("name", "state"), (tr("Name"), tr("State")),
+                                       (16, 10))
+        self.counter_tree.pack(fill="both", expand=True)
+        self.counter_tree.bind("<<TreeviewSelect>>", lambda e: self.counter_name.set(
+            self._selected_value(self.counter_tree, 0)))
+        self.counter_name = tk.StringVar(self)
+        ttk.Entry(left, textvariable=self.counter_name).pack(fill="x", pady=4)
+        row = ttk.Frame(left)
+        row.pack(fill="x")
+        ttk.Button(row, text=tr("Add"), command=lambda: self.presenter.add_counter(
+            self.counter_name.get())).pack(side="left")
+        ttk.Button(row, text=tr("Rename"), bootstyle="secondary-outline",
+                   command=lambda: self._with_id(self.counter_tree, lambda i: (
+                       self.presenter.rename_counter(i, self.counter_name.get())))).pack(
+            side="left", padx=4)
+        ttk.Button(row, text=tr("Retire / restore"), bootstyle="warning-outline",
+                   command=lambda: self._with_id(self.counter_tree, lambda i: (
+                       self.presenter.set_counter_active(i, not self._active(
+                           self.counter_tree))))).pack(side="left")
+
+        right = ttk.Labelframe(tab, text=tr("Officers"), padding=8)
+        right.grid(row=0, column=1, sticky="nsew")
+        self.officer_tree = self._tree(right, ("name", "role", "pin", "state"),
+                                       (tr("Name"), tr("Role"), tr("PIN"), tr("State")),
+                                       (22, 12, 6, 10))
+        self.officer_tree.pack(fill="both", expand=True)
+        self.officer_tree.bind("<<TreeviewSelect>>", self._officer_selected)
+        form = ttk.Frame(right)
+        form.pack(fill="x", pady=4)
+        self.officer_name = tk.StringVar(self)
+        self.officer_pin = tk.StringVar(self)
+        ttk.Label(form, text=tr("Name")).grid(row=0, column=0, sticky="w")
+        ttk.Entry(form, textvariable=self.officer_name, width=26).grid(row=0, column=1,
+                                                                       sticky="w", padx=4)
+        ttk.Label(form, text=tr("Role")).grid(row=0, column=2, sticky="w")
+        self.officer_role = ChoiceCombo(form, [(Role.OFFICER, tr("Officer")),
+                                               (Role.SUPERVISOR, tr("Supervisor"))], width=12)
+        self.officer_role.set_value(Role.OFFICER)
+        self.officer_role.grid(row=0, column=3, sticky="w", padx=4)
+        ttk.Label(form, text=tr("PIN")).grid(row=0, column=4, sticky="w")
+        ttk.Entry(form, textvariable=self.officer_pin, show="•", width=10).grid(
+            row=0, column=5, sticky="w", padx=4)
+        row = ttk.Frame(right)
+        row.pack(fill="x")
+        ttk.Button(row, text=tr("Add"), command=self._add_officer).pack(side="left")
+        ttk.Button(row, text=tr("Save changes"), bootstyle="secondary-outline",
+                   command=lambda: self._with_id(self.officer_tree, lambda i: (
+                       self.presenter.update_officer(i, self.officer_name.get(),
+                                                     self.officer_role.value())))).pack(
+            side="left", padx=4)
+        ttk.Button(row, text=tr("Set PIN"), bootstyle="secondary-outline",
+                   command=lambda: self._with_id(self.officer_tree, lambda i: (
+                       self.presenter.set_officer_pin(i, self.officer_pin.get()),
+                       self.officer_pin.set("")))).pack(side="left")
+        ttk.Button(row, text=tr("Retire / restore"), bootstyle="warning-outline",
+                   command=lambda: self._with_id(self.officer_tree, lambda i: (
+                       self.presenter.set_officer_active(i, not self._active(
+                           self.officer_tree))))).pack(side="left", padx=4)
+        self.officer_pin_var = tk.BooleanVar(self, False)
+        ttk.Checkbutton(right, text=tr("Officers also sign in with a PIN"),
+                        variable=self.officer_pin_var,
+                        command=lambda: self.presenter.set_officer_pin_required(
+                            self.officer_pin_var.get())).pack(anchor="w", pady=(8, 0))
+
+    def _add_officer(self) -> None:
+        if self.presenter.add_officer(self.officer_name.get(), self.officer_role.value(),
+                                      self.officer_pin.get()):
+            self.officer_name.set("")
+            self.officer_pin.set("")
+
+    def _officer_selected(self, _event=None) -> None:
+        selection = self.officer_tree.selection()
+        if selection:
+            officer = self._officers.get(int(selection[0]))
+            if officer:
+                self.officer_name.set(officer.name)
+                self.officer_role.set_value(officer.role)
+
+    def show_counters(self, counters: list[Counter]) -> None:
+        self._fill(self.counter_tree, [(c.id, (c.name, self._state(c.active)), c.active)
+                                       for c in counters])
+
+    def show_officers(self, officers: list[Officer]) -> None:
+        self._officers = {o.id: o for o in officers}
+        self._fill(self.officer_tree, [
+            (o.id, (o.name, role_label(o.role), "✓" if o.pin_hash else "",
+                    self._state(o.active)), o.active) for o in officers])
+
+    # -- lookup lists ---------------------------------------------------------------------
+
+    def _build_lists(self) -> None:
+        tab = self._tab(tr("Lists"))
+        top = ttk.Frame(tab)
+        top.pack(fill="x")
+        ttk.Label(top, text=tr("List")).pack(side="left")
+        self.kind_combo = ChoiceCombo(top, [(k, kind_label(k)) for k in EDITABLE_KINDS],
+                                      on_select=lambda k: self.presenter.select_kind(k))
+        self.kind_combo.pack(side="left", padx=8)
+        ttk.Label(tab, text=tr("Retired values are hidden from the form but stay readable in "
+                               "old records and reports."), bootstyle="secondary").pack(
+            anchor="w", pady=4)
+        self.value_tree = self._tree(tab, ("label", "state"), (tr("Value"), tr("State")),
+                                     (50, 10), height=10)
+        self.value_tree.pack(fill="both", expand=True)
+        self.value_label = tk.StringVar(self)
+        self.value_tree.bind("<<TreeviewSelect>>", lambda e: self.value_label.set(
+            self._selected_value(self.value_tree, 0)))
+        ttk.Entry(tab, textvariable=self.value_label).pack(fill="x", pady=4)
+        row = ttk.Frame(tab)
+        row.pack(fill="x")
+        ttk.Button(row, text=tr("Add"), command=lambda: (
+            self.presenter.add_value(self.value_label.get()))).pack(side="left")
+        ttk.Button(row, text=tr("Rename"), bootstyle="secondary-outline",
+                   command=lambda: self._with_id(self.value_tree, lambda i: (
+                       self.presenter.rename_value(i, self.value_label.get())))).pack(
+            side="left", padx=4)
+        ttk.Button(row, text=tr("Retire / restore"), bootstyle="warning-outline",
+                   command=lambda: self._with_id(self.value_tree, lambda i: (
+                       self.presenter.set_value_active(i, not self._active(
+                           self.value_tree))))).pack(side="left")
+
+    def show_lookup_values(self, kind: LookupKind, values: list[LookupValue]) -> None:
+        self.kind_combo.set_value(kind)
+        self._fill(self.value_tree, [(v.id, (v.label, self._state(v.active)), v.active)
+                                     for v in values])
+
+    # -- form defaults and personal data --------------------------------------------------
+
+    def _build_defaults(self) -> None:
+        tab = self._tab(tr("Form and personal data"))
+        box = ttk.Labelframe(tab, text=tr("Defaults of a new session"), padding=8)
+        box.pack(fill="x")
+        ttk.Label(box, text=tr("Channel")).grid(row=0, column=0, sticky="w")
+        self.default_channel = ChoiceCombo(box, blank="—")
+        self.default_channel.grid(row=0, column=1, sticky="w", padx=8, pady=2)
+        ttk.Label(box, text=tr("Portal")).grid(row=1, column=0, sticky="w")
+        self.default_portal = ChoiceCombo(box, blank="—")
+        self.default_portal.grid(row=1, column=1, sticky="w", padx=8, pady=2)
+        ttk.Label(box, text=tr("Help given")).grid(row=2, column=0, sticky="nw")
+        self.default_help = ttk.Frame(box)
+        self.default_help.grid(row=2, column=1, sticky="w", padx=8)
+        self.default_help_vars: dict[int, tk.BooleanVar] = {}
+        ttk.Button(box, text=tr("Save"), bootstyle="primary", command=lambda: (
+            self.presenter.save_defaults(
+                self.default_channel.value(), self.default_portal.value(),
+                [i for i, v in self.default_help_vars.items() if v.get()]))).grid(
+            row=3, column=1, sticky="w", padx=8, pady=6)
+
+        box = ttk.Labelframe(tab, text=tr("Personal data of citizens"), padding=8)
+        box.pack(fill="x", pady=(10, 0))
+        self.personal_var = tk.BooleanVar(self, False)
+        self.retention_var = tk.StringVar(self)
+        ttk.Checkbutton(box, text=tr("Record name, phone and ID number (optional fields)"),
+                        variable=self.personal_var).grid(row=0, column=0, columnspan=3,
+                                                         sticky="w")
+        ttk.Label(box, text=tr("Delete them after (days)")).grid(row=1, column=0, sticky="w",
+                                                                 pady=4)
+        ttk.Entry(box, textvariable=self.retention_var, width=6).grid(row=1, column=1,
+                                                                      sticky="w", padx=8)
+        ttk.Button(box, text=tr("Save"), bootstyle="primary", command=lambda: (
+            self.presenter.save_privacy(self.personal_var.get(),
+                                        self.retention_var.get()))).grid(
+            row=2, column=0, sticky="w", pady=4)
+        ttk.Button(box, text=tr("Delete expired personal data now"),
+                   bootstyle="warning-outline", command=self.presenter_purge).grid(
+            row=2, column=1, columnspan=2, sticky="w", padx=8)
+
+    def presenter_purge(self) -> None:
+        self.presenter.purge_now()
+
+    def show_defaults(self, defaults: dict, choices: dict) -> None:
+        self.default_channel.set_items([(v.id, v.label) for v in choices["channels"]])
+        self.default_channel.set_value(defaults.get("channel_id"))
+        self.default_portal.set_items([(v.id, v.label) for v in choices["portals"]])
+        self.default_portal.set_value(defaults.get("portal_id"))
+        for child in self.default_help.winfo_children():
+            child.destroy()
+        chosen = set(defaults.get("help_type_ids") or [])
+        self.default_help_vars = {}
+        for i, value in enumerate(choices["help_types"]):
+            var = tk.BooleanVar(self, value.id in chosen)
+            self.default_help_vars[value.id] = var
+            ttk.Checkbutton(self.default_help, text=value.label, variable=var).grid(
+                row=i // 2, column=i % 2, sticky="w", padx=(0, 10), pady=1)
+
+    def show_privacy(self, settings: PrivacySettings) -> None:
+        self.personal_var.set(settings.personal_fields)
+        self.retention_var.set(str(settings.retention_days))
+
+    # -- backups and look -----------------------------------------------------------------
+
+    def _build_data(self) -> None:
+        tab = self._tab(tr("Backups and display"))
+        box = ttk.Labelframe(tab, text=tr("Backups"), padding=8)
+        box.pack(fill="x")
+        box.columnconfigure(1, weight=1)
+        self.backup_var = tk.StringVar(self)
+        ttk.Label(box, text=tr("Backup folder")).grid(row=0, column=0, sticky="w")
+        ttk.Entry(box, textvariable=self.backup_var).grid(row=0, column=1, sticky="ew", padx=8)
+        ttk.Button(box, text=tr("Choose…"), bootstyle="secondary-outline",
+                   command=self._choose_folder).grid(row=0, column=2)
+        ttk.Button(box, text=tr("Save"), command=lambda: self.presenter.set_backup_folder(
+            self.backup_var.get())).grid(row=0, column=3, padx=4)
+        row = ttk.Frame(box)
+        row.grid(row=1, column=0, columnspan=4, sticky="w", pady=(8, 0))
+        ttk.Button(row, text=tr("Back up now"), bootstyle="primary",
+                   command=self._backup_now).pack(side="left")
+        ttk.Button(row, text=tr("Restore from a backup…"), bootstyle="danger-outline",
+                   command=self._restore).pack(side="left", padx=8)
+
+        box = ttk.Labelframe(tab, text=tr("Display"), padding=8)
+        box.pack(fill="x", pady=(10, 0))
+        self.theme_var = tk.StringVar(self, self.app.theme_name)
+        ttk.Label(box, text=tr("Theme")).grid(row=0, column=0, sticky="w")
+        for i, (value, text) in enumerate((("light", tr("Light")), ("dark", tr("Dark")))):
+            ttk.Radiobutton(box, text=text, value=value, variable=self.theme_var,
+                            command=lambda: self.presenter.set_theme(self.theme_var.get())
+                            ).grid(row=0, column=i + 1, sticky="w", padx=8)
+        from counter_app.i18n import language
+
+        self.language_var = tk.StringVar(self, language())
+        ttk.Label(box, text=tr("Language")).grid(row=1, column=0, sticky="w", pady=4)
+        for i, (value, text) in enumerate((("vi", "Tiếng Việt"), ("en", "English"))):
+            ttk.Radiobutton(box, text=text, value=value, variable=self.language_var,
+                            command=lambda: self.presenter.set_language(
+                                self.language_var.get())).grid(row=1, column=i + 1,
+                                                               sticky="w", padx=8)
+
+    def show_backup(self, folder: Path, officer_pin_required: bool) -> None:
+        self.backup_var.set(str(folder))
+        self.officer_pin_var.set(officer_pin_required)
+
+    def _choose_folder(self) -> None:
+        folder = filedialog.askdirectory(parent=self, initialdir=self.backup_var.get() or None)
+        if folder:
+            self.backup_var.set(folder)
+
+    def _backup_now(self) -> None:
+        self.app.busy(True)
+        try:
+            self.presenter.backup_now()
+        finally:
+            self.app.busy(False)
+
+    def _restore(self) -> None:
+        file = filedialog.askopenfilename(
+            parent=self, initialdir=self.backup_var.get() or None,
+            filetypes=[(tr("Backups"), "*.db"), (tr("All files"), "*.*")])
+        if file:
+            self.presenter.restore(file)
+
+    # -- helpers --------------------------------------------------------------------------
+
+    @staticmethod
+    def _state(active: bool) -> str:
+        return tr("in use") if active else tr("retired")
+
+    @staticmethod
+    def _fill(tree: ttk.Treeview, rows: list[tuple[int, tuple, bool]]) -> None:
+        selected = tree.selection()
+        tree.delete(*tree.get_children())
+        for iid, values, active in rows:
+            tree.insert("", "end", iid=str(iid), values=values,
+                        tags=() if active else ("retired",))
+        tree.tag_configure("retired", foreground="#999999")
+        if selected and tree.exists(selected[0]):
+            tree.selection_set(selected[0])
+
+    @staticmethod
+    def _selected_value(tree: ttk.Treeview, column: int) -> str:
+        selection = tree.selection()
+        return tree.item(selection[0], "values")[column] if selection else ""
+
+    @staticmethod
+    def _active(tree: ttk.Treeview) -> bool:
+        selection = tree.selection()
+        return bool(selection) and "retired" not in tree.item(selection[0], "tags")
+
+    def _with_id(self, tree: ttk.Treeview, action) -> None:
+        selection = tree.selection()
+        if not selection:
+            self.app.show_error(tr("Select a line first."))
+            return
+        action(int(selection[0]))
