@@ -1,0 +1,110 @@
+"""`counter-app catalogue import|search|export`: the catalogue from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from counter_app.i18n import tr
+
+EXIT_OK, EXIT_FAIL = 0, 1
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("catalogue", help=tr("the procedure catalogue"))
+    sub = parser.add_subparsers(dest="catalogue_command", required=True)
+
+    p = sub.add_parser("import", help=tr("import a procedure list (.xlsx or .csv)"))
+    p.add_argument("file", type=Path)
+    p.add_argument("--yes", action="store_true", help=tr("apply without asking"))
+    p.add_argument("--retire-missing", action="store_true",
+                   help=tr("retire procedures missing from the file (a full list)"))
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("search", help=tr("search the catalogue"))
+    p.add_argument("query", nargs="+")
+    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--counter", type=int, default=None,
+                   help=tr("rank by this counter's recent use (counter id)"))
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("export", help=tr("export the catalogue to .xlsx"))
+    p.add_argument("file", type=Path)
+    p.set_defaults(func=cmd_export)
+
+
+def _open():
+    from counter_app.bootstrap import open_default_store
+    from counter_app.catalog.builtin import sync_builtin_catalogue
+
+    store = open_default_store()
+    try:
+        sync_builtin_catalogue(store)
+    except BaseException:
+        store.close(backup_on_exit=False)
+        raise
+    return store
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from counter_app.catalog.importer import CatalogueImportError, apply_import, preview_import
+
+    store = _open()
+    try:
+        try:
+            preview = preview_import(store, args.file, retire_missing=args.retire_missing)
+        except CatalogueImportError as exc:
+            print(str(exc), file=sys.stderr)
+            print(tr("Nothing was changed."), file=sys.stderr)
+            return EXIT_FAIL
+        for line in preview.summary_lines():
+            print(line)
+        if not preview.has_changes:
+            print(tr("The catalogue is already up to date; nothing to apply."))
+            return EXIT_OK
+        if not args.yes and not _confirm(tr("Apply these changes? [y/N] ")):
+            print(tr("Nothing was changed."))
+            return EXIT_FAIL
+        result = apply_import(store, preview)
+        print(result.message())
+        return EXIT_OK
+    finally:
+        store.close()
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from counter_app.catalog.search import CatalogueSearch
+
+    store = _open()
+    try:
+        hits = CatalogueSearch(store).search(" ".join(args.query), counter_id=args.counter,
+                                             limit=args.limit)
+        for hit in hits:
+            print(f"{hit.code}\t{hit.name}")
+        return EXIT_OK if hits else EXIT_FAIL
+    finally:
+        store.close(backup_on_exit=False)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from counter_app.catalog.exporter import export_catalogue
+
+    store = _open()
+    try:
+        n = export_catalogue(store, args.file)
+    except OSError as exc:
+        print(tr("The file {path} could not be written: {error}").format(
+            path=args.file, error=exc.strerror or exc), file=sys.stderr)
+        return EXIT_FAIL
+    finally:
+        store.close(backup_on_exit=False)
+    print(tr("Exported {n} procedures to {path}").format(n=n, path=args.file))
+    return EXIT_OK
+
+
+def _confirm(question: str) -> bool:
+    try:
+        return input(question).strip().lower() in ("y", "yes", "c", "co", "có")
+    except EOFError:
+        return False
