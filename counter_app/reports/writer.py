@@ -63,9 +63,7 @@ def put(ws: Worksheet, row: int, col: int, value, *, fmt: str | None = None,
     if fmt:
         cell.number_format = fmt
     cell.font = font(size, bold, italic)
-    if align or wrap:
-        cell.alignment = Alignment(horizontal=align, vertical="center" if not wrap else "top",
-                                   wrap_text=wrap)
+    cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=wrap)
     if border:
         cell.border = BOX
     if fill is not None:
@@ -79,16 +77,23 @@ def _merge_put(ws: Worksheet, row: int, c1: int, c2: int, value, **kw) -> None:
         ws.merge_cells(start_row=row, start_column=c1, end_row=row, end_column=c2)
 
 
-def _print_setup(ws: Worksheet, title_rows: str | None = None, portrait: bool = False) -> None:
+def _print_setup(ws: Worksheet, title_rows: str | None = None, portrait: bool = False,
+                 fit: bool = True) -> None:
     ws.page_setup.orientation = "portrait" if portrait else "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_margins.left = 0.79
+    if fit:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    else:
+        ws.page_setup.scale = 85
+        ws.page_setup.pageOrder = "overThenDown"
+    # Decree 30 margins: left 3 cm, right 1.5 cm, top/bottom 2 cm (portrait cover);
+    # a little narrower for landscape tables.
+    ws.page_margins.left = 1.18 if portrait else 0.79
     ws.page_margins.right = 0.59
-    ws.page_margins.top = 0.71
-    ws.page_margins.bottom = 0.71
+    ws.page_margins.top = 0.79 if portrait else 0.71
+    ws.page_margins.bottom = 0.79 if portrait else 0.71
     ws.print_options.horizontalCentered = True
     ws.oddFooter.center.text = "Trang &P/&N"
     ws.oddFooter.center.font = FONT_NAME
@@ -97,12 +102,13 @@ def _print_setup(ws: Worksheet, title_rows: str | None = None, portrait: bool = 
         ws.print_title_rows = title_rows
 
 
-def _lines(text: str, width_chars: float) -> int:
-    return max(1, math.ceil(len(text) * 1.08 / max(width_chars, 1)))
+def _lines(text: str, width_chars: float, factor: float = 1.08) -> int:
+    """Estimated wrapped lines (Excel and LibreOffice keep row heights as given)."""
+    return max(1, math.ceil(len(text) * factor / max(width_chars, 1)))
 
 
 # --- cover ------------------------------------------------------------------------------
-COVER_WIDTHS = [6, 46, 14, 14, 15, 15]
+COVER_WIDTHS = [5, 37, 11.5, 11.5, 12, 11]
 
 
 def place_and_date(province: str, day: date) -> str:
@@ -137,7 +143,7 @@ def write_cover(ws: Worksheet, report: Report, remarks: list[str]) -> None:
     _merge_put(ws, 2, 1, 2, left_name, size=12, bold=True, align="center", wrap=True)
     _merge_put(ws, 2, 3, 6, L.NATIONAL_2, size=13, bold=True, align="center")
     ws.cell(2, 1).alignment = Alignment(horizontal="center", vertical="top", wrap_text=True)
-    ws.row_dimensions[2].height = 16 * _lines(left_name, 50) + 2
+    ws.row_dimensions[2].height = 16 * _lines(left_name, 40) + 2
     _merge_put(ws, 3, 1, 2, "—————", size=12, align="center")
     _merge_put(ws, 3, 3, 6, "———————————", size=12, align="center")
     code = office.code if not report.consolidated else "TH"
@@ -153,7 +159,7 @@ def write_cover(ws: Worksheet, report: Report, remarks: list[str]) -> None:
         names = "; ".join(f"{o.name} ({o.code})" for o in report.offices)
         text = L.SECTION_OFFICES.format(n=len(report.offices), names=names)
         _merge_put(ws, row, 1, 6, text, size=12, italic=True, wrap=True)
-        ws.row_dimensions[row].height = 17 * _lines(text, 104) + 2
+        ws.row_dimensions[row].height = 17 * _lines(text, 80) + 4
         row += 2
     _merge_put(ws, row, 1, 6, L.SECTION_FIGURES, size=13, bold=True)
     row += 1
@@ -190,7 +196,7 @@ def write_cover(ws: Worksheet, report: Report, remarks: list[str]) -> None:
         put(ws, row, 6, rel, fmt="+0.0%;−0.0%;0.0%", size=12, align="right", border=True)
     row += 1
     _merge_put(ws, row, 1, 6, L.NOTE_COUNTING, size=10, italic=True, wrap=True)
-    ws.row_dimensions[row].height = 13.5 * _lines(L.NOTE_COUNTING, 122) + 3
+    ws.row_dimensions[row].height = 13.5 * _lines(L.NOTE_COUNTING, 100) + 4
     row += 2
     _merge_put(ws, row, 1, 6, L.SECTION_REMARKS, size=13, bold=True)
     for text in remarks:
@@ -198,21 +204,23 @@ def write_cover(ws: Worksheet, report: Report, remarks: list[str]) -> None:
         _merge_put(ws, row, 1, 6, text, size=13, wrap=True)
         ws.cell(row, 1).alignment = Alignment(horizontal="justify", vertical="top",
                                               wrap_text=True)
-        ws.row_dimensions[row].height = 17.5 * _lines(text, 98) + 3
+        ws.row_dimensions[row].height = 17.5 * _lines(text, 76) + 4
     row += 2
     sign = row
-    put(ws, sign, 1, L.RECIPIENTS, size=12, bold=True, italic=True)
-    put(ws, sign + 1, 1, "- " + (office.parent_body or "Lãnh đạo đơn vị") + ";", size=11)
-    put(ws, sign + 2, 1, L.RECIPIENT_ARCHIVE, size=11)
-    _merge_put(ws, sign, 2, 2, L.SIGN_LEFT, size=13, bold=True, align="center")
-    _merge_put(ws, sign + 1, 2, 2, L.SIGN_LEFT_HINT, size=12, italic=True, align="center")
+    _merge_put(ws, sign, 1, 2, L.SIGN_LEFT, size=13, bold=True, align="center")
+    _merge_put(ws, sign + 1, 1, 2, L.SIGN_LEFT_HINT, size=12, italic=True, align="center")
     _merge_put(ws, sign, 3, 6, L.SIGN_RIGHT, size=13, bold=True, align="center")
     _merge_put(ws, sign + 1, 3, 6, L.SIGN_RIGHT_HINT, size=12, italic=True, align="center")
+    rec = sign + 7
+    _merge_put(ws, rec, 1, 2, L.RECIPIENTS, size=12, bold=True, italic=True)
+    _merge_put(ws, rec + 1, 1, 2, "- " + (office.parent_body or "Lãnh đạo đơn vị") + ";",
+               size=11)
+    _merge_put(ws, rec + 2, 1, 2, L.RECIPIENT_ARCHIVE, size=11)
     gen = L.GENERATED.format(version=__version__,
                              when=report.generated_at.strftime("%H:%M %d/%m/%Y"))
-    put(ws, sign + 8, 1, gen, size=9, italic=True)
-    _print_setup(ws, portrait=False)
-    ws.print_area = f"A1:F{sign + 8}"
+    _merge_put(ws, rec + 4, 1, 6, gen, size=9, italic=True)
+    _print_setup(ws, portrait=True)
+    ws.print_area = f"A1:F{rec + 4}"
     ws.freeze_panes = None
     _ = first_header
 
@@ -244,12 +252,18 @@ def write_table(ws: Worksheet, table: Table, row: int, *, filter_: bool = False,
         dim = ws.column_dimensions[get_column_letter(c)]
         dim.width = max(dim.width or 0, col.width)
     ws.row_dimensions[row].height = 31
+    wrapped = [i for i, col in enumerate(table.columns) if col.kind == "text"]
     for values in table.rows:
         row += 1
         for c, (col, v) in enumerate(zip(table.columns, values, strict=False), 1):
             put(ws, row, c, v, fmt=FORMATS.get(col.kind) if col.kind != "text" else None,
-                border=True, wrap=col.kind == "text" and col.width >= 40,
+                border=True, wrap=col.kind == "text",
                 align="center" if col.kind == "date" else None)
+        lines = max([_lines(str(values[i] or ""), table.columns[i].width, 0.92)
+                     for i in wrapped]
+                    or [1])
+        if lines > 1:
+            ws.row_dimensions[row].height = 15 * lines + 1
     last_data = row
     sums = TOTAL_TABLES.get(table.key)
     if sums and table.rows:
@@ -289,8 +303,8 @@ def write_tables_sheet(ws: Worksheet, report: Report, title: str, keys: list[str
     row = 4
     single = len(tables) == 1
     for t in tables:
-        header_row = row + 1
-        row = write_table(ws, t, row, filter_=single)
+        header_row = row if single else row + 1
+        row = write_table(ws, t, row, filter_=single, title=not single)
         if single:
             ws.freeze_panes = f"A{header_row + 1}"
             ws.print_title_rows = f"1:{header_row}"
@@ -346,6 +360,9 @@ def write_charts(ws: Worksheet, report: Report) -> None:
                     chart.x_axis.scaling.orientation = "maxMin"
                 chart.dataLabels = DataLabelList()
                 chart.dataLabels.showVal = True
+                chart.dataLabels.showCatName = False
+                chart.dataLabels.showSerName = False
+                chart.dataLabels.showLegendKey = False
             chart.title = title
             chart.legend = None
             chart.style = 10
@@ -355,11 +372,11 @@ def write_charts(ws: Worksheet, report: Report) -> None:
             chart.x_axis.delete = False
             chart.y_axis.delete = False
             chart.y_axis.majorGridlines = None
-            chart.width = 20
-            chart.height = 9
+            chart.width = 22
+            chart.height = 12
             ws.add_chart(chart, f"D{row}")
         anchor_rows.append(row)
-        row = max(last + 2, row + 20)
+        row = max(last + 2, row + 26)
     _print_setup(ws, "1:2")
     for r in anchor_rows[1:]:
         from openpyxl.worksheet.pagebreak import Break
@@ -436,7 +453,7 @@ def prepare_detail(ws: Worksheet, report: Report, n_rows: int) -> int:
     ws.freeze_panes = "D4"
     ws.print_title_rows = "3:3"
     ws.auto_filter.ref = f"A3:{last_col}{3 + max(n_rows, 1)}"
-    _print_setup(ws)
+    _print_setup(ws, fit=False)
     return 4
 
 
