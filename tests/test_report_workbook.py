@@ -1,0 +1,110 @@
+"""The produced workbook read back by openpyxl and by a second reader (python-calamine);
+user text never becomes a formula; print setup is there."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+from python_calamine import CalamineWorkbook
+
+from counter_app.reports import export_report
+from counter_app.reports import labels as L
+from counter_app.reports.writer import place_and_date
+from tests.test_report_figures import WEEK, build_week, summary_values
+
+INJECTIONS = ['=HYPERLINK("http://x","bấm")', "+84 gọi lại", "-2 giấy tờ", "@SUM(A1:A3)"]
+
+
+@pytest.fixture
+def path(world, tmp_path):
+    build_week(world)
+    return export_report(world.store, WEEK, tmp_path / "week.xlsx")
+
+
+def test_second_reader_sees_the_same_key_cells(path):
+    ours = summary_values(path)
+    book = CalamineWorkbook.from_path(str(path))
+    assert book.sheet_names[0] == L.SHEET_SUMMARY
+    assert L.SHEET_DATA in book.sheet_names
+    rows = book.get_sheet_by_name(L.SHEET_SUMMARY).to_python()
+    flat = [str(v) for r in rows for v in r]
+    assert L.NATIONAL_1 in flat and L.TITLE in flat and WEEK.label in flat
+    assert L.SIGN_LEFT in flat and L.SIGN_RIGHT in flat
+    theirs = {r[1].strip(): r[2:4] for r in rows if isinstance(r[1], str) and r[1]}
+    for label in (L.KF_SESSIONS, L.KF_PROCEDURES, L.KF_SUBMITTED, L.KF_SUCCESS_RATE):
+        assert theirs[label][0] == pytest.approx(ours[label][0])
+        assert theirs[label][1] == pytest.approx(ours[label][1])
+    detail = book.get_sheet_by_name(L.SHEET_DETAIL).to_python()
+    assert isinstance(detail[3][3], date)  # a real date cell, not text
+
+
+def test_user_text_is_never_a_formula(path):
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/"):
+                assert b"<f>" not in z.read(name) and b"<f " not in z.read(name), name
+    wb = load_workbook(path)
+    found = {}
+    for ws in (wb[L.SHEET_DETAIL], wb[L.SHEET_DATA]):
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value in INJECTIONS:
+                    assert cell.data_type in ("s", "inlineStr"), cell.coordinate
+                    found.setdefault(ws.title, set()).add(cell.value)
+    assert found[L.SHEET_DETAIL] == set(INJECTIONS)
+    assert found[L.SHEET_DATA] == set(INJECTIONS)
+    calamine = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(L.SHEET_DETAIL)
+    values = {v for r in calamine.to_python() for v in r}
+    assert set(INJECTIONS) <= values
+
+
+def test_text_with_formula_lead_in_small_sheets_stays_text(world, tmp_path):
+    world.offices.save_office(world.office.__class__(
+        code="XA01", name="=cmd|' /C calc'!A0", province="Tỉnh Đồng Tháp",
+        parent_body="+UBND", id=world.office.id))
+    build_week(world)
+    path = export_report(world.store, WEEK, tmp_path / "w.xlsx")
+    wb = load_workbook(path)
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str) and c.value.startswith(("=", "+"))]
+    assert cells and all(c.data_type == "s" for c in cells)
+
+
+def test_print_setup_and_sheet_furniture(path):
+    wb = load_workbook(path)
+    cover = wb[L.SHEET_SUMMARY]
+    assert int(cover.page_setup.paperSize) == 9  # A4
+    assert cover["A1"].font.name == "Times New Roman"
+    for name in (L.SHEET_PROCEDURES, L.SHEET_TIME, L.SHEET_DETAIL):
+        ws = wb[name]
+        assert ws.page_setup.orientation == "landscape"
+        assert ws.print_title_rows
+        assert ws.freeze_panes
+        assert "&P" in ws.oddFooter.center.text
+    assert wb[L.SHEET_PROCEDURES].sheet_properties.pageSetUpPr.fitToPage
+    assert wb[L.SHEET_PROCEDURES].auto_filter.ref
+    assert wb[L.SHEET_DETAIL].auto_filter.ref
+    assert wb[L.SHEET_DATA].sheet_state == "hidden"
+    assert len(wb[L.SHEET_CHARTS]._charts) == 3
+    assert wb[L.SHEET_DETAIL]["D4"].number_format == "dd/mm/yyyy"
+
+
+def test_generated_sentences_are_on_the_cover(path):
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(L.SHEET_SUMMARY).to_python()
+    texts = [r[0] for r in rows if isinstance(r[0], str)]
+    start = texts.index(L.SECTION_REMARKS)
+    remarks = texts[start + 1:texts.index(L.SIGN_LEFT)]
+    assert 3 <= len(remarks) <= 6
+    assert remarks[0].startswith("Trong tuần 47/2026")
+
+
+@pytest.mark.parametrize("province, day, expected", [
+    ("Tỉnh Đồng Tháp", date(2026, 2, 5), "Đồng Tháp, ngày 05 tháng 02 năm 2026"),
+    ("Thành phố Hà Nội", date(2026, 11, 23), "Hà Nội, ngày 23 tháng 11 năm 2026"),
+    ("", date(2026, 3, 1), "Ngày 01 tháng 3 năm 2026"),
+])
+def test_place_and_date_line(province, day, expected):
+    assert place_and_date(province, day) == expected
