@@ -94,7 +94,7 @@ def test_print_setup_and_sheet_furniture(path):
 
 def test_generated_sentences_are_on_the_cover(path):
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(L.SHEET_SUMMARY).to_python()
-    texts = [r[0] for r in rows if isinstance(r[0], str)]
+    texts = [r[0] for r in rows if isinstance(r[0], str) and r[0]]
     start = texts.index(L.SECTION_REMARKS)
     remarks = texts[start + 1:texts.index(L.SIGN_LEFT)]
     assert 3 <= len(remarks) <= 6
