@@ -1,0 +1,106 @@
+"""Compile packaging/installer.nsi for one office against a PyInstaller bundle.
+
+    python packaging/make_installer.py --office profiles/XA-MAU.toml --dist dist/counter_app
+        [--out dist/installer] [--makensis PATH] [--fast]
+
+The same command runs on Windows (the real installer) and on Linux (CI proves the script
+compiles against the Linux bundle). The version comes from counter_app.__version__, the
+office code and name from the profile; Vietnamese text goes through a generated UTF-8
+include file because command lines mangle it differently on every shell.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+SCRIPT = HERE / "installer.nsi"
+
+
+def _meta():
+    """packaging/build_meta.py, loaded by path (this folder is not an importable package)."""
+    spec = importlib.util.spec_from_file_location("counter_app_build_meta", HERE / "build_meta.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def find_makensis(explicit: str | None = None) -> str:
+    candidates = [explicit] if explicit else [
+        "makensis",
+        r"C:\Program Files (x86)\NSIS\makensis.exe",
+        r"C:\Program Files\NSIS\makensis.exe",
+    ]
+    for c in candidates:
+        found = shutil.which(c) or (c if c and Path(c).is_file() else None)
+        if found:
+            return found
+    raise SystemExit("makensis not found: install NSIS (Debian: apt-get install nsis; "
+                     "Windows: choco install nsis)")
+
+
+def exe_name(dist: Path) -> str:
+    for name in ("counter_app.exe", "counter_app"):
+        if (dist / name).is_file():
+            return name
+    raise SystemExit(f"no counter_app executable in {dist}: build the bundle first")
+
+
+def defines(office: Path, dist: Path, out: Path, fast: bool) -> tuple[list[str], Path]:
+    """The -D options for makensis, and the installer file they will produce."""
+    sys.path.insert(0, str(ROOT))
+    from counter_app.profile import load_profile_file
+
+    meta = _meta()
+    profile = load_profile_file(office)
+    version = meta.package_version()
+    work = ROOT / "build" / "installer" / profile.code
+    work.mkdir(parents=True, exist_ok=True)
+    nsh = work / "office.nsh"
+    # NSIS reads a UTF-8 file reliably only with a BOM.
+    nsh.write_text(meta.office_nsh(version, profile.code, profile.name), encoding="utf-8-sig")
+    out.mkdir(parents=True, exist_ok=True)
+    opts = [
+        f"-DVERSION={version}",
+        f"-DOFFICE_CODE={profile.code}",
+        f"-DOFFICE_NSH={nsh}",
+        f"-DDIST_DIR={dist.resolve()}",
+        f"-DOUT_DIR={out.resolve()}",
+        f"-DEXE_NAME={exe_name(dist)}",
+        f"-DICON={HERE / 'icon.ico'}",
+    ]
+    if fast:
+        opts.append("-DFAST")
+    return opts, out.resolve() / meta.installer_filename(version, profile.code)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--office", type=Path, required=True, help="profiles/<code>.toml")
+    parser.add_argument("--dist", type=Path, default=ROOT / "dist" / "counter_app")
+    parser.add_argument("--out", type=Path, default=ROOT / "dist" / "installer")
+    parser.add_argument("--makensis", help="path of makensis (default: from PATH)")
+    parser.add_argument("--fast", action="store_true",
+                        help="zlib instead of solid LZMA: quicker, bigger (CI proof only)")
+    args = parser.parse_args(argv)
+    opts, target = defines(args.office, args.dist, args.out, args.fast)
+    cmd = [find_makensis(args.makensis), "-V2", "-INPUTCHARSET", "UTF8", *opts, str(SCRIPT)]
+    print("+", " ".join(cmd), flush=True)
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True)
+    if not target.is_file():
+        raise SystemExit(f"makensis finished but {target} is missing")
+    size = target.stat().st_size / 2**20
+    print(f"installer: {target} ({size:.1f} MiB, compiled in {time.perf_counter() - t0:.1f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
