@@ -385,7 +385,7 @@ class SessionFormPresenter:
         self.view.show_errors([])
         if not editing:
             self.drafts.discard()
-        names = ", ".join(p.code for p in saved.procedures)
+        names = "; ".join(_short(p.name or p.code) for p in self.state.procedures)
         self.app.toast(
             (tr("Session updated: {procedures}") if editing else tr("Saved: {procedures}"))
             .format(procedures=names))
@@ -501,6 +501,10 @@ class SessionFormPresenter:
     def _counter_id(self) -> int | None:
         c = self.app.current_counter
         return c.id if c else None
+
+
+def _short(text: str, limit: int = 48) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def started_is_backdated(state: FormState, now: datetime) -> bool:

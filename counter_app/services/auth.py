@@ -26,7 +26,7 @@ SCRYPT_MAXMEM = 64 * 1024 * 1024  # explicit: the default (32 MiB) is too tight 
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=5)
 OFFICER_PIN_KEY = "auth.officer_pin_required"
-_PIN = re.compile(r"^\d{4,8}$")
+_PIN = re.compile(r"^[0-9]{4,8}$")
 
 
 class PinError(ValueError):

@@ -40,11 +40,8 @@ def _apply_profile(store: Store) -> None:
         from counter_app import profile
     except ImportError:
         return
-    apply = getattr(profile, "apply_profile", None) or getattr(profile, "apply", None)
-    if apply is None:
-        return
     try:
-        apply(store)
+        profile.apply_profile_if_new(store)
     except Exception:  # the window still opens; the first-run setup asks instead
         log.exception("embedded office profile could not be applied")
 

@@ -195,6 +195,8 @@ class MainWindow(ttk.App):
         session.presenter.offer_draft()
         session.focus_procedure_box()
         self._purge_personal_data()
+        if self.is_supervisor() and not self.current_officer.pin_hash:
+            self.toast(tr("Set your PIN in Settings › Counters and officers."))
 
     def is_supervisor(self) -> bool:
         return bool(self.current_officer and self.current_officer.role == Role.SUPERVISOR)

@@ -1,0 +1,241 @@
+"""The new-session form's logic, headless: a mocked view and the real services."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from unittest.mock import MagicMock
+
+import pytest
+
+from counter_app.domain.models import SessionFilter
+from counter_app.presenters.session_form import SessionFormPresenter, SessionFormView
+from counter_app.services.drafts import DraftService
+
+NOW = datetime(2026, 11, 18, 9, 0, 0)
+
+
+class Clock:
+    def __init__(self, now: datetime):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs) -> None:
+        self.now += timedelta(**kwargs)
+
+
+@pytest.fixture
+def clock():
+    return Clock(NOW)
+
+
+@pytest.fixture
+def app(world):
+    app = MagicMock()
+    app.store = world.store
+    app.current_officer = world.officer
+    app.current_counter = world.counter1
+    app.confirm.return_value = True
+    world.store.db.execute(
+        "UPDATE procedure SET favourite = 1 WHERE code IN ('1.001193', '1.004222')")
+    return app
+
+
+@pytest.fixture
+def form(app, clock):
+    view = MagicMock(spec=SessionFormView)
+    presenter = SessionFormPresenter(view, app, clock=clock)
+    presenter.start()
+    return presenter
+
+
+def test_common_case_favourite_default_outcome_and_save(form, world, app, clock):
+    assert form.add_favourite(1)
+    form.toggle_help(4)
+    clock.advance(minutes=7, seconds=10)
+    saved = form.save(keep=True)
+    assert saved is not None
+    stored = world.sessions.get(saved.uuid)
+    assert [p.procedure_code for p in stored.procedures] == [form.choices.favourites[0].code]
+    assert stored.procedures[0].outcome_id == world.lookup("outcome", "submitted")
+    assert stored.help_type_ids == [world.lookup("help_type", "eform")]
+    assert stored.minutes == 8  # timer from the first input, rounded up
+    assert stored.started_at == NOW
+    assert stored.officer_id == world.officer.id and stored.counter_id == world.counter1.id
+    app.toast.assert_called_once()
+    app.sessions_changed.assert_called_once()
+    form.view.focus_procedure_box.assert_called()
+
+
+def test_save_and_keep_keeps_channel_portal_help(form, world):
+    form.add_procedure("1.001193")
+    form.set_field("channel_id", world.lookup("channel", "phone_zalo"))
+    form.set_field("portal_id", world.lookup("portal", "vneid"))
+    form.toggle_help(2)
+    form.set_field("note", "Ghi chú")
+    assert form.save(keep=True)
+    assert form.state.procedures == []
+    assert form.state.note == ""
+    assert form.state.channel_id == world.lookup("channel", "phone_zalo")
+    assert form.state.portal_id == world.lookup("portal", "vneid")
+    assert form.state.help_type_ids == [world.lookup("help_type", "vneid_level2")]
+    assert form.state.first_input_at is None  # the timer restarts with the next citizen
+
+
+def test_save_and_clear_resets_to_defaults(form, world):
+    form.add_procedure("1.001193")
+    form.set_field("channel_id", world.lookup("channel", "phone_zalo"))
+    form.toggle_help(2)
+    assert form.save(keep=False)
+    assert form.state.channel_id == world.lookup("channel", "counter")
+    assert form.state.help_type_ids == []
+
+
+def test_search_then_enter_adds_first_hit(form):
+    form.search("khai sinh")
+    hits = form.view.show_hits.call_args.args[0]
+    assert hits and "khai sinh" in hits[0].name.lower()
+    assert form.add_hit(0)
+    assert form.state.procedures[0].code == hits[0].code
+    form.view.show_hits.assert_called_with([])
+
+
+def test_adding_the_same_procedure_twice_is_ignored(form):
+    assert form.add_procedure("1.001193")
+    assert not form.add_procedure("1.001193")
+    assert len(form.state.procedures) == 1
+
+
+def test_several_procedures_each_with_outcome_and_barriers(form, world):
+    form.add_procedure("1.001193")
+    form.add_procedure("1.004222")
+    not_submitted = world.lookup("outcome", "not_submitted")
+    form.set_outcome(1, not_submitted)
+    form.toggle_barrier(1, world.lookup("barrier", "missing_documents"))
+    form.toggle_barrier(1, world.lookup("barrier", "password_otp"))
+    form.set_dossier(0, "H12.34-261118-0001")
+    saved = form.save()
+    stored = world.sessions.get(saved.uuid)
+    assert stored.procedures[0].dossier_code == "H12.34-261118-0001"
+    assert stored.procedures[1].outcome_id == not_submitted
+    assert sorted(stored.procedures[1].barrier_ids) == sorted(
+        [world.lookup("barrier", "missing_documents"), world.lookup("barrier", "password_otp")])
+
+
+def test_barriers_are_dropped_when_the_outcome_is_submitted(form, world):
+    form.add_procedure("1.001193")
+    form.set_outcome(0, world.lookup("outcome", "not_submitted"))
+    form.toggle_barrier(0, world.lookup("barrier", "system_error"))
+    form.set_outcome(0, world.lookup("outcome", "submitted"))
+    stored = world.sessions.get(form.save().uuid)
+    assert stored.procedures[0].barrier_ids == []
+
+
+def test_missing_procedure_shows_error_and_keeps_form(form, world):
+    form.set_field("note", "chưa chọn")
+    assert form.save() is None
+    errors = form.view.show_errors.call_args.args[0]
+    assert any(e.field == "procedures" for e in errors)
+    assert form.state.note == "chưa chọn"
+    assert world.sessions.count(SessionFilter()) == 0
+
+
+def test_typed_duration_overrides_the_timer(form, world, clock):
+    form.add_procedure("1.001193")
+    clock.advance(minutes=3)
+    form.set_field("minutes_text", "25")
+    assert world.sessions.get(form.save().uuid).minutes == 25
+
+
+def test_bad_duration_text_is_a_field_error(form):
+    form.add_procedure("1.001193")
+    form.set_field("minutes_text", "mười")
+    assert form.save() is None
+    assert form.view.show_errors.call_args.args[0][0].field == "minutes"
+
+
+def test_backdating_needs_a_reason(form, world):
+    form.add_procedure("1.001193")
+    form.set_field("started_text", "16/11/2026 14:30")
+    assert form.save() is None
+    assert any(e.field == "backdated_reason" for e in form.view.show_errors.call_args.args[0])
+    form.set_field("backdated_reason", "Mất điện, nhập bù")
+    saved = form.save()
+    assert saved.started_at == datetime(2026, 11, 16, 14, 30)
+    assert world.sessions.get(saved.uuid).backdated_reason == "Mất điện, nhập bù"
+
+
+def test_bundle_adds_its_procedures(form, world):
+    from counter_app.presenters.catalogue import SimpleBundle
+
+    form.choices = form.choices.__class__(**{**form.choices.__dict__, "bundles": [
+        SimpleBundle(1, "Khai sinh – thường trú", ["1.001193", "1.004222"])]})
+    assert form.add_bundle(1)
+    assert [p.code for p in form.state.procedures] == ["1.001193", "1.004222"]
+
+
+def test_draft_saved_and_offered_back(app, world, clock):
+    view = MagicMock(spec=SessionFormView)
+    first = SessionFormPresenter(view, app, clock=clock)
+    first.start()
+    first.add_procedure("1.001193")
+    first.set_field("note", "đang nhập dở")
+    first.save_draft()
+    second = SessionFormPresenter(MagicMock(spec=SessionFormView), app, clock=clock)
+    second.start()
+    assert second.offer_draft()
+    assert second.state.note == "đang nhập dở"
+    assert [p.code for p in second.state.procedures] == ["1.001193"]
+    assert second.save() is not None
+    assert DraftService(world.store).load() is None
+
+
+def test_declined_draft_is_discarded(app, world, clock):
+    form = SessionFormPresenter(MagicMock(spec=SessionFormView), app, clock=clock)
+    form.start()
+    form.set_field("note", "x")
+    form.save_draft()
+    app.confirm.return_value = False
+    other = SessionFormPresenter(MagicMock(spec=SessionFormView), app, clock=clock)
+    other.start()
+    assert not other.offer_draft()
+    assert DraftService(world.store).load() is None
+
+
+def test_untouched_form_leaves_no_draft(form, world):
+    form.save_draft()
+    assert DraftService(world.store).load() is None
+
+
+def test_edit_writes_audit_and_restores_the_draft(form, world, app, clock):
+    stored = world.save(started_at=NOW - timedelta(hours=1), note="cũ", backdated_reason="test")
+    form.set_field("note", "lượt mới đang nhập")
+    form.load_session(stored.uuid)
+    assert form.state.editing_uuid == stored.uuid
+    assert form.state.note == "cũ"
+    form.set_field("note", "đã sửa")
+    form.set_field("edit_reason", "ghi nhầm")
+    assert form.save() is not None
+    after = world.sessions.get(stored.uuid)
+    assert after.note == "đã sửa"
+    trail = world.sessions.audit(stored.uuid)
+    assert trail[-1].action == "update" and trail[-1].reason == "ghi nhầm"
+    assert form.state.note == "lượt mới đang nhập"  # the interrupted entry is back
+    app.edit_done.assert_called_once()
+
+
+def test_storage_error_goes_to_show_error(form, app, monkeypatch):
+    from counter_app.storage.errors import DiskFullError
+
+    form.add_procedure("1.001193")
+    monkeypatch.setattr(form.sessions, "create", MagicMock(side_effect=DiskFullError()))
+    assert form.save() is None
+    app.show_error.assert_called_once()
+    assert form.state.procedures  # nothing lost
+
+
+def test_personal_fields_ignored_unless_enabled(form, world):
+    form.add_procedure("1.001193")
+    form.set_field("citizen_name", "Nguyễn Văn A")
+    assert world.sessions.get(form.save().uuid).citizen_name == ""

@@ -1,0 +1,108 @@
+"""Settings logic headless: office, counters, officers, lists, privacy, look."""
+
+from __future__ import annotations
+
+from unittest.mock import MagicMock
+
+import pytest
+
+from counter_app.domain.models import LookupKind, Role
+from counter_app.presenters.settings import SettingsPresenter, SettingsView
+from counter_app.services.privacy import load_settings
+
+
+@pytest.fixture
+def app(world):
+    app = MagicMock()
+    app.store = world.store
+    app.current_officer = world.supervisor
+    app.current_counter = world.counter1
+    return app
+
+
+@pytest.fixture
+def settings(app):
+    presenter = SettingsPresenter(MagicMock(spec=SettingsView), app)
+    presenter.start()
+    return presenter
+
+
+def test_office_profile_saved(settings, world, app):
+    assert settings.save_office("TT PVHCC xã Tân Hòa", "XA01", "Tỉnh Đồng Tháp", "UBND xã")
+    assert world.offices.office().parent_body == "UBND xã"
+    app.office_changed.assert_called_once()
+
+
+def test_counters_add_rename_retire(settings, world, app):
+    assert settings.add_counter("Quầy 3")
+    new = [c for c in world.offices.counters() if c.name == "Quầy 3"][0]
+    assert settings.rename_counter(new.id, "Quầy lưu động")
+    assert settings.set_counter_active(new.id, False)
+    assert "Quầy lưu động" not in [c.name for c in world.offices.counters()]
+    assert "Quầy lưu động" in [c.name for c in world.offices.counters(include_retired=True)]
+    assert not settings.set_counter_active(world.counter1.id, False)  # in use
+    app.show_error.assert_called_once()
+
+
+def test_officers_add_with_pin_and_role_change(settings, world, app):
+    assert not settings.add_officer("Phan Văn Tú", Role.SUPERVISOR, "")  # needs a PIN
+    assert settings.add_officer("Phan Văn Tú", Role.SUPERVISOR, "13579")
+    tu = [o for o in world.offices.officers() if o.name == "Phan Văn Tú"][0]
+    assert tu.role == Role.SUPERVISOR and tu.pin_hash
+    # With a second supervisor the first may become an officer.
+    assert settings.update_officer(world.supervisor.id, "Lê Thị Hồng", Role.OFFICER)
+    assert not settings.set_officer_active(tu.id, False)  # now the only supervisor
+
+
+def test_cannot_remove_the_only_supervisor_or_oneself(settings, world, app):
+    assert not settings.update_officer(world.supervisor.id, "Lê Thị Hồng", Role.OFFICER)
+    assert not settings.set_officer_active(world.supervisor.id, False)
+    assert app.show_error.call_count == 2
+    assert settings.set_officer_active(world.officer.id, False)
+    assert world.officer.id not in [o.id for o in world.offices.officers()]
+
+
+def test_lookup_add_rename_retire_keeps_old_records(settings, world):
+    settings.select_kind(LookupKind.BARRIER)
+    assert settings.add_value("Không mang CCCD")
+    assert not settings.add_value("không mang cccd")  # duplicate
+    value = [v for v in world.lookups.values("barrier") if v.label == "Không mang CCCD"][0]
+    assert settings.rename_value(value.id, "Không mang căn cước")
+    assert settings.set_value_active(value.id, False)
+    assert value.id not in [v.id for v in world.lookups.values("barrier")]
+    assert world.lookups.labels()[value.id] == "Không mang căn cước"
+
+
+def test_outcomes_cannot_be_retired(settings, world):
+    settings.select_kind(LookupKind.OUTCOME)
+    assert not settings.set_value_active(world.lookup("outcome", "submitted"), False)
+
+
+@pytest.mark.parametrize("days, ok", [("30", True), ("0", False), ("ba mươi", False)])
+def test_privacy_settings(settings, world, days, ok):
+    assert settings.save_privacy(True, days) is ok
+    if ok:
+        assert load_settings(world.store).retention_days == 30
+
+
+def test_theme_and_language_go_to_the_app(settings, app, world):
+    settings.set_theme("dark")
+    app.apply_theme.assert_called_once_with("dark")
+    settings.set_language("en")
+    app.apply_language.assert_called_once_with("en")
+    assert world.offices.get_setting("ui.theme") == "dark"
+
+
+def test_restore_needs_confirmation(settings, app, tmp_path):
+    app.confirm.return_value = False
+    assert not settings.restore(str(tmp_path / "x.db"))
+    app.restore_from.assert_not_called()
+    app.confirm.return_value = True
+    assert settings.restore(str(tmp_path / "x.db"))
+    app.restore_from.assert_called_once()
+
+
+def test_backup_folder_setting(settings, world, tmp_path):
+    folder = tmp_path / "sao lưu"
+    assert settings.set_backup_folder(str(folder))
+    assert world.store.backups_dir == folder and folder.is_dir()

@@ -1,0 +1,45 @@
+"""Personal-data retention purge (with its audit row), masking, and form drafts."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from counter_app.services.audit import audit_trail
+from counter_app.services.drafts import DraftService
+from counter_app.services.privacy import mask, purge_personal_data
+
+NOW = datetime.now().replace(microsecond=0)
+
+
+def test_purge_blanks_only_old_personal_fields(world):
+    old = world.save(started_at=NOW - timedelta(days=40), backdated_reason="x",
+                     citizen_name="Nguyễn Văn Bình", citizen_phone="0912345678",
+                     citizen_id_number="079123456789")
+    recent = world.save(started_at=NOW - timedelta(days=2), backdated_reason="x",
+                        citizen_name="Trần Thị Cúc")
+    assert purge_personal_data(world.store, 30, actor_id=world.supervisor.id) == 1
+    o, r = world.sessions.get(old.uuid), world.sessions.get(recent.uuid)
+    assert (o.citizen_name, o.citizen_phone, o.citizen_id_number) == ("", "", "")
+    assert r.citizen_name == "Trần Thị Cúc"
+    [entry] = audit_trail(world.store.db, "privacy", "session")
+    assert entry.after["sessions"] == 1 and entry.officer_id == world.supervisor.id
+    assert purge_personal_data(world.store, 30) == 0  # nothing left: no second audit row
+    assert len(audit_trail(world.store.db, "privacy", "session")) == 1
+
+
+@pytest.mark.parametrize("value, shown", [
+    ("", ""), ("0912345678", "•••••••678"), ("An", "•••An"),
+])
+def test_mask(value, shown):
+    assert mask(value) == shown
+
+
+def test_draft_roundtrip_and_discard(memory_store):
+    drafts = DraftService(memory_store)
+    assert drafts.load() is None
+    drafts.save({"note": "Người dân lớn tuổi", "procedures": []})
+    assert DraftService(memory_store).load()["note"] == "Người dân lớn tuổi"
+    drafts.discard()
+    assert drafts.load() is None
