@@ -115,8 +115,14 @@ def run_self_test() -> int:
 
 
 def _describe(exc: BaseException) -> str:
+    """Our own errors already speak Vietnamese; others are named by their type."""
+    from counter_app.profile import ProfileError
+    from counter_app.storage.errors import StorageError
+
     text = str(exc) or type(exc).__name__
-    return text if isinstance(exc, SelfTestError) else f"{type(exc).__name__}: {text}"
+    if isinstance(exc, SelfTestError | ProfileError | StorageError):
+        return text
+    return f"{type(exc).__name__}: {text}"
 
 
 def _import_part(module: str, names: tuple[str, ...]) -> tuple[Any, ...]:

@@ -53,7 +53,8 @@ def exe_name(dist: Path) -> str:
     raise SystemExit(f"no counter_app executable in {dist}: build the bundle first")
 
 
-def defines(office: Path, dist: Path, out: Path, fast: bool) -> tuple[list[str], Path]:
+def defines(office: Path, dist: Path, out: Path, fast: bool = False,
+            work: Path | None = None) -> tuple[list[str], Path]:
     """The -D options for makensis, and the installer file they will produce."""
     sys.path.insert(0, str(ROOT))
     from counter_app.profile import load_profile_file
@@ -61,7 +62,7 @@ def defines(office: Path, dist: Path, out: Path, fast: bool) -> tuple[list[str],
     meta = _meta()
     profile = load_profile_file(office)
     version = meta.package_version()
-    work = ROOT / "build" / "installer" / profile.code
+    work = (work or ROOT / "build" / "installer") / profile.code
     work.mkdir(parents=True, exist_ok=True)
     nsh = work / "office.nsh"
     # NSIS reads a UTF-8 file reliably only with a BOM.
@@ -86,11 +87,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--office", type=Path, required=True, help="profiles/<code>.toml")
     parser.add_argument("--dist", type=Path, default=ROOT / "dist" / "counter_app")
     parser.add_argument("--out", type=Path, default=ROOT / "dist" / "installer")
+    parser.add_argument("--work", type=Path, default=ROOT / "build" / "installer",
+                        help="folder for the generated include file")
     parser.add_argument("--makensis", help="path of makensis (default: from PATH)")
     parser.add_argument("--fast", action="store_true",
                         help="zlib instead of solid LZMA: quicker, bigger (CI proof only)")
     args = parser.parse_args(argv)
-    opts, target = defines(args.office, args.dist, args.out, args.fast)
+    opts, target = defines(args.office, args.dist, args.out, args.fast, args.work)
     cmd = [find_makensis(args.makensis), "-V2", "-INPUTCHARSET", "UTF8", *opts, str(SCRIPT)]
     print("+", " ".join(cmd), flush=True)
     t0 = time.perf_counter()
