@@ -58,6 +58,7 @@ class MainWindow(ttk.App):
         self.current_counter: Counter | None = None
         self.sessions = SessionService(store)
         self.restart_requested = False
+        self._store_closed = False
         self.callback_errors: list[BaseException] = []
         self.screens: dict[str, tk.Widget] = {}
         self._tab_frames: dict[str, ttk.Frame] = {}
@@ -116,7 +117,7 @@ class MainWindow(ttk.App):
         self.strip.pack(fill="x", side="bottom")
         self.counts_var = tk.StringVar(self)
         ttk.Label(self.strip, textvariable=self.counts_var, font="-size 11",
-                  bootstyle="inverse-secondary").pack(side="left")
+                  bootstyle="@secondary").pack(side="left")
         self.toaster = Toast(self)
         self._update_header()
 
@@ -415,6 +416,7 @@ class MainWindow(ttk.App):
             return
         self._flush_draft()
         self.busy(True)
+        self._store_closed = True
         self.store.close(backup_on_exit=True)
         try:
             result = restore_file(file)
@@ -459,13 +461,17 @@ class MainWindow(ttk.App):
     def close(self) -> None:
         self._flush_draft()
         try:
-            if not self.restart_requested:
+            if not self._store_closed:
+                self._store_closed = True
                 self.store.close()
         finally:
             self.destroy()
 
     def destroy(self) -> None:
-        """Cancel every pending ``after`` first, so nothing fires on a dead window."""
+        """Write the form's draft, then cancel every pending ``after`` so nothing fires on
+        a dead window."""
+        if not self._store_closed:
+            self._flush_draft()
         try:
             for after_id in self.tk.splitlist(self.tk.call("after", "info")):
                 # Tcl-level cancel: the Python callbacks are freed with their widgets.

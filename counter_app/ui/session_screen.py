@@ -41,7 +41,7 @@ class SessionScreen(ttk.Frame):
         self._rendering = False
         self._draft_after: str | None = None
         self._timer_after: str | None = None
-        self._line_codes: list[str] = []
+        self._line_codes: list[str] | None = None
         self._line_widgets: list[dict] = []
         self.choices: Choices | None = None
         self.vars: dict[str, tk.StringVar] = {}
@@ -56,7 +56,7 @@ class SessionScreen(ttk.Frame):
         self.columnconfigure(0, weight=3, uniform="cols")
         self.columnconfigure(1, weight=2, uniform="cols")
         self.rowconfigure(1, weight=1)
-        self.banner = ttk.Label(self, bootstyle="inverse-warning", padding=(8, 4))
+        self.banner = ttk.Label(self, bootstyle="@warning", padding=(8, 4))
         left = ttk.Frame(self)
         left.grid(row=1, column=0, sticky="nsew", padx=(0, 12))
         right = ttk.Frame(self)
@@ -303,7 +303,8 @@ class SessionScreen(ttk.Frame):
                               width=26, on_select=lambda v, i=i: self.presenter.set_outcome(i, v))
         outcome.grid(row=1, column=0, sticky="w", pady=2)
         barrier_vars: dict[int, tk.BooleanVar] = {}
-        barriers = ttk.Menubutton(frame, text=tr("Barriers"), bootstyle="warning-outline")
+        barriers = ttk.Menubutton(frame, text=tr("Barriers"), bootstyle="warning-outline",
+                                  width=max(14, len(tr("Barriers")) + 5))
         menu = tk.Menu(barriers, tearoff=False)
         for value in self.choices.barriers:
             var = tk.BooleanVar(self, False)
@@ -408,13 +409,17 @@ class SessionScreen(ttk.Frame):
     def _search_changed(self) -> None:
         self.presenter.search(self.search_var.get())
 
-    def _enter_in_search(self, _event=None) -> str:
+    def _enter_in_search(self, event=None) -> str | None:
+        if _with_modifier(event):
+            return None  # Ctrl+Enter / Alt+Enter: the window's save shortcuts
         selection = self.hits_list.curselection()
         if self.presenter.add_hit(selection[0] if selection else 0):
             self.search_var.set("")
         return "break"
 
-    def _enter_in_hits(self, _event=None) -> str:
+    def _enter_in_hits(self, event=None) -> str | None:
+        if _with_modifier(event):
+            return None
         selection = self.hits_list.curselection()
         if selection and self.presenter.add_hit(selection[0]):
             self.search_var.set("")
@@ -466,6 +471,15 @@ class SessionScreen(ttk.Frame):
                 except tk.TclError:
                     pass
         super().destroy()
+
+
+# Control, Alt on X11 (Mod1) and Alt on Windows: Enter with these belongs to the window.
+_MODIFIER_MASK = 0x0004 | 0x0008 | 0x20000
+
+
+def _with_modifier(event) -> bool:
+    state = getattr(event, "state", 0)
+    return isinstance(state, int) and bool(state & _MODIFIER_MASK)
 
 
 def bundle_key(n: int) -> str:

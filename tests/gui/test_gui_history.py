@@ -1,0 +1,102 @@
+"""History under Xvfb: filter and paging, edit → audit row, void, end-of-day check."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from counter_app.domain.models import SessionFilter, SessionProcedure
+from tests.gui.conftest import press, pump, type_text
+
+pytestmark = pytest.mark.gui
+BASE = datetime.now().replace(hour=0, minute=50, second=0, microsecond=0)
+
+
+@pytest.fixture
+def filled(world):
+    for i in range(120):
+        code = "1.004222" if i % 4 == 0 else "1.001193"
+        world.save(started_at=BASE - timedelta(days=i // 20, minutes=i % 20),
+                   backdated_reason="nhập bù",
+                   procedures=[SessionProcedure(code, world.lookup("outcome", "submitted"))])
+    return world
+
+
+def open_history(window):
+    press(window, "<F3>")
+    pump(window)
+    return window.screens["history"]
+
+
+def test_history_paging_and_filter(window, filled, screenshot):
+    history = open_history(window)
+    assert window.current_screen() == "history"
+    assert len(history.tree.get_children()) == 50
+    assert "1/3" in history.page_label.cget("text") and "120" in history.page_label.cget("text")
+    press(history.tree, "<Next>")
+    assert "2/3" in history.page_label.cget("text")
+    press(history.tree, "<Next>")
+    assert len(history.tree.get_children()) == 20
+    screenshot(window, "history_page3")
+    code_entry = [w for w in history.winfo_children()[0].winfo_children()
+                  if "textvariable" in w.keys()
+                  and str(w.cget("textvariable")) == str(history.procedure_var)][0]
+    type_text(code_entry, "1.004222")
+    press(code_entry, "<Return>")
+    assert "30" in history.page_label.cget("text")
+    assert len(history.tree.get_children()) == 30
+    rows = [history.tree.item(i, "values") for i in history.tree.get_children()]
+    assert all(r[4] == "1.004222" for r in rows)
+
+
+def test_edit_from_history_writes_an_audit_row(window, world):
+    s = world.save(started_at=BASE, note="ghi nhầm")
+    history = open_history(window)
+    history.tree.selection_set(s.uuid)
+    history.tree.focus(s.uuid)
+    press(history.tree, "<Return>")
+    form = window.screens["session"]
+    assert window.current_screen() == "session"
+    assert form.presenter.state.editing_uuid == s.uuid
+    form.vars["note"].set("")
+    type_text(form.search_entry, "")
+    note_entry = [w for w in form.details_box.winfo_children()
+                  if "textvariable" in w.keys()
+                  and str(w.cget("textvariable")) == str(form.vars["note"])][0]
+    type_text(note_entry, "da sua")
+    form.vars["edit_reason"].set("Sửa ghi chú")
+    press(note_entry, "<Control-Return>")
+    after = world.sessions.get(s.uuid)
+    assert after.note == "da sua"
+    [entry] = world.sessions.audit(s.uuid)
+    assert entry.action == "update" and entry.reason == "Sửa ghi chú"
+    assert entry.before["note"] == "ghi nhầm" and entry.after["note"] == "da sua"
+    assert window.current_screen() == "history"
+    assert form.presenter.state.editing_uuid is None
+
+
+def test_void_from_history(window, world):
+    s = world.save(started_at=BASE)
+    history = open_history(window)
+    history.tree.selection_set(s.uuid)
+    window.ask_answer = "Nhập trùng lượt"
+    press(history.tree, "<Delete>")
+    assert world.sessions.get(s.uuid).voided
+    assert window.questions
+    assert world.sessions.count(SessionFilter()) == 0
+    assert history.tree.get_children() == ()
+
+
+def test_audit_window_and_end_of_day(window, world, screenshot):
+    long = world.save(started_at=BASE, minutes=90)
+    history = open_history(window)
+    history.end_of_day()
+    assert history.tree.get_children() == (long.uuid,)
+    assert "quá 60 phút" in history.tree.item(long.uuid, "values")[6]
+    screenshot(window, "history_end_of_day")
+    history.tree.selection_set(long.uuid)
+    history.audit_selected()
+    pump(window)
+    assert history.audit_window.winfo_exists()
+    history.audit_window.destroy()

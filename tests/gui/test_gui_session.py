@@ -1,0 +1,110 @@
+"""The new-session form driven by keyboard events only, asserting on the database."""
+
+from __future__ import annotations
+
+import pytest
+
+from counter_app.domain.models import SessionFilter
+from counter_app.services.drafts import DraftService
+from tests.gui.conftest import press, pump, type_text
+
+pytestmark = pytest.mark.gui
+
+
+def stored(world):
+    rows = world.sessions.list(SessionFilter(), limit=100)
+    return [world.sessions.get(r.uuid) for r in rows]
+
+
+def test_type_a_session_with_the_keyboard(window, world, screenshot):
+    form = window.screens["session"]
+    assert window.focus_get() is form.search_entry
+    type_text(form.search_entry, "1.001193")
+    assert form.hits_list.size() >= 1
+    press(form.search_entry, "<Return>")
+    assert [p.code for p in form.presenter.state.procedures] == ["1.001193"]
+    assert form.search_var.get() == ""
+    press(form.search_entry, "<Control-Key-4>")  # help type 4: e-form
+    press(form.search_entry, "<Control-Key-2>")  # help type 2: VNeID
+    screenshot(window, "session_filled")
+    press(form.search_entry, "<Control-Return>")
+    [session] = stored(world)
+    assert [p.procedure_code for p in session.procedures] == ["1.001193"]
+    assert session.procedures[0].outcome_id == world.lookup("outcome", "submitted")
+    assert sorted(session.help_type_ids) == sorted(
+        [world.lookup("help_type", "eform"), world.lookup("help_type", "vneid_level2")])
+    assert session.officer_id == world.supervisor.id
+    assert window.toasts and "1.001193" not in window.toasts[0] or window.toasts
+    assert window.focus_get() is form.search_entry
+    # "save & keep": the help types stay for the next citizen
+    assert form.help_vars[world.lookup("help_type", "eform")].get()
+    assert "1" in window.counts_var.get()
+
+
+def test_common_case_in_two_key_actions(window, world):
+    """From an empty form: Alt+1 (first favourite), Ctrl+Enter (save & keep)."""
+    form = window.screens["session"]
+    press(form.search_entry, "<Alt-Key-1>")
+    press(form.search_entry, "<Control-Return>")
+    [session] = stored(world)
+    assert session.procedures[0].procedure_code == form.choices.favourites[0].code
+    assert session.procedures[0].outcome_id == world.lookup("outcome", "submitted")
+
+
+def test_vietnamese_search_and_note_then_save_and_clear(window, world):
+    form = window.screens["session"]
+    type_text(form.search_entry, "đăng ký khai sinh")
+    press(form.search_entry, "<Down>")
+    press(form.hits_list, "<Return>")
+    assert form.presenter.state.procedures
+    note_entry = [w for w in form.details_box.winfo_children()
+                  if str(w.cget("textvariable") if "textvariable" in w.keys() else "")
+                  == str(form.vars["note"])][0]
+    type_text(note_entry, "Người dân lớn tuổi")
+    press(note_entry, "<Alt-Return>")
+    [session] = stored(world)
+    assert session.note == "Người dân lớn tuổi"
+    assert form.vars["note"].get() == ""
+
+
+def test_error_is_shown_in_the_form_not_a_dialog(window, world):
+    form = window.screens["session"]
+    press(form.search_entry, "<Control-Return>")
+    assert stored(world) == []
+    assert "thủ tục" in form.errors_label.cget("text")
+    assert window.errors == []
+
+
+def test_draft_comes_back_after_the_window_is_destroyed(world, make_window):
+    first = make_window(world.store, user=(world.officer.id, world.counter1.id))
+    form = first.screens["session"]
+    type_text(form.search_entry, "1.004222")
+    press(form.search_entry, "<Return>")
+    form.vars["note"].set("Hẹn quay lại bổ sung giấy tờ")
+    first.destroy()  # no close(): as if the app was killed after the last change
+    assert DraftService(world.store).load() is not None
+    second = make_window(world.store, user=(world.officer.id, world.counter1.id))
+    assert second.confirmations  # offered back
+    form2 = second.screens["session"]
+    assert [p.code for p in form2.presenter.state.procedures] == ["1.004222"]
+    assert form2.vars["note"].get() == "Hẹn quay lại bổ sung giấy tờ"
+    press(form2.search_entry, "<Control-Return>")
+    assert len(stored(world)) == 1
+    assert DraftService(world.store).load() is None
+
+
+def test_ten_sessions_with_keyboard_only(window, world):
+    form = window.screens["session"]
+    queries = ["khai sinh", "thuong tru", "1.004222", "ket hon", "khai tu", "chung thuc",
+               "bao hiem", "tam tru", "ho tich", "1.001193"]
+    for q in queries:
+        type_text(form.search_entry, q)
+        if form.presenter.hits:
+            press(form.search_entry, "<Return>")
+        else:
+            press(form.search_entry, "<Alt-Key-1>")
+        press(form.search_entry, "<Control-Key-3>")
+        press(form.search_entry, "<Control-Return>")
+        pump(window)
+    assert len(stored(world)) == 10
+    assert window.tk_errors == []

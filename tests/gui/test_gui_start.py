@@ -1,0 +1,93 @@
+"""First-run setup, sign-in with PIN and lockout, settings, theme and language."""
+
+from __future__ import annotations
+
+import pytest
+
+from counter_app.services.auth import MAX_FAILURES, AuthService
+from counter_app.services.offices import OfficeService
+from tests.gui.conftest import press, pump, type_text
+
+pytestmark = pytest.mark.gui
+
+
+def test_first_run_setup_opens_the_work_screens(memory_store, make_window, screenshot):
+    window = make_window(memory_store)
+    setup = window.screens["setup"]
+    screenshot(window, "first_run")
+    values = {"office_name": "Trung tâm PVHCC xã Hòa An", "office_code": "HA01",
+              "province": "Tỉnh Cà Mau", "supervisor": "Võ Thị Lệ", "pin": "2580",
+              "pin_again": "2580"}
+    for key, text in values.items():
+        setup.entries[key].delete(0, "end")
+        type_text(setup.entries[key], text)
+    press(setup.entries["pin_again"], "<Return>")
+    pump(window)
+    assert "session" in window.screens
+    assert window.current_officer.name == "Võ Thị Lệ"
+    assert OfficeService(memory_store).office().code == "HA01"
+
+
+def test_pin_lockout_at_sign_in(world, make_window, screenshot):
+    AuthService(world.store).set_pin(world.supervisor.id, "9876")
+    window = make_window(world.store)
+    login = window.screens["login"]
+    login.officer.set_value(world.supervisor.id)
+    login.officer.event_generate("<<ComboboxSelected>>")
+    pump(window)
+    assert login.pin_entry.winfo_ismapped()
+    for _ in range(MAX_FAILURES):
+        type_text(login.pin_entry, "1111")
+        press(login.pin_entry, "<Return>")
+    assert "Thử lại sau" in login.message.cget("text")
+    screenshot(window, "login_locked")
+    type_text(login.pin_entry, "9876")
+    press(login.pin_entry, "<Return>")
+    assert "session" not in window.screens  # the right PIN is refused while locked
+    assert window.current_officer is None
+
+
+def test_sign_in_with_pin(world, make_window, screenshot):
+    AuthService(world.store).set_pin(world.supervisor.id, "9876")
+    window = make_window(world.store)
+    login = window.screens["login"]
+    login.officer.set_value(world.supervisor.id)
+    login.officer.event_generate("<<ComboboxSelected>>")
+    pump(window)
+    screenshot(window, "login")
+    type_text(login.pin_entry, "9876")
+    press(login.pin_entry, "<Return>")
+    assert window.current_officer.id == world.supervisor.id
+
+
+def test_officer_does_not_see_settings(world, make_window):
+    window = make_window(world.store, user=(world.officer.id, world.counter1.id))
+    press(window, "<F6>")
+    assert window.current_screen() == "session"
+    assert "settings" not in window.screens
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_each_screen_builds_and_looks(window, screenshot, theme):
+    window.apply_theme(theme)
+    for key, name in (("<F2>", "session"), ("<F3>", "history"), ("<F4>", "reports"),
+                      ("<F5>", "catalogue"), ("<F6>", "settings")):
+        press(window, key)
+        pump(window)
+        assert window.current_screen() == name
+        screenshot(window, f"{name}_{theme}")
+    settings = window.screens["settings"]
+    for index in range(len(settings.notebook.tabs())):
+        settings.notebook.select(index)
+        screenshot(window, f"settings_tab{index}_{theme}")
+
+
+def test_language_switch_rebuilds_in_english(window):
+    window.apply_language("en")
+    pump(window)
+    try:
+        assert window.notebook.tab(0, "text").startswith("New session")
+        assert "session" in window.screens
+    finally:
+        window.apply_language("vi")
+    assert window.notebook.tab(0, "text").startswith("Lượt mới")
