@@ -124,23 +124,26 @@ class Report:
     top_barriers: list[tuple[str, int]] = field(default_factory=list)
 
     def key_figures(self) -> list[KeyFigure]:
-        t, p = self.totals, self.prev_totals
+        return key_figures(self.totals, self.prev_totals)
 
-        def prev(attr: str) -> float | None:
-            return None if p is None else getattr(p, attr)
 
-        return [
-            KeyFigure(L.KF_SESSIONS, t.sessions, prev("sessions")),
-            KeyFigure(L.KF_INDIVIDUALS, t.individuals, prev("individuals")),
-            KeyFigure(L.KF_ORGANISATIONS, t.organisations, prev("organisations")),
-            KeyFigure(L.KF_PROCEDURES, t.procedures, prev("procedures")),
-            KeyFigure(L.KF_SUBMITTED, t.submitted, prev("submitted")),
-            KeyFigure(L.KF_SUCCESS_RATE, t.success_rate, prev("success_rate"), "pct"),
-            KeyFigure(L.KF_AVG_MINUTES, t.avg_minutes, prev("avg_minutes"), "dec"),
-            KeyFigure(L.KF_ELDERLY, t.elderly_share, prev("elderly_share"), "pct"),
-            KeyFigure(L.KF_ETHNIC, t.ethnic_share, prev("ethnic_share"), "pct"),
-            KeyFigure(L.KF_DISABILITY, t.disability_share, prev("disability_share"), "pct"),
-        ]
+def key_figures(t: Totals, p: Totals | None) -> list[KeyFigure]:
+    """The cover's key figures with the previous period's values (None: not known)."""
+    def prev(attr: str) -> float | None:
+        return None if p is None else getattr(p, attr)
+
+    return [
+        KeyFigure(L.KF_SESSIONS, t.sessions, prev("sessions")),
+        KeyFigure(L.KF_INDIVIDUALS, t.individuals, prev("individuals")),
+        KeyFigure(L.KF_ORGANISATIONS, t.organisations, prev("organisations")),
+        KeyFigure(L.KF_PROCEDURES, t.procedures, prev("procedures")),
+        KeyFigure(L.KF_SUBMITTED, t.submitted, prev("submitted")),
+        KeyFigure(L.KF_SUCCESS_RATE, t.success_rate, prev("success_rate"), "pct"),
+        KeyFigure(L.KF_AVG_MINUTES, t.avg_minutes, prev("avg_minutes"), "dec"),
+        KeyFigure(L.KF_ELDERLY, t.elderly_share, prev("elderly_share"), "pct"),
+        KeyFigure(L.KF_ETHNIC, t.ethnic_share, prev("ethnic_share"), "pct"),
+        KeyFigure(L.KF_DISABILITY, t.disability_share, prev("disability_share"), "pct"),
+    ]
 
 
 def ratio(num: float, den: float) -> float | None:

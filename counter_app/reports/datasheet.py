@@ -205,7 +205,7 @@ def _parse(path: Path, rows) -> DataFile:
                                      _text(row[c["label"]]), int(float(row[c["sort_order"]])),
                                      bool(int(float(row[c["active"]])))))
         elif tag == "M":
-            meta[_text(row[1])] = _text(row[2])
+            meta[_text(row[1])] = _text(row[2]) if len(row) > 2 else ""
         elif isinstance(tag, str) and tag.startswith("#"):
             idx[tag[1:]] = {_text(name): i for i, name in enumerate(row) if name}
         elif tag == "END":

@@ -7,6 +7,7 @@ old records. Voided sessions are excluded. Personal fields are never selected.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from counter_app.reports.records import LookupOrder, LookupRec, OfficeInfo, ProcRec, SessionRec
 from counter_app.storage.database import Store
@@ -102,8 +103,25 @@ def load_lookups(store: Store) -> LookupOrder:
 
 
 def load_office(store: Store) -> OfficeInfo:
-    row = store.db.conn.execute(
-        "SELECT code, name, province, parent_body FROM office ORDER BY id LIMIT 1").fetchone()
-    if row is None:
+    from counter_app.services.offices import OfficeService
+
+    office = OfficeService(store).office()
+    if office is None:
         return OfficeInfo(code="", name="")
-    return OfficeInfo(*row)
+    return OfficeInfo(office.code, office.name, office.province, office.parent_body)
+
+
+def worker_reader(store: Store) -> Store | None:
+    """A separate read-only connection a worker thread may use (the app's own connection
+    belongs to the Tk thread). None for an in-memory database, which cannot be shared."""
+    import sqlite3
+    from urllib.parse import quote
+
+    from sqlite_utils import Database
+
+    if store.db.memory or str(store.path) == ":memory:":
+        return None
+    uri = "file:" + quote(str(Path(store.path).resolve()).replace("\\", "/")) + "?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+    conn.execute("PRAGMA busy_timeout = 5000")
+    return Store(db=Database(conn), path=store.path, backups_dir=store.backups_dir)

@@ -28,7 +28,7 @@ from counter_app.reports import labels as L
 from counter_app.reports.aggregate import Report, Table, Totals, build_report, totals
 from counter_app.reports.datasheet import data_rows
 from counter_app.reports.period import Period
-from counter_app.reports.records import OfficeInfo, SessionRec
+from counter_app.reports.records import SessionRec
 from counter_app.reports.sentences import sentences
 from counter_app.reports.xlsxstream import BigSheet, clean_text, splice
 
@@ -550,12 +550,9 @@ def default_name(period: Period, office_code: str) -> str:
 
 def compute(store, period: Period) -> tuple[Report, list[SessionRec]]:
     """Read the period (and the previous one's totals) from ``store`` and aggregate."""
-    from counter_app.reports.source import load_lookups, load_sessions
-    from counter_app.services.offices import OfficeService
+    from counter_app.reports.source import load_lookups, load_office, load_sessions
 
-    office = OfficeService(store).office()
-    info = OfficeInfo(office.code, office.name, office.province, office.parent_body) \
-        if office else OfficeInfo("", "")
+    info = load_office(store)
     sessions = load_sessions(store, period.start, period.end)
     prev = period.previous()
     prev_totals: Totals = totals(load_sessions(store, prev.start, prev.end))

@@ -1,0 +1,149 @@
+"""Many offices' (or counters') report files → one workbook of the same layout.
+
+Each file's machine-readable data sheet is read and validated; sessions are merged by
+UUID, so the same file given twice, or files whose periods overlap, count each session
+once. Any unusable file stops the whole job with a message naming it; nothing partial
+is written (the writer goes through a temporary file and ``os.replace``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from counter_app.i18n import tr
+from counter_app.reports import labels as L
+from counter_app.reports.aggregate import Totals, build_report
+from counter_app.reports.datasheet import DataFile, DataSheetError, read_data_file
+from counter_app.reports.period import Period
+from counter_app.reports.records import LookupOrder, OfficeInfo, SessionRec
+from counter_app.reports.writer import Progress, unique_path, write_workbook
+
+
+class ConsolidationError(Exception):
+    """Files that cannot be consolidated; ``str()`` is a Vietnamese message naming them."""
+
+    def __init__(self, problems: list[tuple[Path, str]]):
+        self.problems = problems
+        lines = [tr("Nothing was consolidated and no file was written. These files cannot "
+                    "be used:")]
+        for path, reason in problems:
+            lines.append(f"- {Path(path).name}: {reason}")
+        super().__init__("\n".join(lines))
+
+
+def reason_text(error: DataSheetError) -> str:
+    if error.kind == "newer":
+        return tr("made by a newer version of the app (format {version}); update the app "
+                  "to consolidate it").format(version=error.detail)
+    if error.kind == "corrupt":
+        return tr("the file is damaged or incomplete (perhaps copied only in part)")
+    if error.kind == "truncated":
+        return tr("the data inside the file is incomplete")
+    return tr("not a weekly report made by this app")
+
+
+@dataclass
+class ConsolidationResult:
+    path: Path
+    files: int
+    sessions: int
+    duplicates: int
+    offices: list[OfficeInfo] = field(default_factory=list)
+    period: Period | None = None
+
+
+def read_all(files: Sequence[Path], progress: Progress | None = None) -> list[DataFile]:
+    """Read every file; raise ConsolidationError listing all unusable ones."""
+    loaded, problems = [], []
+    for i, f in enumerate(files):
+        f = Path(f)
+        try:
+            loaded.append(read_data_file(f, L.SHEET_DATA))
+        except DataSheetError as exc:
+            problems.append((f, reason_text(exc)))
+        except OSError as exc:
+            problems.append((f, tr("cannot be opened ({error})").format(error=exc.strerror
+                                                                         or exc)))
+        if progress:
+            progress(0.3 * (i + 1) / max(len(files), 1), "read")
+    if not files:
+        raise ConsolidationError([(Path("-"), tr("no file was chosen"))])
+    if problems:
+        raise ConsolidationError(problems)
+    return loaded
+
+
+def merge(data: list[DataFile]) -> tuple[list[SessionRec], int]:
+    """Sessions of all files, each UUID once (the first file wins), oldest first."""
+    seen: dict[str, SessionRec] = {}
+    duplicates = 0
+    for d in data:
+        for s in d.sessions:
+            if s.uuid in seen:
+                duplicates += 1
+            else:
+                seen[s.uuid] = s
+    merged = sorted(seen.values(), key=lambda s: (s.started_at, s.uuid))
+    return merged, duplicates
+
+
+def common_period(data: list[DataFile]) -> Period:
+    periods = {d.period for d in data}
+    if len(periods) == 1:
+        return periods.pop()
+    return Period.custom(min(p.start for p in periods), max(p.end for p in periods))
+
+
+def previous_totals(data: list[DataFile], period: Period) -> Totals | None:
+    """Sum of each office's previous-period totals, when every file covers ``period``
+    (one per office: the same office's file twice counts once)."""
+    if any(d.period != period or d.prev_totals is None for d in data):
+        return None
+    per_office: dict[str, Totals] = {}
+    for d in data:
+        if d.consolidated:
+            return None
+        per_office.setdefault(d.office.code, d.prev_totals)
+    total = Totals()
+    for t in per_office.values():
+        total = total + t
+    return total
+
+
+def consolidate(
+    files: Sequence[Path],
+    out: Path | None = None,
+    *,
+    office: OfficeInfo | None = None,
+    progress: Callable[[float, str], None] | None = None,
+) -> ConsolidationResult:
+    """Read, validate, merge and write; ``office`` is who consolidates (cover header)."""
+    from counter_app import paths
+
+    data = read_all(files, progress)
+    sessions, duplicates = merge(data)
+    period = common_period(data)
+    offices: dict[str, OfficeInfo] = {}
+    for d in data:
+        for s in d.sessions:
+            offices.setdefault(s.office_code, OfficeInfo(s.office_code, s.office_name))
+        if not d.consolidated:
+            offices.setdefault(d.office.code, d.office)
+    first = data[0].office
+    header = office or OfficeInfo("", first.parent_body, first.province, "")
+    lookups = LookupOrder.from_records([r for d in data for r in d.lookups])
+    report = build_report(sessions, lookups, period, header, previous_totals(data, period),
+                          consolidated=True, offices=list(offices.values()))
+    if out is None:
+        out = paths.exports_dir() / f"BaoCao_TongHop_{period.file_tag}.xlsx"
+    target = unique_path(Path(out))
+
+    def scaled(fraction: float, message: str) -> None:
+        if progress:
+            progress(0.3 + 0.7 * fraction, message)
+
+    write_workbook(report, sessions, target, scaled if progress else None)
+    return ConsolidationResult(target, len(data), len(sessions), duplicates,
+                               list(offices.values()), period)

@@ -1,0 +1,131 @@
+"""Consolidation: duplicates and overlaps count once; bad files are named, nothing written."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from counter_app.domain.models import Office
+from counter_app.reports import Period, export_report
+from counter_app.reports import labels as L
+from counter_app.reports.consolidate import ConsolidationError, consolidate
+from counter_app.services.demo import generate
+from counter_app.storage.database import open_memory_store
+from tests.conftest import World
+from tests.test_report_figures import WEEK, summary_values
+
+
+@pytest.fixture
+def offices(tmp_path):
+    """Two offices with three weeks of sessions each; their week-47 files (and a November
+    file for the first office, overlapping week 47)."""
+    stores, files = [], {}
+    for code, name, seed in (("XA01", "Trung tâm PVHCC xã Tân Hòa", 1),
+                             ("XA02", "Trung tâm PVHCC xã Phú Mỹ", 2)):
+        store = open_memory_store()
+        stores.append(store)
+        world = World(store)
+        world.offices.save_office(Office(code=code, name=name, province="Tỉnh Đồng Tháp",
+                                         parent_body="UBND tỉnh Đồng Tháp", id=world.office.id))
+        generate(store, weeks=3, per_day=10, end=date(2026, 11, 22), seed=seed)
+        files[code] = export_report(store, WEEK, tmp_path / f"{code}.xlsx")
+    files["XA01-month"] = export_report(stores[0], Period.custom(date(2026, 11, 10),
+                                                                date(2026, 11, 22)),
+                                        tmp_path / "XA01-month.xlsx")
+    yield stores, files
+    for s in stores:
+        s.close(backup_on_exit=False)
+
+
+def count(store, start: str, end: str) -> int:
+    return store.db.execute("SELECT count(*) FROM session WHERE voided = 0 AND started_at >= ? "
+                            "AND started_at < ?", [start, end]).fetchone()[0]
+
+
+def test_same_file_twice_counts_once(offices, tmp_path):
+    (a, b), files = offices
+    result = consolidate([files["XA01"], files["XA01"], files["XA02"]], tmp_path / "out.xlsx")
+    expected = sum(count(s, "2026-11-16", "2026-11-23") for s in (a, b))
+    assert result.sessions == expected
+    assert result.duplicates == count(a, "2026-11-16", "2026-11-23")
+    got = summary_values(result.path)
+    assert got[L.KF_SESSIONS][0] == expected
+    wb = load_workbook(result.path, read_only=True)
+    per_office = {r[0]: r[2] for r in wb[L.SHEET_OFFICES].iter_rows(values_only=True)
+                  if r[0] in ("XA01", "XA02")}
+    assert per_office == {"XA01": count(a, "2026-11-16", "2026-11-23"),
+                          "XA02": count(b, "2026-11-16", "2026-11-23")}
+    # previous week: one per office, summed
+    prev = sum(count(s, "2026-11-09", "2026-11-16") for s in (a, b))
+    assert got[L.KF_SESSIONS][1] == prev
+
+
+def test_overlapping_periods_count_each_session_once(offices, tmp_path):
+    (a, _), files = offices
+    result = consolidate([files["XA01"], files["XA01-month"]], tmp_path / "out.xlsx")
+    assert result.sessions == count(a, "2026-11-10", "2026-11-23")
+    assert result.period == Period.custom(date(2026, 11, 10), date(2026, 11, 22))
+    assert summary_values(result.path)[L.KF_SESSIONS][0] == result.sessions
+
+
+def test_consolidated_file_can_be_consolidated_again(offices, tmp_path):
+    _, files = offices
+    first = consolidate([files["XA01"], files["XA02"]], tmp_path / "one.xlsx")
+    again = consolidate([first.path, files["XA02"]], tmp_path / "two.xlsx")
+    assert again.sessions == first.sessions
+
+
+def _bad_files(files, tmp_path) -> dict[str, object]:
+    foreign = tmp_path / "bang_tinh_khac.xlsx"
+    wb = Workbook()
+    wb.active["A1"] = "Sổ theo dõi tự làm"
+    wb.save(foreign)
+    newer = tmp_path / "phien_ban_moi.xlsx"
+    wb = load_workbook(files["XA02"])
+    wb[L.SHEET_DATA]["B1"] = 99
+    wb.save(newer)
+    cut = tmp_path / "thieu_du_lieu.xlsx"
+    wb = load_workbook(files["XA02"])
+    ws = wb[L.SHEET_DATA]
+    ws.delete_rows(ws.max_row)
+    wb.save(cut)
+    corrupt = tmp_path / "hong.xlsx"
+    corrupt.write_bytes(files["XA02"].read_bytes()[:5000])
+    garbage = tmp_path / "rac.xlsx"
+    garbage.write_bytes(b"PK\x03\x04" + b"\x00" * 300)
+    text = tmp_path / "ghi_chu.txt"
+    text.write_text("không phải báo cáo", encoding="utf-8")
+    return {"foreign": foreign, "newer": newer, "truncated": cut, "corrupt": corrupt,
+            "garbage": garbage, "text": text}
+
+
+@pytest.mark.parametrize("kind, words", [
+    ("foreign", "không phải báo cáo"),
+    ("text", "không phải báo cáo"),
+    ("newer", "phiên bản mới hơn"),
+    ("truncated", "không đầy đủ"),
+    ("corrupt", "bị hỏng"),
+    ("garbage", "bị hỏng"),
+])
+def test_bad_file_is_named_and_nothing_is_written(offices, tmp_path, kind, words):
+    _, files = offices
+    bad = _bad_files(files, tmp_path)[kind]
+    out = tmp_path / "out" / "tong_hop.xlsx"
+    out.parent.mkdir()
+    with pytest.raises(ConsolidationError) as info:
+        consolidate([files["XA01"], bad], out)
+    message = str(info.value)
+    assert bad.name in message and words in message
+    assert files["XA01"].name not in message
+    assert list(out.parent.iterdir()) == []
+
+
+def test_all_bad_files_are_listed_together(offices, tmp_path):
+    _, files = offices
+    bad = _bad_files(files, tmp_path)
+    with pytest.raises(ConsolidationError) as info:
+        consolidate([bad["foreign"], bad["newer"], files["XA01"]], tmp_path / "x.xlsx")
+    assert len(info.value.problems) == 2
+    assert not (tmp_path / "x.xlsx").exists()
