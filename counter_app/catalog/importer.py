@@ -186,7 +186,7 @@ def column_for_heading(value: object) -> str | None:
         words[0] == "ten" and not any(x in h for x in ("linh vuc", "co quan", "don vi"))
     ):
         return "name"
-    if "linh vuc" in h or h == "field":
+    if ("linh vuc" in h and words[0] != "ma") or h == "field":
         return "field"
     if words[0] == "cap" or h in ("level", "tham quyen giai quyet"):
         return "level"
@@ -273,7 +273,7 @@ def _text_encoding(path: Path) -> str | None:
         decoder = codecs.getincrementaldecoder(encoding)()
         try:
             with open(path, "rb") as f:
-                while chunk := f.read(1 << 20):
+                while chunk := f.read(1 << 16):
                     text = decoder.decode(chunk)
                     if "\x00" in text or _binary(text):
                         return None
