@@ -237,3 +237,13 @@ def test_ci_build_script_is_executable_and_installs_pyinstaller_itself():
 def test_ci_packages_list_nsis():
     lines = (PACKAGING / "ci_packages.txt").read_text(encoding="utf-8").splitlines()
     assert "nsis" in [ln.strip() for ln in lines if not ln.startswith("#")]
+
+
+def test_windows_workflow_builds_every_profile_and_checks_the_frozen_self_test():
+    text = (ROOT / ".github" / "workflows" / "windows.yml").read_text(encoding="utf-8")
+    assert "runs-on: windows-latest" in text
+    assert "ls profiles/*.toml" in text and "fromJSON(needs.profiles.outputs.list)" in text
+    assert "-ArgumentList \"--self-test\" -Wait -PassThru" in text
+    assert "if ($p.ExitCode -ne 0) { exit 1 }" in text
+    assert "python -m pytest" in text and "make_installer.py" in text
+    assert "actions/upload-artifact" in text and "if-no-files-found: error" in text
