@@ -211,13 +211,13 @@ class SessionScreen(ttk.Frame):
             child.destroy()
         col = 0
         for i, fav in enumerate(choices.favourites):
-            ttk.Button(self.picks, text=f"Alt+{i + 1} {shorten(fav.name, 26)}",
+            ttk.Button(self.picks, text=f"Alt+{i + 1} {shorten(fav.name, 19)}",
                        bootstyle="info-outline", takefocus=False,
                        command=lambda n=i + 1: self.presenter.add_favourite(n)).grid(
                 row=col // 3, column=col % 3, sticky="ew", padx=2, pady=2)
             col += 1
         for i, bundle in enumerate(choices.bundles):
-            ttk.Button(self.picks, text=f"{bundle_key(i + 1)} {shorten(bundle.name, 26)}",
+            ttk.Button(self.picks, text=f"{bundle_key(i + 1)} {shorten(bundle.name, 19)}",
                        bootstyle="secondary-outline", takefocus=False,
                        command=lambda n=i + 1: self.presenter.add_bundle(n)).grid(
                 row=col // 3, column=col % 3, sticky="ew", padx=2, pady=2)
@@ -294,17 +294,23 @@ class SessionScreen(ttk.Frame):
     def _build_line(self, i: int, line) -> dict:
         frame = ttk.Frame(self.lines, padding=(0, 4))
         frame.grid(row=i, column=0, sticky="ew")
-        frame.columnconfigure(5, weight=1)
+        frame.columnconfigure(0, weight=1)
         title = ttk.Label(frame, text=f"{line.code} — {line.name}", wraplength=520,
                           font="-weight bold")
-        title.grid(row=0, column=0, columnspan=6, sticky="w")
-        frame.bind("<Configure>", lambda e, t=title: t.configure(wraplength=max(200, e.width)))
-        outcome = ChoiceCombo(frame, [(v.id, v.label) for v in self.choices.outcomes],
-                              width=26, on_select=lambda v, i=i: self.presenter.set_outcome(i, v))
-        outcome.grid(row=1, column=0, sticky="w", pady=2)
+        title.grid(row=0, column=0, sticky="w")
+        frame.bind("<Configure>", lambda e, t=title: t.configure(
+            wraplength=max(200, e.width - 60)))
+        ttk.Button(frame, text="✕", width=3, bootstyle="danger-link", takefocus=False,
+                   command=lambda i=i: self.presenter.remove_procedure(i)).grid(
+            row=0, column=1, sticky="ne")
+        row = ttk.Frame(frame)
+        row.grid(row=1, column=0, columnspan=2, sticky="w", pady=2)
+        outcome = ChoiceCombo(row, [(v.id, v.label) for v in self.choices.outcomes],
+                              width=24, on_select=lambda v, i=i: self.presenter.set_outcome(i, v))
+        outcome.pack(side="left")
         barrier_vars: dict[int, tk.BooleanVar] = {}
-        barriers = ttk.Menubutton(frame, text=tr("Barriers"), bootstyle="warning-outline",
-                                  width=max(14, len(tr("Barriers")) + 5))
+        barriers = ttk.Menubutton(row, text=tr("Barriers"), bootstyle="warning-outline",
+                                  width=max(12, len(tr("Barriers")) + 4))
         menu = tk.Menu(barriers, tearoff=False)
         for value in self.choices.barriers:
             var = tk.BooleanVar(self, False)
@@ -312,14 +318,11 @@ class SessionScreen(ttk.Frame):
             menu.add_checkbutton(label=value.label, variable=var,
                                  command=lambda b=value.id, i=i: self._barrier_clicked(i, b))
         barriers.configure(menu=menu)
-        barriers.grid(row=1, column=1, padx=6, pady=2)
-        ttk.Label(frame, text=tr("Dossier code")).grid(row=1, column=2, padx=(6, 2))
+        barriers.pack(side="left", padx=6)
+        ttk.Label(row, text=tr("Dossier code")).pack(side="left", padx=(6, 2))
         dossier = tk.StringVar(self, line.dossier_code)
         dossier.trace_add("write", lambda *_, i=i, v=dossier: self._dossier_changed(i, v))
-        ttk.Entry(frame, textvariable=dossier, width=14).grid(row=1, column=3, pady=2)
-        ttk.Button(frame, text="✕", width=3, bootstyle="danger-link",
-                   command=lambda i=i: self.presenter.remove_procedure(i)).grid(
-            row=1, column=6, padx=(6, 0), sticky="e")
+        ttk.Entry(row, textvariable=dossier, width=12).pack(side="left")
         return {"outcome": outcome, "dossier": dossier, "barriers": barriers,
                 "barrier_vars": barrier_vars}
 

@@ -54,7 +54,7 @@ class Toast:
     def __init__(self, master: tk.Misc, duration_ms: int = 2500):
         self.master = master
         self.duration_ms = duration_ms
-        self.label = ttk.Label(master, bootstyle="@success", padding=(12, 6),
+        self.label = ttk.Label(master, bootstyle="@success", padding=(12, 2),
                                font="-size 11")
         self._after: str | None = None
         self.text = ""
@@ -62,8 +62,8 @@ class Toast:
     def show(self, message: str) -> None:
         self.text = message
         self.label.configure(text=message)
-        # Bottom centre, above the button bar: never over the save buttons or the strip.
-        self.label.place(relx=0.5, rely=1.0, y=-84, anchor="s")
+        # Over the right end of today's strip: never over a field or a button.
+        self.label.place(relx=1.0, rely=1.0, x=-8, y=-2, anchor="se")
         self.label.lift()
         if self._after:
             self.master.after_cancel(self._after)
