@@ -8,6 +8,8 @@ ever appears at the destination (temporary file, then ``os.replace``).
 
 from __future__ import annotations
 
+import copy
+import functools
 import math
 import os
 import tempfile
@@ -43,6 +45,7 @@ FORMATS = {"int": "#,##0", "pct": "0.0%", "dec": "#,##0.0", "date": "dd/mm/yyyy"
            "time": "hh:mm", "text": "@"}
 
 
+@functools.cache
 def font(size: float = 12, bold: bool = False, italic: bool = False) -> Font:
     return Font(name=FONT_NAME, size=size, bold=bold, italic=italic)
 
@@ -50,16 +53,27 @@ def font(size: float = 12, bold: bool = False, italic: bool = False) -> Font:
 def put(ws: Worksheet, row: int, col: int, value, *, fmt: str | None = None,
         bold: bool = False, italic: bool = False, size: float = 11, align: str | None = None,
         wrap: bool = False, border: bool = False, fill: PatternFill | None = None):
-    """Write one cell. Strings are always text: a note starting with "=" stays a note."""
+    """Write one cell. Strings are always text: a note starting with "=" stays a note.
+
+    Styles are built once per combination and copied afterwards: setting openpyxl style
+    objects cell by cell costs more than everything else on the small sheets."""
     cell = ws.cell(row=row, column=col)
+    quote = False
     if isinstance(value, str):
         value = clean_text(value)
         cell.value = value
         cell.data_type = "s"
-        if value.startswith(FORMULA_LEADS):
-            cell.quotePrefix = True
+        quote = value.startswith(FORMULA_LEADS)
     else:
         cell.value = value
+    # style ids index the workbook's own tables, so the cache lives on the workbook
+    cache = ws.parent.__dict__.setdefault("_report_style_cache", {})
+    key = (fmt, bold, italic, size, align, wrap, border,
+           None if fill is None else fill.fgColor.rgb, quote)
+    cached = cache.get(key)
+    if cached is not None:
+        cell._style = copy.copy(cached)
+        return cell
     if fmt:
         cell.number_format = fmt
     cell.font = font(size, bold, italic)
@@ -68,6 +82,9 @@ def put(ws: Worksheet, row: int, col: int, value, *, fmt: str | None = None,
         cell.border = BOX
     if fill is not None:
         cell.fill = fill
+    if quote:
+        cell.quotePrefix = True
+    cache[key] = copy.copy(cell._style)
     return cell
 
 

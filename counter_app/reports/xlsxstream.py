@@ -32,7 +32,9 @@ def clean_text(value: str) -> str:
 def _esc(value: str) -> str:
     if _ILLEGAL.search(value):
         value = _ILLEGAL.sub("", value)
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if "&" in value or "<" in value or ">" in value:
+        value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return value
 
 
 def excel_serial(value: date | datetime) -> float:
@@ -63,27 +65,39 @@ class BigSheet:
 
 
 def _row_xml(values: list, r: int, styles: dict[int, int]) -> str:
-    parts = [f'<row r="{r}">']
+    """One <row> element; kept simple (and fast): this runs once per detail row."""
+    rs = str(r)
+    parts = ['<row r="', rs, '">']
     append = parts.append
+    get_style = styles.get
     for i, v in enumerate(values):
-        if v is None or v == "":
+        if v is None:
             continue
-        ref = f"{_LETTERS[i]}{r}"
-        s = styles.get(i)
-        sattr = f' s="{s}"' if s is not None else ""
-        if isinstance(v, str):
-            sp = ' xml:space="preserve"' if v[0].isspace() or v[-1].isspace() else ""
-            append(f'<c r="{ref}"{sattr} t="inlineStr"><is><t{sp}>{_esc(v)}</t></is></c>')
-        elif isinstance(v, bool):
-            append(f'<c r="{ref}"{sattr} t="b"><v>{int(v)}</v></c>')
+        t = type(v)
+        s = get_style(i)
+        head = f'<c r="{_LETTERS[i]}{rs}"' if s is None else f'<c r="{_LETTERS[i]}{rs}" s="{s}"'
+        if t is int or t is float:
+            append(f"{head}><v>{v!r}</v></c>")
+        elif t is str:
+            if not v:
+                continue
+            text = _esc(v)
+            if v[0].isspace() or v[-1].isspace():
+                append(f'{head} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
+            else:
+                append(f'{head} t="inlineStr"><is><t>{text}</t></is></c>')
+        elif t is bool:
+            append(f'{head} t="b"><v>{int(v)}</v></c>')
+        elif t is date:
+            append(f"{head}><v>{(v - _EPOCH).days}</v></c>")
+        elif t is datetime:
+            append(f"{head}><v>{excel_serial(v)!r}</v></c>")
+        elif t is time:
+            append(f"{head}><v>{time_serial(v)!r}</v></c>")
         elif isinstance(v, (int, float)):
-            append(f'<c r="{ref}"{sattr}><v>{v!r}</v></c>')
-        elif isinstance(v, (date, datetime)):
-            append(f'<c r="{ref}"{sattr}><v>{excel_serial(v)!r}</v></c>')
-        elif isinstance(v, time):
-            append(f'<c r="{ref}"{sattr}><v>{time_serial(v)!r}</v></c>')
+            append(f"{head}><v>{float(v)!r}</v></c>")
         else:
-            append(f'<c r="{ref}"{sattr} t="inlineStr"><is><t>{_esc(str(v))}</t></is></c>')
+            append(f'{head} t="inlineStr"><is><t>{_esc(str(v))}</t></is></c>')
     append("</row>")
     return "".join(parts)
 
@@ -131,8 +145,10 @@ def splice(src: Path, dst: Path, sheets: list[BigSheet],
             if sheet.style_from_template:
                 sheet.styles = {**_template_styles(xml, sheet.first_row), **sheet.styles}
             head, tail = _split(xml, sheet.first_row)
-            with zout.open(zipfile.ZipInfo(info.filename, date_time=info.date_time), "w",
-                           force_zip64=True) as out:
+            entry = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry._compresslevel = compresslevel  # honoured by ZipFile.open(..., "w")
+            with zout.open(entry, "w", force_zip64=True) as out:
                 # the dimension is fixed below; rows come between head and tail
                 pending = [head]
                 for chunk in _chunks(sheet, progress):
@@ -140,7 +156,6 @@ def splice(src: Path, dst: Path, sheets: list[BigSheet],
                     out.write("".join(pending).encode("utf-8"))
                     pending.clear()
                 out.write(("".join(pending) + tail).encode("utf-8"))
-    _ = by_path
 
 
 def _split(xml: str, first_row: int) -> tuple[str, str]:

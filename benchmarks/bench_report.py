@@ -1,0 +1,195 @@
+"""Report benchmarks (figures printed, nothing asserted).
+
+    python benchmarks/bench_report.py            # the issue's sizes
+    python benchmarks/bench_report.py --quick    # small sizes, for a smoke run
+
+Each measurement runs in a fresh subprocess, so its peak RSS (resource.getrusage) is the
+report's own and not the data generator's. Targets (issue 5): weekly report with 5,000
+sessions ≤ 2 s; full-year report (100,000 sessions, detail sheet included) ≤ 20 s with
+peak RSS ≤ 300 MB; report time ≤ 2× a bare openpyxl write-only dump of the same number
+of cells; consolidating 100 weekly files ≤ 30 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+END = date(2026, 11, 22)  # a Sunday: week 47/2026 ends here
+WEEKDAY_FACTOR = sum([20, 18, 18, 17, 16, 6, 0]) / 18  # demo sessions per week / per_day
+
+
+def peak_rss_mb() -> float | None:
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def make_db(path: Path, weeks: int, per_day: int) -> int:
+    from counter_app.services.demo import generate
+    from counter_app.storage.database import open_store
+
+    store = open_store(path, path.parent / "backups", path.parent / "damaged", take_lock=False,
+                       check_location=False)
+    try:
+        return generate(store, weeks=weeks, per_day=per_day, end=END, seed=1).sessions
+    finally:
+        store.close(backup_on_exit=False)
+
+
+def count_cells(xlsx: Path) -> int:
+    with zipfile.ZipFile(xlsx) as z:
+        return sum(z.read(n).count(b"<c ") for n in z.namelist()
+                   if n.startswith("xl/worksheets/sheet"))
+
+
+# --- measured in a child process --------------------------------------------------------
+def child_export(db: str, start: str, end: str, out: str) -> dict:
+    from counter_app.reports import Period, export_report
+    from counter_app.storage.database import open_store
+
+    db_path = Path(db)
+    store = open_store(db_path, db_path.parent / "backups", db_path.parent / "damaged",
+                       take_lock=False, check_location=False)
+    period = Period.custom(date.fromisoformat(start), date.fromisoformat(end))
+    if period.days == 7 and period.start.weekday() == 0:
+        period = Period.week_of(period.start)
+    t = time.perf_counter()
+    path = export_report(store, period, Path(out))
+    seconds = time.perf_counter() - t
+    store.close(backup_on_exit=False)
+    return {"seconds": seconds, "rss_mb": peak_rss_mb(), "path": str(path)}
+
+
+def child_dump(cells: int, width: int, out: str) -> dict:
+    """A bare openpyxl write-only dump of ``cells`` cells (text and numbers mixed)."""
+    from openpyxl import Workbook
+
+    t = time.perf_counter()
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("dump")
+    row = [(i if i % 3 else f"text {i}") for i in range(width)]
+    for _ in range(max(1, cells // width)):
+        ws.append(row)
+    wb.save(out)
+    return {"seconds": time.perf_counter() - t, "rss_mb": peak_rss_mb()}
+
+
+def child_consolidate(files: list[str], out: str) -> dict:
+    from counter_app.reports.consolidate import consolidate
+
+    t = time.perf_counter()
+    result = consolidate([Path(f) for f in files], Path(out))
+    return {"seconds": time.perf_counter() - t, "rss_mb": peak_rss_mb(),
+            "sessions": result.sessions}
+
+
+def run_child(name: str, *args) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.run([sys.executable, __file__, "--child", name, json.dumps(args)],
+                          capture_output=True, text=True, env=env, check=False)
+    if proc.returncode:
+        raise SystemExit(proc.stderr)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+# --- the benchmarks ---------------------------------------------------------------------
+def fmt(r: dict) -> str:
+    rss = f", peak RSS {r['rss_mb']:.0f} MB" if r.get("rss_mb") else ""
+    return f"{r['seconds']:.2f} s{rss}"
+
+
+def bench(work: Path, quick: bool) -> None:
+    week_sessions = 500 if quick else 5000
+    year_sessions = 5000 if quick else 100_000
+    n_files = 10 if quick else 100
+
+    print(f"== weekly report, ~{week_sessions} sessions")
+    db = work / "week" / "w.db"
+    db.parent.mkdir()
+    per_day = round(week_sessions / WEEKDAY_FACTOR)
+    made = make_db(db, 2, per_day)
+    monday = END - timedelta(days=6)
+    r = run_child("export", str(db), monday.isoformat(), END.isoformat(),
+                  str(work / "week.xlsx"))
+    print(f"   {made // 2} sessions/week: {fmt(r)}   (target ≤ 2 s)")
+
+    print(f"== full-year report, ~{year_sessions} sessions, detail sheet included")
+    db = work / "year" / "y.db"
+    db.parent.mkdir()
+    per_day = round(year_sessions / WEEKDAY_FACTOR / 52)
+    t = time.perf_counter()
+    made = make_db(db, 52, per_day)
+    print(f"   (generated {made} sessions in {time.perf_counter() - t:.1f} s)")
+    start = END - timedelta(days=7 * 52 - 1)
+    r = run_child("export", str(db), start.isoformat(), END.isoformat(),
+                  str(work / "year.xlsx"))
+    cells = count_cells(Path(r["path"]))
+    size = Path(r["path"]).stat().st_size / 1e6
+    print(f"   report: {fmt(r)}, {cells:,} cells, {size:.1f} MB   "
+          f"(target ≤ 20 s, ≤ 300 MB)")
+    d = run_child("dump", cells, 46, str(work / "dump.xlsx"))
+    print(f"   bare openpyxl write-only dump of {cells:,} cells: {fmt(d)}")
+    print(f"   ratio report / dump: {r['seconds'] / d['seconds']:.2f}   (target ≤ 2)")
+
+    print(f"== consolidating {n_files} weekly files")
+    db = work / "many" / "m.db"
+    db.parent.mkdir()
+    made = make_db(db, n_files, 40)
+    files = []
+    t = time.perf_counter()
+    from counter_app.reports import Period, export_report
+    from counter_app.storage.database import open_store
+
+    store = open_store(db, db.parent / "b", db.parent / "d", take_lock=False,
+                       check_location=False)
+    p = Period.week_of(END)
+    for i in range(n_files):
+        files.append(str(export_report(store, p, work / "files" / f"w{i:03d}.xlsx")))
+        p = p.previous()
+    store.close(backup_on_exit=False)
+    print(f"   (wrote {n_files} files, {made} sessions, in {time.perf_counter() - t:.1f} s)")
+    r = run_child("consolidate", files, str(work / "all.xlsx"))
+    print(f"   consolidation of {r['sessions']} sessions: {fmt(r)}   (target ≤ 30 s)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        name, payload = args.child
+        fn = {"export": child_export, "dump": child_dump,
+              "consolidate": child_consolidate}[name]
+        print(json.dumps(fn(*json.loads(payload))))
+        return
+    os.environ.setdefault("COUNTER_APP_HOME", tempfile.mkdtemp(prefix="bench_home_"))
+    work = Path(tempfile.mkdtemp(prefix="bench_report_"))
+    print(f"python {sys.version.split()[0]}, work folder {work}")
+    try:
+        bench(work, args.quick)
+    finally:
+        if not args.keep:
+            import shutil
+
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
