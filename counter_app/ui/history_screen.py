@@ -100,14 +100,16 @@ class HistoryScreen(ttk.Frame):
             self.presenter.next_page)).pack(side="left", padx=4)
         ttk.Button(nav, text="»", width=3, command=lambda: self._page(
             self.presenter.last_page)).pack(side="left")
-        ttk.Button(nav, text=tr("End-of-day check"), bootstyle="info",
+        actions = ttk.Frame(self)
+        actions.pack(fill="x", pady=(8, 0), before=table)
+        ttk.Button(actions, text=tr("Open to correct (Enter)"), bootstyle="primary-outline",
+                   command=self.open_selected).pack(side="left")
+        ttk.Button(actions, text=tr("Void (Del)"), bootstyle="danger-outline",
+                   command=self.void_selected).pack(side="left", padx=6)
+        ttk.Button(actions, text=tr("Change history"), bootstyle="secondary-outline",
+                   command=self.audit_selected).pack(side="left")
+        ttk.Button(actions, text=tr("End-of-day check"), bootstyle="info",
                    command=self.end_of_day).pack(side="right")
-        ttk.Button(nav, text=tr("Change history"), bootstyle="secondary-outline",
-                   command=self.audit_selected).pack(side="right", padx=4)
-        ttk.Button(nav, text=tr("Void (Del)"), bootstyle="danger-outline",
-                   command=self.void_selected).pack(side="right", padx=4)
-        ttk.Button(nav, text=tr("Open to correct (Enter)"), bootstyle="primary-outline",
-                   command=self.open_selected).pack(side="right", padx=4)
 
     # -- presenter → view ---------------------------------------------------------------
 
@@ -144,7 +146,7 @@ class HistoryScreen(ttk.Frame):
         self.mode_label.configure(text=tr(
             "End-of-day check: {n} sessions to look at. Enter opens one to fix; "
             "Apply returns to the history.").format(n=len(flagged)))
-        self.mode_label.pack(fill="x", before=self.tree.master)
+        self.mode_label.pack(fill="x", before=self.tree.master, pady=(6, 0))
         self._select_first()
 
     def show_audit(self, title: str, lines: list[str]) -> None:
