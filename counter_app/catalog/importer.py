@@ -343,10 +343,10 @@ def _xlsx_sheets(path: Path) -> Iterator[Sheet]:
                 ws.reset_dimensions()
 
             def rows(ws=ws) -> Iterator[tuple[int, list[object], list[bool]]]:
-                for number, cells in enumerate(ws.iter_rows(), start=1):
-                    values = [getattr(c, "value", None) for c in cells]
-                    formulas = [getattr(c, "data_type", None) == "f" for c in cells]
-                    yield number, values, formulas
+                # Read without cached results: a formula arrives as its text "=...".
+                for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+                    yield number, list(values), [isinstance(v, str) and v.startswith("=")
+                                                 for v in values]
 
             yield title, rows()
     finally:

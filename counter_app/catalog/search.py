@@ -20,7 +20,8 @@ import itertools
 import re
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -33,6 +34,9 @@ USAGE_CACHE_SECONDS = 60.0
 _WORD = re.compile(r"[^\W_]+")
 _CODE_LIKE = re.compile(r"^\d+(\.[0-9a-z]*)*$")
 _NOISE_PREFIX = ("thu", "tuc")
+_MAX_CHAR = "\U0010ffff"
+
+Quality = Callable[[list[int]], list[int]]  # quality of each document, in bulk
 
 # Match tiers, best first (higher wins).
 TIER_EXACT_CODE = 6
@@ -96,8 +100,18 @@ class CatalogueSearch:
         self._codes_sorted: list[tuple[str, int]] = []
         self._postings: dict[str, set[int]] = {}
         self._vocab: list[str] = []
+        self._vocab_blob = ""
+        self._vocab_starts: list[int] = []
         self._abbreviations: dict[str, list[list[str]]] = {}
         self._usage: dict[int | None, tuple[float, dict[str, int]]] = {}
+        self._token_cache: dict[str, tuple[dict[int, int], set[int]]] = {}
+        self._static: list[int] = []
+        self._fav: list[bool] = []
+        self._active: list[bool] = []
+        self._code_of: list[str] = []
+        self._padded: list[str] = []
+        self._cores_sorted: list[tuple[str, int]] = []
+        self._names_sorted: list[tuple[str, int]] = []
         self.refresh()
 
     # -- loading -------------------------------------------------------------------------
@@ -129,8 +143,25 @@ class CatalogueSearch:
                if e.full_code_folded != e.code])
         self._postings = postings
         self._vocab = sorted(postings)
+        # All words in one string: a substring search is one C-speed scan, not a loop.
+        self._vocab_blob = "\n".join(self._vocab)
+        self._vocab_starts = list(itertools.accumulate(
+            (len(w) + 1 for w in self._vocab[:-1]), initial=0)) if self._vocab else []
         self._abbreviations = self._load_abbreviations()
         self._usage.clear()
+        self._token_cache = {}
+        # Ties go to short names, then low codes: a static rank, higher is better.
+        order = sorted(range(len(entries)),
+                       key=lambda i: (entries[i].n_words, _code_tuple(entries[i].code)))
+        self._static = [0] * len(entries)
+        for position, i in enumerate(order):
+            self._static[i] = len(entries) - position
+        self._fav = [e.favourite for e in entries]
+        self._active = [e.active for e in entries]
+        self._code_of = [e.code for e in entries]
+        self._padded = [e.padded for e in entries]
+        self._cores_sorted = sorted((e.padded_core, i) for i, e in enumerate(entries))
+        self._names_sorted = sorted((e.padded, i) for i, e in enumerate(entries))
 
     def _load_abbreviations(self) -> dict[str, list[list[str]]]:
         try:
@@ -184,38 +215,124 @@ class CatalogueSearch:
         q = " ".join(fold(query or "").split())
         if not q or limit <= 0:
             return []
-        tiers: dict[int, int] = {}
-        quality: dict[int, float] = {}
-        self._match_code(q, tiers)
-        tokens = _WORD.findall(q)
-        if tokens and not _is_code_query(q):
-            self._match_words(tokens, tiers, quality)
-        if not tiers:
-            return []
         usage = self._usage_counts(counter_id)
-        entries = self._entries
+        used = {self._by_code[c] for c in usage if c in self._by_code}
+        ranked: list[tuple[int, int]] = []  # (key, entry index), key higher is better
+        taken: set[int] = set()
+        active, fav, static = self._active, self._fav, self._static
 
-        def rank(i: int) -> tuple:
-            e = entries[i]
-            return (tiers[i], e.favourite, usage.get(e.code, 0), quality.get(i, 0.0),
-                    -e.n_words, _neg_code(e.code))
+        def add_tier(tier: int, docs: set[int], quality: Quality) -> bool:
+            """Rank one tier's documents; True once enough results are collected."""
+            fresh = [i for i in docs if i not in taken and (include_retired or active[i])]
+            taken.update(fresh)
+            if len(fresh) > limit:
+                # Only favourites, recently used ones and the best `limit` of the rest can
+                # make the list: rank the rest by (quality, static) alone, in bulk.
+                special = [i for i in fresh if fav[i] or i in used]
+                plain = [i for i in fresh if not fav[i] and i not in used]
+                keys = [q * 16384 + static[i] for q, i in zip(quality(plain), plain,
+                                                               strict=True)]
+                fresh = special + [i for _, i in heapq.nlargest(limit, zip(keys, plain,
+                                                                            strict=True))]
+            for q, i in zip(quality(fresh), fresh, strict=True):
+                ranked.append((self._key(tier, i, usage, q), i))
+            return len(ranked) >= limit
 
-        candidates: Iterable[int] = tiers
-        if not include_retired:
-            candidates = [i for i in tiers if entries[i].active]
-        best = heapq.nlargest(limit, candidates, key=rank)
-        return [entries[i].hit(_score(rank(i))) for i in best]
+        exact, prefix = self._match_code(q)
+        done = add_tier(TIER_EXACT_CODE, exact, _no_quality)
+        if not done:
+            done = add_tier(TIER_CODE_PREFIX, prefix, _no_quality)
+        tokens = _WORD.findall(q)
+        if not done and tokens and not _is_code_query(q):
+            self._rank_words(tokens, add_tier)
+        best = heapq.nlargest(limit, ranked)
+        return [self._entries[i].hit(_score(key)) for key, i in best]
 
-    def _match_code(self, q: str, tiers: dict[int, int]) -> None:
+    def _key(self, tier: int, i: int, usage: dict[str, int], quality: int) -> int:
+        """One integer that sorts like (tier, favourite, recent use, quality, static)."""
+        used = min(usage.get(self._code_of[i], 0), 1023) if usage else 0
+        return ((((tier * 2 + self._fav[i]) * 1024 + used) * 1024 + min(quality, 1023))
+                * 16384 + min(self._static[i], 16383))
+
+    def _rank_words(self, tokens: list[str],
+                    add_tier: Callable[[int, set[int], Quality], bool]) -> None:
+        per_token = [self._token_matches(t) for t in tokens]
+        matches = [m for m, _ in per_token]
+        all_docs: set[int] = set(matches[0])
+        for m in matches[1:]:
+            all_docs &= m.keys()
+        variants = self._variants(tokens)
+        padded = self._padded
+        single = len(tokens) == 1
+
+        def strengths(docs: list[int]) -> list[int]:
+            totals = [0] * len(docs)
+            for m in matches:
+                get = m.get
+                totals = [t + get(i, 0) for t, i in zip(totals, docs, strict=True)]
+            return totals
+
+        def quality(docs: list[int]) -> list[int]:
+            """Words matched well, plus a bonus when they stand together as typed."""
+            totals = strengths(docs)
+            if single:
+                return totals
+            if len(variants) == 1:
+                v = variants[0]
+                return [t + (10 if v in padded[i] else 0)
+                        for t, i in zip(totals, docs, strict=True)]
+            return [t + (10 if any(v in padded[i] for v in variants) else 0)
+                    for t, i in zip(totals, docs, strict=True)]
+
+        prefix_docs = self._name_prefix_docs(variants) & all_docs
+        if add_tier(TIER_NAME_PREFIX, prefix_docs, quality):
+            return
+        whole = set(per_token[0][1])
+        for _, w in per_token[1:]:
+            whole &= w
+        if add_tier(TIER_ALL_WHOLE_WORDS, whole & all_docs, quality):
+            return
+        if add_tier(TIER_ALL_WORDS, all_docs, quality):
+            return
+        if single:
+            return
+        hits: Counter[int] = Counter()
+        for m in matches:
+            hits.update(m.keys())
+        groups: dict[int, set[int]] = {}
+        for i, n in hits.items():
+            groups.setdefault(n, set()).add(i)
+        # Most words matched first; a smaller group is only ranked when still needed.
+        for n in sorted(groups, reverse=True):
+            if add_tier(TIER_PARTIAL, groups[n],
+                        lambda docs, n=n: [n * 64 + t for t in strengths(docs)]):
+                return
+
+    def _name_prefix_docs(self, variants: list[str]) -> set[int]:
+        """Entries whose name (or name without "Thủ tục") starts with a query variant."""
+        found: set[int] = set()
+        for v in variants:
+            # The full name only differs from the core when the officer typed "thu tuc".
+            lists = (self._cores_sorted, self._names_sorted) if v.startswith(" thu") \
+                else (self._cores_sorted,)
+            for sorted_names in lists:
+                start = bisect.bisect_left(sorted_names, (v,))
+                end = bisect.bisect_left(sorted_names, (v + _MAX_CHAR,), start)
+                found.update(i for _, i in sorted_names[start:end])
+        return found
+
+    def _match_code(self, q: str) -> tuple[set[int], set[int]]:
+        """(exact, prefix) matches of a typed code, with or without dots."""
+        exact: set[int] = set()
+        prefix: set[int] = set()
         compact = q.replace(" ", "")
         if not _CODE_LIKE.match(compact):
-            return
+            return exact, prefix
         digits = code_digits(compact)
         # "1.012753.H19" typed in full: its base code is the first two dot-groups.
-        base = ".".join(compact.split(".")[:2])
-        exact = self._by_code.get(base)
-        if exact is not None:
-            tiers[exact] = TIER_EXACT_CODE
+        base = self._by_code.get(".".join(compact.split(".")[:2]))
+        if base is not None:
+            exact.add(base)
         keys = self._codes_sorted
         for key in {digits, compact}:
             start = bisect.bisect_left(keys, (key, -1))
@@ -223,41 +340,51 @@ class CatalogueSearch:
                 if not text.startswith(key):
                     break
                 if text == key:
-                    tiers[i] = TIER_EXACT_CODE
-                elif len(digits) >= 2 and tiers.get(i, 0) < TIER_CODE_PREFIX:
-                    tiers[i] = TIER_CODE_PREFIX
+                    exact.add(i)
+                elif len(digits) >= 2:
+                    prefix.add(i)
+        return exact, prefix - exact
 
-    def _token_matches(self, token: str) -> dict[int, int]:
-        """{entry index: how well} for one query word, abbreviations expanded.
+    def _token_matches(self, token: str) -> tuple[dict[int, int], set[int]]:
+        """({entry index: how well}, entries matching it as a whole word) for one query word.
+
+        Cached per word until ``refresh``: while typing, only the last word is new.
 
         A word that is a known abbreviation ("kh") matches only as a whole word or
         spelled out, not as the start of longer words ("khai"): the officer meant it.
         """
-        found: dict[int, int] = {}
-        vocab = self._vocab
+        cached = self._token_cache.get(token)
+        if cached is not None:
+            return cached
+        vocab, postings = self._vocab, self._postings
         is_abbreviation = token in self._abbreviations
-        start = bisect.bisect_left(vocab, token)
-        for w in itertools.islice(vocab, start, None):
-            if not w.startswith(token):
-                break
-            if w != token and is_abbreviation:
-                continue
-            strength = _WHOLE if w == token else _PREFIX
-            for i in self._postings[w]:
-                if found.get(i, 0) < strength:
-                    found[i] = strength
+        # Weakest first: each later update overwrites with a stronger match.
+        found: dict[int, int] = {}
         if len(token) >= 3 and not is_abbreviation:
-            for w in vocab:
-                if token in w and not w.startswith(token):
-                    for i in self._postings[w]:
-                        found.setdefault(i, _SUBSTRING)
+            blob, starts = self._vocab_blob, self._vocab_starts
+            pos = blob.find(token)
+            while pos >= 0:
+                k = bisect.bisect_right(starts, pos) - 1
+                if starts[k] != pos:  # inside a word, not at its start
+                    found.update(dict.fromkeys(postings[vocab[k]], _SUBSTRING))
+                pos = blob.find(token, starts[k + 1] if k + 1 < len(starts) else len(blob))
+        start = bisect.bisect_left(vocab, token)
+        end = bisect.bisect_left(vocab, token + _MAX_CHAR, start)
+        if not is_abbreviation:
+            for w in vocab[start:end]:
+                if w != token:
+                    found.update(dict.fromkeys(postings[w], _PREFIX))
+        whole: set[int] = set(postings.get(token, ()))
         for words in self._abbreviations.get(token, ()):
             phrase = " " + " ".join(words) + " "
-            docs = set.intersection(*(self._postings.get(w, set()) for w in words))
-            for i in docs:
-                if phrase in self._entries[i].padded:
-                    found[i] = _WHOLE
-        return found
+            docs = set.intersection(*(postings.get(w, set()) for w in words))
+            whole.update(i for i in docs if phrase in self._padded[i])
+        found.update(dict.fromkeys(whole, _WHOLE))
+        result = found, whole
+        if len(self._token_cache) > 5000:
+            self._token_cache.clear()
+        self._token_cache[token] = result
+        return result
 
     def _variants(self, tokens: list[str]) -> list[str]:
         """The query as phrases, each abbreviation also spelled out (a few at most)."""
@@ -269,40 +396,6 @@ class CatalogueSearch:
         return [" " + " ".join(combo) for combo in itertools.islice(
             itertools.product(*options), 16)]
 
-    def _match_words(self, tokens: list[str], tiers: dict[int, int],
-                     quality: dict[int, float]) -> None:
-        per_token = [self._token_matches(t) for t in tokens]
-        n = len(tokens)
-        counted: dict[int, list[int]] = {}
-        for matches in per_token:
-            for i, strength in matches.items():
-                slot = counted.get(i)
-                if slot is None:
-                    counted[i] = [1, strength, strength]
-                else:
-                    slot[0] += 1
-                    slot[1] += strength
-                    slot[2] = min(slot[2], strength)
-        variants = self._variants(tokens)
-        entries = self._entries
-        for i, (hits, strength_sum, weakest) in counted.items():
-            if hits == n:
-                e = entries[i]
-                if any(e.padded_core.startswith(v) or e.padded.startswith(v)
-                       for v in variants):
-                    tier = TIER_NAME_PREFIX
-                elif weakest == _WHOLE:
-                    tier = TIER_ALL_WHOLE_WORDS
-                else:
-                    tier = TIER_ALL_WORDS
-                phrase = any(v in e.padded for v in variants)
-                quality[i] = strength_sum + (10.0 if phrase else 0.0)
-            else:
-                tier = TIER_PARTIAL
-                quality[i] = hits * 10.0 + strength_sum
-            if tiers.get(i, 0) < tier:
-                tiers[i] = tier
-
 
 def _is_code_query(q: str) -> bool:
     """A code typed with dots or 4+ digits is looked up as a code only."""
@@ -310,12 +403,16 @@ def _is_code_query(q: str) -> bool:
     return bool(_CODE_LIKE.match(compact)) and ("." in compact or len(compact) >= 4)
 
 
-def _neg_code(code: str) -> tuple[int, ...]:
-    """Lower codes first on ties (a max-heap key, so negate the numbers)."""
-    return tuple(-int(p) if p.isdigit() else 0 for p in re.split(r"[.\-]", code))
+def _code_tuple(code: str) -> tuple[int, ...]:
+    return tuple(int(p) if p.isdigit() else 0 for p in re.split(r"[.\-]", code))
 
 
-def _score(rank: tuple) -> float:
-    tier, fav, usage, quality, neg_words = rank[:5]
-    return round(tier + (0.5 if fav else 0.0) + min(usage, 99) / 1000
-                 + min(quality, 99.0) / 100000 + 1 / (1 - neg_words) / 10_000_000, 6)
+def _no_quality(docs: list[int]) -> list[int]:
+    return [0] * len(docs)
+
+
+def _score(key: int) -> float:
+    """The ranking key as a readable number: the tier, then the finer order as fraction."""
+    tier_and_fav, rest = divmod(key, 1024 * 1024 * 16384)
+    return round(tier_and_fav // 2 + (tier_and_fav % 2) * 0.5
+                 + rest / (1024 * 1024 * 16384) * 0.5, 6)
