@@ -1,0 +1,63 @@
+"""`counter-app catalogue search|import|export` end to end on the real data folder."""
+
+from __future__ import annotations
+
+import pytest
+
+from counter_app.cli import run
+from tests.test_catalog_import import make_portal_xlsx
+
+
+@pytest.mark.parametrize("query", [["khai", "sinh"], ["dang ky khai sinh"], ["1001193"],
+                                   ["ks"]])
+def test_search_prints_code_tab_name_ranked(capsys, query):
+    assert run(["catalogue", "search", *query, "--limit", "3"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "1.001193\tThủ tục đăng ký khai sinh"
+    assert 1 <= len(lines) <= 3 and all("\t" in line for line in lines)
+
+
+def test_search_with_no_match_fails(capsys):
+    assert run(["catalogue", "search", "zzqxw"]) == 1
+    assert capsys.readouterr().out == ""
+
+
+def test_import_asks_then_applies(capsys, tmp_path, monkeypatch):
+    path = make_portal_xlsx(tmp_path / "portal.xlsx", [
+        ["2.099002", "Thủ tục mới thứ hai", "", "", "Chứng thực"]])
+    monkeypatch.setattr("builtins.input", lambda prompt="": "k")
+    assert run(["catalogue", "import", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "1 thủ tục mới" in out and "Không có gì thay đổi." in out
+    assert run(["catalogue", "search", "2.099002"]) == 1  # declined: nothing applied
+    capsys.readouterr()
+    monkeypatch.setattr("builtins.input", lambda prompt="": "c")
+    assert run(["catalogue", "import", str(path)]) == 0
+    assert "thêm 1" in capsys.readouterr().out
+    assert run(["catalogue", "search", "2.099002"]) == 0
+    assert capsys.readouterr().out == "2.099002\tThủ tục mới thứ hai\n"
+
+
+def test_import_yes_and_retire_missing(capsys, tmp_path):
+    path = make_portal_xlsx(tmp_path / "full.xlsx", [
+        ["1.001193", "Thủ tục đăng ký khai sinh", "", "", "Hộ tịch"]])
+    assert run(["catalogue", "import", str(path), "--yes", "--retire-missing"]) == 0
+    assert "ngừng 550" in capsys.readouterr().out
+    assert run(["catalogue", "search", "khai tu"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["1.001193\tThủ tục đăng ký khai sinh"]
+
+
+def test_bad_file_message_on_stderr(capsys, tmp_path):
+    path = tmp_path / "notes.xlsx"
+    path.write_bytes(b"%PDF-1.7 " + bytes(range(256)) * 4)
+    assert run(["catalogue", "import", str(path), "--yes"]) == 1
+    err = capsys.readouterr().err
+    assert "không phải bảng tính" in err
+
+
+def test_export_then_reimport_is_a_no_op(capsys, tmp_path):
+    out = tmp_path / "danh_muc.xlsx"
+    assert run(["catalogue", "export", str(out)]) == 0
+    assert "551" in capsys.readouterr().out
+    assert run(["catalogue", "import", str(out), "--yes"]) == 0
+    assert "551 thủ tục không đổi" in capsys.readouterr().out
