@@ -285,6 +285,7 @@ def _take_backup(ctx: Context) -> str:
 
 def _close(ctx: Context) -> str:
     window, ctx.window = ctx.window, None
+    ctx.probe_image = None  # a Tk image must not outlive its interpreter
     window.destroy()
     store, ctx.store = ctx.store, None
     store.close(backup_on_exit=False)
