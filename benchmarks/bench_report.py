@@ -31,6 +31,16 @@ WEEKDAY_FACTOR = sum([20, 18, 18, 17, 16, 6, 0]) / 18  # demo sessions per week 
 
 
 def peak_rss_mb() -> float | None:
+    """Peak resident memory of this process: VmHWM on Linux (exact for this process
+    image), else getrusage (Linux keeps ru_maxrss across exec, so it can report the
+    forking parent's size), None on Windows."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     try:
         import resource
     except ImportError:  # Windows
@@ -113,11 +123,20 @@ def fmt(r: dict) -> str:
     return f"{r['seconds']:.2f} s{rss}"
 
 
-def bench(work: Path, quick: bool) -> None:
+def bench(work: Path, quick: bool, only: str | None = None) -> None:
     week_sessions = 500 if quick else 5000
     year_sessions = 5000 if quick else 100_000
     n_files = 10 if quick else 100
 
+    if only in (None, "week"):
+        bench_week(work, week_sessions)
+    if only in (None, "year"):
+        bench_year(work, year_sessions)
+    if only in (None, "consolidate"):
+        bench_consolidate(work, n_files)
+
+
+def bench_week(work: Path, week_sessions: int) -> None:
     print(f"== weekly report, ~{week_sessions} sessions")
     db = work / "week" / "w.db"
     db.parent.mkdir()
@@ -127,6 +146,9 @@ def bench(work: Path, quick: bool) -> None:
     r = run_child("export", str(db), monday.isoformat(), END.isoformat(),
                   str(work / "week.xlsx"))
     print(f"   {made // 2} sessions/week: {fmt(r)}   (target ≤ 2 s)")
+
+
+def bench_year(work: Path, year_sessions: int) -> None:
 
     print(f"== full-year report, ~{year_sessions} sessions, detail sheet included")
     db = work / "year" / "y.db"
@@ -145,6 +167,9 @@ def bench(work: Path, quick: bool) -> None:
     d = run_child("dump", cells, 46, str(work / "dump.xlsx"))
     print(f"   bare openpyxl write-only dump of {cells:,} cells: {fmt(d)}")
     print(f"   ratio report / dump: {r['seconds'] / d['seconds']:.2f}   (target ≤ 2)")
+
+
+def bench_consolidate(work: Path, n_files: int) -> None:
 
     print(f"== consolidating {n_files} weekly files")
     db = work / "many" / "m.db"
@@ -171,6 +196,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument("--only", choices=("week", "year", "consolidate"))
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -183,7 +209,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="bench_report_"))
     print(f"python {sys.version.split()[0]}, work folder {work}")
     try:
-        bench(work, args.quick)
+        bench(work, args.quick, args.only)
     finally:
         if not args.keep:
             import shutil

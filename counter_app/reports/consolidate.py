@@ -127,10 +127,11 @@ def consolidate(
     period = common_period(data)
     offices: dict[str, OfficeInfo] = {}
     for d in data:
-        for s in d.sessions:
-            offices.setdefault(s.office_code, OfficeInfo(s.office_code, s.office_name))
         if not d.consolidated:
             offices.setdefault(d.office.code, d.office)
+    for d in data:
+        for s in d.sessions:
+            offices.setdefault(s.office_code, OfficeInfo(s.office_code, s.office_name))
     first = data[0].office
     header = office or OfficeInfo("", first.parent_body, first.province, "")
     lookups = LookupOrder.from_records([r for d in data for r in d.lookups])

@@ -6,6 +6,10 @@ Layout (one record per row, the first cell says what the row is):
     M  | key | value                         meta: period, office, previous-period totals
     #L | kind | code | label | sort_order | active           header of lookup rows
     L  | ...
+    #O | code | name                                         offices of the sessions
+    O  | ...
+    #C | code | name | field | online_level                  procedures of the sessions
+    C  | ...
     #S | uuid | office_code | ... (SESSION_COLUMNS)          header of session rows
     S  | ...
     #P | session_uuid | ... (PROCEDURE_COLUMNS)              header of procedure rows
@@ -35,14 +39,15 @@ MARKER = "COUNTER_APP_REPORT_DATA"
 FORMAT_VERSION = 1
 WARNING = ("Dữ liệu để tổng hợp báo cáo nhiều đơn vị (counter_app). Không sửa trang này.")
 LOOKUP_COLUMNS = ("kind", "code", "label", "sort_order", "active")
+OFFICE_COLUMNS = ("code", "name")
+CATALOGUE_COLUMNS = ("code", "name", "field", "online_level")
 SESSION_COLUMNS = (
-    "uuid", "office_code", "office_name", "started_at", "minutes", "officer", "counter",
+    "uuid", "office_code", "started_at", "minutes", "officer", "counter",
     "channel", "portal", "applicant_code", "applicant_type", "elderly", "ethnic_minority",
     "disability", "self_reliance", "satisfaction", "help_types", "note",
 )
 PROCEDURE_COLUMNS = (
-    "session_uuid", "position", "code", "name", "field", "online_level", "outcome_code",
-    "outcome", "barriers", "dossier_code",
+    "session_uuid", "position", "code", "outcome_code", "outcome", "barriers", "dossier_code",
 )
 
 
@@ -90,20 +95,35 @@ def data_rows(period: Period, office: OfficeInfo, sessions: list[SessionRec],
     yield ["#L", *LOOKUP_COLUMNS]
     for r in lookups.records():
         yield ["L", r.kind, r.code, r.label, r.sort_order, int(r.active)]
+    offices: dict[str, str] = {}
+    catalogue: dict[str, tuple[str, str, str]] = {}
+    for s in sessions:
+        if s.office_code not in offices:
+            offices[s.office_code] = s.office_name
+        for p in s.procedures:
+            if p.code not in catalogue:
+                catalogue[p.code] = (p.name, p.field, p.online_level)
+    yield ["#O", *OFFICE_COLUMNS]
+    for code, name in offices.items():
+        yield ["O", code, name]
+    yield ["#C", *CATALOGUE_COLUMNS]
+    for code, (name, fld, online) in catalogue.items():
+        yield ["C", code, name, fld, online]
     yield ["#S", *SESSION_COLUMNS]
     n_proc = 0
     for s in sessions:
-        yield ["S", s.uuid, s.office_code, s.office_name,
+        yield ["S", s.uuid, s.office_code,
                s.started_at.isoformat(timespec="seconds"), s.minutes, s.officer, s.counter,
                s.channel, s.portal, s.applicant_code, s.applicant_type, s.elderly,
                s.ethnic_minority, s.disability, s.self_reliance, s.satisfaction,
-               json.dumps(list(s.help_types), ensure_ascii=False), s.note]
+               json.dumps(list(s.help_types), ensure_ascii=False) if s.help_types else "",
+               s.note]
         n_proc += len(s.procedures)
     yield ["#P", *PROCEDURE_COLUMNS]
     for s in sessions:
         for p in s.procedures:
-            yield ["P", s.uuid, p.position, p.code, p.name, p.field, p.online_level,
-                   p.outcome_code, p.outcome, json.dumps(list(p.barriers), ensure_ascii=False),
+            yield ["P", s.uuid, p.position, p.code, p.outcome_code, p.outcome,
+                   json.dumps(list(p.barriers), ensure_ascii=False) if p.barriers else "",
                    p.dossier_code]
     yield ["END", len(sessions), n_proc]
 
@@ -157,6 +177,10 @@ def _parse(path: Path, rows) -> DataFile:
     sessions: dict[str, SessionRec] = {}
     order: list[SessionRec] = []
     idx: dict[str, dict[str, int]] = {}
+    offices: dict[str, str] = {}
+    catalogue: dict[str, tuple[str, str, str]] = {}
+    pool: dict = {}
+    share = pool.setdefault
     end = None
     n_proc = 0
     fromiso = datetime.fromisoformat
@@ -170,16 +194,23 @@ def _parse(path: Path, rows) -> DataFile:
             def val(name: str, c=c, row=row) -> str:
                 return _text(row[c[name]]) if c.get(name, 10**6) < len(row) else ""
 
+            def sv(name: str, val=val) -> str:
+                v = val(name)
+                return share(v, v)
+
+            office_code = sv("office_code")
             s = SessionRec(
-                uuid=val("uuid"), office_code=val("office_code"), office_name=val("office_name"),
+                uuid=val("uuid"), office_code=office_code,
+                office_name=sv("office_name") or offices.get(office_code, ""),
                 started_at=fromiso(val("started_at")), minutes=int(float(val("minutes"))),
-                officer=val("officer"), counter=val("counter"), channel=val("channel"),
-                portal=val("portal"), applicant_code=val("applicant_code"),
-                applicant_type=val("applicant_type"), elderly=val("elderly") or "unknown",
-                ethnic_minority=val("ethnic_minority") or "unknown",
-                disability=val("disability") or "unknown", self_reliance=val("self_reliance"),
-                satisfaction=val("satisfaction"),
-                help_types=tuple(json.loads(val("help_types") or "[]")), note=val("note"))
+                officer=sv("officer"), counter=sv("counter"), channel=sv("channel"),
+                portal=sv("portal"), applicant_code=sv("applicant_code"),
+                applicant_type=sv("applicant_type"), elderly=sv("elderly") or "unknown",
+                ethnic_minority=sv("ethnic_minority") or "unknown",
+                disability=sv("disability") or "unknown", self_reliance=sv("self_reliance"),
+                satisfaction=sv("satisfaction"),
+                help_types=tuple(share(h, h) for h in json.loads(val("help_types") or "[]")),
+                note=val("note"))
             if not s.uuid:
                 raise DataSheetError("corrupt", "session without uuid")
             sessions[s.uuid] = s
@@ -193,10 +224,14 @@ def _parse(path: Path, rows) -> DataFile:
             owner = sessions.get(val("session_uuid"))
             if owner is None:
                 raise DataSheetError("corrupt", "procedure of an unknown session")
+            code = val("code")
+            name, fld, online = catalogue.get(code, ("", "", ""))
+            outcome_code, outcome = val("outcome_code"), val("outcome")
             owner.procedures.append(ProcRec(
-                code=val("code"), name=val("name"), field=val("field"),
-                online_level=val("online_level"), outcome_code=val("outcome_code"),
-                outcome=val("outcome"), barriers=tuple(json.loads(val("barriers") or "[]")),
+                code=share(code, code), name=val("name") or name, field=val("field") or fld,
+                online_level=val("online_level") or online,
+                outcome_code=share(outcome_code, outcome_code), outcome=share(outcome, outcome),
+                barriers=tuple(share(b, b) for b in json.loads(val("barriers") or "[]")),
                 dossier_code=val("dossier_code"), position=int(float(val("position") or 0))))
             n_proc += 1
         elif tag == "L":
@@ -204,6 +239,14 @@ def _parse(path: Path, rows) -> DataFile:
             lookups.append(LookupRec(_text(row[c["kind"]]), _text(row[c["code"]]),
                                      _text(row[c["label"]]), int(float(row[c["sort_order"]])),
                                      bool(int(float(row[c["active"]])))))
+        elif tag == "O":
+            offices[_text(row[1])] = _text(row[2]) if len(row) > 2 else ""
+        elif tag == "C":
+            c = idx["C"]
+            cells = [_text(row[c[k]]) if c.get(k, 10**6) < len(row) else ""
+                     for k in CATALOGUE_COLUMNS]
+            catalogue[cells[0]] = (share(cells[1], cells[1]), share(cells[2], cells[2]),
+                                   share(cells[3], cells[3]))
         elif tag == "M":
             meta[_text(row[1])] = _text(row[2]) if len(row) > 2 else ""
         elif isinstance(tag, str) and tag.startswith("#"):

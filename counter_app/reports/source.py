@@ -73,26 +73,34 @@ def load_sessions(store: Store, start: date, end: date) -> list[SessionRec]:
     """Every non-voided session that started on a day in [start, end], oldest first."""
     conn = store.db.conn
     args = _bounds(start, end)
-    helps: dict[int, list[str]] = {}
+    # One shared object per distinct text (officer, label, procedure name…): a year of
+    # sessions repeats the same few hundred strings hundreds of thousands of times.
+    pool: dict = {}
+    share = pool.setdefault
+    helps: dict[int, tuple[str, ...]] = {}
     for sid, label in conn.execute(_HELP, args):
-        helps.setdefault(sid, []).append(label)
-    barriers: dict[int, list[str]] = {}
+        helps[sid] = share((*helps.get(sid, ()), label), (*helps.get(sid, ()), label))
+    barriers: dict[int, tuple[str, ...]] = {}
     for spid, label in conn.execute(_BARRIERS, args):
-        barriers.setdefault(spid, []).append(label)
+        key = (*barriers.get(spid, ()), label)
+        barriers[spid] = share(key, key)
     procs: dict[int, list[ProcRec]] = {}
     for sid, spid, pos, code, name, fld, online, ocode, olabel, dossier in conn.execute(
             _PROCEDURES, args):
         procs.setdefault(sid, []).append(ProcRec(
-            code, name, fld, online, ocode, olabel, tuple(barriers.get(spid, ())),
-            dossier, pos))
+            share(code, code), share(name, name), share(fld, fld), share(online, online),
+            share(ocode, ocode), share(olabel, olabel), barriers.get(spid, ()), dossier, pos))
     fromiso = datetime.fromisoformat
     out = []
     for row in conn.execute(_SESSIONS, args):
         sid = row[0]
+        (office_code, office_name, officer, counter, channel, portal, applicant_code,
+         applicant, elderly, ethnic, disability, self_rel, satisfaction) = (
+            share(v, v) for v in row[2:4] + row[6:17])
         out.append(SessionRec(
-            row[1], row[2], row[3], fromiso(row[4]), row[5], row[6], row[7], row[8], row[9],
-            row[10], row[11], row[12], row[13], row[14], row[15], row[16],
-            tuple(helps.get(sid, ())), row[17], procs.get(sid, [])))
+            row[1], office_code, office_name, fromiso(row[4]), row[5], officer, counter,
+            channel, portal, applicant_code, applicant, elderly, ethnic, disability,
+            self_rel, satisfaction, helps.get(sid, ()), row[17], procs.get(sid, [])))
     return out
 
 

@@ -169,7 +169,7 @@ def write_cover(ws: Worksheet, report: Report, remarks: list[str]) -> None:
                size=13, italic=True, align="center")
     title = L.TITLE_CONSOLIDATED if report.consolidated else L.TITLE
     _merge_put(ws, 6, 1, 6, title, size=14, bold=True, align="center", wrap=True)
-    ws.row_dimensions[6].height = 40
+    ws.row_dimensions[6].height = 20 * _lines(title, 84, 1.3) + 4
     _merge_put(ws, 7, 1, 6, report.period.label, size=13, bold=True, align="center")
     row = 9
     if report.consolidated:
@@ -221,7 +221,7 @@ def write_cover(ws: Worksheet, report: Report, remarks: list[str]) -> None:
         _merge_put(ws, row, 1, 6, text, size=13, wrap=True)
         ws.cell(row, 1).alignment = Alignment(horizontal="justify", vertical="top",
                                               wrap_text=True)
-        ws.row_dimensions[row].height = 17.5 * _lines(text, 76) + 4
+        ws.row_dimensions[row].height = 17.5 * _lines(text, 84, 1.0) + 4
     row += 2
     sign = row
     _merge_put(ws, sign, 1, 2, L.SIGN_LEFT, size=13, bold=True, align="center")
@@ -276,7 +276,7 @@ def write_table(ws: Worksheet, table: Table, row: int, *, filter_: bool = False,
             put(ws, row, c, v, fmt=FORMATS.get(col.kind) if col.kind != "text" else None,
                 border=True, wrap=col.kind == "text",
                 align="center" if col.kind == "date" else None)
-        lines = max([_lines(str(values[i] or ""), table.columns[i].width, 0.92)
+        lines = max([_lines(str(values[i] or ""), table.columns[i].width, 0.8)
                      for i in wrapped]
                     or [1])
         if lines > 1:

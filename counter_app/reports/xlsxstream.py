@@ -64,42 +64,66 @@ class BigSheet:
     written: int = 0
 
 
-def _row_xml(values: list, r: int, styles: dict[int, int]) -> str:
-    """One <row> element; kept simple (and fast): this runs once per detail row."""
-    rs = str(r)
-    parts = ['<row r="', rs, '">']
-    append = parts.append
-    get_style = styles.get
-    for i, v in enumerate(values):
-        if v is None:
-            continue
-        t = type(v)
-        s = get_style(i)
-        head = f'<c r="{_LETTERS[i]}{rs}"' if s is None else f'<c r="{_LETTERS[i]}{rs}" s="{s}"'
-        if t is int or t is float:
-            append(f"{head}><v>{v!r}</v></c>")
-        elif t is str:
-            if not v:
-                continue
-            text = _esc(v)
-            if v[0].isspace() or v[-1].isspace():
-                append(f'{head} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
+class _RowWriter:
+    """Turns value lists into <row> XML. Cells carry no ``r`` reference (optional in
+    SpreadsheetML: a cell without one follows the previous cell), so a cell's XML does
+    not depend on its row and the common ones (0, 1, empty) are prepared once."""
+
+    def __init__(self, styles: dict[int, int]):
+        self.styles = styles
+        self.heads: list[str] = []
+        self.zeros: list[str] = []
+        self.ones: list[str] = []
+
+    def _grow(self, n: int) -> None:
+        for i in range(len(self.heads), n):
+            s = self.styles.get(i)
+            head = "<c" if s is None else f'<c s="{s}"'
+            self.heads.append(head)
+            self.zeros.append(f"{head}><v>0</v></c>")
+            self.ones.append(f"{head}><v>1</v></c>")
+
+    def row(self, values: list, r: int) -> str:
+        if len(values) > len(self.heads):
+            self._grow(len(values))
+        heads, zeros, ones = self.heads, self.zeros, self.ones
+        parts = [f'<row r="{r}">']
+        append = parts.append
+        for i, v in enumerate(values):
+            t = type(v)
+            if t is int:
+                if v == 0:
+                    append(zeros[i])
+                elif v == 1:
+                    append(ones[i])
+                else:
+                    append(f"{heads[i]}><v>{v}</v></c>")
+            elif t is str:
+                if not v:
+                    append("<c/>")
+                elif v[0].isspace() or v[-1].isspace():
+                    append(f'{heads[i]} t="inlineStr"><is><t xml:space="preserve">{_esc(v)}'
+                           "</t></is></c>")
+                else:
+                    append(f'{heads[i]} t="inlineStr"><is><t>{_esc(v)}</t></is></c>')
+            elif v is None:
+                append("<c/>")
+            elif t is float:
+                append(f"{heads[i]}><v>{v!r}</v></c>")
+            elif t is date:
+                append(f"{heads[i]}><v>{(v - _EPOCH).days}</v></c>")
+            elif t is time:
+                append(f"{heads[i]}><v>{time_serial(v)!r}</v></c>")
+            elif t is datetime:
+                append(f"{heads[i]}><v>{excel_serial(v)!r}</v></c>")
+            elif t is bool:
+                append(f'{heads[i]} t="b"><v>{int(v)}</v></c>')
+            elif isinstance(v, (int, float)):
+                append(f"{heads[i]}><v>{float(v)!r}</v></c>")
             else:
-                append(f'{head} t="inlineStr"><is><t>{text}</t></is></c>')
-        elif t is bool:
-            append(f'{head} t="b"><v>{int(v)}</v></c>')
-        elif t is date:
-            append(f"{head}><v>{(v - _EPOCH).days}</v></c>")
-        elif t is datetime:
-            append(f"{head}><v>{excel_serial(v)!r}</v></c>")
-        elif t is time:
-            append(f"{head}><v>{time_serial(v)!r}</v></c>")
-        elif isinstance(v, (int, float)):
-            append(f"{head}><v>{float(v)!r}</v></c>")
-        else:
-            append(f'{head} t="inlineStr"><is><t>{_esc(str(v))}</t></is></c>')
-    append("</row>")
-    return "".join(parts)
+                append(f'{heads[i]} t="inlineStr"><is><t>{_esc(str(v))}</t></is></c>')
+        append("</row>")
+        return "".join(parts)
 
 
 _TEMPLATE_CELL = re.compile(r'<c r="([A-Z]+)(\d+)"[^>]*?\bs="(\d+)"')
@@ -114,8 +138,9 @@ def _template_styles(xml: str, row: int) -> dict[int, int]:
 def _chunks(sheet: BigSheet, progress: Callable[[int], None] | None) -> Iterator[str]:
     buf: list[str] = []
     r = sheet.first_row
+    writer = _RowWriter(sheet.styles)
     for values in sheet.rows:
-        buf.append(_row_xml(values, r, sheet.styles))
+        buf.append(writer.row(values, r))
         r += 1
         if len(buf) >= 2000:
             yield "".join(buf)
