@@ -18,8 +18,10 @@ from counter_app.catalog.exporter import export_catalogue
 from counter_app.catalog.importer import (
     CatalogueImportError,
     ImportPreview,
+    ParsedFile,
     apply_import,
-    preview_import,
+    build_preview,
+    read_catalogue_file,
 )
 from counter_app.catalog.procedures import CatalogueEntry, ProcedureService
 from counter_app.catalog.search import CatalogueSearch
@@ -291,12 +293,21 @@ class CataloguePresenter:
             return
         self.preview = None
         self.view.show_preview([tr("Reading {name}…").format(name=Path(path).name)], False)
-        store = self.app.store
+        path = Path(path)
 
-        def work() -> ImportPreview:
-            return preview_import(store, path, retire_missing=retire_missing)
+        def work() -> ParsedFile:  # file only: the database stays on the Tk thread
+            return read_catalogue_file(path)
 
-        self.view.run_background(work, self._preview_ready)
+        def done(parsed: ParsedFile | None, error: BaseException | None) -> None:
+            preview = None
+            if error is None and parsed is not None:
+                try:
+                    preview = build_preview(self.app.store, parsed, path, retire_missing)
+                except StorageError as exc:
+                    error = exc
+            self._preview_ready(preview, error)
+
+        self.view.run_background(work, done)
 
     def _preview_ready(self, result: ImportPreview | None, error: BaseException | None) -> None:
         if error is not None:

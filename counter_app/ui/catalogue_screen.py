@@ -254,14 +254,15 @@ class CatalogueScreen(ttk.Frame):
     # -- bundles tab ----------------------------------------------------------------------
     def _build_bundles(self) -> None:
         tab = self._tab(tr("Bundles"))
-        tab.columnconfigure(1, weight=1)
+        tab.columnconfigure(0, weight=2)
+        tab.columnconfigure(1, weight=3)
         tab.rowconfigure(0, weight=1)
         left = ttk.Labelframe(tab, text=tr("Bundles (procedures picked together)"),
                               padding=8)
         left.grid(row=0, column=0, sticky="nsew", padx=(0, 8))
         self.bundle_tree = self._tree(left, ("name", "n", "state"),
                                       (tr("Name"), tr("Procedures"), tr("State")),
-                                      (34, 9, 10), height=14, stretch="name")
+                                      (36, 8, 14), height=14, stretch="name")
         self.bundle_tree.pack(fill="both", expand=True)
         self.bundle_tree.bind("<<TreeviewSelect>>", lambda e: self._bundle_selected())
         row = ttk.Frame(left)
@@ -298,11 +299,13 @@ class CatalogueScreen(ttk.Frame):
                                       command=lambda: self.presenter.save_bundle(
                                           self.bundle_name.get()))
         self.bundle_save.pack(side="left", padx=(12, 0))
-        ttk.Label(right, text=tr("Add a procedure (search, then double-click)")).grid(
-            row=3, column=0, columnspan=2, sticky="w", pady=(8, 2))
+        finder = ttk.Frame(right)
+        finder.grid(row=3, column=0, columnspan=2, sticky="ew", pady=(10, 4))
+        ttk.Label(finder, text=tr("Add a procedure (search, then double-click)")).pack(
+            side="left")
         self.bundle_search_var = tk.StringVar(self)
-        entry = ttk.Entry(right, textvariable=self.bundle_search_var)
-        entry.grid(row=3, column=1, sticky="e", padx=6)
+        ttk.Entry(finder, textvariable=self.bundle_search_var, width=40).pack(
+            side="left", padx=6)
         self.bundle_search_var.trace_add("write", lambda *_: self._schedule_bundle_search())
         self.bundle_candidates = self._tree(right, ("code", "name"), (tr("Code"), tr("Name")),
                                             (11, 60), height=6, stretch="name")
