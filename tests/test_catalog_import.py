@@ -300,6 +300,8 @@ BAD_FILES = [
      "không phải bảng tính"),
     ("document.xlsx", _docx_like, "không phải bảng tính"),
     ("locked.xlsx", _fake_encrypted, "mật khẩu"),
+    ("old_word.doc", lambda p: _write_bytes(p, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" +
+                                           b"\x00" * 3000), "Excel"),
     ("empty.xlsx", lambda p: _write_bytes(p, b""), "không có dữ liệu"),
     ("blank.xlsx", _empty_workbook, "không có dữ liệu"),
     ("blank.csv", lambda p: _write_bytes(p, b"\r\n ,,\r\n"), "không có dữ liệu"),
