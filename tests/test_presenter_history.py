@@ -134,3 +134,24 @@ def test_end_of_day_flags_long_sessions_and_missing_outcomes(history, world):
     assert flagged[0].problems == ["quá 60 phút"]
     assert flagged[1].problems == ["thiếu kết quả"]
     history.view.show_flagged.assert_called_once_with(flagged)
+
+
+def test_first_page_shows_before_the_count_and_stale_counts_are_ignored(app, world):
+    fill(world, 23)
+    pending = []
+    view = MagicMock(spec=HistoryView)
+    history = HistoryPresenter(view, app, page_size=10,
+                               count_runner=lambda flt, done: pending.append((flt, done)))
+    history.start()
+    assert len(view.show_rows.call_args.args[0]) == 10
+    assert view.show_page.call_args.args[0].total is None  # "counting…"
+    history.next_page()  # allowed: the page was full
+    assert history.page == 1
+    history.last_page()  # unknown yet: stays
+    assert history.page == 1
+    history.apply_filter(HistoryFilter(procedure_code="1.001193"))
+    first_done, second_done = pending[0][1], pending[1][1]
+    first_done(23)  # the count of the previous filter arrives late: ignored
+    assert history.total is None
+    second_done(23)
+    assert view.show_page.call_args.args[0].pages == 3

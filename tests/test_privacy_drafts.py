@@ -43,3 +43,17 @@ def test_draft_roundtrip_and_discard(memory_store):
     assert DraftService(memory_store).load()["note"] == "Người dân lớn tuổi"
     drafts.discard()
     assert drafts.load() is None
+
+
+def test_automatic_purge_scans_only_what_aged_since_the_last_run(world):
+    from counter_app.services.privacy import purge_due
+
+    old = world.save(started_at=NOW - timedelta(days=200), backdated_reason="x",
+                     citizen_name="Lý Văn Dũng")
+    assert purge_due(world.store) == 1  # first run: everything past 90 days
+    assert world.sessions.get(old.uuid).citizen_name == ""
+    # Data put back into an already-purged period is outside the incremental window...
+    world.store.db.execute("UPDATE session SET citizen_name = 'x' WHERE id = ?", [old.id])
+    assert purge_due(world.store) == 0
+    # ...but the supervisor's "purge now" (a full scan) still catches it.
+    assert purge_personal_data(world.store, 90) == 1

@@ -50,8 +50,8 @@ class HistoryFilter:
 @dataclass
 class PageInfo:
     page: int  # 1-based
-    pages: int
-    total: int
+    pages: int | None  # None while the count is still running
+    total: int | None
 
 
 @dataclass
@@ -68,18 +68,28 @@ class HistoryView(Protocol):
     def show_audit(self, title: str, lines: list[str]) -> None: ...
 
 
+CountRunner = Callable[[SessionFilter, Callable[[int | None], None]], None]
+
+
 class HistoryPresenter:
+    """Pages come straight from SQL (LIMIT/OFFSET on the started_at index); the total,
+    which needs a scan of the filtered rows, is counted by ``count_runner`` — the view
+    runs it on a worker thread so the first page shows before the count is known."""
+
     def __init__(self, view: HistoryView, app: AppLike,
-                 clock: Callable[[], datetime] = datetime.now, page_size: int = PAGE_SIZE):
+                 clock: Callable[[], datetime] = datetime.now, page_size: int = PAGE_SIZE,
+                 count_runner: CountRunner | None = None):
         self.view = view
         self.app = app
         self.clock = clock
         self.sessions = SessionService(app.store, clock=clock)
         self.page_size = page_size
+        self.count_runner = count_runner or (lambda flt, done: done(self.sessions.count(flt)))
         self.filter = HistoryFilter()
         self.page = 0
-        self.total = 0
+        self.total: int | None = 0
         self.rows: list[SessionRow] = []
+        self._count_token = 0
 
     def start(self) -> None:
         self.view.set_choices(HistoryChoices(
@@ -91,20 +101,44 @@ class HistoryPresenter:
     def apply_filter(self, flt: HistoryFilter) -> None:
         self.filter = flt
         self.page = 0
-        self.total = self.sessions.count(flt.to_session_filter())
+        self.total = None
         self.load_page()
+        self._recount()
 
-    def pages(self) -> int:
+    def _recount(self) -> None:
+        self._count_token += 1
+        token = self._count_token
+        self.count_runner(self.filter.to_session_filter(),
+                          lambda n: self._counted(token, n))
+
+    def _counted(self, token: int, total: int | None) -> None:
+        if token != self._count_token or total is None:
+            return  # a newer filter was applied meanwhile, or the count failed
+        self.total = total
+        if self.page >= self.pages():
+            self.page = self.pages() - 1
+            self.load_page()
+        else:
+            self.view.show_page(self.page_info())
+
+    def pages(self) -> int | None:
+        if self.total is None:
+            return None
         return max(1, math.ceil(self.total / self.page_size))
+
+    def page_info(self) -> PageInfo:
+        return PageInfo(self.page + 1, self.pages(), self.total)
 
     def load_page(self) -> None:
         self.rows = self.sessions.list(self.filter.to_session_filter(), limit=self.page_size,
                                        offset=self.page * self.page_size)
         self.view.show_rows(self.rows)
-        self.view.show_page(PageInfo(self.page + 1, self.pages(), self.total))
+        self.view.show_page(self.page_info())
 
     def next_page(self) -> None:
-        if self.page + 1 < self.pages():
+        pages = self.pages()
+        if (pages is None and len(self.rows) == self.page_size) or (
+                pages is not None and self.page + 1 < pages):
             self.page += 1
             self.load_page()
 
@@ -118,14 +152,15 @@ class HistoryPresenter:
         self.load_page()
 
     def last_page(self) -> None:
-        self.page = self.pages() - 1
-        self.load_page()
+        pages = self.pages()
+        if pages is not None:
+            self.page = pages - 1
+            self.load_page()
 
     def refresh(self) -> None:
-        """After a save elsewhere: recount and stay on the page if it still exists."""
-        self.total = self.sessions.count(self.filter.to_session_filter())
-        self.page = min(self.page, self.pages() - 1)
+        """After a save elsewhere: reload this page and recount."""
         self.load_page()
+        self._recount()
 
     def open(self, session_uuid: str) -> None:
         self.app.edit_session(session_uuid)

@@ -28,7 +28,7 @@ from counter_app.presenters.catalogue import list_bundles, make_search, procedur
 from counter_app.services.drafts import DraftService
 from counter_app.services.lookups import LookupService
 from counter_app.services.offices import OfficeService
-from counter_app.services.privacy import load_settings
+from counter_app.services.privacy import load_settings, retention_cutoff
 from counter_app.services.sessions import SessionService
 from counter_app.storage.errors import StorageError
 
@@ -348,6 +348,11 @@ class SessionFormPresenter:
         if errors:
             raise ValidationError(errors)
         personal = self.choices.personal_fields if self.choices else False
+        if personal or s.editing_uuid:
+            # Never re-introduce personal data into a session past the retention period.
+            days = load_settings(self.store).retention_days
+            if started < retention_cutoff(days, self.clock()):
+                s.citizen_name = s.citizen_phone = s.citizen_id_number = ""
         return Session(
             officer_id=officer.id, counter_id=counter.id, started_at=started, minutes=minutes,
             procedures=procedures, help_type_ids=list(s.help_type_ids),

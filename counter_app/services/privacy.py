@@ -15,6 +15,7 @@ from counter_app.services.offices import OfficeService
 from counter_app.storage.database import Store
 
 ENABLED_KEY = "privacy.personal_fields"
+PURGED_BEFORE_KEY = "privacy.purged_before"
 RETENTION_KEY = "privacy.retention_days"
 DEFAULT_RETENTION_DAYS = 90
 
@@ -41,21 +42,35 @@ def save_settings(store: Store, settings: PrivacySettings) -> None:
     offices.set_setting(RETENTION_KEY, int(settings.retention_days))
 
 
+def retention_cutoff(retention_days: int, now: datetime) -> datetime:
+    """Sessions that started before this moment keep no personal data."""
+    return now.replace(microsecond=0) - timedelta(days=int(retention_days))
+
+
 def purge_personal_data(
     store: Store,
     retention_days: int,
     actor_id: int | None = None,
     clock: Callable[[], datetime] = datetime.now,
+    since: str | None = None,
 ) -> int:
-    """Blank personal fields of sessions older than ``retention_days``; returns the count."""
+    """Blank personal fields of sessions older than ``retention_days``; returns the count.
+
+    ``since`` limits the scan to sessions that started at or after it (the previous
+    cutoff): the automatic purge at start then reads a day's rows, not the whole table.
+    """
     now = clock().replace(microsecond=0)
-    cutoff = (now - timedelta(days=int(retention_days))).isoformat(timespec="seconds")
+    cutoff = retention_cutoff(retention_days, now).isoformat(timespec="seconds")
     personal = "(citizen_name <> '' OR citizen_phone <> '' OR citizen_id_number <> '')"
+    where, params = "started_at < ?", [cutoff]
+    if since:
+        where += " AND started_at >= ?"
+        params.append(since)
     with store.transaction() as db:
         n = db.execute(
             f"UPDATE session SET citizen_name = '', citizen_phone = '', "
-            f"citizen_id_number = '' WHERE started_at < ? AND {personal}",
-            [cutoff],
+            f"citizen_id_number = '' WHERE {where} AND {personal}",
+            params,
         ).rowcount
         if n:
             write_audit(db, officer_id=actor_id, entity="privacy", entity_key="session",
@@ -63,6 +78,23 @@ def purge_personal_data(
                         after={"sessions": n, "started_before": cutoff,
                                "retention_days": int(retention_days)},
                         reason="retention", at=now)
+    return n
+
+
+def purge_due(store: Store, actor_id: int | None = None,
+              clock: Callable[[], datetime] = datetime.now) -> int:
+    """The automatic purge at start: only what aged past the cutoff since the last run.
+
+    A shorter retention than before moves the cutoff back, so that case rescans all.
+    """
+    offices = OfficeService(store)
+    settings = load_settings(store)
+    cutoff = retention_cutoff(settings.retention_days, clock()).isoformat(timespec="seconds")
+    since = offices.get_setting(PURGED_BEFORE_KEY)
+    if not isinstance(since, str) or since > cutoff:
+        since = None
+    n = purge_personal_data(store, settings.retention_days, actor_id, clock, since=since)
+    offices.set_setting(PURGED_BEFORE_KEY, cutoff)
     return n
 
 

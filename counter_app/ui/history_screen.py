@@ -3,19 +3,31 @@ trail and the end-of-day check."""
 
 from __future__ import annotations
 
+import logging
+import threading
 import tkinter as tk
 import tkinter.font as tkfont
 from datetime import date, datetime
+from types import SimpleNamespace
 
 import ttkbootstrap as ttk
+from sqlite_utils import Database
 
-from counter_app.domain.models import SessionRow
+from counter_app.domain.models import SessionFilter, SessionRow
 from counter_app.i18n import tr
 from counter_app.presenters.history import HistoryChoices, HistoryFilter, HistoryPresenter, PageInfo
 from counter_app.services.endofday import Flagged
+from counter_app.services.sessions import SessionService
+from counter_app.storage.backup import connect_readonly
 from counter_app.ui.widgets import ChoiceCombo
 
 DATE_FORMAT = "%d/%m/%Y"
+log = logging.getLogger(__name__)
+
+
+def _number(n: int) -> str:
+    """1.000.000: the Vietnamese thousands separator."""
+    return f"{n:,}".replace(",", ".")
 
 
 class HistoryScreen(ttk.Frame):
@@ -23,9 +35,51 @@ class HistoryScreen(ttk.Frame):
         super().__init__(master, padding=(12, 8))
         self.app = app
         self.mode = "history"
+        self._poll_after: str | None = None
         self._build()
-        self.presenter = presenter_factory(self, app)
+        self.presenter = presenter_factory(self, app, count_runner=self._count_in_background)
         self.presenter.start()
+
+    def _count_in_background(self, flt: SessionFilter, done) -> None:
+        """Count on a worker thread with its own read-only connection; the result comes
+        back to the Tk thread through ``after`` (the worker never touches a widget)."""
+        store = self.app.store
+        if store.db.memory:
+            done(SessionService(store).count(flt))
+            return
+        result: dict = {}
+
+        def work() -> None:
+            try:
+                conn = connect_readonly(store.path)
+                try:
+                    result["n"] = SessionService(SimpleNamespace(db=Database(conn))).count(flt)
+                finally:
+                    conn.close()
+            except Exception as exc:  # reported below, on the Tk thread
+                result["error"] = exc
+
+        thread = threading.Thread(target=work, name="history-count", daemon=True)
+        thread.start()
+
+        def poll() -> None:
+            if thread.is_alive():
+                self._poll_after = self.after(40, poll)
+                return
+            self._poll_after = None
+            if "error" in result:
+                log.error("history count failed: %s", result["error"])
+            done(result.get("n"))
+
+        self._poll_after = self.after(20, poll)
+
+    def destroy(self) -> None:
+        if self._poll_after:
+            try:
+                self.after_cancel(self._poll_after)
+            except tk.TclError:
+                pass
+        super().destroy()
 
     # -- building -----------------------------------------------------------------------
 
@@ -132,9 +186,12 @@ class HistoryScreen(ttk.Frame):
         self._select_first()
 
     def show_page(self, info: PageInfo) -> None:
+        if info.total is None:
+            self.page_label.configure(text=tr("Page {page} · counting…").format(
+                page=_number(info.page)))
+            return
         self.page_label.configure(text=tr("Page {page}/{pages} · {total} sessions").format(
-            page=f"{info.page:,}".replace(",", "."), pages=f"{info.pages:,}".replace(",", "."),
-            total=f"{info.total:,}".replace(",", ".")))
+            page=_number(info.page), pages=_number(info.pages), total=_number(info.total)))
 
     def show_flagged(self, flagged: list[Flagged]) -> None:
         self.mode = "endofday"

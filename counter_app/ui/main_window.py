@@ -22,7 +22,7 @@ from counter_app.i18n import tr
 from counter_app.presenters.login import LoginOutcome
 from counter_app.presenters.settings import BACKUP_FOLDER_KEY, LANGUAGE_KEY, THEME_KEY
 from counter_app.services.offices import OfficeService
-from counter_app.services.privacy import load_settings, purge_personal_data
+from counter_app.services.privacy import purge_due
 from counter_app.services.sessions import SessionService
 from counter_app.storage.database import Store
 from counter_app.storage.errors import StorageError
@@ -31,6 +31,7 @@ from counter_app.ui.widgets import Toast
 
 log = logging.getLogger(__name__)
 COUNTS_REFRESH_MS = 5 * 60 * 1000
+PURGE_DELAY_MS = 3000  # after the window is up: start-up stays fast
 SCREEN_KEYS = ("F2", "F3", "F4", "F5", "F6")
 FEATURE_SCREENS = {
     "reports": ("counter_app.ui.reports_screen", "ReportsScreen"),
@@ -195,7 +196,7 @@ class MainWindow(ttk.App):
             return
         session.presenter.offer_draft()
         session.focus_procedure_box()
-        self._purge_personal_data()
+        self.after(PURGE_DELAY_MS, self._purge_personal_data)
         if self.is_supervisor() and not self.current_officer.pin_hash:
             self.toast(tr("Set your PIN in Settings › Counters and officers."))
 
@@ -431,10 +432,8 @@ class MainWindow(ttk.App):
 
     def _purge_personal_data(self) -> None:
         try:
-            settings = load_settings(self.store)
-            n = purge_personal_data(self.store, settings.retention_days,
-                                    actor_id=self.current_officer.id if self.current_officer
-                                    else None)
+            n = purge_due(self.store, actor_id=self.current_officer.id if self.current_officer
+                          else None)
         except StorageError:
             log.exception("personal data purge failed")
             return

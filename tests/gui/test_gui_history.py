@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 
 import pytest
@@ -100,3 +101,19 @@ def test_audit_window_and_end_of_day(window, world, screenshot):
     pump(window)
     assert history.audit_window.winfo_exists()
     history.audit_window.destroy()
+
+
+def test_count_runs_in_the_background_on_a_file_database(file_world, make_window):
+    world = file_world
+    for i in range(60):
+        world.save(started_at=BASE - timedelta(minutes=i), backdated_reason="nhập bù")
+    window = make_window(world.store, user=(world.supervisor.id, world.counter1.id))
+    history = open_history(window)
+    assert len(history.tree.get_children()) == 50
+    for _ in range(500):  # wait for the worker thread (bounded; not a timing assertion)
+        if "/" in history.page_label.cget("text"):
+            break
+        pump(window, 1)
+        time.sleep(0.01)
+    assert "1/2" in history.page_label.cget("text")
+    assert "60" in history.page_label.cget("text")
