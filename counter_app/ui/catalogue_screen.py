@@ -124,8 +124,8 @@ class CatalogueScreen(ttk.Frame):
         self.field_tree.bind("<<TreeviewSelect>>", lambda e: self._field_selected())
         frame, self.proc_tree = self._scrolled_tree(
             panes, ("code", "name", "field", "level", "online", "state"),
-            (tr("Code"), tr("Name"), tr("Field"), tr("Level"), tr("Online level"),
-             tr("State")), (11, 56, 18, 9, 11, 11), height=16, stretch="name")
+            (tr("Code"), tr("Name"), tr("Field"), tr("Level"), tr("Online"),
+             tr("State")), (10, 50, 16, 11, 11, 13), height=16, stretch="name")
         self.proc_tree.tag_configure("retired", foreground="gray")
         panes.add(frame, weight=4)
         self.proc_tree.bind("<<TreeviewSelect>>", lambda e: self.presenter.select_procedure(
