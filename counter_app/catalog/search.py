@@ -118,18 +118,19 @@ class CatalogueSearch:
     def refresh(self) -> None:
         """Reload procedures and abbreviations (after an import, an edit, a retire)."""
         rows = self.store.db.execute(
-            "SELECT code, full_code, name, field, online_level, favourite, active "
+            "SELECT code, full_code, name, field, online_level, favourite, active, name_folded "
             "FROM procedure"
         ).fetchall()
         entries: list[_Entry] = []
         postings: dict[str, set[int]] = {}
-        for i, (code, full_code, name, field, online, fav, active) in enumerate(rows):
-            words = split_words(name)
+        for i, (code, full_code, name, field, online, fav, active, folded) in enumerate(rows):
+            # name_folded is kept by every writer (seed, import, edits); fold() is the fallback
+            words = _WORD.findall(folded or fold(name))
             core = words[2:] if tuple(words[:2]) == _NOISE_PREFIX and len(words) > 2 else words
             entries.append(_Entry(
                 code=code, full_code=full_code or code, name=name, field=field or "",
                 online_level=online or "", favourite=bool(fav), active=bool(active),
-                code_digits=code_digits(code), full_code_folded=fold(full_code or code),
+                code_digits=code_digits(code), full_code_folded=(full_code or code).casefold(),
                 padded=" " + " ".join(words) + " ", padded_core=" " + " ".join(core) + " ",
                 n_words=len(core),
             ))
