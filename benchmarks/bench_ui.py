@@ -37,7 +37,9 @@ import sys, time, json
 sys.path.insert(0, {root!r})
 from counter_app.bootstrap import open_default_store
 from counter_app.ui.main_window import MainWindow
+t_import = time.time()
 store = open_default_store()
+print("OPENED", t_import, time.time(), flush=True)
 user = json.loads({user!r})
 window = MainWindow(store, user=tuple(user) if user else None)
 def ready():
@@ -83,7 +85,9 @@ def first_user(folder: Path) -> list[int]:
     return [officer, counter]
 
 
-def window_ready(folder: Path, runs: int, user: list[int] | None) -> list[float]:
+def window_ready(folder: Path, runs: int, user: list[int] | None,
+                 phases: dict[str, list[float]] | None = None) -> list[float]:
+    """Wall-clock from launching the process to the window's first idle moment."""
     env = dict(os.environ, COUNTER_APP_HOME=str(folder))
     code = CHILD.format(root=str(ROOT), user=json.dumps(user))
     times = []
@@ -94,7 +98,15 @@ def window_ready(folder: Path, runs: int, user: list[int] | None) -> list[float]
         line = next((x for x in out.stdout.splitlines() if x.startswith("READY")), None)
         if line is None:
             raise SystemExit(f"the window did not start:\n{out.stderr}")
-        times.append(float(line.split()[1]) - start)
+        ready = float(line.split()[1])
+        times.append(ready - start)
+        opened = next((x for x in out.stdout.splitlines() if x.startswith("OPENED")), None)
+        if opened is not None and phases is not None:
+            imported, done = (float(v) for v in opened.split()[1:])
+            phases.setdefault("  interpreter + imports", []).append(imported - start)
+            phases.setdefault("  open_store (lock, quick_check, migrations)", []).append(
+                done - imported)
+            phases.setdefault("  window built, first idle", []).append(ready - done)
     return times
 
 
@@ -149,13 +161,15 @@ def in_window(folder: Path, saves: int) -> dict[str, list[float]]:
             timed("history: next page", history.presenter.next_page)
             timed("history: page 100", lambda: (
                 setattr(history.presenter, "page", 99), history.presenter.load_page()))
+            timed("history: last page of all (OFFSET ~1,000,000)",
+                  history.presenter.last_page)
             filtered("officer", HistoryFilter(officer_id=officer_id))
             filtered("procedure 1.001193", HistoryFilter(procedure_code="1.001193"))
             filtered("text 'giay to'", HistoryFilter(text="giay to"))
             filtered("date range (one week)", HistoryFilter(
                 date_from=date.today() - timedelta(days=14),
                 date_to=date.today() - timedelta(days=8)))
-            timed("history: last page (OFFSET ~1,000,000)", history.presenter.last_page)
+
     finally:
         # The benchmark's saves stay in the cached copy; they are a few rows among 10^6.
         window.destroy()
@@ -182,8 +196,11 @@ def main() -> None:
     small = build(args.cache / f"{args.ready_sessions}", args.ready_sessions)
     big = build(args.cache / f"{args.history_sessions}", args.history_sessions)
     print()
+    phases: dict[str, list[float]] = {}
     show(f"window ready, {args.ready_sessions:,} sessions (signed in)",
-         window_ready(small, args.runs, first_user(small)), 1000)
+         window_ready(small, args.runs, first_user(small), phases), 1000)
+    for name, values in phases.items():
+        show(name, values)
     show(f"window ready, {args.ready_sessions:,} sessions (sign-in screen)",
          window_ready(small, args.runs, None), 1000)
     figures = in_window(big, args.saves)

@@ -9,6 +9,7 @@ the counter, and every message box (``show_error``/``show_info``/``confirm``/
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import logging
 import sys
 import tkinter as tk
@@ -43,6 +44,14 @@ def apply_saved_language(store: Store) -> None:
     language = OfficeService(store).get_setting(LANGUAGE_KEY)
     if language in i18n.LANGUAGES and language != i18n.language():
         i18n.set_language(language)
+
+
+def _installed(module_name: str) -> bool:
+    """Whether a feature screen exists, without importing it (start-up stays fast)."""
+    try:
+        return importlib.util.find_spec(module_name) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 class MainWindow(ttk.App):
@@ -185,6 +194,9 @@ class MainWindow(ttk.App):
             self.notebook.add(frame, text=f"{text} ({key})")
             if name in ("catalogue", "settings") and not self.is_supervisor():
                 self.notebook.hide(frame)
+            elif name in FEATURE_SCREENS and not _installed(FEATURE_SCREENS[name][0]):
+                self._ensure_screen(name)  # the placeholder, behind a disabled tab
+                self.notebook.tab(frame, state="disabled")
         self.notebook.bind("<<NotebookTabChanged>>", self._tab_changed)
         self._ensure_screen("session")
         self.refresh_counts()
@@ -243,7 +255,7 @@ class MainWindow(ttk.App):
         frame = self._tab_frames.get(name)
         if frame is None or self.notebook is None:
             return
-        if str(frame) in self.notebook.tabs() and self.notebook.tab(frame, "state") != "hidden":
+        if str(frame) in self.notebook.tabs() and self.notebook.tab(frame, "state") == "normal":
             self.notebook.select(frame)
             self._tab_changed()
 

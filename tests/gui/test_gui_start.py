@@ -74,6 +74,8 @@ def test_each_screen_builds_and_looks(window, screenshot, theme):
                       ("<F5>", "catalogue"), ("<F6>", "settings")):
         press(window, key)
         pump(window)
+        if window.notebook.tab(window._tab_frames[name], "state") == "disabled":
+            continue  # a feature not installed yet: a disabled placeholder tab
         assert window.current_screen() == name
         screenshot(window, f"{name}_{theme}")
     settings = window.screens["settings"]
