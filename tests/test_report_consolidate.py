@@ -57,6 +57,9 @@ def test_same_file_twice_counts_once(offices, tmp_path):
                   if r[0] in ("XA01", "XA02")}
     assert per_office == {"XA01": count(a, "2026-11-16", "2026-11-23"),
                           "XA02": count(b, "2026-11-16", "2026-11-23")}
+    people = [r[0] for r in wb[L.SHEET_PEOPLE].iter_rows(values_only=True)
+              if isinstance(r[0], str) and r[0].endswith(("(XA01)", "(XA02)"))]
+    assert people, "officers and counters are told apart per office"
     # previous week: one per office, summed
     prev = sum(count(s, "2026-11-09", "2026-11-16") for s in (a, b))
     assert got[L.KF_SESSIONS][1] == prev

@@ -108,3 +108,16 @@ def test_generated_sentences_are_on_the_cover(path):
 ])
 def test_place_and_date_line(province, day, expected):
     assert place_and_date(province, day) == expected
+
+
+def test_control_characters_in_notes_do_not_break_the_file(world, tmp_path):
+    from datetime import datetime
+
+    from counter_app.services.sessions import SessionService
+
+    svc = SessionService(world.store, clock=lambda: datetime(2026, 11, 30))
+    svc.create(world.make(started_at=datetime(2026, 11, 17, 9), backdated_reason="bù",
+                          note="chuông\x07 <b>&amp; \x1b"))
+    path = export_report(world.store, WEEK, tmp_path / "w.xlsx")
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(L.SHEET_DETAIL).to_python()
+    assert rows[3][-1] == "chuông <b>&amp; "

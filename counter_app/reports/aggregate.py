@@ -271,7 +271,11 @@ def build_report(
         w[1] += procs
         w[2] += ok
         by_hour[s.started_at.hour] += 1
-        for group in (officers[s.officer], counters[s.counter],
+        if consolidated:  # the same name in two offices is two people, two desks
+            officer, counter = f"{s.officer} ({s.office_code})", f"{s.counter} ({s.office_code})"
+        else:
+            officer, counter = s.officer, s.counter
+        for group in (officers[officer], counters[counter],
                       per_office[(s.office_code, s.office_name)]):
             group[0] += 1
             group[1] += procs

@@ -14,6 +14,7 @@ TITLE_CONSOLIDATED = "BÁO CÁO TỔNG HỢP KẾT QUẢ HƯỚNG DẪN NGƯỜI
 NUMBER_LINE = "Số:        /BC-"
 SECTION_FIGURES = "I. SỐ LIỆU CHỦ YẾU"
 SECTION_REMARKS = "II. NHẬN XÉT"
+CONSOLIDATED_OF = "Tổng hợp {n} đơn vị"
 SECTION_OFFICES = "Số liệu tổng hợp từ {n} đơn vị: {names}."
 SIGN_LEFT = "NGƯỜI LẬP BIỂU"
 SIGN_RIGHT = "THỦ TRƯỞNG ĐƠN VỊ"

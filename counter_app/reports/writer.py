@@ -249,9 +249,11 @@ TOTAL_TABLES = {"procedures": (4, 5, 6, 7), "fields": (1, 2), "days": (2, 3, 4),
 
 
 def _sheet_heading(ws: Worksheet, title: str, report: Report, width: int) -> None:
-    _merge_put(ws, 1, 1, width, title.upper(), size=13, bold=True)
-    who = report.office.name if not report.consolidated else L.TITLE_CONSOLIDATED.capitalize()
-    _merge_put(ws, 2, 1, width, f"{report.period.label} — {who}", size=11, italic=True)
+    _merge_put(ws, 1, 1, max(width, 6), title.upper(), size=13, bold=True)
+    who = report.office.name if not report.consolidated else \
+        L.CONSOLIDATED_OF.format(n=len(report.offices))
+    _merge_put(ws, 2, 1, max(width, 6), f"{report.period.label} — {who}", size=11,
+               italic=True)
 
 
 def write_table(ws: Worksheet, table: Table, row: int, *, filter_: bool = False,

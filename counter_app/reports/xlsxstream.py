@@ -99,13 +99,14 @@ class _RowWriter:
                 else:
                     append(f"{heads[i]}><v>{v}</v></c>")
             elif t is str:
-                if not v:
+                text = _esc(v)
+                if not text:
                     append("<c/>")
-                elif v[0].isspace() or v[-1].isspace():
-                    append(f'{heads[i]} t="inlineStr"><is><t xml:space="preserve">{_esc(v)}'
+                elif text[0].isspace() or text[-1].isspace():
+                    append(f'{heads[i]} t="inlineStr"><is><t xml:space="preserve">{text}'
                            "</t></is></c>")
                 else:
-                    append(f'{heads[i]} t="inlineStr"><is><t>{_esc(v)}</t></is></c>')
+                    append(f'{heads[i]} t="inlineStr"><is><t>{text}</t></is></c>')
             elif v is None:
                 append("<c/>")
             elif t is float:
