@@ -77,6 +77,33 @@ def test_edit_from_history_writes_an_audit_row(window, world):
     assert form.presenter.state.editing_uuid is None
 
 
+def test_find_and_correct_with_the_keyboard(window, world):
+    """F3, type in the text filter, Enter, Enter on the row, fix the note, Ctrl+Enter."""
+    s = world.save(started_at=BASE, note="Mang cham")
+    world.save(started_at=BASE - timedelta(minutes=5), note="khac")
+    press(window, "<F3>")
+    history = window.screens["history"]
+    text_entry = [w for w in history.winfo_children()[0].winfo_children()
+                  if "textvariable" in w.keys()
+                  and str(w.cget("textvariable")) == str(history.text_var)][0]
+    type_text(text_entry, "mang cham")
+    press(text_entry, "<Return>")
+    assert history.tree.get_children() == (s.uuid,)
+    assert window.focus_get() is history.tree
+    press(history.tree, "<Return>")
+    form = window.screens["session"]
+    assert form.presenter.state.editing_uuid == s.uuid
+    form.search_entry.focus_force()
+    note_entry = [w for w in form.details_box.winfo_children()
+                  if "textvariable" in w.keys()
+                  and str(w.cget("textvariable")) == str(form.vars["note"])][0]
+    press(note_entry, "<End>")
+    type_text(note_entry, ", nop lai lan 2")
+    press(note_entry, "<Control-Return>")
+    assert world.sessions.get(s.uuid).note == "Mang cham, nop lai lan 2"
+    assert world.sessions.audit(s.uuid)[-1].action == "update"
+
+
 def test_void_from_history(window, world):
     s = world.save(started_at=BASE)
     history = open_history(window)
