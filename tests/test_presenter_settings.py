@@ -106,3 +106,14 @@ def test_backup_folder_setting(settings, world, tmp_path):
     folder = tmp_path / "sao lưu"
     assert settings.set_backup_folder(str(folder))
     assert world.store.backups_dir == folder and folder.is_dir()
+
+
+def test_backup_now_writes_a_verified_copy(file_world, tmp_path):
+    app = MagicMock()
+    app.store = file_world.store
+    app.current_officer = file_world.supervisor
+    settings = SettingsPresenter(MagicMock(spec=SettingsView), app)
+    settings.set_backup_folder(str(tmp_path / "bk"))
+    settings.backup_now()
+    app.show_error.assert_not_called()
+    assert list((tmp_path / "bk").glob("counter_app-*-manual.db"))

@@ -19,9 +19,22 @@ from counter_app.services.offices import OfficeService
 from counter_app.services.privacy import PrivacySettings, load_settings, purge_personal_data
 from counter_app.services.privacy import save_settings as save_privacy
 from counter_app.services.staff import StaffService
+from counter_app.storage.backup import take_backup
 from counter_app.storage.errors import StorageError
 
 BACKUP_FOLDER_KEY = "backup.folder"
+Runner = Callable[[Callable[[], object], Callable[[object, BaseException | None], None]], None]
+
+
+def run_now(job: Callable[[], object],
+            done: Callable[[object, BaseException | None], None]) -> None:
+    """The synchronous runner (tests, and where no worker is available)."""
+    try:
+        result = job()
+    except (StorageError, OSError) as exc:
+        done(None, exc)
+        return
+    done(result, None)
 THEME_KEY = "ui.theme"
 LANGUAGE_KEY = "ui.language"
 EDITABLE_KINDS = (LookupKind.HELP_TYPE, LookupKind.BARRIER, LookupKind.CHANNEL,
@@ -259,14 +272,21 @@ class SettingsPresenter:
         self.app.toast(tr("Saved."))
         return True
 
-    def backup_now(self) -> Path | None:
-        try:
-            path = self.store.backup("manual")
-        except StorageError as exc:
-            self.app.show_error(str(exc))
-            return None
-        self.app.show_info(tr("Backup written and verified: {path}").format(path=path))
-        return path
+    def backup_now(self, runner: Runner | None = None) -> None:
+        """A verified copy now; ``runner`` runs the copy off the Tk thread (the view's
+        worker), the result comes back to ``done`` on the Tk thread."""
+        store = self.store
+
+        def job() -> Path:
+            return take_backup(store.path, store.backups_dir, reason="manual")
+
+        def done(path: Path | None, error: BaseException | None) -> None:
+            if error is not None:
+                self.app.show_error(str(error))
+            else:
+                self.app.show_info(tr("Backup written and verified: {path}").format(path=path))
+
+        (runner or run_now)(job, done)
 
     def restore(self, file: str) -> bool:
         if not file:

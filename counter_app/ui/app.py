@@ -61,13 +61,12 @@ def show_fatal(message: str) -> None:
 
 
 def schedule_backups(root: tk.Misc, store: Store) -> None:
-    """Every 30 minutes, a verified backup if anything was saved since the last one."""
+    """Every 30 minutes, a verified backup if anything was saved since the last one —
+    on a worker thread, so a big data file never freezes the window."""
 
     def tick() -> None:
         try:
-            store.backup_if_changed("auto")
-        except StorageError:
-            log.exception("scheduled backup failed")
+            store.backup_in_background("auto")
         except Exception:  # the store may be closed during a restore
             log.exception("scheduled backup skipped")
         root.after(BACKUP_INTERVAL_MS, tick)

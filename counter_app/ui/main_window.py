@@ -12,6 +12,7 @@ import importlib
 import importlib.util
 import logging
 import sys
+import threading
 import tkinter as tk
 from pathlib import Path
 
@@ -352,6 +353,28 @@ class MainWindow(ttk.App):
 
         return Querybox.get_string(prompt, tr("Counter guidance log"), initialvalue=initial,
                                    parent=self)
+
+    def run_in_background(self, job, done) -> None:
+        """Run ``job()`` on a worker thread; ``done(result, error)`` runs on the Tk thread
+        (polled with ``after``: the worker never touches a widget)."""
+        result: dict = {}
+
+        def work() -> None:
+            try:
+                result["value"] = job()
+            except Exception as exc:  # handed to done() on the Tk thread
+                result["error"] = exc
+
+        thread = threading.Thread(target=work, name="ui-worker", daemon=True)
+        thread.start()
+
+        def poll() -> None:
+            if thread.is_alive():
+                self.after(50, poll)
+            else:
+                done(result.get("value"), result.get("error"))
+
+        self.after(50, poll)
 
     def busy(self, on: bool) -> None:
         self.configure(cursor="watch" if on else "")

@@ -286,8 +286,9 @@ class SettingsScreen(ttk.Frame):
             self.backup_var.get())).grid(row=0, column=3, padx=4)
         row = ttk.Frame(box)
         row.grid(row=1, column=0, columnspan=4, sticky="w", pady=(8, 0))
-        ttk.Button(row, text=tr("Back up now"), bootstyle="primary",
-                   command=self._backup_now).pack(side="left")
+        self.backup_button = ttk.Button(row, text=tr("Back up now"), bootstyle="primary",
+                                        command=self._backup_now)
+        self.backup_button.pack(side="left")
         ttk.Button(row, text=tr("Restore from a backup…"), bootstyle="danger-outline",
                    command=self._restore).pack(side="left", padx=8)
 
@@ -319,11 +320,16 @@ class SettingsScreen(ttk.Frame):
             self.backup_var.set(folder)
 
     def _backup_now(self) -> None:
-        self.app.busy(True)
-        try:
-            self.presenter.backup_now()
-        finally:
-            self.app.busy(False)
+        self.backup_button.configure(state="disabled", text=tr("Backing up…"))
+
+        def runner(job, done) -> None:
+            def finished(result, error) -> None:
+                self.backup_button.configure(state="normal", text=tr("Back up now"))
+                done(result, error)
+
+            self.app.run_in_background(job, finished)
+
+        self.presenter.backup_now(runner)
 
     def _restore(self) -> None:
         file = filedialog.askopenfilename(

@@ -93,3 +93,41 @@ def test_language_switch_rebuilds_in_english(window):
     finally:
         window.apply_language("vi")
     assert window.notebook.tab(0, "text").startswith("Lượt mới")
+
+
+def test_backup_now_from_settings(file_world, make_window, tmp_path):
+    import time
+
+    world = file_world
+    window = make_window(world.store, user=(world.supervisor.id, world.counter1.id))
+    press(window, "<F6>")
+    settings = window.screens["settings"]
+    settings.backup_var.set(str(tmp_path / "bk"))
+    settings.presenter.set_backup_folder(settings.backup_var.get())
+    settings.backup_button.invoke()
+    for _ in range(500):  # the copy runs on a worker thread; bounded wait
+        if window.infos or window.errors:
+            break
+        pump(window, 1)
+        time.sleep(0.01)
+    assert window.errors == []
+    assert "Đã sao lưu" in window.infos[0]
+    assert str(settings.backup_button.cget("state")) == "normal"
+
+
+def test_restore_from_settings_restarts_on_the_backup(file_world, make_window):
+    from counter_app.bootstrap import open_default_store
+
+    world = file_world
+    world.save()
+    backup_file = world.store.backup("manual")
+    world.save()
+    window = make_window(world.store, user=(world.supervisor.id, world.counter1.id))
+    window.restore_from(backup_file)
+    assert window.restart_requested
+    assert window.infos and window.errors == []
+    store = open_default_store()
+    try:
+        assert store.db.execute("SELECT count(*) FROM session").fetchone()[0] == 1
+    finally:
+        store.close(backup_on_exit=False)
