@@ -17,6 +17,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCT = "counter_app"
 EXE_BASENAME = "counter_app"
+# A console twin of the windowed exe, for the IT person's command line (restore, check,
+# --self-test): a windowed Windows exe has no stdin/stdout, so it can neither print nor ask.
+CONSOLE_EXE_BASENAME = "counter_app_console"
 COMPANY = "counter_app"
 DESCRIPTION = "Sổ theo dõi hướng dẫn người dân nộp hồ sơ trực tuyến"
 

@@ -21,6 +21,7 @@ python -m PyInstaller --noconfirm --clean --log-level WARN build.spec -- --offic
 t2=$(now)
 exe=dist/counter_app/counter_app
 test -x "$exe" || { echo "packaging: $exe was not built" >&2; exit 1; }
+dist/counter_app/counter_app_console --version  # the console twin for restore/check
 echo "bundle: $(du -sh dist/counter_app | cut -f1) in dist/counter_app"
 
 # The self-test works in its own temporary folder; COUNTER_APP_HOME here only keeps its

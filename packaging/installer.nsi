@@ -8,6 +8,7 @@
 ;   DIST_DIR     the PyInstaller one-folder bundle (dist/counter_app)
 ;   OUT_DIR      where the installer is written
 ;   EXE_NAME     counter_app.exe (counter_app for the Linux bundle CI compiles against)
+;   CONSOLE_EXE_NAME  counter_app_console.exe, the console twin for the command line
 ;   ICON         packaging/icon.ico
 ;   FAST         optional: zlib instead of solid LZMA (CI proof only)
 ;
@@ -38,6 +39,9 @@ ManifestDPIAware true
 !insertmacro REQUIRE VERSION_4
 !ifndef EXE_NAME
   !define EXE_NAME "counter_app.exe"
+!endif
+!ifndef CONSOLE_EXE_NAME
+  !define CONSOLE_EXE_NAME "counter_app_console.exe"
 !endif
 !ifndef ICON
   !define ICON "icon.ico"
@@ -100,10 +104,10 @@ VIAddVersionKey /LANG=${LANG_VIETNAMESE} "LegalCopyright" "MIT License"
 VIAddVersionKey /LANG=${LANG_VIETNAMESE} "Comments" "${OFFICE_CODE}"
 
 ; A running app keeps its exe open: replacing or removing it half-way would break it.
-!macro REFUSE_WHILE_RUNNING
-  ${If} ${FileExists} "$INSTDIR\${EXE_NAME}"
+!macro REFUSE_WHILE_RUNNING EXE
+  ${If} ${FileExists} "$INSTDIR\${EXE}"
     ClearErrors
-    FileOpen $0 "$INSTDIR\${EXE_NAME}" a
+    FileOpen $0 "$INSTDIR\${EXE}" a
     ${If} ${Errors}
       MessageBox MB_OK|MB_ICONSTOP "${APP_TITLE} đang mở. Hãy đóng ứng dụng rồi chạy lại." /SD IDOK
       Abort
@@ -115,7 +119,8 @@ VIAddVersionKey /LANG=${LANG_VIETNAMESE} "Comments" "${OFFICE_CODE}"
 Section "Chương trình (bắt buộc)" SecProgram
   SectionIn RO
   SetShellVarContext current
-  !insertmacro REFUSE_WHILE_RUNNING
+  !insertmacro REFUSE_WHILE_RUNNING "${EXE_NAME}"
+  !insertmacro REFUSE_WHILE_RUNNING "${CONSOLE_EXE_NAME}"
   SetOutPath "$INSTDIR"
   ; Files of an older version must not linger next to the new ones. Only the program's
   ; own items are removed; the data folder is elsewhere.
@@ -147,13 +152,15 @@ SectionEnd
 Section "un.Chương trình (bắt buộc)" SecUnProgram
   SectionIn RO
   SetShellVarContext current
-  !insertmacro REFUSE_WHILE_RUNNING
+  !insertmacro REFUSE_WHILE_RUNNING "${EXE_NAME}"
+  !insertmacro REFUSE_WHILE_RUNNING "${CONSOLE_EXE_NAME}"
   Delete "$SMPROGRAMS\${SHORTCUT_NAME}"
   Delete "$DESKTOP\${SHORTCUT_NAME}"
   ; Only what the installer put there: never RMDir /r "$INSTDIR" (it may have been
   ; pointed at a folder holding other files).
   RMDir /r "$INSTDIR\_internal"
   Delete "$INSTDIR\${EXE_NAME}"
+  Delete "$INSTDIR\${CONSOLE_EXE_NAME}"
   Delete "$INSTDIR\uninstall.exe"
   RMDir "$INSTDIR"
   DeleteRegKey HKCU "${UNINST_KEY}"

@@ -46,11 +46,12 @@ def find_makensis(explicit: str | None = None) -> str:
                      "Windows: choco install nsis)")
 
 
-def exe_name(dist: Path) -> str:
-    for name in ("counter_app.exe", "counter_app"):
+def exe_name(dist: Path, basename: str = "counter_app") -> str:
+    """``basename.exe`` in a Windows bundle, ``basename`` in the Linux one CI compiles."""
+    for name in (f"{basename}.exe", basename):
         if (dist / name).is_file():
             return name
-    raise SystemExit(f"no counter_app executable in {dist}: build the bundle first")
+    raise SystemExit(f"no {basename} executable in {dist}: build the bundle first")
 
 
 def defines(office: Path, dist: Path, out: Path, fast: bool = False,
@@ -74,7 +75,8 @@ def defines(office: Path, dist: Path, out: Path, fast: bool = False,
         f"-DOFFICE_NSH={nsh}",
         f"-DDIST_DIR={dist.resolve()}",
         f"-DOUT_DIR={out.resolve()}",
-        f"-DEXE_NAME={exe_name(dist)}",
+        f"-DEXE_NAME={exe_name(dist, meta.EXE_BASENAME)}",
+        f"-DCONSOLE_EXE_NAME={exe_name(dist, meta.CONSOLE_EXE_BASENAME)}",
         f"-DICON={HERE / 'icon.ico'}",
     ]
     if fast:

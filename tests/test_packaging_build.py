@@ -144,12 +144,15 @@ def test_uninstaller_never_removes_the_whole_install_folder_recursively():
     code = [ln.strip() for ln in NSI.splitlines() if not ln.strip().startswith(";")]
     assert 'RMDir /r "$INSTDIR"' not in code
     assert 'RMDir /r "$INSTDIR\\_internal"' in code
+    assert 'Delete "$INSTDIR\\${EXE_NAME}"' in code
+    assert 'Delete "$INSTDIR\\${CONSOLE_EXE_NAME}"' in code
 
 
 def make_dist(folder: Path) -> Path:
     dist = folder / "dist" / "counter_app"
     (dist / "_internal" / "resources").mkdir(parents=True)
     (dist / "counter_app.exe").write_bytes(b"MZ fake")
+    (dist / "counter_app_console.exe").write_bytes(b"MZ fake")
     (dist / "_internal" / "resources" / "procedures.csv").write_text("code\n", encoding="utf-8")
     return dist
 
@@ -209,6 +212,17 @@ def test_spec_is_one_folder_windowed_without_upx():
     assert ast.literal_eval(exe["console"]) is False
     assert ast.literal_eval(exe["upx"]) is False and ast.literal_eval(coll["upx"]) is False
     assert "icon" in exe and "version" in exe
+
+
+def test_spec_has_a_console_twin_for_the_command_line():
+    calls = [node for node in ast.walk(SPEC)
+             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "EXE"]
+    consoles = [c for c in calls if any(k.arg == "console" and ast.literal_eval(k.value)
+                                        for k in c.keywords)]
+    assert len(calls) == 2 and len(consoles) == 1
+    collect = next(node for node in ast.walk(SPEC)
+                   if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "COLLECT")
+    assert [a.id for a in collect.args[:2]] == ["exe", "exe_console"]
 
 
 def test_spec_names_the_hidden_imports_the_scan_cannot_see():
