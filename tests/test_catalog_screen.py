@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 import tkinter as tk
@@ -77,6 +78,11 @@ def screen_for():
     yield make
     for root in made:
         root.destroy()
+    made.clear()
+    # Collect the screen<->presenter cycles here, on the Tk thread: Tk variables freed
+    # later by a garbage collection in some other test's worker thread would call Tk
+    # from that thread ("main thread is not in main loop").
+    gc.collect()
     assert not errors, errors
 
 
