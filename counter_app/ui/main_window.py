@@ -70,6 +70,7 @@ class MainWindow(ttk.App):
         self.sessions = SessionService(store)
         self.restart_requested = False
         self._store_closed = False
+        self._resume_silently = False
         self.callback_errors: list[BaseException] = []
         self.screens: dict[str, tk.Widget] = {}
         self._tab_frames: dict[str, ttk.Frame] = {}
@@ -207,7 +208,11 @@ class MainWindow(ttk.App):
         session = self.screens.get("session")
         if session is None:
             return
-        session.presenter.offer_draft()
+        if self._resume_silently:  # a language switch rebuilt the form: no question
+            self._resume_silently = False
+            session.presenter.resume_draft()
+        else:
+            session.presenter.offer_draft()
         session.focus_procedure_box()
         self.after(PURGE_DELAY_MS, self._purge_personal_data)
         if self.is_supervisor() and not self.current_officer.pin_hash:
@@ -433,6 +438,7 @@ class MainWindow(ttk.App):
         self.title(self.window_title(self.store))
         self.switch_button.configure(text=tr("Change user"))
         current = self.current_screen()
+        self._resume_silently = True
         self._build_work()
         if current:
             self.show_screen(current)

@@ -84,14 +84,17 @@ def test_each_screen_builds_and_looks(window, screenshot, theme):
         screenshot(window, f"settings_tab{index}_{theme}")
 
 
-def test_language_switch_rebuilds_in_english(window):
+def test_language_switch_rebuilds_in_english_and_keeps_the_entry(window):
+    window.screens["session"].vars["note"].set("đang nhập")
     window.apply_language("en")
     pump(window)
     try:
         assert window.notebook.tab(0, "text").startswith("New session")
-        assert "session" in window.screens
+        assert window.screens["session"].vars["note"].get() == "đang nhập"
+        assert window.confirmations == []
     finally:
         window.apply_language("vi")
+    pump(window)
     assert window.notebook.tab(0, "text").startswith("Lượt mới")
 
 
