@@ -73,6 +73,9 @@ def screen_for():
     yield make
     for root in made:
         root.destroy()
+    import gc
+
+    gc.collect()  # finalise Tk objects here, on the main thread
     assert not errors, errors
 
 

@@ -98,12 +98,11 @@ def _print_setup(ws: Worksheet, title_rows: str | None = None, portrait: bool = 
                  fit: bool = True) -> None:
     ws.page_setup.orientation = "portrait" if portrait else "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    if fit:
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    else:
-        ws.page_setup.scale = 85
+    # fit: one page wide; otherwise (the wide detail sheet) three pages wide, left to right
+    ws.page_setup.fitToWidth = 1 if fit else 3
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    if not fit:
         ws.page_setup.pageOrder = "overThenDown"
     # Decree 30 margins: left 3 cm, right 1.5 cm, top/bottom 2 cm (portrait cover);
     # a little narrower for landscape tables.

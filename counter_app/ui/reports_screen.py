@@ -8,6 +8,7 @@ connection (the app's connection belongs to the Tk thread).
 
 from __future__ import annotations
 
+import gc
 import os
 import queue
 import subprocess
@@ -341,6 +342,9 @@ class ReportsScreen(ttk.Frame):
                 self._queue.put(("error", exc))
 
         self._done = done
+        # Collect garbage here, on the Tk thread: a collection that happens to run on the
+        # worker would finalise stale Tk images/variables off the main loop.
+        gc.collect()
         threading.Thread(target=work, name="report-export", daemon=True).start()
         self.after(POLL_MS, self._poll)
 
