@@ -209,20 +209,20 @@ class SessionScreen(ttk.Frame):
                 cb.bind(f"<Key-{n}>", lambda e, n=n: self._toggle_help(n))
         for child in self.picks.winfo_children():
             child.destroy()
-        col = 0
-        for i, fav in enumerate(choices.favourites):
-            ttk.Button(self.picks, text=f"Alt+{i + 1} {shorten(fav.name, 19)}",
-                       bootstyle="info-outline", takefocus=False,
-                       command=lambda n=i + 1: self.presenter.add_favourite(n)).grid(
-                row=col // 3, column=col % 3, sticky="ew", padx=2, pady=2)
-            col += 1
-        for i, bundle in enumerate(choices.bundles):
-            ttk.Button(self.picks, text=f"{bundle_key(i + 1)} {shorten(bundle.name, 19)}",
-                       bootstyle="secondary-outline", takefocus=False,
-                       command=lambda n=i + 1: self.presenter.add_bundle(n)).grid(
-                row=col // 3, column=col % 3, sticky="ew", padx=2, pady=2)
-            col += 1
-        self.picks.columnconfigure((0, 1, 2), weight=1, uniform="picks")
+        picks = [(f"Alt+{i + 1}", fav.name, "info-outline",
+                  lambda n=i + 1: self.presenter.add_favourite(n))
+                 for i, fav in enumerate(choices.favourites)]
+        picks += [(bundle_key(i + 1), bundle.name, "secondary-outline",
+                   lambda n=i + 1: self.presenter.add_bundle(n))
+                  for i, bundle in enumerate(choices.bundles)]
+        columns, limit = (2, 30) if len(picks) <= 6 else (3, 18)  # keep the box short
+        for col, (key, name, style, command) in enumerate(picks):
+            ttk.Button(self.picks, text=f"{key} {shorten(name, limit)}", bootstyle=style,
+                       takefocus=False, command=command).grid(
+                row=col // columns, column=col % columns, sticky="ew", padx=2, pady=2)
+        for c in range(3):
+            self.picks.columnconfigure(c, weight=1 if c < columns else 0,
+                                       uniform="picks" if c < columns else "")
         for lbl, ent, row in self.personal:
             if choices.personal_fields:
                 lbl.grid(row=row, column=0, sticky="w", pady=2)
