@@ -33,6 +33,7 @@ USAGE_DAYS = 90
 USAGE_CACHE_SECONDS = 60.0
 _WORD = re.compile(r"[^\W_]+")
 _CODE_LIKE = re.compile(r"^\d+(\.[0-9a-z]*)*$")
+_EMBEDDED_CODE = re.compile(r"(?<![\w.])\d{1,2}\.\d{4,}(?:\.[0-9a-z]+)*")
 _NOISE_PREFIX = ("thu", "tuc")
 _MAX_CHAR = "\U0010ffff"
 
@@ -110,6 +111,8 @@ class CatalogueSearch:
         self._active: list[bool] = []
         self._code_of: list[str] = []
         self._padded: list[str] = []
+        self._compact_blob = ""
+        self._compact_starts: list[int] = []
         self._cores_sorted: list[tuple[str, int]] = []
         self._names_sorted: list[tuple[str, int]] = []
         self.refresh()
@@ -161,6 +164,10 @@ class CatalogueSearch:
         self._active = [e.active for e in entries]
         self._code_of = [e.code for e in entries]
         self._padded = [e.padded for e in entries]
+        compact_names = [e.padded.replace(" ", "") for e in entries]
+        self._compact_blob = "\n".join(compact_names)
+        self._compact_starts = list(itertools.accumulate(
+            (len(c) + 1 for c in compact_names[:-1]), initial=0)) if entries else []
         self._cores_sorted = sorted((e.padded_core, i) for i, e in enumerate(entries))
         self._names_sorted = sorted((e.padded, i) for i, e in enumerate(entries))
 
@@ -240,12 +247,20 @@ class CatalogueSearch:
             return len(ranked) >= limit
 
         exact, prefix = self._match_code(q)
+        for embedded in _EMBEDDED_CODE.findall(q):  # "mã 1.001193," pasted from a paper
+            more_exact, more_prefix = self._match_code(embedded)
+            exact |= more_exact
+            prefix |= more_prefix
         done = add_tier(TIER_EXACT_CODE, exact, _no_quality)
         if not done:
             done = add_tier(TIER_CODE_PREFIX, prefix, _no_quality)
         tokens = _WORD.findall(q)
         if not done and tokens and not _is_code_query(q):
             self._rank_words(tokens, add_tier)
+        compact = "".join(tokens)
+        if not ranked and len(compact) >= 4 and not compact.isdigit():
+            # "khaisinh" typed without spaces: look in the names without spaces.
+            add_tier(TIER_PARTIAL, self._compact_matches(compact), _no_quality)
         best = heapq.nlargest(limit, ranked)
         return [self._entries[i].hit(_score(key)) for key, i in best]
 
@@ -308,6 +323,17 @@ class CatalogueSearch:
             if add_tier(TIER_PARTIAL, groups[n],
                         lambda docs, n=n: [n * 64 + t for t in strengths(docs)]):
                 return
+
+    def _compact_matches(self, compact: str) -> set[int]:
+        """Entries whose name, spaces removed, contains ``compact``."""
+        found: set[int] = set()
+        blob, starts = self._compact_blob, self._compact_starts
+        pos = blob.find(compact)
+        while pos >= 0:
+            k = bisect.bisect_right(starts, pos) - 1
+            found.add(k)
+            pos = blob.find(compact, starts[k + 1] if k + 1 < len(starts) else len(blob))
+        return found
 
     def _name_prefix_docs(self, variants: list[str]) -> set[int]:
         """Entries whose name (or name without "Thủ tục") starts with a query variant."""
