@@ -123,10 +123,12 @@ class MainWindow(ttk.App):
                                         bootstyle="secondary-outline", takefocus=False,
                                         command=self.switch_user)
         self.user_label = ttk.Label(self.header)
-        self.body = ttk.Frame(self)
-        self.body.pack(fill="both", expand=True)
+        # The strip is packed before the body so that a short screen squeezes the body,
+        # never today's figures.
         self.strip = ttk.Frame(self, padding=(12, 4), bootstyle="secondary")
         self.strip.pack(fill="x", side="bottom")
+        self.body = ttk.Frame(self)
+        self.body.pack(fill="both", expand=True)
         self.counts_var = tk.StringVar(self)
         ttk.Label(self.strip, textvariable=self.counts_var, font="-size 11",
                   bootstyle="@secondary").pack(side="left")

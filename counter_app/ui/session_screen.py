@@ -11,6 +11,7 @@ import tkinter as tk
 from datetime import datetime
 
 import ttkbootstrap as ttk
+from ttkbootstrap.widgets.scrolled import ScrolledFrame
 
 from counter_app.domain.models import TriState
 from counter_app.domain.validation import FieldError
@@ -93,7 +94,9 @@ class SessionScreen(ttk.Frame):
         self.hits_list.bind("<Up>", self._hits_up)
         self.picks = ttk.Frame(box)
         self.picks.pack(fill="x", pady=(4, 4))
-        self.lines = ttk.Frame(box)
+        # Several procedures must not push the help types or the save buttons off a
+        # small laptop screen at 125–150 %: the lines scroll inside the box instead.
+        self.lines = ScrolledFrame(box, height=120)
         self.lines.pack(fill="both", expand=True)
         self.lines.columnconfigure(0, weight=1)
 
@@ -279,6 +282,8 @@ class SessionScreen(ttk.Frame):
             if not codes:
                 ttk.Label(self.lines, text=tr("No procedure yet."),
                           bootstyle="secondary").grid(row=0, column=0, sticky="w")
+            else:
+                self.after(30, self._show_last_line)
         for widgets, line in zip(self._line_widgets, state.procedures, strict=False):
             widgets["outcome"].set_value(line.outcome_id)
             if widgets["dossier"].get() != line.dossier_code:
@@ -322,9 +327,26 @@ class SessionScreen(ttk.Frame):
         ttk.Label(row, text=tr("Dossier code")).pack(side="left", padx=(6, 2))
         dossier = tk.StringVar(self, line.dossier_code)
         dossier.trace_add("write", lambda *_, i=i, v=dossier: self._dossier_changed(i, v))
-        ttk.Entry(row, textvariable=dossier, width=12).pack(side="left")
+        dossier_entry = ttk.Entry(row, textvariable=dossier, width=12)
+        dossier_entry.pack(side="left")
+        for widget in (outcome, barriers, dossier_entry):  # Tab into a line: scroll to it
+            widget.bind("<FocusIn>", lambda e, f=frame: self._scroll_to(f), add="+")
         return {"outcome": outcome, "dossier": dossier, "barriers": barriers,
                 "barrier_vars": barrier_vars}
+
+    def _scroll_to(self, frame: tk.Widget) -> None:
+        try:
+            height = max(1, self.lines.winfo_height())
+            self.lines.yview_moveto(max(0.0, frame.winfo_y() / height))
+        except tk.TclError:
+            pass
+
+    def _show_last_line(self) -> None:
+        """The line just added is the one the officer works on next: keep it in view."""
+        try:
+            self.lines.yview_moveto(1.0)
+        except (AttributeError, tk.TclError):
+            pass
 
     def _render_late(self, state: FormState) -> None:
         if started_is_backdated(state, datetime.now()) or state.backdated_reason:
