@@ -20,7 +20,19 @@ def open_default_store(take_lock: bool = True) -> Store:
     )
     if store.recovery:
         log.error(store.recovery.message())
+    _apply_office_profile(store)
     return store
+
+
+def _apply_office_profile(store: Store) -> None:
+    """First run of an office's installer: fill the office from its embedded profile."""
+    from counter_app.profile import ProfileError, apply_profile_if_new
+    from counter_app.storage.errors import StorageError
+
+    try:
+        apply_profile_if_new(store)
+    except (ProfileError, StorageError):
+        log.exception("office profile not applied; the app asks for the office instead")
 
 
 def open_demo_store(weeks: int = 4) -> Store:

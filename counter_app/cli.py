@@ -56,7 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
-            if exc.name != module_name:
+            # Only "this feature is not installed" is tolerated, not a broken import inside it.
+            missing = exc.name or ""
+            if not missing or not (module_name == missing or module_name.startswith(missing + ".")):
                 raise
             continue
         module.register(sub)
