@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 from counter_app import paths
+from counter_app.catalog.builtin import sync_builtin_catalogue
 from counter_app.storage.database import Store, open_store
 from counter_app.storage.lock import InstanceLock
 
@@ -20,6 +21,7 @@ def open_default_store(take_lock: bool = True) -> Store:
     )
     if store.recovery:
         log.error(store.recovery.message())
+    sync_builtin_catalogue(store)
     _apply_office_profile(store)
     return store
 
@@ -52,5 +54,6 @@ def open_demo_store(weeks: int = 4) -> Store:
         raise
     store.lock = lock
     store.is_demo = True
+    sync_builtin_catalogue(store)
     demo.generate(store, weeks=weeks, per_day=35)
     return store
