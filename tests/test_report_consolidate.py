@@ -132,3 +132,15 @@ def test_all_bad_files_are_listed_together(offices, tmp_path):
         consolidate([bad["foreign"], bad["newer"], files["XA01"]], tmp_path / "x.xlsx")
     assert len(info.value.problems) == 2
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_a_file_saved_again_by_another_program_still_consolidates(offices, tmp_path):
+    """Opening the weekly file and saving it again turns inline strings into shared
+    strings and adds cell references; the data must read the same."""
+    (a, _), files = offices
+    resaved = tmp_path / "resaved.xlsx"
+    load_workbook(files["XA01"]).save(resaved)
+    result = consolidate([resaved], tmp_path / "out.xlsx")
+    assert result.sessions == count(a, "2026-11-16", "2026-11-23")
+    direct = consolidate([files["XA01"]], tmp_path / "out2.xlsx")
+    assert summary_values(result.path) == summary_values(direct.path)

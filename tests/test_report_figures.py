@@ -188,3 +188,13 @@ def test_empty_week_still_makes_a_report(world, tmp_path):
     got = summary_values(path)
     assert got[L.KF_SESSIONS][0] == 0
     assert got[L.KF_SUCCESS_RATE][0] in (None, L.NO_PREVIOUS)
+
+
+def test_sql_totals_agree_with_aggregated_records(world):
+    from counter_app.reports.aggregate import totals
+    from counter_app.reports.source import load_sessions, load_totals
+
+    build_week(world)
+    for p in (WEEK, WEEK.previous(), Period.month(2026, 11)):
+        assert load_totals(world.store, p.start, p.end) == \
+            totals(load_sessions(world.store, p.start, p.end))

@@ -8,7 +8,6 @@ records), ``aggregate`` (pure figures), ``sentences`` (Vietnamese prose), ``writ
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,7 +35,3 @@ def export_report(
     from counter_app.reports.writer import export_report as _export
 
     return _export(store, period, out, progress=progress)
-
-
-def default_period(today: date | None = None) -> Period:
-    return last_full_week(today)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from counter_app.reports.aggregate import key_figures, totals
+from counter_app.reports.aggregate import key_figures
 from counter_app.reports.period import Period
 from counter_app.reports.sentences import vn_dec, vn_int, vn_pct
-from counter_app.reports.source import load_sessions
+from counter_app.reports.source import load_totals
 
 
 def _fmt(value: float | None, kind: str) -> str:
@@ -34,7 +34,7 @@ def _delta(kf) -> str:
 def key_figure_rows(store, period: Period) -> list[tuple[str, str, str, str]]:
     """[(label, this period, previous period, change)] for the preview."""
     prev = period.previous()
-    figures = key_figures(totals(load_sessions(store, period.start, period.end)),
-                          totals(load_sessions(store, prev.start, prev.end)))
+    figures = key_figures(load_totals(store, period.start, period.end),
+                          load_totals(store, prev.start, prev.end))
     return [(kf.label.strip(), _fmt(kf.current, kf.kind), _fmt(kf.previous, kf.kind),
              _delta(kf)) for kf in figures]

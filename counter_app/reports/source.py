@@ -133,3 +133,31 @@ def worker_reader(store: Store) -> Store | None:
     conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
     conn.execute("PRAGMA busy_timeout = 5000")
     return Store(db=Database(conn), path=store.path, backups_dir=store.backups_dir)
+
+
+def load_totals(store: Store, start: date, end: date):
+    """The key-figure counts of a range straight from SQL (the previous period needs
+    nothing else, so its sessions are not loaded)."""
+    from counter_app.reports.aggregate import Totals
+
+    args = _bounds(start, end)
+    conn = store.db.conn
+    n, individuals, organisations, minutes, elderly, ethnic, disability = conn.execute(
+        """
+        SELECT count(*), coalesce(sum(ap.code = 'individual'), 0),
+               coalesce(sum(ap.code = 'organisation'), 0), coalesce(sum(s.minutes), 0),
+               coalesce(sum(s.elderly = 'yes'), 0), coalesce(sum(s.ethnic_minority = 'yes'), 0),
+               coalesce(sum(s.disability = 'yes'), 0)
+        FROM session s LEFT JOIN lookup ap ON ap.id = s.applicant_type_id
+        WHERE s.voided = 0 AND s.started_at >= ? AND s.started_at < ?
+        """, args).fetchone()
+    procedures, submitted = conn.execute(
+        """
+        SELECT count(*), coalesce(sum(lo.code = 'submitted'), 0)
+        FROM session_procedure sp JOIN session s ON s.id = sp.session_id
+        LEFT JOIN lookup lo ON lo.id = sp.outcome_id
+        WHERE s.voided = 0 AND s.started_at >= ? AND s.started_at < ?
+        """, args).fetchone()
+    return Totals(sessions=n, individuals=individuals, organisations=organisations,
+                  procedures=procedures, submitted=submitted, minutes=minutes,
+                  elderly=elderly, ethnic_minority=ethnic, disability=disability)

@@ -14,7 +14,7 @@ import math
 import os
 import tempfile
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, time
+from datetime import date, time
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -27,12 +27,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from counter_app import __version__
 from counter_app.reports import labels as L
-from counter_app.reports.aggregate import Report, Table, Totals, build_report, totals
+from counter_app.reports.aggregate import Report, Table, Totals, build_report
 from counter_app.reports.datasheet import data_rows
 from counter_app.reports.period import Period
 from counter_app.reports.records import SessionRec
 from counter_app.reports.sentences import sentences
-from counter_app.reports.xlsxstream import BigSheet, clean_text, splice
+from counter_app.reports.xlsxstream import BigSheet, Raw, clean_text, flag_cells, splice
 
 Progress = Callable[[float, str], None]
 FONT_NAME = "Times New Roman"
@@ -179,7 +179,6 @@ def write_cover(ws: Worksheet, report: Report, remarks: list[str]) -> None:
         row += 2
     _merge_put(ws, row, 1, 6, L.SECTION_FIGURES, size=13, bold=True)
     row += 1
-    first_header = row
     prev_name = report.previous.name
     heads = [L.COL_NO, L.COL_INDICATOR, report.period.name, prev_name, L.COL_DELTA,
              L.COL_DELTA_PCT]
@@ -238,7 +237,6 @@ def write_cover(ws: Worksheet, report: Report, remarks: list[str]) -> None:
     _print_setup(ws, portrait=True)
     ws.print_area = f"A1:F{rec + 4}"
     ws.freeze_panes = None
-    _ = first_header
 
 
 # --- breakdown sheets -------------------------------------------------------------------
@@ -414,6 +412,9 @@ def detail_rows(report: Report, sessions: list[SessionRec]) -> Iterator[list]:
     barriers = report.barrier_labels
     tri = L.TRI_LABELS
     days = L.WEEKDAYS
+    # the 0/1 columns repeat a few hundred patterns: render each pattern once
+    help_xml: dict[tuple[str, ...], Raw] = {}
+    barrier_xml: dict[tuple[str, ...], Raw] = {}
     n = 0
     for s in sessions:
         when = s.started_at
@@ -422,21 +423,31 @@ def detail_rows(report: Report, sessions: list[SessionRec]) -> Iterator[list]:
                         s.applicant_type, tri.get(s.elderly, s.elderly),
                         tri.get(s.ethnic_minority, s.ethnic_minority),
                         tri.get(s.disability, s.disability), s.minutes]
-        hs = set(s.help_types)
-        help_flags = [1 if h in hs else 0 for h in helps]
-        procs = s.procedures or [None]
-        for i, p in enumerate(procs):
+        help_flags = help_xml.get(s.help_types)
+        if help_flags is None:
+            hs = set(s.help_types)
+            help_flags = help_xml[s.help_types] = flag_cells(h in hs for h in helps)
+        for i, p in enumerate(s.procedures or [None]):
             n += 1
             if p is None:
                 proc_part = [1, None, "", "", "", "", "", 0, ""]
-                bs: set[str] = set()
+                key: tuple[str, ...] = ()
             else:
                 proc_part = [1 if i == 0 else 0, i + 1, p.code, p.name, p.field,
                              p.online_level, p.outcome, 1 if p.submitted else 0,
                              p.dossier_code]
-                bs = set(p.barriers)
-            yield [n, *session_part, *proc_part, s.self_reliance, s.satisfaction,
-                   *help_flags, *[1 if b in bs else 0 for b in barriers], s.note]
+                key = p.barriers
+            barrier_flags = barrier_xml.get(key)
+            if barrier_flags is None:
+                bs = set(key)
+                barrier_flags = barrier_xml[key] = flag_cells(b in bs for b in barriers)
+            row = [n, *session_part, *proc_part, s.self_reliance, s.satisfaction]
+            if helps:
+                row.append(help_flags)
+            if barriers:
+                row.append(barrier_flags)
+            row.append(s.note)
+            yield row
 
 
 DETAIL_WIDTHS = {"STT": 7, "Mã lượt": 12, "Mã đơn vị": 10, "Ngày": 11, "Giờ": 7, "Thứ": 9,
@@ -568,12 +579,12 @@ def default_name(period: Period, office_code: str) -> str:
 
 def compute(store, period: Period) -> tuple[Report, list[SessionRec]]:
     """Read the period (and the previous one's totals) from ``store`` and aggregate."""
-    from counter_app.reports.source import load_lookups, load_office, load_sessions
+    from counter_app.reports.source import load_lookups, load_office, load_sessions, load_totals
 
     info = load_office(store)
     sessions = load_sessions(store, period.start, period.end)
     prev = period.previous()
-    prev_totals: Totals = totals(load_sessions(store, prev.start, prev.end))
+    prev_totals: Totals = load_totals(store, prev.start, prev.end)
     report = build_report(sessions, load_lookups(store), period, info, prev_totals)
     return report, sessions
 
@@ -589,7 +600,3 @@ def export_report(store, period: Period, out: Path | None = None, *,
         out = paths.exports_dir() / default_name(period, report.office.code)
     target = unique_path(Path(out))
     return write_workbook(report, sessions, target, progress)
-
-
-def _today() -> date:
-    return datetime.now().date()

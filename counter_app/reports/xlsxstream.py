@@ -48,6 +48,18 @@ def time_serial(value: time) -> float:
     return (value.hour * 3600 + value.minute * 60 + value.second) / 86400
 
 
+class Raw(str):
+    """Cells already rendered as XML (unstyled, without references): a run of 0/1 flag
+    columns that repeats across rows is rendered once and reused."""
+
+    __slots__ = ()
+
+
+def flag_cells(flags) -> Raw:
+    """XML of consecutive unstyled cells holding 0/1."""
+    return Raw("".join("<c><v>1</v></c>" if f else "<c><v>0</v></c>" for f in flags))
+
+
 @dataclass
 class BigSheet:
     """Rows to splice into the placeholder sheet at ``index`` (0-based worksheet position).
@@ -74,6 +86,7 @@ class _RowWriter:
         self.heads: list[str] = []
         self.zeros: list[str] = []
         self.ones: list[str] = []
+        self._grow(max([512, *[k + 1 for k in styles]]))
 
     def _grow(self, n: int) -> None:
         for i in range(len(self.heads), n):
@@ -84,13 +97,16 @@ class _RowWriter:
             self.ones.append(f"{head}><v>1</v></c>")
 
     def row(self, values: list, r: int) -> str:
-        if len(values) > len(self.heads):
-            self._grow(len(values))
         heads, zeros, ones = self.heads, self.zeros, self.ones
         parts = [f'<row r="{r}">']
         append = parts.append
-        for i, v in enumerate(values):
+        i = 0
+        for v in values:
             t = type(v)
+            if t is Raw:
+                append(v)
+                i += v.count("<c>")
+                continue
             if t is int:
                 if v == 0:
                     append(zeros[i])
@@ -123,6 +139,7 @@ class _RowWriter:
                 append(f"{heads[i]}><v>{float(v)!r}</v></c>")
             else:
                 append(f'{heads[i]} t="inlineStr"><is><t>{_esc(str(v))}</t></is></c>')
+            i += 1
         append("</row>")
         return "".join(parts)
 
