@@ -11,9 +11,11 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import logging
+import sqlite3
 import sys
 import threading
 import tkinter as tk
+from datetime import date
 from pathlib import Path
 
 import ttkbootstrap as ttk
@@ -23,6 +25,7 @@ from counter_app.domain.models import Counter, Officer, Role
 from counter_app.i18n import tr
 from counter_app.presenters.login import LoginOutcome
 from counter_app.presenters.settings import BACKUP_FOLDER_KEY, LANGUAGE_KEY, THEME_KEY
+from counter_app.services.endofday import check_day
 from counter_app.services.offices import OfficeService
 from counter_app.services.privacy import purge_due
 from counter_app.services.sessions import SessionService
@@ -483,6 +486,25 @@ class MainWindow(ttk.App):
         if n:
             log.info("personal data purged from %d sessions", n)
 
+    def _end_of_day_pending(self) -> bool:
+        """On closing: today's sessions of this officer that still need a look are offered
+        (the end-of-day check); True keeps the window open on that list."""
+        if self.current_officer is None or self._store_closed:
+            return False
+        try:
+            flagged = check_day(self.store, date.today(), self.current_officer.id)
+        except (StorageError, sqlite3.Error):
+            return False
+        if not flagged or self.confirm(tr(
+                "{n} of your sessions today lack an outcome or last over 60 minutes. "
+                "Close anyway?").format(n=len(flagged))):
+            return False
+        self.show_screen("history")
+        history = self.screens.get("history")
+        if history is not None:
+            history.end_of_day()
+        return True
+
     def _flush_draft(self) -> None:
         session = self.screens.get("session")
         if session is not None:
@@ -501,6 +523,8 @@ class MainWindow(ttk.App):
             log.exception("could not show the error")
 
     def close(self) -> None:
+        if self._end_of_day_pending():
+            return
         self._flush_draft()
         try:
             if not self._store_closed:

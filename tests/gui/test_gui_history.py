@@ -144,3 +144,16 @@ def test_count_runs_in_the_background_on_a_file_database(file_world, make_window
         time.sleep(0.01)
     assert "1/2" in history.page_label.cget("text")
     assert "60" in history.page_label.cget("text")
+
+
+def test_closing_with_sessions_to_fix_offers_the_end_of_day_check(world, make_window):
+    long = world.save(started_at=BASE, minutes=95)
+    window = make_window(world.store, user=(world.officer.id, world.counter1.id))
+    window.confirm_answer = False
+    window.close()
+    assert window.winfo_exists()  # still open, on the list to fix
+    assert window.current_screen() == "history"
+    assert window.screens["history"].tree.get_children() == (long.uuid,)
+    window.confirm_answer = True
+    window.close()
+    assert window.confirmations[-1].startswith("Hôm nay bạn còn 1 lượt")
