@@ -63,8 +63,14 @@ def make_db(path: Path, weeks: int, per_day: int) -> int:
 
 def count_cells(xlsx: Path) -> int:
     with zipfile.ZipFile(xlsx) as z:
-        return sum(z.read(n).count(b"<c ") for n in z.namelist()
-                   if n.startswith("xl/worksheets/sheet"))
+        # cells with a value: "<c r=.. s=..>" (openpyxl, or styled) and "<c>" (streamed
+        # 0/1 flags); empty "<c/>" placeholders are not counted (no space, no ">")
+        total = 0
+        for n in z.namelist():
+            if n.startswith("xl/worksheets/sheet"):
+                xml = z.read(n)
+                total += xml.count(b"<c ") + xml.count(b"<c>")
+        return total
 
 
 # --- measured in a child process --------------------------------------------------------
