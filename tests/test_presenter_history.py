@@ -155,3 +155,18 @@ def test_first_page_shows_before_the_count_and_stale_counts_are_ignored(app, wor
     assert history.total is None
     second_done(23)
     assert view.show_page.call_args.args[0].pages == 3
+
+
+def test_back_half_pages_read_from_the_other_end_give_the_same_rows(history, world):
+    from counter_app.domain.models import SessionFilter
+
+    fill(world, 47)
+    history.start()
+    expected = [r.uuid for r in world.sessions.list(SessionFilter(), limit=100)]
+    seen = []
+    for _ in range(5):
+        seen += [r.uuid for r in history.view.show_rows.call_args.args[0]]
+        history.next_page()
+    assert seen == expected
+    history.last_page()
+    assert [r.uuid for r in history.view.show_rows.call_args.args[0]] == expected[40:]

@@ -102,3 +102,12 @@ def test_editing_old_session_needs_no_new_reason(world):
     got.note = "bổ sung"
     world.sessions.update(old.uuid, got, actor_id=world.supervisor.id)
     assert world.sessions.get(old.uuid).note == "bổ sung"
+
+
+def test_oldest_first_mirrors_newest_first(world):
+    base = datetime.now().replace(microsecond=0) - timedelta(hours=3)
+    for i in range(7):
+        world.save(started_at=base + timedelta(minutes=i // 2))  # ties broken by id
+    newest = [r.uuid for r in world.sessions.list(SessionFilter(), limit=10)]
+    oldest = [r.uuid for r in world.sessions.list(SessionFilter(), limit=10, oldest_first=True)]
+    assert oldest == list(reversed(newest))

@@ -130,8 +130,17 @@ class HistoryPresenter:
         return PageInfo(self.page + 1, self.pages(), self.total)
 
     def load_page(self) -> None:
-        self.rows = self.sessions.list(self.filter.to_session_filter(), limit=self.page_size,
-                                       offset=self.page * self.page_size)
+        flt = self.filter.to_session_filter()
+        offset = self.page * self.page_size
+        if self.total is not None and offset > self.total // 2:
+            # Back half: read from the oldest end, a short skip instead of a long one.
+            from_end = self.total - offset - self.page_size
+            limit = self.page_size + min(0, from_end)
+            rows = self.sessions.list(flt, limit=max(0, limit), offset=max(0, from_end),
+                                      oldest_first=True)
+            self.rows = list(reversed(rows))
+        else:
+            self.rows = self.sessions.list(flt, limit=self.page_size, offset=offset)
         self.view.show_rows(self.rows)
         self.view.show_page(self.page_info())
 

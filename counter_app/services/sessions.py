@@ -202,9 +202,15 @@ class SessionService:
             updated_at=datetime.fromisoformat(r["updated_at"]),
         )
 
-    def list(self, flt: SessionFilter, limit: int = 50, offset: int = 0) -> list[SessionRow]:
-        """One page of history, newest first, paged in SQL."""
+    def list(
+        self, flt: SessionFilter, limit: int = 50, offset: int = 0, oldest_first: bool = False
+    ) -> list[SessionRow]:
+        """One page of history, newest first (or oldest first), paged in SQL.
+
+        ``oldest_first`` lets a pager reach the last pages of a long history by a small
+        offset from the other end instead of skipping a million rows."""
         where, params = self._where(flt)
+        direction = "ASC" if oldest_first else "DESC"
         sql = f"""
             SELECT s.id, s.uuid, s.started_at, s.minutes, s.note, s.voided,
                    o.name AS officer_name, c.name AS counter_name,
@@ -217,7 +223,7 @@ class SessionService:
             JOIN officer o ON o.id = s.officer_id
             JOIN counter c ON c.id = s.counter_id
             WHERE {where}
-            ORDER BY s.started_at DESC, s.id DESC
+            ORDER BY s.started_at {direction}, s.id {direction}
             LIMIT ? OFFSET ?
         """
         return [
