@@ -14,10 +14,13 @@ log = logging.getLogger(__name__)
 DEMO_DB = "counter_app_demo.db"
 
 
-def open_default_store(take_lock: bool = True) -> Store:
+def open_default_store(take_lock: bool = True, trust_clean_exit: bool = False) -> Store:
+    """The real data. ``trust_clean_exit`` (the GUI) defers quick_check after a clean exit
+    to ``Store.check_in_background``, so a large file does not delay the window."""
     paths.ensure_dirs()
     store = open_store(
-        paths.database_path(), paths.backups_dir(), paths.damaged_dir(), take_lock=take_lock
+        paths.database_path(), paths.backups_dir(), paths.damaged_dir(), take_lock=take_lock,
+        trust_clean_exit=trust_clean_exit,
     )
     if store.recovery:
         log.error(store.recovery.message())

@@ -84,6 +84,9 @@ def corrupt(path: Path, where: str) -> None:
     data = bytearray(path.read_bytes())
     if where == "header":
         data[0:100] = b"\x07" * 100
+    elif where == "tail":  # the last pages: session rows and indexes, not the schema
+        page = 4096
+        data[-page * 8:-page * 2] = os.urandom(page * 6)
     else:  # scribble over the middle pages: b-tree pages become garbage
         page = 4096
         start = page * 3
@@ -289,3 +292,87 @@ def test_database_full_is_reported_and_rolled_back(world):
     children = world.store.db.execute("SELECT count(DISTINCT session_id) FROM session_procedure"
                                       ).fetchone()[0]
     assert total == children  # no half-written session
+
+
+# -- start-up check after a clean exit ---------------------------------------------------
+
+def test_clean_exit_defers_the_check_and_the_background_check_passes(tmp_path):
+    folder = tmp_path / "data"
+    store = open_in(folder)
+    World(store).save()
+    store.close(backup_on_exit=False)
+    assert (folder / "counter_app.db.clean-exit").exists()
+    store = open_in(folder, trust_clean_exit=True)
+    try:
+        assert store.check_deferred and store.recovery is None
+        assert not (folder / "counter_app.db.clean-exit").exists()  # a crash now leaves none
+        results = []
+        store.check_in_background(results.append).join(30)
+        assert results == ["ok"] and not store.check_failed
+    finally:
+        store.close(backup_on_exit=False)
+
+
+def test_file_changed_after_clean_exit_is_checked_before_opening(tmp_path):
+    folder = tmp_path / "data"
+    store = open_in(folder)
+    World(store).save()
+    store.backup("manual")
+    store.close(backup_on_exit=False)
+    corrupt(folder / "counter_app.db", "header")
+    store = open_in(folder, trust_clean_exit=True)
+    try:
+        assert not store.check_deferred
+        assert store.recovery is not None and store.recovery.restored_from is not None
+    finally:
+        store.close(backup_on_exit=False)
+
+
+def test_silent_damage_found_by_background_check_forces_full_check_next_start(tmp_path):
+    folder = tmp_path / "data"
+    db_path = folder / "counter_app.db"
+    store = open_in(folder)
+    world = World(store)
+    for _ in range(300):
+        world.save(note="dữ liệu " * 20)
+    store.backup("manual")
+    store.close(backup_on_exit=False)
+    st = db_path.stat()
+    corrupt(db_path, "tail")
+    os.utime(db_path, ns=(st.st_atime_ns, st.st_mtime_ns))  # bit rot: same size and time
+
+    store = open_in(folder, trust_clean_exit=True)
+    assert store.check_deferred
+    results = []
+    store.check_in_background(results.append).join(60)
+    assert results and results[0] != "ok" and store.check_failed
+    store.close(backup_on_exit=False)
+    assert not (folder / "counter_app.db.clean-exit").exists()
+
+    store = open_in(folder, trust_clean_exit=True)
+    try:
+        assert store.recovery is not None and store.recovery.restored_from is not None
+    finally:
+        store.close(backup_on_exit=False)
+
+
+def test_damage_met_while_opening_a_trusted_file_falls_back_to_recovery(tmp_path):
+    folder = tmp_path / "data"
+    db_path = folder / "counter_app.db"
+    store = open_in(folder)
+    World(store).save()
+    store.backup("manual")
+    store.close(backup_on_exit=False)
+    st = db_path.stat()
+    corrupt(db_path, "pages")
+    os.utime(db_path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    store = open_in(folder, trust_clean_exit=True)
+    try:
+        if store.check_deferred:  # the damage missed what opening reads
+            results = []
+            store.check_in_background(results.append).join(60)
+            assert results[0] != "ok"
+        else:
+            assert store.recovery is not None
+    finally:
+        store.close(backup_on_exit=False)

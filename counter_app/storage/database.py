@@ -9,6 +9,7 @@ up before migrating, migrates, and sets the durability pragmas.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import sqlite3
@@ -76,6 +77,8 @@ class Store:
     recovery: Recovery | None = None
     migrated_from: int | None = None
     is_demo: bool = False
+    check_deferred: bool = False
+    check_failed: bool = False
     _changes_at_backup: int = field(default=0, repr=False)
 
     @property
@@ -131,6 +134,26 @@ class Store:
         thread.start()
         return thread
 
+    def check_in_background(
+        self, on_done: Callable[[str], None] | None = None
+    ) -> threading.Thread:
+        """The start-up ``quick_check`` deferred after a clean exit: run it on its own
+        read-only connection while the officer already works. A failure is remembered so
+        the next start runs the blocking check (and restores the newest good backup)."""
+
+        def work() -> None:
+            result = backup.check_integrity(self.path, quick=True)
+            if result != "ok":
+                self.check_failed = True
+                _clean_marker(self.path).unlink(missing_ok=True)
+                log.error("background quick_check failed on %s: %s", self.path, result)
+            if on_done:
+                on_done(result)
+
+        thread = threading.Thread(target=work, name="quick_check", daemon=True)
+        thread.start()
+        return thread
+
     def close(self, backup_on_exit: bool = True) -> None:
         try:
             if backup_on_exit and not self.db.memory:
@@ -139,6 +162,8 @@ class Store:
                 except StorageError:
                     log.exception("backup on exit failed")
             self.db.close()
+            if not self.db.memory and not self.check_failed:
+                _write_clean_marker(self.path)
         finally:
             if self.lock:
                 self.lock.release()
@@ -218,6 +243,7 @@ def open_store(
     *,
     take_lock: bool = True,
     check_location: bool = True,
+    trust_clean_exit: bool = False,
 ) -> Store:
     """Open (creating if needed) the database at ``path``; see the module docstring."""
     path = Path(path)
@@ -228,8 +254,20 @@ def open_store(
     check_writable(path.parent)
     lock = InstanceLock(path).acquire() if take_lock else None
     try:
-        recovery = _recover_if_damaged(path, backups_dir, damaged_dir)
-        migrated_from = _check_schema(path)
+        # After a clean exit the file is exactly as this app left it: the window may open
+        # first and quick_check run behind it (check_in_background). After a crash, a
+        # power cut or any change since, the check runs here, before anything is read.
+        trusted = trust_clean_exit and _clean_exit_matches(path)
+        _clean_marker(path).unlink(missing_ok=True)  # a crash during this run leaves none
+        recovery = None if trusted else _recover_if_damaged(path, backups_dir, damaged_dir)
+        try:
+            migrated_from = _check_schema(path)
+        except sqlite3.DatabaseError:
+            if not trusted:
+                raise
+            trusted = False  # damaged despite the clean exit: the full path after all
+            recovery = _recover_if_damaged(path, backups_dir, damaged_dir)
+            migrated_from = _check_schema(path)
         if migrated_from:  # an existing file with pending migrations: back it up first
             backup.take_backup(path, backups_dir, reason="pre_migration")
         db = Database(path)
@@ -244,11 +282,40 @@ def open_store(
             recovery=recovery, migrated_from=migrated_from,
         )
         store._changes_at_backup = db.conn.total_changes
+        store.check_deferred = trusted
         return store
     except BaseException:
         if lock:
             lock.release()
         raise
+
+
+def _clean_marker(path: Path) -> Path:
+    return Path(str(path) + ".clean-exit")
+
+
+def _signature(path: Path) -> dict:
+    st = path.stat()
+    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
+
+
+def _write_clean_marker(path: Path) -> None:
+    try:
+        if path.exists() and not Path(str(path) + "-wal").exists():
+            _clean_marker(path).write_text(json.dumps(_signature(path)), encoding="utf-8")
+    except OSError:
+        log.warning("could not write the clean-exit marker; next start checks in full")
+
+
+def _clean_exit_matches(path: Path) -> bool:
+    marker = _clean_marker(path)
+    wal = Path(str(path) + "-wal")
+    try:
+        if not path.exists() or (wal.exists() and wal.stat().st_size > 0):
+            return False
+        return json.loads(marker.read_text(encoding="utf-8")) == _signature(path)
+    except (OSError, ValueError):
+        return False
 
 
 def _recover_if_damaged(path: Path, backups_dir: Path, damaged_dir: Path) -> Recovery | None:

@@ -21,7 +21,7 @@ def run_gui(demo: bool = False) -> int:
 
     while True:
         try:
-            store = open_demo_store() if demo else open_default_store()
+            store = open_demo_store() if demo else open_default_store(trust_clean_exit=True)
         except StorageError as exc:
             show_fatal(str(exc))
             return 1
@@ -29,6 +29,8 @@ def run_gui(demo: bool = False) -> int:
         window = MainWindow(store)
         if store.recovery:
             window.after_idle(lambda w=window, s=store: w.show_warning(s.recovery.message()))
+        if store.check_deferred:
+            watch_background_check(window, store)
         window.mainloop()
         if not window.restart_requested:
             return 0
@@ -44,6 +46,24 @@ def _apply_profile(store: Store) -> None:
         profile.apply_profile_if_new(store)
     except Exception:  # the window still opens; the first-run setup asks instead
         log.exception("embedded office profile could not be applied")
+
+
+def watch_background_check(window: tk.Misc, store: Store) -> None:
+    """Run the deferred start-up check; the worker only records, the Tk thread shows."""
+    result: list[str] = []
+    store.check_in_background(result.append)
+
+    def poll() -> None:
+        if not result:
+            window.after(500, poll)
+        elif result[0] != "ok":
+            window.show_warning(tr(
+                "The check of the data file found damage ({problem}). Close the app and open "
+                "it again: it will keep the damaged file aside and restore the newest good "
+                "backup."
+            ).format(problem=result[0]))
+
+    window.after(500, poll)
 
 
 def show_fatal(message: str) -> None:
