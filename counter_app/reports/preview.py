@@ -36,5 +36,9 @@ def key_figure_rows(store, period: Period) -> list[tuple[str, str, str, str]]:
     prev = period.previous()
     figures = key_figures(load_totals(store, period.start, period.end),
                           load_totals(store, prev.start, prev.end))
-    return [(kf.label.strip(), _fmt(kf.current, kf.kind), _fmt(kf.previous, kf.kind),
-             _delta(kf)) for kf in figures]
+    rows = []
+    for kf in figures:
+        indent = "    " if kf.label.startswith(" ") else ""
+        rows.append((indent + kf.label.strip(), _fmt(kf.current, kf.kind),
+                     _fmt(kf.previous, kf.kind), _delta(kf)))
+    return rows

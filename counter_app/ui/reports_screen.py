@@ -16,7 +16,7 @@ import sys
 import threading
 import tkinter as tk
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from tkinter import filedialog
 
@@ -377,7 +377,3 @@ class ReportsScreen(ttk.Frame):
     @property
     def busy(self) -> bool:
         return self._busy
-
-
-def _yesterday() -> date:
-    return date.today() - timedelta(days=1)
