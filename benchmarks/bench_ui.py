@@ -38,7 +38,9 @@ sys.path.insert(0, {root!r})
 from counter_app.bootstrap import open_default_store
 from counter_app.ui.main_window import MainWindow
 t_import = time.time()
-store = open_default_store()
+store = open_default_store(trust_clean_exit=True)  # as run_gui opens it
+if store.check_deferred:
+    store.check_in_background()  # competes for the CPU while the window builds, as in the app
 print("OPENED", t_import, time.time(), flush=True)
 user = json.loads({user!r})
 window = MainWindow(store, user=tuple(user) if user else None)
