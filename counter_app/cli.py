@@ -103,7 +103,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     from counter_app.storage.restore import RestoreError, restore_file
 
-    if not args.yes and not _confirm(
+    if not args.yes and not ask_yes_no(
         tr("Replace the current data with {file}? The current data file is kept aside. "
            "[y/N] ").format(file=args.file)
     ):
@@ -163,7 +163,8 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _confirm(question: str) -> bool:
+def ask_yes_no(question: str) -> bool:
+    """A console yes/no; Vietnamese "c"/"có" count as yes, end of input as no."""
     try:
         return input(question).strip().lower() in ("y", "yes", "c", "co", "có")
     except EOFError:

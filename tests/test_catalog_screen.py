@@ -2,88 +2,25 @@
 
 from __future__ import annotations
 
-import gc
-import os
 import time
-import tkinter as tk
 
 import pytest
 
 from counter_app.catalog.search import CatalogueSearch
+from tests.helpers.screens import ScreenHarness
 from tests.test_catalog_import import PORTAL_ROWS, make_portal_xlsx
 
 pytestmark = pytest.mark.gui
 
 
-def _display_or_skip() -> None:
-    try:
-        tk.Tk().destroy()
-    except tk.TclError as exc:
-        if os.environ.get("COUNTER_APP_REQUIRE_DISPLAY") == "1":
-            pytest.fail(f"no display: {exc}")
-        pytest.skip(f"no display: {exc}")
-
-
-class FakeApp:
-    """What the main window gives a screen: data, the person, and message boxes."""
-
-    def __init__(self, store, officer=None):
-        self.store = store
-        self.current_officer = officer
-        self.current_counter = None
-        self.errors: list[str] = []
-        self.infos: list[str] = []
-        self.toasts: list[str] = []
-        self.confirmations: list[str] = []
-        self.confirm_answer = True
-        self.changes = 0
-
-    def show_error(self, msg: str) -> None:
-        self.errors.append(msg)
-
-    def show_info(self, msg: str) -> None:
-        self.infos.append(msg)
-
-    def confirm(self, msg: str) -> bool:
-        self.confirmations.append(msg)
-        return self.confirm_answer
-
-    def toast(self, msg: str) -> None:
-        self.toasts.append(msg)
-
-    def catalogue_changed(self) -> None:
-        self.changes += 1
-
-
 @pytest.fixture
 def screen_for():
-    import ttkbootstrap as ttk
+    from counter_app.ui.catalogue_screen import CatalogueScreen
 
-    _display_or_skip()
-    made = []
-    errors: list[BaseException] = []
-
-    def make(store, officer=None):
-        from counter_app.ui.catalogue_screen import CatalogueScreen
-
-        root = ttk.Window(size=(1280, 820))
-        root.report_callback_exception = lambda exc, val, tb: errors.append(val)
-        app = FakeApp(store, officer)
-        screen = CatalogueScreen(root, app)
-        screen.pack(fill="both", expand=True)
-        root.update()
-        made.append(root)
-        return screen, app
-
-    yield make
-    for root in made:
-        root.destroy()
-    made.clear()
-    # Collect the screen<->presenter cycles here, on the Tk thread: Tk variables freed
-    # later by a garbage collection in some other test's worker thread would call Tk
-    # from that thread ("main thread is not in main loop").
-    gc.collect()
-    assert not errors, errors
+    harness = ScreenHarness()
+    yield lambda store, officer=None: harness.make(
+        CatalogueScreen, store, officer, size=(1280, 820))
+    harness.close()
 
 
 def rows(tree) -> list[tuple]:

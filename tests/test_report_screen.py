@@ -3,9 +3,7 @@ progress, open folder, consolidation — with a small fake app object."""
 
 from __future__ import annotations
 
-import os
 import time
-import tkinter as tk
 from datetime import date
 
 import pytest
@@ -13,70 +11,19 @@ import pytest
 from counter_app.reports import Period, export_report
 from counter_app.reports import labels as L
 from counter_app.services.demo import generate
+from tests.helpers.screens import ScreenHarness
 from tests.test_report_figures import WEEK, build_week
 
 pytestmark = pytest.mark.gui
 
 
-def _display_or_skip() -> None:
-    try:
-        tk.Tk().destroy()
-    except tk.TclError as exc:
-        if os.environ.get("COUNTER_APP_REQUIRE_DISPLAY") == "1":
-            pytest.fail(f"no display: {exc}")
-        pytest.skip(f"no display: {exc}")
-
-
-class FakeApp:
-    """What the main window gives a screen: data, the person, and message boxes."""
-
-    def __init__(self, store, officer=None):
-        self.store = store
-        self.current_officer = officer
-        self.errors: list[str] = []
-        self.infos: list[str] = []
-        self.toasts: list[str] = []
-
-    def show_error(self, msg: str) -> None:
-        self.errors.append(msg)
-
-    def show_info(self, msg: str) -> None:
-        self.infos.append(msg)
-
-    def confirm(self, msg: str) -> bool:
-        return True
-
-    def toast(self, msg: str) -> None:
-        self.toasts.append(msg)
-
-
 @pytest.fixture
 def screen_for():
-    import ttkbootstrap as ttk
+    from counter_app.ui.reports_screen import ReportsScreen
 
-    _display_or_skip()
-    made = []
-    errors: list[BaseException] = []
-
-    def make(store, officer=None):
-        from counter_app.ui.reports_screen import ReportsScreen
-
-        root = ttk.Window()
-        root.report_callback_exception = lambda exc, val, tb: errors.append(val)
-        app = FakeApp(store, officer)
-        screen = ReportsScreen(root, app)
-        screen.pack(fill="both", expand=True)
-        root.update()
-        made.append(root)
-        return screen, app
-
-    yield make
-    for root in made:
-        root.destroy()
-    import gc
-
-    gc.collect()  # finalise Tk objects here, on the main thread
-    assert not errors, errors
+    harness = ScreenHarness()
+    yield lambda store, officer=None: harness.make(ReportsScreen, store, officer)
+    harness.close()
 
 
 def wait_until_idle(screen, limit_s: float = 60) -> None:

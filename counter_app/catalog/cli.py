@@ -63,7 +63,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         if not preview.has_changes:
             print(tr("The catalogue is already up to date; nothing to apply."))
             return EXIT_OK
-        if not args.yes and not _confirm(tr("Apply these changes? [y/N] ")):
+        from counter_app.cli import ask_yes_no
+
+        if not args.yes and not ask_yes_no(tr("Apply these changes? [y/N] ")):
             print(tr("Nothing was changed."))
             return EXIT_FAIL
         result = apply_import(store, preview)
@@ -101,10 +103,3 @@ def cmd_export(args: argparse.Namespace) -> int:
         store.close(backup_on_exit=False)
     print(tr("Exported {n} procedures to {path}").format(n=n, path=args.file))
     return EXIT_OK
-
-
-def _confirm(question: str) -> bool:
-    try:
-        return input(question).strip().lower() in ("y", "yes", "c", "co", "có")
-    except EOFError:
-        return False
