@@ -84,6 +84,7 @@ class MainWindow(ttk.App):
             store.backups_dir = Path(folder)
         register_ttk_locale(i18n.language())
         setup_fonts(self)
+        self._fit_to_screen()
         if sys.platform == "win32":
             try:
                 self.state("zoomed")
@@ -521,6 +522,14 @@ class MainWindow(ttk.App):
                                "file."))
         except Exception:  # the window may be going away
             log.exception("could not show the error")
+
+    def _fit_to_screen(self) -> None:
+        """Never larger than the screen: 1366×768 is common on counter PCs, and the
+        buttons and today's strip at the bottom must stay visible."""
+        width = min(1280, self.winfo_screenwidth() - 16)
+        height = min(820, self.winfo_screenheight() - 72)  # taskbar and title bar
+        self.minsize(min(960, width), min(620, height))
+        self.geometry(f"{width}x{height}+0+0")
 
     def close(self) -> None:
         if self._end_of_day_pending():

@@ -134,3 +134,20 @@ def test_restore_from_settings_restarts_on_the_backup(file_world, make_window):
         assert store.db.execute("SELECT count(*) FROM session").fetchone()[0] == 1
     finally:
         store.close(backup_on_exit=False)
+
+
+def test_window_fits_a_1366x768_screen(world, monkeypatch):
+    """A common counter-PC screen: the save buttons and today's strip stay visible."""
+    from tests.gui.conftest import RecordingWindow
+
+    monkeypatch.setattr(RecordingWindow, "winfo_screenwidth", lambda self: 1366)
+    monkeypatch.setattr(RecordingWindow, "winfo_screenheight", lambda self: 768)
+    window = RecordingWindow(world.store, user=(world.officer.id, world.counter1.id))
+    try:
+        pump(window)
+        assert window.winfo_width() <= 1366 and window.winfo_height() <= 768 - 72
+        bottom = window.strip.winfo_y() + window.strip.winfo_height()
+        assert bottom <= window.winfo_height()
+        assert window.tk_errors == []
+    finally:
+        window.destroy()
