@@ -111,3 +111,61 @@ def test_oldest_first_mirrors_newest_first(world):
     newest = [r.uuid for r in world.sessions.list(SessionFilter(), limit=10)]
     oldest = [r.uuid for r in world.sessions.list(SessionFilter(), limit=10, oldest_first=True)]
     assert oldest == list(reversed(newest))
+
+
+# -- references: lookup kinds, retired values ------------------------------------------
+
+def _retire(world, table: str, row_id: int) -> None:
+    with world.store.transaction() as db:
+        db.execute(f"UPDATE {table} SET active = 0 WHERE id = ?", [row_id])
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"channel_id": ("portal", "national")}, "channel_id"),
+        ({"portal_id": ("channel", "counter")}, "portal_id"),
+        ({"help_type_ids": [("barrier", "missing_documents")]}, "help_type_ids"),
+        ({"satisfaction_id": 999_999}, "satisfaction_id"),
+    ],
+)
+def test_lookup_of_the_wrong_kind_is_refused(world, overrides, field):
+    values = {k: (world.lookup(*v) if isinstance(v, tuple) else
+                  [world.lookup(*x) for x in v] if isinstance(v, list) else v)
+              for k, v in overrides.items()}
+    before = world.sessions.count(SessionFilter(include_voided=True))
+    with pytest.raises(ValidationError) as info:
+        world.save(**values)
+    assert [e.field for e in info.value.errors] == [field]
+    assert world.sessions.count(SessionFilter(include_voided=True)) == before
+
+
+def test_outcome_and_barrier_ids_must_be_outcomes_and_barriers(world):
+    submitted = world.lookup("outcome", "submitted")
+    bad = SessionProcedure("1.001193", world.lookup("barrier", "missing_documents"),
+                           [submitted])
+    with pytest.raises(ValidationError) as info:
+        world.save(procedures=[bad])
+    assert sorted(e.field for e in info.value.errors) == ["barrier_ids", "outcome_id"]
+
+
+def test_retired_officer_counter_and_lookup_refused_for_new_sessions(world):
+    _retire(world, "officer", world.officer2.id)
+    _retire(world, "counter", world.counter2.id)
+    portal = world.lookup("portal", "national")
+    _retire(world, "lookup", portal)
+    with pytest.raises(ValidationError) as info:
+        world.save(officer_id=world.officer2.id, counter_id=world.counter2.id,
+                   portal_id=portal)
+    assert sorted(e.field for e in info.value.errors) == ["counter", "officer", "portal_id"]
+
+
+def test_old_session_with_retired_values_stays_editable(world):
+    portal = world.lookup("portal", "national")
+    saved = world.save(officer_id=world.officer2.id, portal_id=portal)
+    _retire(world, "officer", world.officer2.id)
+    _retire(world, "lookup", portal)
+    edited = world.make(officer_id=world.officer2.id, portal_id=portal, note="sửa ghi chú",
+                        started_at=saved.started_at)
+    world.sessions.update(saved.uuid, edited, actor_id=world.supervisor.id, reason="sửa")
+    assert world.sessions.get(saved.uuid).note == "sửa ghi chú"

@@ -270,12 +270,13 @@ class SessionService:
             # Editing an old session must not demand a new late-entry reason.
             errors = [e for e in errors if e.field != "backdated_reason"
                       or s.started_at != existing.started_at]
-        errors.extend(self._reference_errors(s))
+        errors.extend(self._reference_errors(s, existing))
         if errors:
             raise ValidationError(errors)
         return s
 
-    def _reference_errors(self, s: Session) -> list[FieldError]:
+    def _reference_errors(self, s: Session, existing: Session | None = None
+                          ) -> list[FieldError]:
         errors = []
         codes = [p.procedure_code for p in s.procedures if p.procedure_code]
         if codes:
@@ -290,12 +291,58 @@ class SessionService:
                 if code not in known:
                     errors.append(FieldError("procedures", tr(
                         "Procedure {code} is not in the catalogue.").format(code=code)))
-        for table, value, message in (
-            ("officer", s.officer_id, tr("Choose the officer at the counter.")),
-            ("counter", s.counter_id, tr("Choose the counter.")),
+        for table, value, kept, message, retired in (
+            ("officer", s.officer_id, existing and existing.officer_id,
+             tr("Choose the officer at the counter."),
+             tr("This officer has left the office; choose another officer.")),
+            ("counter", s.counter_id, existing and existing.counter_id,
+             tr("Choose the counter."), tr("This counter is no longer in use; choose another.")),
         ):
-            if not self.db.execute(f"SELECT 1 FROM {table} WHERE id = ?", [value]).fetchone():
+            # table is one of two literals above, never user input
+            row = self.db.execute(f"SELECT active FROM {table} WHERE id = ?", [value]).fetchone()
+            if row is None:
                 errors.append(FieldError(table, message))
+            elif not row[0] and value != kept:
+                errors.append(FieldError(table, retired))
+        errors.extend(self._lookup_errors(s, existing))
+        return errors
+
+    def _lookup_errors(self, s: Session, existing: Session | None) -> list[FieldError]:
+        """Every lookup id must exist and be of its field's kind (an outcome id in the
+        barrier list would silently count as a barrier); a retired value is accepted only
+        where the stored session already has it (old records stay editable)."""
+        wanted: list[tuple[str, str, int]] = []  # (field, kind, id)
+        for name, kind in _LOOKUP_FIELDS:
+            value = getattr(s, name)
+            if value is not None:
+                wanted.append((name, kind, value))
+        wanted += [("help_type_ids", "help_type", v) for v in s.help_type_ids]
+        for p in s.procedures:
+            if p.outcome_id is not None:
+                wanted.append(("outcome_id", "outcome", p.outcome_id))
+            wanted += [("barrier_ids", "barrier", v) for v in p.barrier_ids]
+        if not wanted:
+            return []
+        ids = sorted({v for _, _, v in wanted if isinstance(v, int)})
+        known = {
+            r[0]: (r[1], bool(r[2]))
+            for r in self.db.execute(
+                f"SELECT id, kind, active FROM lookup WHERE id IN ({', '.join('?' * len(ids))})",
+                ids,
+            )
+        } if ids else {}
+        kept = _lookup_ids(existing) if existing is not None else set()
+        errors: list[FieldError] = []
+        for name, kind, value in wanted:
+            found = known.get(value) if isinstance(value, int) else None
+            if found is None or found[0] != kind:
+                message = tr("A value chosen in the form is not valid; choose it again.")
+            elif not found[1] and value not in kept:
+                message = tr("A value chosen in the form has been retired; choose another.")
+            else:
+                continue
+            if not any(e.field == name and e.message == message for e in errors):
+                errors.append(FieldError(name, message))
         return errors
 
     def _office_of_counter(self, counter_id: int) -> int:
@@ -378,6 +425,22 @@ class SessionService:
             escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             params.append(f"%{escaped}%")
         return " AND ".join(clauses), params
+
+
+_LOOKUP_FIELDS = (
+    ("channel_id", "channel"), ("portal_id", "portal"), ("applicant_type_id", "applicant_type"),
+    ("self_reliance_id", "self_reliance"), ("satisfaction_id", "satisfaction"),
+)
+
+
+def _lookup_ids(s: Session) -> set[int]:
+    """Every lookup id a stored session refers to."""
+    ids = {getattr(s, name) for name, _ in _LOOKUP_FIELDS} | set(s.help_type_ids)
+    for p in s.procedures:
+        ids.add(p.outcome_id)
+        ids.update(p.barrier_ids)
+    ids.discard(None)
+    return ids
 
 
 def _day_bounds(day: date) -> tuple[str, str]:
