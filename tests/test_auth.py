@@ -83,3 +83,25 @@ def test_officer_pin_only_when_turned_on(world):
     OfficeService(world.store).set_setting(auth.OFFICER_PIN_KEY, True)
     assert service.needs_pin(officer)
     assert not service.login(officer, "").ok
+
+
+def test_supervisor_without_pin_is_refused_until_a_pin_is_set(world):
+    service = AuthService(world.store)
+    me = supervisor(world)
+    assert me.pin_hash is None and service.must_set_pin(me)
+    result = service.login(me, "")
+    assert not result.ok and result.must_set_pin
+    assert service.set_first_pin(me.id, "2468")
+    me = supervisor(world)
+    assert not service.must_set_pin(me) and service.login(me, "2468").ok
+    # A first PIN never overwrites one that exists (a stale sign-in screen).
+    assert not service.set_first_pin(me.id, "1357")
+    assert service.login(supervisor(world), "2468").ok
+
+
+def test_officer_without_pin_must_set_one_once_the_office_asks(world):
+    service = AuthService(world.store)
+    officer = next(o for o in OfficeService(world.store).officers() if o.id == world.officer.id)
+    assert not service.must_set_pin(officer) and service.login(officer, "").ok
+    OfficeService(world.store).set_setting(auth.OFFICER_PIN_KEY, True)
+    assert service.must_set_pin(officer) and not service.login(officer, "").ok

@@ -68,3 +68,31 @@ def test_supervisor_needs_the_pin(world):
     assert login.submit(world.supervisor.id, world.counter1.id, "1111") is None
     assert "Sai mã PIN" in view.show_message.call_args.args[0]
     assert login.submit(world.supervisor.id, world.counter1.id, "9876") is not None
+
+
+def test_supervisor_without_pin_sets_one_twice_before_starting(world):
+    view = MagicMock(spec=LoginView)
+    login = LoginPresenter(view, world.store)
+    login.start()
+    login.officer_changed(world.supervisor.id)
+    view.set_new_pin_needed.assert_called_with(True)
+    view.set_pin_needed.assert_called_with(False)
+    assert "PIN" in view.show_message.call_args.args[0]
+    # No PIN, a short PIN, or two different PINs: not signed in, nothing stored.
+    assert login.submit(world.supervisor.id, world.counter1.id, "", "") is None
+    assert login.submit(world.supervisor.id, world.counter1.id, "12", "12") is None
+    assert login.submit(world.supervisor.id, world.counter1.id, "2468", "2469") is None
+    assert "không khớp" in view.show_message.call_args.args[0]
+    stored = {o.id: o for o in OfficeService(world.store).officers()}
+    assert stored[world.supervisor.id].pin_hash is None
+    outcome = login.submit(world.supervisor.id, world.counter1.id, "2468", "2468")
+    assert outcome is not None and outcome.officer.id == world.supervisor.id
+    assert verify_pin("2468", outcome.officer.pin_hash)
+    # The next sign-in asks for that PIN.
+    again = MagicMock(spec=LoginView)
+    next_login = LoginPresenter(again, world.store)
+    next_login.start()
+    next_login.officer_changed(world.supervisor.id)
+    again.set_pin_needed.assert_called_with(True)
+    assert next_login.submit(world.supervisor.id, world.counter1.id, "0000") is None
+    assert next_login.submit(world.supervisor.id, world.counter1.id, "2468") is not None

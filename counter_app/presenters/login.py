@@ -21,6 +21,7 @@ class LoginView(Protocol):
     def set_people(self, officers: list[Officer], counters: list[Counter],
                    officer_id: int | None, counter_id: int | None) -> None: ...
     def set_pin_needed(self, needed: bool) -> None: ...
+    def set_new_pin_needed(self, needed: bool) -> None: ...
     def show_message(self, message: str) -> None: ...
 
 
@@ -58,10 +59,18 @@ class LoginPresenter:
 
     def officer_changed(self, officer_id: int | None) -> None:
         officer = self._officer(officer_id)
-        self.view.set_pin_needed(bool(officer and self.auth.needs_pin(officer)))
+        new_pin = bool(officer and self.auth.must_set_pin(officer))
+        self.view.set_new_pin_needed(new_pin)
+        self.view.set_pin_needed(bool(officer and not new_pin and self.auth.needs_pin(officer)))
+        if new_pin:
+            self.view.show_message(tr(
+                "{name} has no PIN yet. Choose one (4 to 8 digits) and type it twice; it is "
+                "asked at every sign-in.").format(name=officer.name))
 
     def submit(self, officer_id: int | None, counter_id: int | None,
-               pin: str) -> LoginOutcome | None:
+               pin: str, pin_again: str = "") -> LoginOutcome | None:
+        """Sign in; someone who must have a PIN and has none sets it here (``pin`` typed
+        twice) before the work screens open."""
         officer = self._officer(officer_id)
         counter = next((c for c in self.counters if c.id == counter_id), None)
         if officer is None:
@@ -70,6 +79,10 @@ class LoginPresenter:
         if counter is None:
             self.view.show_message(tr("Choose the counter."))
             return None
+        if self.auth.must_set_pin(officer):
+            officer = self._set_first_pin(officer, pin, pin_again)
+            if officer is None:
+                return None
         result = self.auth.login(officer, pin)
         if not result.ok:
             self.view.show_message(result.message)
@@ -77,6 +90,23 @@ class LoginPresenter:
         self.offices.set_setting(LAST_USER_KEY, {"officer_id": officer.id,
                                                  "counter_id": counter.id})
         return LoginOutcome(officer, counter)
+
+    def _set_first_pin(self, officer: Officer, pin: str, pin_again: str) -> Officer | None:
+        """The new PIN, checked and stored; the officer as now stored, or None."""
+        try:
+            check_pin_shape(pin)
+        except PinError as exc:
+            self.view.show_message(str(exc))
+            return None
+        if pin != pin_again:
+            self.view.show_message(tr("The two PINs differ."))
+            return None
+        if not self.auth.set_first_pin(officer.id, pin):
+            self.start()
+            self.view.show_message(tr("A PIN was set meanwhile; type that PIN."))
+            return None
+        self.officers = self.offices.officers()
+        return self._officer(officer.id)
 
 
 class SetupView(Protocol):

@@ -69,6 +69,7 @@ class LoginResult:
     message: str = ""
     locked_until: datetime | None = None
     attempts_left: int = MAX_FAILURES
+    must_set_pin: bool = False
 
 
 class AuthService:
@@ -86,6 +87,26 @@ class AuthService:
             return False
         return officer.role == Role.SUPERVISOR or self.officer_pin_required()
 
+    def must_set_pin(self, officer: Officer) -> bool:
+        """Someone who should sign in with a PIN but has none (a supervisor created by an
+        office profile, or an officer once the office turns PINs on): they choose one
+        before the work screens open, or anyone at the PC could open Settings as them."""
+        if officer.pin_hash:
+            return False
+        return officer.role == Role.SUPERVISOR or self.officer_pin_required()
+
+    def set_first_pin(self, officer_id: int, pin: str) -> bool:
+        """Set the PIN of someone who has none; False when a PIN exists meanwhile (a
+        sign-in screen opened earlier must never overwrite a PIN set since)."""
+        check_pin_shape(pin)
+        with self.store.transaction() as db:
+            changed = db.execute(
+                "UPDATE officer SET pin_hash = ? WHERE id = ? "
+                "AND (pin_hash IS NULL OR pin_hash = '')", [hash_pin(pin), officer_id]).rowcount
+        if changed:
+            self._clear(officer_id)
+        return bool(changed)
+
     def set_pin(self, officer_id: int, pin: str) -> None:
         check_pin_shape(pin)
         with self.store.transaction() as db:
@@ -94,6 +115,9 @@ class AuthService:
 
     def login(self, officer: Officer, pin: str) -> LoginResult:
         """Check ``pin`` for ``officer``, counting failures and enforcing the lockout."""
+        if self.must_set_pin(officer):
+            return LoginResult(False, tr("Choose your PIN before you start."),
+                               must_set_pin=True)
         if not self.needs_pin(officer):
             return LoginResult(True)
         state = self._state(officer.id)

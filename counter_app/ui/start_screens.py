@@ -36,13 +36,22 @@ class LoginScreen(ttk.Frame):
         self.pin_label = ttk.Label(card, text=tr("PIN"))
         self.pin_var = tk.StringVar(self)
         self.pin_entry = ttk.Entry(card, textvariable=self.pin_var, show="•", width=12)
-        self.pin_entry.bind("<Return>", lambda e: self.submit())
-        self.pin_entry.bind("<KP_Enter>", lambda e: self.submit())
+        self.pin_entry.bind("<Return>", self._enter_in_pin)
+        self.pin_entry.bind("<KP_Enter>", self._enter_in_pin)
+        # A supervisor without a PIN chooses one here, typed twice, before starting.
+        self.pin_again_label = ttk.Label(card, text=tr("PIN again"))
+        self.pin_again_var = tk.StringVar(self)
+        self.pin_again_entry = ttk.Entry(card, textvariable=self.pin_again_var, show="•",
+                                         width=12)
+        self.pin_again_entry.bind("<Return>", lambda e: self.submit())
+        self.pin_again_entry.bind("<KP_Enter>", lambda e: self.submit())
+        self.pin_needed = False
+        self.new_pin_needed = False
         self.message = ttk.Label(card, bootstyle="danger", wraplength=380)
-        self.message.grid(row=4, column=0, columnspan=2, sticky="w", pady=(8, 0))
+        self.message.grid(row=5, column=0, columnspan=2, sticky="w", pady=(8, 0))
         self.ok = ttk.Button(card, text=tr("Start (Enter)"), bootstyle="primary",
                              command=self.submit)
-        self.ok.grid(row=5, column=1, sticky="e", pady=(12, 0))
+        self.ok.grid(row=6, column=1, sticky="e", pady=(12, 0))
         for widget in (self.officer, self.counter, self.ok):
             widget.bind("<Return>", lambda e: self.submit())
         self.presenter = LoginPresenter(self, store)
@@ -57,29 +66,54 @@ class LoginScreen(ttk.Frame):
 
     def set_pin_needed(self, needed: bool) -> None:
         self.pin_needed = needed
-        if needed:
+        self._layout_pin()
+
+    def set_new_pin_needed(self, needed: bool) -> None:
+        self.new_pin_needed = needed
+        self._layout_pin()
+
+    def _layout_pin(self) -> None:
+        if self.pin_needed or self.new_pin_needed:
+            self.pin_label.configure(text=tr("New PIN (4–8 digits)") if self.new_pin_needed
+                                     else tr("PIN"))
             self.pin_label.grid(row=3, column=0, sticky="w", pady=4)
             self.pin_entry.grid(row=3, column=1, sticky="w", pady=4, padx=(8, 0))
         else:
             self.pin_label.grid_remove()
             self.pin_entry.grid_remove()
+        if self.new_pin_needed:
+            self.pin_again_label.grid(row=4, column=0, sticky="w", pady=4)
+            self.pin_again_entry.grid(row=4, column=1, sticky="w", pady=4, padx=(8, 0))
+        else:
+            self.pin_again_label.grid_remove()
+            self.pin_again_entry.grid_remove()
+            self.pin_again_var.set("")
 
     def show_message(self, message: str) -> None:
         self.message.configure(text=message)
 
     def focus_first(self) -> None:
-        (self.pin_entry if self.pin_needed else self.ok).focus_set()
+        (self.pin_entry if self.pin_needed or self.new_pin_needed else self.ok).focus_set()
 
     def _officer_changed(self, officer_id) -> None:
-        self.presenter.officer_changed(officer_id)
         self.message.configure(text="")
+        self.presenter.officer_changed(officer_id)
+
+    def _enter_in_pin(self, _event=None) -> str:
+        if self.new_pin_needed and not self.pin_again_var.get():
+            self.pin_again_entry.focus_set()  # the new PIN once more, then Enter starts
+            return "break"
+        return self.submit()
 
     def submit(self) -> str:
         outcome = self.presenter.submit(self.officer.value(), self.counter.value(),
-                                        self.pin_var.get())
+                                        self.pin_var.get(), self.pin_again_var.get())
         self.pin_var.set("")
+        self.pin_again_var.set("")
         if outcome:
             self.on_done(outcome)
+        elif self.pin_needed or self.new_pin_needed:
+            self.pin_entry.focus_set()
         return "break"
 
 

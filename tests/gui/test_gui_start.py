@@ -151,3 +151,23 @@ def test_window_fits_a_1366x768_screen(world, monkeypatch):
         assert window.tk_errors == []
     finally:
         window.destroy()
+
+
+def test_supervisor_without_pin_must_choose_one_before_the_work_screens(world, make_window):
+    window = make_window(world.store)
+    login = window.screens["login"]
+    login.officer.set_value(world.supervisor.id)
+    login.officer.event_generate("<<ComboboxSelected>>")
+    pump(window)
+    assert login.pin_entry.winfo_ismapped() and login.pin_again_entry.winfo_ismapped()
+    press(login.ok, "<Return>")
+    assert "session" not in window.screens and window.current_officer is None
+    type_text(login.pin_entry, "2468")
+    press(login.pin_entry, "<Return>")  # on to the second box
+    type_text(login.pin_again_entry, "2468")
+    press(login.pin_again_entry, "<Return>")
+    pump(window)
+    assert window.current_officer.id == world.supervisor.id and "session" in window.screens
+    assert not any("PIN" in t for t in window.toasts)
+    stored = {o.id: o for o in OfficeService(world.store).officers()}
+    assert AuthService(world.store).login(stored[world.supervisor.id], "2468").ok
