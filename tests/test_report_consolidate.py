@@ -144,3 +144,96 @@ def test_a_file_saved_again_by_another_program_still_consolidates(offices, tmp_p
     assert result.sessions == count(a, "2026-11-16", "2026-11-23")
     direct = consolidate([files["XA01"]], tmp_path / "out2.xlsx")
     assert summary_values(result.path) == summary_values(direct.path)
+
+
+# -- odd files: edited copies, repeated UUIDs, wrong types, zip bombs --------------------
+
+def _edit_data(src, dst, edit):
+    """Copy the report ``src`` to ``dst`` with ``edit(rows_by_tag, ws)`` applied to its data
+    sheet; rows_by_tag maps "S"/"P"/... to [(row number, {column name: cell})]."""
+    wb = load_workbook(src)
+    ws = wb[L.SHEET_DATA]
+    headers, rows = {}, {}
+    for row in ws.iter_rows():
+        tag = row[0].value
+        if isinstance(tag, str) and tag.startswith("#"):
+            headers[tag[1:]] = [c.value for c in row]
+        elif tag in headers:
+            rows.setdefault(tag, []).append(dict(zip(headers[tag], row, strict=False)))
+    edit(rows)
+    wb.save(dst)
+    return dst
+
+
+def test_same_session_edited_between_exports_is_refused(offices, tmp_path):
+    _, files = offices
+
+    def edit(rows):
+        rows["S"][0]["note"].value = "đã sửa sau khi xuất"
+
+    edited = _edit_data(files["XA02"], tmp_path / "XA02_sua.xlsx", edit)
+    out = tmp_path / "out" / "tong_hop.xlsx"
+    out.parent.mkdir()
+    with pytest.raises(ConsolidationError) as info:
+        consolidate([files["XA02"], edited], out)
+    message = str(info.value)
+    assert edited.name in message and files["XA02"].name in message
+    assert "tệp mới hơn" in message
+    assert list(out.parent.iterdir()) == []
+
+
+def test_a_file_repeating_a_session_uuid_is_damaged(offices, tmp_path):
+    _, files = offices
+
+    def edit(rows):
+        first, second = rows["S"][0]["uuid"].value, rows["S"][1]["uuid"].value
+        rows["S"][1]["uuid"].value = first
+        for p in rows["P"]:
+            if p["session_uuid"].value == second:
+                p["session_uuid"].value = first
+
+    bad = _edit_data(files["XA02"], tmp_path / "lap_ma.xlsx", edit)
+    with pytest.raises(ConsolidationError) as info:
+        consolidate([files["XA01"], bad], tmp_path / "x.xlsx")
+    assert "lap_ma.xlsx" in str(info.value) and "bị hỏng" in str(info.value)
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+@pytest.mark.parametrize("column, value", [
+    ("help_types", "[1]"),
+    ("help_types", '{"a": 1}'),
+    ("started_at", "2026-11-17T08:00:00+07:00"),
+    ("minutes", -5),
+])
+def test_wrong_types_in_the_data_sheet_are_named_not_a_crash(offices, tmp_path, column, value):
+    _, files = offices
+
+    def edit(rows):
+        rows["S"][0][column].value = value
+
+    bad = _edit_data(files["XA02"], tmp_path / "sai_kieu.xlsx", edit)
+    with pytest.raises(ConsolidationError) as info:
+        consolidate([files["XA01"], bad], tmp_path / "x.xlsx")
+    assert "sai_kieu.xlsx" in str(info.value) and "bị hỏng" in str(info.value)
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(offices, tmp_path, monkeypatch):
+    import zipfile
+
+    from counter_app.reports import datasheet
+
+    _, files = offices
+    monkeypatch.setattr(datasheet, "RATIO_FROM_BYTES", 1024 * 1024)
+    bomb = tmp_path / "bom.xlsx"
+    with zipfile.ZipFile(files["XA02"]) as zin, zipfile.ZipFile(
+            bomb, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if datasheet.MARKER.encode() in data:
+                data = data.replace(b"<sheetData>", b"<sheetData>" + b" " * (8 << 20), 1)
+            zout.writestr(info.filename, data)
+    with pytest.raises(ConsolidationError) as info:
+        consolidate([files["XA01"], bomb], tmp_path / "x.xlsx")
+    assert "bom.xlsx" in str(info.value) and "nén bất thường" in str(info.value)
+    assert not (tmp_path / "x.xlsx").exists()

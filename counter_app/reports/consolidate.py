@@ -39,6 +39,8 @@ def reason_text(error: DataSheetError) -> str:
                   "to consolidate it").format(version=error.detail)
     if error.kind == "corrupt":
         return tr("the file is damaged or incomplete (perhaps copied only in part)")
+    if error.kind == "too_large":
+        return tr("the file is far too large, or packed abnormally, to be a weekly report")
     if error.kind == "truncated":
         return tr("the data inside the file is incomplete")
     return tr("not a weekly report made by this app")
@@ -75,17 +77,43 @@ def read_all(files: Sequence[Path], progress: Progress | None = None) -> list[Da
     return loaded
 
 
+def _content(s: SessionRec) -> tuple:
+    """What a session says, for telling a true duplicate from an edited copy. Procedure
+    names and fields are left out: they come from each file's catalogue, which may have
+    been updated between two exports without the session changing."""
+    return (s.office_code, s.started_at, s.minutes, s.officer, s.counter, s.channel,
+            s.portal, s.applicant_code, s.applicant_type, s.elderly, s.ethnic_minority,
+            s.disability, s.self_reliance, s.satisfaction, s.help_types, s.note,
+            tuple((p.code, p.outcome_code, p.outcome, p.barriers, p.dossier_code)
+                  for p in s.procedures))
+
+
 def merge(data: list[DataFile]) -> tuple[list[SessionRec], int]:
-    """Sessions of all files, each UUID once (the first file wins), oldest first."""
-    seen: dict[str, SessionRec] = {}
+    """Sessions of all files, each UUID once, oldest first.
+
+    The same UUID with different content means a session was edited between two exports:
+    which copy is right cannot be told from the files, so nothing is merged and both files
+    are named (the user keeps only the newer one)."""
+    seen: dict[str, tuple[SessionRec, DataFile]] = {}
     duplicates = 0
+    conflicts: dict[tuple[Path, Path], int] = {}
     for d in data:
         for s in d.sessions:
-            if s.uuid in seen:
-                duplicates += 1
-            else:
-                seen[s.uuid] = s
-    merged = sorted(seen.values(), key=lambda s: (s.started_at, s.uuid))
+            first = seen.get(s.uuid)
+            if first is None:
+                seen[s.uuid] = (s, d)
+                continue
+            duplicates += 1
+            if _content(first[0]) != _content(s):
+                pair = (Path(first[1].path), Path(d.path))
+                conflicts[pair] = conflicts.get(pair, 0) + 1
+    if conflicts:
+        raise ConsolidationError([
+            (later, tr("{n} sessions in it differ from the same sessions in {other} (edited "
+                       "between the two exports); give only the newer of the two files")
+             .format(n=n, other=earlier.name))
+            for (earlier, later), n in conflicts.items()])
+    merged = sorted((s for s, _ in seen.values()), key=lambda s: (s.started_at, s.uuid))
     return merged, duplicates
 
 

@@ -136,6 +136,22 @@ def _text(v) -> str:
     return str(v)
 
 
+# What one part of the package may unpack to. A year of one office's data sheet is a few
+# tens of MB; a zip bomb declares gigabytes, or packs megabytes a thousand to one.
+MAX_PART_BYTES = 1024 * 1024 * 1024
+MAX_RATIO = 200
+RATIO_FROM_BYTES = 16 * 1024 * 1024
+
+
+def _check_sizes(zf: zipfile.ZipFile) -> None:
+    """Refuse a package whose parts would unpack to absurd sizes, before reading any."""
+    for info in zf.infolist():
+        size = info.file_size
+        if size > MAX_PART_BYTES or (
+                size > RATIO_FROM_BYTES and size > MAX_RATIO * max(info.compress_size, 1)):
+            raise DataSheetError("too_large", info.filename)
+
+
 def read_data_file(path: Path, sheet_name: str) -> DataFile:
     """Parse the data sheet of ``path``; DataSheetError says why a file is unusable."""
     path = Path(path)
@@ -144,6 +160,7 @@ def read_data_file(path: Path, sheet_name: str) -> DataFile:
                              "foreign")
     try:
         with zipfile.ZipFile(path) as zf:
+            _check_sizes(zf)
             return _parse(path, sheet_rows(zf, sheet_name))
     except DataSheetError:
         raise
@@ -234,6 +251,15 @@ def _cell_value(cell, shared: list[str]):
     return int(number) if number.is_integer() else number
 
 
+def _labels(text: str) -> list[str]:
+    """A JSON list of labels; anything else (a number, an object, nulls) is damage that
+    would otherwise surface later as a crash while sorting mixed types."""
+    values = json.loads(text or "[]")
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise DataSheetError("corrupt", "a list of labels")
+    return values
+
+
 def _parse(path: Path, rows) -> DataFile:
     first = next(rows, None)
     if not first or first[0] != MARKER:
@@ -283,10 +309,14 @@ def _parse(path: Path, rows) -> DataFile:
                 ethnic_minority=sv("ethnic_minority") or "unknown",
                 disability=sv("disability") or "unknown", self_reliance=sv("self_reliance"),
                 satisfaction=sv("satisfaction"),
-                help_types=tuple(share(h, h) for h in json.loads(val("help_types") or "[]")),
+                help_types=tuple(share(h, h) for h in _labels(val("help_types"))),
                 note=val("note"))
             if not s.uuid:
                 raise DataSheetError("corrupt", "session without uuid")
+            if s.uuid in sessions:
+                raise DataSheetError("corrupt", "the same session uuid twice")
+            if s.started_at.tzinfo is not None or not 0 <= s.minutes <= 24 * 60:
+                raise DataSheetError("corrupt", "session time or duration")
             sessions[s.uuid] = s
             order.append(s)
         elif tag == "P":
@@ -305,7 +335,7 @@ def _parse(path: Path, rows) -> DataFile:
                 code=share(code, code), name=val("name") or name, field=val("field") or fld,
                 online_level=val("online_level") or online,
                 outcome_code=share(outcome_code, outcome_code), outcome=share(outcome, outcome),
-                barriers=tuple(share(b, b) for b in json.loads(val("barriers") or "[]")),
+                barriers=tuple(share(b, b) for b in _labels(val("barriers"))),
                 dossier_code=val("dossier_code"), position=int(float(val("position") or 0))))
             n_proc += 1
         elif tag == "L":
