@@ -239,3 +239,26 @@ def test_personal_fields_ignored_unless_enabled(form, world):
     form.add_procedure("1.001193")
     form.set_field("citizen_name", "Nguyễn Văn A")
     assert world.sessions.get(form.save().uuid).citizen_name == ""
+
+
+def test_reopening_the_session_being_corrected_keeps_the_changes(form, world, app):
+    stored = world.save(note="cũ")
+    form.load_session(stored.uuid)
+    form.set_field("note", "đang sửa")
+    assert form.has_unsaved_edit()
+    assert form.load_session(stored.uuid)  # Enter on the same row in History again
+    assert form.state.note == "đang sửa"
+    app.confirm.assert_not_called()
+
+
+def test_another_session_replaces_an_unsaved_correction_only_when_agreed(form, world, app):
+    first, second = world.save(note="một"), world.save(note="hai")
+    form.load_session(first.uuid)
+    form.set_field("note", "một đã sửa")
+    app.confirm.return_value = False
+    assert not form.load_session(second.uuid)
+    assert form.state.editing_uuid == first.uuid and form.state.note == "một đã sửa"
+    app.confirm.return_value = True
+    assert form.load_session(second.uuid)
+    assert form.state.editing_uuid == second.uuid and form.state.note == "hai"
+    assert not form.has_unsaved_edit()  # opened, nothing changed yet

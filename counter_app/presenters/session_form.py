@@ -124,6 +124,7 @@ class SessionFormPresenter:
         self.state = FormState()
         self.hits: list = []
         self.choices: Choices | None = None
+        self._edit_loaded: dict[str, Any] | None = None  # a correction as it was opened
 
     # -- start ----------------------------------------------------------------------
 
@@ -418,9 +419,20 @@ class SessionFormPresenter:
 
     # -- edit -----------------------------------------------------------------------
 
-    def load_session(self, session_uuid: str) -> None:
+    def load_session(self, session_uuid: str) -> bool:
         """Open a stored session in the form, for correction; a half-entered new
-        session is kept as the draft and comes back when the correction is done."""
+        session is kept as the draft and comes back when the correction is done.
+
+        The session already being corrected stays as typed; another session replaces
+        an unsaved correction only when the officer agrees."""
+        if self.state.editing_uuid == session_uuid:
+            self.view.render(self.state)
+            self.view.focus_procedure_box()
+            return True
+        if self.has_unsaved_edit() and not self.app.confirm(tr(
+                "The correction you are making is not saved. Drop it and open the other "
+                "session?")):
+            return False
         if not self.state.editing_uuid:
             self.save_draft()
         s = self.sessions.get(session_uuid)
@@ -439,9 +451,26 @@ class SessionFormPresenter:
             citizen_phone=s.citizen_phone, citizen_id_number=s.citizen_id_number,
             editing_uuid=s.uuid,
         )
+        self._edit_loaded = _edit_fields(self.state)
         self.view.show_errors([])
         self.view.render(self.state)
         self.view.focus_procedure_box()
+        return True
+
+    def has_unsaved_edit(self) -> bool:
+        """A stored session is open for correction and something in it was changed."""
+        return bool(self.state.editing_uuid) and self._edit_loaded is not None and \
+            _edit_fields(self.state) != self._edit_loaded
+
+    def edit_snapshot(self) -> tuple[FormState, dict[str, Any] | None] | None:
+        """The correction in progress, to carry over a rebuild of the screen (language)."""
+        if not self.state.editing_uuid:
+            return None
+        return FormState.from_dict(asdict(self.state)), self._edit_loaded
+
+    def restore_edit(self, snapshot: tuple[FormState, dict[str, Any] | None]) -> None:
+        self.state, self._edit_loaded = snapshot
+        self.view.render(self.state)
 
     def cancel_edit(self) -> None:
         if self.state.editing_uuid:
@@ -521,6 +550,13 @@ def started_is_backdated(state: FormState, now: datetime) -> bool:
         except ValueError:
             continue
     return False
+
+
+def _edit_fields(state: FormState) -> dict[str, Any]:
+    """What a correction changes (the timer of a new session does not count)."""
+    d = asdict(state)
+    d.pop("first_input_at", None)
+    return d
 
 
 __all__ = ["Choices", "FormState", "ProcedureLine", "SessionFormPresenter",

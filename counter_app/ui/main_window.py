@@ -74,6 +74,7 @@ class MainWindow(ttk.App):
         self.restart_requested = False
         self._store_closed = False
         self._resume_silently = False
+        self._carried_edit = None  # a correction carried over a language switch
         self.callback_errors: list[BaseException] = []
         self.screens: dict[str, tk.Widget] = {}
         self._tab_frames: dict[str, ttk.Frame] = {}
@@ -217,6 +218,9 @@ class MainWindow(ttk.App):
         if self._resume_silently:  # a language switch rebuilt the form: no question
             self._resume_silently = False
             session.presenter.resume_draft()
+            if self._carried_edit is not None:
+                session.presenter.restore_edit(self._carried_edit)
+                self._carried_edit = None
         else:
             session.presenter.offer_draft()
         session.focus_procedure_box()
@@ -439,6 +443,8 @@ class MainWindow(ttk.App):
     def apply_language(self, language: str) -> None:
         """Switch language: rebuild the screens (the form's draft is kept)."""
         self._flush_draft()
+        session = self.screens.get("session")
+        self._carried_edit = session.presenter.edit_snapshot() if session else None
         i18n.set_language(language)
         register_ttk_locale(i18n.language())
         self.title(self.window_title(self.store))
@@ -450,6 +456,8 @@ class MainWindow(ttk.App):
             self.show_screen(current)
 
     def switch_user(self) -> None:
+        if self._correction_pending():
+            return
         self._flush_draft()
         self.current_officer = self.current_counter = None
         self._update_header()
@@ -506,6 +514,18 @@ class MainWindow(ttk.App):
             history.end_of_day()
         return True
 
+    def _correction_pending(self) -> bool:
+        """A correction of a stored session was changed but not saved (it is not a draft):
+        True keeps the window on it, unless the officer agrees to lose it."""
+        session = self.screens.get("session")
+        if session is None or self._store_closed or not session.presenter.has_unsaved_edit():
+            return False
+        if self.confirm(tr("The correction of a stored session is not saved. Leave anyway "
+                           "and lose the change?")):
+            return False
+        self.show_screen("session")
+        return True
+
     def _flush_draft(self) -> None:
         session = self.screens.get("session")
         if session is not None:
@@ -532,7 +552,7 @@ class MainWindow(ttk.App):
         self.geometry(f"{width}x{height}+0+0")
 
     def close(self) -> None:
-        if self._end_of_day_pending():
+        if self._correction_pending() or self._end_of_day_pending():
             return
         self._flush_draft()
         try:

@@ -157,3 +157,43 @@ def test_closing_with_sessions_to_fix_offers_the_end_of_day_check(world, make_wi
     window.confirm_answer = True
     window.close()
     assert window.confirmations[-1].startswith("Hôm nay bạn còn 1 lượt")
+
+
+def _correct_note(window, world, text):
+    s = world.save(started_at=BASE, note="ghi nhầm")
+    window.edit_session(s.uuid)
+    pump(window)
+    form = window.screens["session"]
+    form.vars["note"].set(text)
+    pump(window)
+    return s, form
+
+
+def test_closing_during_an_unsaved_correction_asks_and_keeps_it(world, make_window):
+    window = make_window(world.store, user=(world.supervisor.id, world.counter1.id))
+    s, form = _correct_note(window, world, "đã sửa")
+    window.show_screen("history")
+    window.confirm_answer = False
+    window.close()
+    assert window.winfo_exists()  # still open, back on the correction
+    assert window.current_screen() == "session"
+    assert form.presenter.state.editing_uuid == s.uuid
+    assert form.vars["note"].get() == "đã sửa"
+    assert any("chưa được lưu" in c for c in window.confirmations)
+    window.switch_user()  # refused the same way
+    assert window.current_officer is not None and "session" in window.screens
+
+
+def test_language_switch_keeps_a_correction_in_progress(world, make_window):
+    window = make_window(world.store, user=(world.supervisor.id, world.counter1.id))
+    s, _form = _correct_note(window, world, "đã sửa")
+    window.apply_language("en")
+    pump(window)
+    try:
+        form = window.screens["session"]
+        assert form.presenter.state.editing_uuid == s.uuid
+        assert form.vars["note"].get() == "đã sửa"
+        assert form.presenter.has_unsaved_edit()
+    finally:
+        window.apply_language("vi")
+        pump(window)
