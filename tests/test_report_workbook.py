@@ -121,3 +121,23 @@ def test_control_characters_in_notes_do_not_break_the_file(world, tmp_path):
     path = export_report(world.store, WEEK, tmp_path / "w.xlsx")
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(L.SHEET_DETAIL).to_python()
     assert rows[3][-1] == "chuông <b>&amp; "
+
+
+def test_a_file_created_during_a_long_export_is_never_replaced(world, tmp_path):
+    """The name is free when the export starts; another program (or PC on a shared
+    folder) may take it before the export ends: that file must survive untouched."""
+    from counter_app.reports.writer import compute, write_workbook
+
+    build_week(world)
+    report, sessions = compute(world.store, WEEK)
+    target = tmp_path / "BaoCao.xlsx"
+
+    def progress(fraction, _message):
+        if fraction >= 0.3 and not target.exists():
+            target.write_bytes(b"someone else's file")
+
+    written = write_workbook(report, sessions, target, progress)
+    assert target.read_bytes() == b"someone else's file"
+    assert written == tmp_path / "BaoCao (2).xlsx"
+    assert summary_values(written)[L.KF_SESSIONS][0] == report.totals.sessions
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["BaoCao (2).xlsx", "BaoCao.xlsx"]

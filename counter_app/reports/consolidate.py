@@ -173,6 +173,6 @@ def consolidate(
         if progress:
             progress(0.3 + 0.7 * fraction, message)
 
-    write_workbook(report, sessions, target, scaled if progress else None)
+    target = write_workbook(report, sessions, target, scaled if progress else None)
     return ConsolidationResult(target, len(data), len(sessions), duplicates,
                                list(offices.values()), period)

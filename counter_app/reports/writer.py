@@ -493,7 +493,8 @@ def count_detail_rows(sessions: list[SessionRec]) -> int:
 # --- whole workbook ---------------------------------------------------------------------
 def write_workbook(report: Report, sessions: list[SessionRec], out: Path,
                    progress: Progress | None = None) -> Path:
-    """Write the workbook to ``out`` (replaced atomically; the caller picks the name)."""
+    """Write the workbook to ``out`` (or ``out (2)``… if a file of that name appeared
+    meanwhile) and return where it went; nothing partial ever appears there."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     total_rows = count_detail_rows(sessions) * 2 + len(sessions) + 50
@@ -547,16 +548,41 @@ def write_workbook(report: Report, sessions: list[SessionRec], out: Path,
         if progress:
             progress(0.3, "rows")
         splice(Path(skeleton), Path(tmp), big, tick)
-        os.replace(tmp, out)
+        out = _publish(Path(tmp), out)
     finally:
         for leftover in (skeleton, tmp):
             try:
                 os.unlink(leftover)
-            except FileNotFoundError:
+            except OSError:  # gone already, or held by a scanner on Windows: harmless
                 pass
     if progress:
         progress(1.0, "done")
     return out
+
+
+def _publish(tmp: Path, out: Path) -> Path:
+    """Move the finished ``tmp`` to ``out`` without ever replacing an existing file.
+
+    The name was chosen free when the export started, but a long export gives another
+    program (or another PC on a shared folder) time to create it: a hard link fails
+    atomically when the name is taken. Where links are unsupported (FAT32, some shares)
+    a last existence check narrows the window before ``os.replace``."""
+    while True:
+        try:
+            os.link(tmp, out)
+        except FileExistsError:
+            out = unique_path(out)
+            continue
+        except OSError:
+            if out.exists():
+                out = unique_path(out)
+            os.replace(tmp, out)
+            return out
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass  # Windows: a virus scanner may hold it a moment; the report is in place
+        return out
 
 
 def unique_path(path: Path) -> Path:
