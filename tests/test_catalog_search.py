@@ -185,3 +185,21 @@ def test_retired_procedures_are_hidden_unless_asked(memory_store):
     assert all(h.code != "1.001193" for h in search.search("khai sinh", limit=50))
     assert search.search("khai sinh", include_retired=True)[0].code == "1.001193"
     assert search.get("1.001193") is not None
+
+
+@pytest.mark.parametrize("eth", ["Ð", "ð"])
+def test_look_alike_eth_folds_like_d(eth):
+    """Names pasted from old documents often carry U+00D0 "Ð" instead of "Đ"."""
+    assert fold(f"{eth}ăng ký") == fold("Đăng ký") == "dang ky"
+
+
+def test_a_name_with_the_look_alike_eth_is_found(memory_store):
+    with memory_store.transaction() as db:
+        db.execute("INSERT INTO procedure (code, full_code, name, name_folded, source) "
+                   "VALUES ('2.999001', '2.999001', ?, ?, 'import')",
+                   ["Ðăng ký hoạt động tín ngưỡng Ðặc biệt", "ðang ky hoat dong tin nguong "
+                    "ðac biet"])  # as an older fold() stored it
+    index = CatalogueSearch(memory_store)
+    for query in ("dang ky hoat dong tin nguong dac biet", "Đăng ký hoạt động tín ngưỡng Đặc biệt",
+                  "dac biet"):
+        assert [h.code for h in index.search(query, limit=3)][:1] == ["2.999001"], query

@@ -127,8 +127,9 @@ class CatalogueSearch:
         entries: list[_Entry] = []
         postings: dict[str, set[int]] = {}
         for i, (code, full_code, name, field, online, fav, active, folded) in enumerate(rows):
-            # name_folded is kept by every writer (seed, import, edits); fold() is the fallback
-            words = _WORD.findall(folded or fold(name))
+            # name_folded is kept by every writer (seed, import, edits); fold() is the fallback,
+            # also for rows folded before fold() knew the look-alike "Ð" (U+00D0)
+            words = _WORD.findall(fold(name) if not folded or "ð" in folded else folded)
             core = words[2:] if tuple(words[:2]) == _NOISE_PREFIX and len(words) > 2 else words
             entries.append(_Entry(
                 code=code, full_code=full_code or code, name=name, field=field or "",

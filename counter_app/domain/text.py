@@ -5,6 +5,9 @@ from __future__ import annotations
 import unicodedata
 
 
+_D = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})
+
+
 def nfc(value: str | None) -> str:
     """NFC-normalise and trim: the one form text is stored in."""
     if not value:
@@ -15,8 +18,10 @@ def nfc(value: str | None) -> str:
 def fold(value: str) -> str:
     """Casefold, strip diacritics and map đ→d: the form search compares on.
 
-    Vietnamese typed with or without marks ("Đăng ký", "dang ky") folds the same.
+    Vietnamese typed with or without marks ("Đăng ký", "dang ky") folds the same. The
+    look-alike eth "Ð"/"ð" (U+00D0/U+00F0), which old fonts, converters and some input
+    methods produce for Đ, folds to d as well.
     """
-    decomposed = unicodedata.normalize("NFD", value.replace("đ", "d").replace("Đ", "D"))
+    decomposed = unicodedata.normalize("NFD", value.translate(_D))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return unicodedata.normalize("NFC", stripped).casefold()
