@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import unicodedata
 
-
 _D = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})
 
 
