@@ -287,6 +287,10 @@ class HistoryScreen(ttk.Frame):
             action()
         return "break"
 
+    def focus_default(self) -> None:
+        """On F3: the table, so Enter opens the selected session and Del voids it."""
+        self.tree.focus_set()
+
     def _select_first(self) -> None:
         children = self.tree.get_children()
         if children:

@@ -58,6 +58,14 @@ def _installed(module_name: str) -> bool:
         return False
 
 
+def _focus_screen(screen: tk.Widget) -> None:
+    try:
+        focus = getattr(screen, "focus_default", None)
+        (focus or screen.focus_set)()
+    except tk.TclError:  # the screen went away meanwhile
+        pass
+
+
 class MainWindow(ttk.App):
     def __init__(self, store: Store, theme: str | None = None,
                  user: tuple[int, int] | None = None, scaling: float | None = None):
@@ -301,6 +309,10 @@ class MainWindow(ttk.App):
             screen.refresh()
         if name == "session" and screen is not None:
             self.after_idle(screen.focus_procedure_box)
+        elif screen is not None:
+            # Keys must reach the screen on view, never the hidden form's search box
+            # (Enter there would add a procedure the officer cannot see).
+            self.after_idle(lambda s=screen: _focus_screen(s))
 
     # -- keys -----------------------------------------------------------------------------
 

@@ -197,3 +197,17 @@ def test_language_switch_keeps_a_correction_in_progress(world, make_window):
     finally:
         window.apply_language("vi")
         pump(window)
+
+
+def test_f3_puts_the_keys_on_the_table_not_the_hidden_form(window, world):
+    s = world.save(started_at=BASE, note="mở bằng Enter")
+    form = window.screens["session"]
+    type_text(form.search_entry, "khai sinh")  # hits waiting in the form
+    press(form.search_entry, "<F3>")
+    pump(window)
+    history = window.screens["history"]
+    assert window.focus_get() is history.tree
+    press(window.focus_get(), "<Return>")
+    assert form.presenter.state.editing_uuid == s.uuid
+    assert [p.code for p in form.presenter.state.procedures] == \
+        [p.procedure_code for p in s.procedures]
