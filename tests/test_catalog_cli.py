@@ -61,3 +61,32 @@ def test_export_then_reimport_is_a_no_op(capsys, tmp_path):
     assert "551" in capsys.readouterr().out
     assert run(["catalogue", "import", str(out), "--yes"]) == 0
     assert "551 thủ tục không đổi" in capsys.readouterr().out
+
+
+def test_export_never_overwrites_an_existing_file_unasked(capsys, tmp_path):
+    (tmp_path / "out").mkdir()
+    out = tmp_path / "out" / "danh_muc.xlsx"
+    out.write_bytes(b"a file the user keeps")
+    assert run(["catalogue", "export", str(out)]) == 1
+    assert "đã có" in capsys.readouterr().err
+    assert out.read_bytes() == b"a file the user keeps"
+    assert run(["catalogue", "export", str(out), "--overwrite"]) == 0
+    assert out.read_bytes().startswith(b"PK")
+    assert [p.name for p in out.parent.iterdir()] == ["danh_muc.xlsx"]  # no temp left
+
+
+def test_a_failed_export_leaves_nothing_behind(tmp_path, monkeypatch, memory_store):
+    from openpyxl import Workbook
+
+    from counter_app.catalog.exporter import export_catalogue
+
+    def full_disk(self, filename):
+        with open(filename, "wb") as f:
+            f.write(b"PK half")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Workbook, "save", full_disk)
+    (tmp_path / "out").mkdir()
+    with pytest.raises(OSError):
+        export_catalogue(memory_store, tmp_path / "out" / "danh_muc.xlsx")
+    assert list((tmp_path / "out").iterdir()) == []

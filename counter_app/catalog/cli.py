@@ -31,6 +31,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("export", help=tr("export the catalogue to .xlsx"))
     p.add_argument("file", type=Path)
+    p.add_argument("--overwrite", action="store_true",
+                   help=tr("replace the file if it already exists"))
     p.set_defaults(func=cmd_export)
 
 
@@ -92,6 +94,10 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from counter_app.catalog.exporter import export_catalogue
 
+    if args.file.exists() and not args.overwrite:
+        print(tr("The file {path} already exists; nothing was written. Choose another name "
+                 "or add --overwrite.").format(path=args.file), file=sys.stderr)
+        return EXIT_FAIL
     store = _open()
     try:
         n = export_catalogue(store, args.file)

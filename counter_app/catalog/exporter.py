@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -74,7 +76,16 @@ def export_catalogue(store: Store, path: Path | str, include_retired: bool = Tru
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    wb.save(tmp)
-    tmp.replace(path)
+    # A fresh hidden temp name beside the target: a failed save (disk full, folder gone)
+    # leaves neither a half-written file at ``path`` nor a stray "<name>.tmp".
+    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent, prefix=".~catalogue_")
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    finally:
+        try:
+            os.unlink(tmp)
+        except OSError:  # already moved into place (or held by a scanner on Windows)
+            pass
     return len(rows)
