@@ -6,8 +6,8 @@ from unittest.mock import MagicMock
 
 from counter_app.catalog.presenter import ALL_FIELDS, FAVOURITES, CataloguePresenter
 from counter_app.ui.catalogue_screen import CatalogueScreen
+from tests.helpers.screens import FakeApp
 from tests.test_catalog_import import PORTAL_ROWS, make_portal_xlsx
-from tests.test_catalog_screen import FakeApp
 
 
 def make(world, officer):
