@@ -91,3 +91,13 @@ def world_filter():
     from counter_app.domain.models import SessionFilter
 
     return SessionFilter(include_voided=True)
+
+
+def test_time_zoned_start_is_stored_as_local_wall_clock_time(world):
+    from datetime import timezone
+
+    local = datetime.now().replace(microsecond=0) - timedelta(minutes=30)
+    aware = local.astimezone(timezone(timedelta(hours=-5)))  # same instant, other zone
+    saved = world.save(started_at=aware)
+    stored = world.sessions.get(saved.uuid).started_at
+    assert stored.tzinfo is None and stored == local

@@ -54,6 +54,10 @@ def normalise_session(session: Session) -> Session:
     ]
     for name in ("elderly", "ethnic_minority", "disability"):
         changes[name] = TriState(getattr(session, name))
+    if session.started_at.tzinfo is not None:
+        # Times are stored as local wall-clock time (reports bucket by local day and hour);
+        # an aware time from an API caller would otherwise crash the comparisons with now.
+        changes["started_at"] = session.started_at.astimezone().replace(tzinfo=None)
     return replace(session, **changes)
 
 
