@@ -490,6 +490,18 @@ class SessionFormPresenter:
                 return
             self.view.render(self.state)
 
+    def late_reason_wanted(self, now: datetime) -> bool:
+        """For the view: the late-entry reason row. A correction of an old session asks
+        for it only when its start is changed (the stored reason is shown as it is)."""
+        s = self.state
+        if s.backdated_reason:
+            return True
+        if not started_is_backdated(s, now):
+            return False
+        if s.editing_uuid and self._edit_loaded is not None:
+            return s.started_text != self._edit_loaded.get("started_text")
+        return True
+
     # -- drafts ---------------------------------------------------------------------
 
     def has_input(self) -> bool:

@@ -20,12 +20,12 @@ from counter_app.presenters.session_form import (
     Choices,
     FormState,
     SessionFormPresenter,
-    started_is_backdated,
 )
 from counter_app.ui.widgets import ChoiceCombo, shorten
 
 DRAFT_DELAY_MS = 600
 TIMER_TICK_MS = 15_000
+PERSONAL_FIELDS = ("citizen_name", "citizen_phone", "citizen_id_number")
 TEXT_FIELDS = ("note", "minutes_text", "started_text", "backdated_reason", "citizen_name",
                "citizen_phone", "citizen_id_number", "edit_reason")
 
@@ -165,11 +165,7 @@ class SessionScreen(ttk.Frame):
         self.edit_entry = ttk.Entry(box, textvariable=self._text_var("edit_reason"))
         self.edit_row = r
         r += 1
-        self.errors_label = ttk.Label(box, bootstyle="danger", wraplength=360, justify="left")
-        self.errors_label.grid(row=r + 1, column=0, columnspan=2, sticky="ew", pady=(8, 0))
         self.details_box = box
-        box.bind("<Configure>", lambda e: self.errors_label.configure(
-            wraplength=max(200, e.width - 24)))
 
     def _build_buttons(self) -> None:
         bar = ttk.Frame(self)
@@ -184,6 +180,14 @@ class SessionScreen(ttk.Frame):
         self.clear_button = ttk.Button(bar, text=tr("Clear the form"),
                                        bootstyle="secondary-outline", command=self._clear)
         self.clear_button.pack(side="right")
+        # Next to the save buttons, so a refused save is always explained on screen (at the
+        # bottom of the details it fell below the edge of a 1366×768 screen when editing).
+        self.errors_label = ttk.Label(bar, bootstyle="danger", wraplength=480, justify="left")
+        self.errors_label.pack(side="left", fill="x", expand=True, padx=(4, 8))
+        bar.bind("<Configure>", lambda e: self.errors_label.configure(
+            wraplength=max(240, e.width - self.save_button.winfo_width()
+                           - self.save_clear_button.winfo_width()
+                           - self.clear_button.winfo_width() - 48)))
 
     # -- presenter → view ---------------------------------------------------------------
 
@@ -253,9 +257,17 @@ class SessionScreen(ttk.Frame):
                 self.edit_label.grid(row=self.edit_row, column=0, sticky="w", pady=2)
                 self.edit_entry.grid(row=self.edit_row, column=1, sticky="ew", pady=2)
                 self.clear_button.configure(text=tr("Cancel the correction"))
+                # Personal data stays correctable where a session holds some; empty rows
+                # of an office that records none would push the reason off the screen.
+                show = bool(self.choices and self.choices.personal_fields) or any(
+                    getattr(state, name) for name in PERSONAL_FIELDS)
                 for lbl, ent, row in self.personal:
-                    lbl.grid(row=row, column=0, sticky="w", pady=2)
-                    ent.grid(row=row, column=1, sticky="ew", pady=2)
+                    if show:
+                        lbl.grid(row=row, column=0, sticky="w", pady=2)
+                        ent.grid(row=row, column=1, sticky="ew", pady=2)
+                    else:
+                        lbl.grid_remove()
+                        ent.grid_remove()
             else:
                 self.banner.grid_remove()
                 self.edit_label.grid_remove()
@@ -349,7 +361,7 @@ class SessionScreen(ttk.Frame):
             pass
 
     def _render_late(self, state: FormState) -> None:
-        if started_is_backdated(state, datetime.now()) or state.backdated_reason:
+        if self.presenter.late_reason_wanted(datetime.now()):
             self.late_label.grid(row=self.late_row, column=0, sticky="w", pady=2)
             self.late_entry.grid(row=self.late_row, column=1, sticky="ew", pady=2)
         else:

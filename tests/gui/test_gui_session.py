@@ -108,3 +108,31 @@ def test_ten_sessions_with_keyboard_only(window, world):
         pump(window)
     assert len(stored(world)) == 10
     assert window.tk_errors == []
+
+
+def _on_screen(window, widget) -> bool:
+    """Mapped and its bottom edge inside the window (nothing cut off at 1366×768)."""
+    pump(window)
+    bottom = widget.winfo_rooty() + widget.winfo_height()
+    return bool(widget.winfo_ismapped()) and \
+        bottom <= window.winfo_rooty() + window.winfo_height()
+
+
+def test_correcting_an_old_session_keeps_reason_and_errors_on_screen(window, world,
+                                                                      screenshot):
+    from datetime import datetime, timedelta
+
+    s = world.save()  # entered on its day, no late-entry reason; now three days old
+    old = (datetime.now() - timedelta(days=3)).replace(microsecond=0).isoformat()
+    world.store.db.execute("UPDATE session SET started_at = ? WHERE uuid = ?", [old, s.uuid])
+    window.edit_session(s.uuid)
+    form = window.screens["session"]
+    pump(window)
+    assert not form.late_entry.winfo_ismapped()  # the start was not changed
+    assert _on_screen(window, form.edit_entry)
+    form.vars["minutes_text"].set("nhiều")
+    press(form.search_entry, "<Control-Return>")
+    screenshot(window, "correction_refused")
+    assert "phút" in form.errors_label.cget("text")
+    assert _on_screen(window, form.errors_label)
+    assert world.sessions.get(s.uuid).minutes == s.minutes
