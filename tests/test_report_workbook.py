@@ -141,3 +141,20 @@ def test_a_file_created_during_a_long_export_is_never_replaced(world, tmp_path):
     assert written == tmp_path / "BaoCao (2).xlsx"
     assert summary_values(written)[L.KF_SESSIONS][0] == report.totals.sessions
     assert sorted(p.name for p in tmp_path.iterdir()) == ["BaoCao (2).xlsx", "BaoCao.xlsx"]
+
+
+def test_text_longer_than_an_excel_cell_is_cut_not_a_broken_file(world, tmp_path):
+    """Consolidated files bring text this app's own limits never saw; Excel refuses a
+    cell over 32 767 characters and offers to "repair" the whole workbook."""
+    from counter_app.reports.writer import compute, write_workbook
+
+    build_week(world)
+    report, sessions = compute(world.store, WEEK)
+    sessions[0].note = "ghi chú rất dài " * 3000
+    report.office.name = "Đơn vị " * 6000
+    path = write_workbook(report, sessions, tmp_path / "dai.xlsx")
+    book = CalamineWorkbook.from_path(str(path))
+    longest = max(len(v) for name in book.sheet_names
+                  for row in book.get_sheet_by_name(name).to_python() for v in row
+                  if isinstance(v, str))
+    assert 30_000 < longest <= 32_767

@@ -24,14 +24,21 @@ _EPOCH = date(1899, 12, 30)
 _LETTERS = [get_column_letter(i) for i in range(1, 400)]
 
 
+# Excel refuses a cell longer than this and "repairs" the whole file on opening; text from
+# another office's file (consolidation) is not bound by this app's own length limits.
+MAX_CELL_CHARS = 32_767
+
+
 def clean_text(value: str) -> str:
-    """Remove characters XML 1.0 cannot hold (pasted control characters)."""
-    return _ILLEGAL.sub("", value)
+    """Remove characters XML 1.0 cannot hold (pasted control characters); cut text Excel
+    could not hold in one cell."""
+    value = _ILLEGAL.sub("", value)
+    return value if len(value) <= MAX_CELL_CHARS else value[:MAX_CELL_CHARS - 1] + "…"
 
 
 def _esc(value: str) -> str:
-    if _ILLEGAL.search(value):
-        value = _ILLEGAL.sub("", value)
+    if _ILLEGAL.search(value) or len(value) > MAX_CELL_CHARS:
+        value = clean_text(value)
     if "&" in value or "<" in value or ">" in value:
         value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return value
