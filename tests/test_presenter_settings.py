@@ -117,3 +117,18 @@ def test_backup_now_writes_a_verified_copy(file_world, tmp_path):
     settings.backup_now()
     app.show_error.assert_not_called()
     assert list((tmp_path / "bk").glob("counter_app-*-manual.db"))
+
+
+def test_a_pin_set_in_settings_must_be_typed_twice_alike(settings, world, app):
+    from counter_app.services.auth import AuthService
+
+    def me():
+        return next(o for o in world.offices.officers() if o.id == world.supervisor.id)
+
+    assert settings.set_officer_pin(world.supervisor.id, "2468", "2468")
+    assert not settings.set_officer_pin(world.supervisor.id, "1357", "1375")  # a typo
+    assert AuthService(world.store).login(me(), "2468").ok  # the old PIN still works
+    assert not settings.add_officer("Phan Văn Tú", Role.SUPERVISOR, "13579", "13570")
+    assert "Phan Văn Tú" not in [o.name for o in world.offices.officers()]
+    assert app.show_error.call_count == 2
+    assert "không khớp" in app.show_error.call_args.args[0]

@@ -143,7 +143,16 @@ class SettingsPresenter:
         return sum(1 for o in self.offices.officers()
                    if o.role == Role.SUPERVISOR and o.id != excluding)
 
-    def add_officer(self, name: str, role: Role, pin: str = "") -> bool:
+    def _pins_differ(self, pin: str, pin_again: str | None) -> bool:
+        """``pin_again`` is the PIN typed a second time (None: the caller confirmed it):
+        a typo in a PIN would lock its owner out, a supervisor out of Settings."""
+        if pin_again is not None and pin != pin_again:
+            self.app.show_error(tr("The two PINs differ."))
+            return True
+        return False
+
+    def add_officer(self, name: str, role: Role, pin: str = "",
+                    pin_again: str | None = None) -> bool:
         office = self.offices.office()
         if not nfc(name) or office is None:
             self.app.show_error(tr("Enter the officer's name."))
@@ -154,6 +163,8 @@ class SettingsPresenter:
             except PinError as exc:
                 self.app.show_error(tr("A supervisor needs a PIN.") + " " + str(exc))
                 return False
+        if self._pins_differ(pin, pin_again):
+            return False
 
         def add() -> None:
             officer = self.offices.add_officer(office.id, name, Role(role))
@@ -175,8 +186,12 @@ class SettingsPresenter:
         self.view.show_officers(self.offices.officers(include_retired=True))
         return ok
 
-    def set_officer_pin(self, officer_id: int, pin: str) -> bool:
-        return self._run(lambda: self.auth.set_pin(officer_id, pin), tr("PIN changed."))
+    def set_officer_pin(self, officer_id: int, pin: str, pin_again: str | None = None) -> bool:
+        if self._pins_differ(pin, pin_again):
+            return False
+        ok = self._run(lambda: self.auth.set_pin(officer_id, pin), tr("PIN changed."))
+        self.view.show_officers(self.offices.officers(include_retired=True))
+        return ok
 
     def set_officer_active(self, officer_id: int, active: bool) -> bool:
         if not active:

@@ -117,12 +117,18 @@ class SettingsScreen(ttk.Frame):
                                                                        sticky="w", padx=4)
         ttk.Label(form, text=tr("Role")).grid(row=0, column=2, sticky="w")
         self.officer_role = ChoiceCombo(form, [(Role.OFFICER, tr("Officer")),
-                                               (Role.SUPERVISOR, tr("Supervisor"))], width=12)
+                                               (Role.SUPERVISOR, tr("Supervisor"))], width=20)
         self.officer_role.set_value(Role.OFFICER)
         self.officer_role.grid(row=0, column=3, sticky="w", padx=4)
-        ttk.Label(form, text=tr("PIN")).grid(row=0, column=4, sticky="w")
-        ttk.Entry(form, textvariable=self.officer_pin, show="•", width=10).grid(
-            row=0, column=5, sticky="w", padx=4)
+        self.officer_pin_again = tk.StringVar(self)
+        ttk.Label(form, text=tr("PIN")).grid(row=1, column=0, sticky="w", pady=(4, 0))
+        self.officer_pin_entry = ttk.Entry(form, textvariable=self.officer_pin, show="•",
+                                           width=10)
+        self.officer_pin_entry.grid(row=1, column=1, sticky="w", padx=4, pady=(4, 0))
+        ttk.Label(form, text=tr("PIN again")).grid(row=1, column=2, sticky="w", pady=(4, 0))
+        self.officer_pin_again_entry = ttk.Entry(form, textvariable=self.officer_pin_again,
+                                                 show="•", width=10)
+        self.officer_pin_again_entry.grid(row=1, column=3, sticky="w", padx=4, pady=(4, 0))
         row = ttk.Frame(right)
         row.pack(fill="x")
         ttk.Button(row, text=tr("Add"), command=self._add_officer).pack(side="left")
@@ -132,9 +138,8 @@ class SettingsScreen(ttk.Frame):
                                                      self.officer_role.value())))).pack(
             side="left", padx=4)
         ttk.Button(row, text=tr("Set PIN"), bootstyle="secondary-outline",
-                   command=lambda: self._with_id(self.officer_tree, lambda i: (
-                       self.presenter.set_officer_pin(i, self.officer_pin.get()),
-                       self.officer_pin.set("")))).pack(side="left")
+                   command=lambda: self._with_id(self.officer_tree, self._set_pin)).pack(
+            side="left")
         ttk.Button(row, text=tr("Retire / restore"), bootstyle="warning-outline",
                    command=lambda: self._with_id(self.officer_tree, lambda i: (
                        self.presenter.set_officer_active(i, not self._active(
@@ -145,11 +150,20 @@ class SettingsScreen(ttk.Frame):
                         command=lambda: self.presenter.set_officer_pin_required(
                             self.officer_pin_var.get())).pack(anchor="w", pady=(8, 0))
 
+    def _clear_pins(self) -> None:
+        self.officer_pin.set("")
+        self.officer_pin_again.set("")
+
     def _add_officer(self) -> None:
         if self.presenter.add_officer(self.officer_name.get(), self.officer_role.value(),
-                                      self.officer_pin.get()):
+                                      self.officer_pin.get(), self.officer_pin_again.get()):
             self.officer_name.set("")
-            self.officer_pin.set("")
+        self._clear_pins()
+
+    def _set_pin(self, officer_id: int) -> None:
+        self.presenter.set_officer_pin(officer_id, self.officer_pin.get(),
+                                       self.officer_pin_again.get())
+        self._clear_pins()
 
     def _officer_selected(self, _event=None) -> None:
         selection = self.officer_tree.selection()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from counter_app.services.auth import MAX_FAILURES, AuthService
+from counter_app.services.auth import MAX_FAILURES, AuthService, verify_pin
 from counter_app.services.offices import OfficeService
 from tests.gui.conftest import press, pump, type_text
 
@@ -171,3 +171,26 @@ def test_supervisor_without_pin_must_choose_one_before_the_work_screens(world, m
     assert not any("PIN" in t for t in window.toasts)
     stored = {o.id: o for o in OfficeService(world.store).officers()}
     assert AuthService(world.store).login(stored[world.supervisor.id], "2468").ok
+
+
+def test_settings_set_pin_needs_the_same_pin_twice(window, world, screenshot):
+    press(window, "<F6>")
+    pump(window)
+    settings = window.screens["settings"]
+    settings.notebook.select(1)
+    settings.officer_tree.selection_set(str(world.officer.id))
+    pump(window)
+    type_text(settings.officer_pin_entry, "2468")
+    type_text(settings.officer_pin_again_entry, "2486")
+    screenshot(window, "settings_pin_twice")
+    settings._with_id(settings.officer_tree, settings._set_pin)
+    stored = {o.id: o for o in OfficeService(world.store).officers()}
+    assert stored[world.officer.id].pin_hash is None
+    assert any("không khớp" in e for e in window.errors)
+    assert settings.officer_pin.get() == "" and settings.officer_pin_again.get() == ""
+    type_text(settings.officer_pin_entry, "2468")
+    type_text(settings.officer_pin_again_entry, "2468")
+    settings._with_id(settings.officer_tree, settings._set_pin)
+    stored = {o.id: o for o in OfficeService(world.store).officers()}
+    assert verify_pin("2468", stored[world.officer.id].pin_hash)
+    assert settings.officer_tree.item(str(world.officer.id), "values")[2] == "✓"
