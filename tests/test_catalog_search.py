@@ -203,3 +203,19 @@ def test_a_name_with_the_look_alike_eth_is_found(memory_store):
     for query in ("dang ky hoat dong tin nguong dac biet", "Đăng ký hoạt động tín ngưỡng Đặc biệt",
                   "dac biet"):
         assert [h.code for h in index.search(query, limit=3)][:1] == ["2.999001"], query
+
+
+@pytest.mark.parametrize(("query", "code"), [
+    ("ĐĂNG KÍ KẾT HÔN", "1.000894"),
+    ("dang ki ket hon", "1.000894"),
+    ("đăng kí khai sinh", "1.001193"),
+    ("li lich tu phap", None),
+])
+def test_i_and_y_spellings_find_the_same_procedure(index, query, code):
+    """"kí"/"ký", "lí"/"lý" are both correct Vietnamese; officers type either."""
+    y_spelled = query.replace("KÍ", "KÝ").replace("kí", "ký").replace("ki ", "ky ")
+    y_spelled = y_spelled.replace("li ", "ly ")
+    got = [h.code for h in index.search(query, limit=5)]
+    assert got == [h.code for h in index.search(y_spelled, limit=5)]
+    if code:
+        assert got[0] == code

@@ -82,9 +82,20 @@ class _Entry:
                          self.online_level, self.favourite, score)
 
 
+# Vietnamese writes a syllable ending in i/y either way after a consonant ("kí"/"ký",
+# "lí"/"lý", "mĩ"/"mỹ", "quí"/"quý"): officers type "dang ki" for "Đăng ký". Index and
+# query both spell such a syllable with i; "y" alone ("y tế") and "uy", "ay" stay.
+_FINAL_Y = re.compile(r"\b(ph|th|tr|ch|nh|ng|kh|gh|qu|[bcdghklmnprstvx])y\b")
+
+
+def search_form(folded: str) -> str:
+    """Folded text with the interchangeable final y written i."""
+    return _FINAL_Y.sub(r"\1i", folded) if "y" in folded else folded
+
+
 def split_words(text: str) -> list[str]:
-    """Folded words of ``text`` (letters and digits; punctuation separates)."""
-    return _WORD.findall(fold(text))
+    """Search words of ``text`` (letters and digits; punctuation separates)."""
+    return _WORD.findall(search_form(fold(text)))
 
 
 def code_digits(code: str) -> str:
@@ -129,7 +140,8 @@ class CatalogueSearch:
         for i, (code, full_code, name, field, online, fav, active, folded) in enumerate(rows):
             # name_folded is kept by every writer (seed, import, edits); fold() is the fallback,
             # also for rows folded before fold() knew the look-alike "Ð" (U+00D0)
-            words = _WORD.findall(fold(name) if not folded or "ð" in folded else folded)
+            words = _WORD.findall(search_form(
+                fold(name) if not folded or "ð" in folded else folded))
             core = words[2:] if tuple(words[:2]) == _NOISE_PREFIX and len(words) > 2 else words
             entries.append(_Entry(
                 code=code, full_code=full_code or code, name=name, field=field or "",
@@ -181,7 +193,7 @@ class CatalogueSearch:
             return {}
         result: dict[str, list[list[str]]] = {}
         for short, expansion in rows:
-            key = fold(short).strip()
+            key = search_form(fold(short).strip())
             words = split_words(expansion)
             if key and words and words != [key]:
                 result.setdefault(key, []).append(words)
@@ -221,7 +233,7 @@ class CatalogueSearch:
     def search(self, query: str, *, counter_id: int | None = None, limit: int = 20,
                include_retired: bool = False) -> list[SearchHit]:
         """Ranked matches for what the officer typed; an empty query gives nothing."""
-        q = " ".join(fold(query or "").split())
+        q = search_form(" ".join(fold(query or "").split()))
         if not q or limit <= 0:
             return []
         usage = self._usage_counts(counter_id)
