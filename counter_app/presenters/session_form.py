@@ -429,13 +429,16 @@ class SessionFormPresenter:
             self.view.render(self.state)
             self.view.focus_procedure_box()
             return True
+        s = self.sessions.get(session_uuid)
+        if s.voided:  # it could not be saved: say so before the officer types a change
+            self.app.show_error(tr("A voided session cannot be edited."))
+            return False
         if self.has_unsaved_edit() and not self.app.confirm(tr(
                 "The correction you are making is not saved. Drop it and open the other "
                 "session?")):
             return False
         if not self.state.editing_uuid:
             self.save_draft()
-        s = self.sessions.get(session_uuid)
         names = procedure_names(self.store, [p.procedure_code for p in s.procedures])
         self.state = FormState(
             procedures=[ProcedureLine(p.procedure_code, names.get(p.procedure_code, ""),

@@ -430,8 +430,8 @@ class MainWindow(ttk.App):
 
     def edit_session(self, session_uuid: str) -> None:
         self._ensure_screen("session")
-        self.show_screen("session")
-        self.screens["session"].presenter.load_session(session_uuid)
+        if self.screens["session"].presenter.load_session(session_uuid):
+            self.show_screen("session")
 
     def edit_done(self) -> None:
         """After a correction is saved: back to where the officer came from."""

@@ -211,3 +211,16 @@ def test_f3_puts_the_keys_on_the_table_not_the_hidden_form(window, world):
     assert form.presenter.state.editing_uuid == s.uuid
     assert [p.code for p in form.presenter.state.procedures] == \
         [p.procedure_code for p in s.procedures]
+
+
+def test_a_voided_session_is_not_opened_for_correction(window, world):
+    s = world.save(started_at=BASE)
+    world.sessions.void(s.uuid, actor_id=world.supervisor.id, reason="Nhập trùng")
+    history = open_history(window)
+    history.voided_var.set(True)
+    history.apply()
+    history.tree.selection_set(s.uuid)
+    press(history.tree, "<Return>")
+    assert window.current_screen() == "history"
+    assert window.screens["session"].presenter.state.editing_uuid is None
+    assert any("đã hủy" in e for e in window.errors)
