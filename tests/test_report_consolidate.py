@@ -237,3 +237,24 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(offices, tmp_path, monkeypa
         consolidate([files["XA01"], bomb], tmp_path / "x.xlsx")
     assert "bom.xlsx" in str(info.value) and "nén bất thường" in str(info.value)
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_two_counter_pcs_of_one_office_each_add_their_previous_week(offices, tmp_path):
+    """Each counter PC keeps its own data file under the same office code: their weekly
+    files hold different sessions, and the previous week's figure is the sum of both."""
+    (a, _), files = offices
+    other_pc = open_memory_store()
+    try:
+        world = World(other_pc)
+        world.offices.save_office(Office(code="XA01", name="Trung tâm PVHCC xã Tân Hòa",
+                                         province="Tỉnh Đồng Tháp", id=world.office.id))
+        generate(other_pc, weeks=3, per_day=6, end=date(2026, 11, 22), seed=7)
+        second = export_report(other_pc, WEEK, tmp_path / "XA01_quay2.xlsx")
+        result = consolidate([files["XA01"], second, files["XA01"]], tmp_path / "out.xlsx")
+        got = summary_values(result.path)[L.KF_SESSIONS]
+        week = [count(s, "2026-11-16", "2026-11-23") for s in (a, other_pc)]
+        prev = [count(s, "2026-11-09", "2026-11-16") for s in (a, other_pc)]
+        assert got[0] == sum(week)
+        assert got[1] == sum(prev)
+    finally:
+        other_pc.close(backup_on_exit=False)

@@ -125,17 +125,26 @@ def common_period(data: list[DataFile]) -> Period:
 
 
 def previous_totals(data: list[DataFile], period: Period) -> Totals | None:
-    """Sum of each office's previous-period totals, when every file covers ``period``
-    (one per office: the same office's file twice counts once)."""
+    """Sum of each source's previous-period totals, when every file covers ``period``.
+
+    One office may send several files: the same file twice (or a re-export) shares its
+    sessions and counts once, while the files of the office's several counter PCs hold
+    different sessions and each adds its own previous period."""
     if any(d.period != period or d.prev_totals is None for d in data):
         return None
-    per_office: dict[str, Totals] = {}
+    sources: list[tuple[str, set[str], Totals]] = []
     for d in data:
         if d.consolidated:
             return None
-        per_office.setdefault(d.office.code, d.prev_totals)
+        uuids = {s.uuid for s in d.sessions}
+        same = next((src for src in sources if src[0] == d.office.code
+                     and (src[1] & uuids or src[1] == uuids)), None)
+        if same is None:
+            sources.append((d.office.code, uuids, d.prev_totals))
+        else:
+            same[1].update(uuids)
     total = Totals()
-    for t in per_office.values():
+    for _, _, t in sources:
         total = total + t
     return total
 
