@@ -188,7 +188,7 @@ def test_draft_saved_and_offered_back(app, world, clock):
     assert second.state.note == "đang nhập dở"
     assert [p.code for p in second.state.procedures] == ["1.001193"]
     assert second.save() is not None
-    assert DraftService(world.store).load() is None
+    assert DraftService(world.store, officer_id=world.officer.id).load() is None
 
 
 def test_declined_draft_is_discarded(app, world, clock):
@@ -200,12 +200,12 @@ def test_declined_draft_is_discarded(app, world, clock):
     other = SessionFormPresenter(MagicMock(spec=SessionFormView), app, clock=clock)
     other.start()
     assert not other.offer_draft()
-    assert DraftService(world.store).load() is None
+    assert DraftService(world.store, officer_id=world.officer.id).load() is None
 
 
 def test_untouched_form_leaves_no_draft(form, world):
     form.save_draft()
-    assert DraftService(world.store).load() is None
+    assert DraftService(world.store, officer_id=world.officer.id).load() is None
 
 
 def test_edit_writes_audit_and_restores_the_draft(form, world, app, clock):
@@ -262,3 +262,20 @@ def test_another_session_replaces_an_unsaved_correction_only_when_agreed(form, w
     assert form.load_session(second.uuid)
     assert form.state.editing_uuid == second.uuid and form.state.note == "hai"
     assert not form.has_unsaved_edit()  # opened, nothing changed yet
+
+
+def test_a_colleague_is_not_offered_my_draft(app, world, clock):
+    mine = SessionFormPresenter(MagicMock(spec=SessionFormView), app, clock=clock)
+    mine.start()
+    mine.add_procedure("1.001193")
+    mine.save_draft()
+    app.current_officer = world.officer2  # "Change user"
+    theirs = SessionFormPresenter(MagicMock(spec=SessionFormView), app, clock=clock)
+    theirs.start()
+    assert not theirs.offer_draft()
+    app.confirm.assert_not_called()
+    app.current_officer = world.officer
+    again = SessionFormPresenter(MagicMock(spec=SessionFormView), app, clock=clock)
+    again.start()
+    assert again.offer_draft()
+    assert [p.code for p in again.state.procedures] == ["1.001193"]

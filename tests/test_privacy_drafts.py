@@ -57,3 +57,18 @@ def test_automatic_purge_scans_only_what_aged_since_the_last_run(world):
     assert purge_due(world.store) == 0
     # ...but the supervisor's "purge now" (a full scan) still catches it.
     assert purge_personal_data(world.store, 90) == 1
+
+
+def test_drafts_are_kept_per_officer_and_an_old_shared_draft_is_still_offered(memory_store):
+    mine, theirs = DraftService(memory_store, officer_id=1), DraftService(memory_store,
+                                                                          officer_id=2)
+    mine.save({"note": "của tôi"})
+    assert theirs.load() is None
+    theirs.discard()
+    assert mine.load() == {"note": "của tôi"}
+    # A draft from before drafts were per officer: offered to whoever signs in, once.
+    DraftService(memory_store).save({"note": "cũ"})
+    assert theirs.load() == {"note": "cũ"}
+    theirs.save({"note": "cũ, nhập tiếp"})
+    assert DraftService(memory_store).load() is None
+    assert mine.load() == {"note": "của tôi"}

@@ -119,7 +119,8 @@ class SessionFormPresenter:
         self.sessions = SessionService(self.store, clock=clock)
         self.lookups = LookupService(self.store)
         self.offices = OfficeService(self.store)
-        self.drafts = DraftService(self.store)
+        officer = app.current_officer
+        self.drafts = DraftService(self.store, officer_id=officer.id if officer else None)
         self.search_engine = search if search is not None else make_search(self.store)
         self.state = FormState()
         self.hits: list = []

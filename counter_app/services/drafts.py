@@ -1,4 +1,8 @@
-"""The half-filled session form, kept in the ``setting`` table so a crash loses nothing."""
+"""The half-filled session form, kept in the ``setting`` table so a crash loses nothing.
+
+Each officer has their own draft: after "Change user" or a crash, the next person at the
+counter is not offered a colleague's half-entered session (accepting it would save that
+session under the wrong officer and drop it for its owner)."""
 
 from __future__ import annotations
 
@@ -11,18 +15,31 @@ DRAFT_KEY = "draft.session_form"
 
 
 class DraftService:
-    def __init__(self, store: Store, key: str = DRAFT_KEY):
+    def __init__(self, store: Store, key: str = DRAFT_KEY, officer_id: int | None = None):
         self.offices = OfficeService(store)
         self.store = store
-        self.key = key
+        self.key = f"{key}.{officer_id}" if officer_id is not None else key
+        # A draft written before drafts were per officer is still offered (once).
+        self.legacy_key = key if officer_id is not None else None
 
     def save(self, draft: dict[str, Any]) -> None:
         self.offices.set_setting(self.key, draft)
+        if self.legacy_key:
+            self._delete(self.legacy_key)
 
     def load(self) -> dict[str, Any] | None:
-        value = self.offices.get_setting(self.key)
-        return value if isinstance(value, dict) and value else None
+        for key in (self.key, self.legacy_key):
+            if key:
+                value = self.offices.get_setting(key)
+                if isinstance(value, dict) and value:
+                    return value
+        return None
 
     def discard(self) -> None:
+        self._delete(self.key)
+        if self.legacy_key:
+            self._delete(self.legacy_key)
+
+    def _delete(self, key: str) -> None:
         with self.store.transaction() as db:
-            db.execute("DELETE FROM setting WHERE key = ?", [self.key])
+            db.execute("DELETE FROM setting WHERE key = ?", [key])

@@ -82,7 +82,7 @@ def test_draft_comes_back_after_the_window_is_destroyed(world, make_window):
     press(form.search_entry, "<Return>")
     form.vars["note"].set("Hẹn quay lại bổ sung giấy tờ")
     first.destroy()  # no close(): as if the app was killed after the last change
-    assert DraftService(world.store).load() is not None
+    assert DraftService(world.store, officer_id=world.officer.id).load() is not None
     second = make_window(world.store, user=(world.officer.id, world.counter1.id))
     assert second.confirmations  # offered back
     form2 = second.screens["session"]
@@ -90,7 +90,7 @@ def test_draft_comes_back_after_the_window_is_destroyed(world, make_window):
     assert form2.vars["note"].get() == "Hẹn quay lại bổ sung giấy tờ"
     press(form2.search_entry, "<Control-Return>")
     assert len(stored(world)) == 1
-    assert DraftService(world.store).load() is None
+    assert DraftService(world.store, officer_id=world.officer.id).load() is None
 
 
 def test_ten_sessions_with_keyboard_only(window, world):
@@ -136,3 +136,30 @@ def test_correcting_an_old_session_keeps_reason_and_errors_on_screen(window, wor
     assert "phút" in form.errors_label.cget("text")
     assert _on_screen(window, form.errors_label)
     assert world.sessions.get(s.uuid).minutes == s.minutes
+
+
+def test_change_user_keeps_the_draft_for_its_officer(world, make_window):
+    window = make_window(world.store, user=(world.officer.id, world.counter1.id))
+    form = window.screens["session"]
+    type_text(form.search_entry, "1.004222")
+    press(form.search_entry, "<Return>")
+    window.switch_user()
+    pump(window)
+    login = window.screens["login"]
+    login.officer.set_value(world.officer2.id)
+    login.officer.event_generate("<<ComboboxSelected>>")
+    press(login.ok, "<Return>")
+    pump(window)
+    assert window.current_officer.id == world.officer2.id
+    assert window.confirmations == []  # not offered a colleague's session
+    assert window.screens["session"].presenter.state.procedures == []
+    window.switch_user()
+    pump(window)
+    login = window.screens["login"]
+    login.officer.set_value(world.officer.id)
+    login.officer.event_generate("<<ComboboxSelected>>")
+    press(login.ok, "<Return>")
+    pump(window)
+    assert window.confirmations  # their own half-entered session comes back
+    codes = [p.code for p in window.screens["session"].presenter.state.procedures]
+    assert codes == ["1.004222"]
