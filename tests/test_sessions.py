@@ -169,3 +169,20 @@ def test_old_session_with_retired_values_stays_editable(world):
                         started_at=saved.started_at)
     world.sessions.update(saved.uuid, edited, actor_id=world.supervisor.id, reason="sửa")
     assert world.sessions.get(saved.uuid).note == "sửa ghi chú"
+
+
+def test_audit_trail_never_holds_personal_data_in_clear(world):
+    saved = world.save(citizen_name="Nguyễn Văn Bình", citizen_phone="0912345678",
+                       citizen_id_number="079091234567")
+    edited = world.make(started_at=saved.started_at, citizen_name="Nguyễn Văn Bình",
+                        citizen_phone="0987654321", citizen_id_number="079091234567")
+    world.sessions.update(saved.uuid, edited, actor_id=world.supervisor.id, reason="sửa số")
+    world.sessions.void(saved.uuid, world.supervisor.id, "nhập nhầm")
+    stored = world.store.db.execute(
+        "SELECT group_concat(coalesce(before_json, '') || coalesce(after_json, ''), '') "
+        "FROM audit WHERE entity = 'session'").fetchone()[0]
+    for secret in ("Nguyễn Văn Bình", "0912345678", "0987654321", "079091234567"):
+        assert secret not in stored
+    update = world.sessions.audit(saved.uuid)[0]
+    assert update.before["citizen_phone"].endswith("678")  # still recognisable
+    assert update.after["citizen_phone"].endswith("321")

@@ -55,9 +55,20 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+PERSONAL_FIELDS = ("citizen_name", "citizen_phone", "citizen_id_number")
+
+
 def session_to_record(s: Session) -> dict:
-    """A JSON-friendly snapshot: what the audit trail stores as before/after."""
+    """A JSON-friendly snapshot: what the audit trail stores as before/after.
+
+    Personal data is masked: the audit trail is shown in the history view and is never
+    purged, so a clear name, phone or ID number there would outlive the retention period
+    and appear outside the edit form."""
+    from counter_app.services.privacy import mask
+
     d = asdict(s)
+    for k in PERSONAL_FIELDS:
+        d[k] = mask(d.get(k) or "")
     for k in ("started_at", "created_at", "updated_at"):
         if d.get(k) is not None:
             d[k] = d[k].isoformat(timespec=ISO)
