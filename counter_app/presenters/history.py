@@ -90,6 +90,7 @@ class HistoryPresenter:
         self.total: int | None = 0
         self.rows: list[SessionRow] = []
         self._count_token = 0
+        self._end_of_day_officer: int | None = None
 
     def start(self) -> None:
         self.view.set_choices(HistoryChoices(
@@ -217,12 +218,20 @@ class HistoryPresenter:
     def show_audit(self, session_uuid: str) -> None:
         self.view.show_audit(tr("Change history of the session"), self.audit_lines(session_uuid))
 
-    def end_of_day(self, day: date | None = None) -> list[Flagged]:
-        flagged = check_day(self.app.store, day or self.clock().date())
+    def end_of_day(self, day: date | None = None,
+                   officer_id: int | None = None) -> list[Flagged]:
+        """Today's sessions to look at: everyone's, or one officer's (on closing, the
+        list must match the count the officer was just told)."""
+        self._end_of_day_officer = officer_id
+        flagged = check_day(self.app.store, day or self.clock().date(), officer_id)
         self.view.show_flagged(flagged)
         if not flagged:
             self.app.toast(tr("End of day: nothing to fix today."))
         return flagged
+
+    def refresh_end_of_day(self) -> list[Flagged]:
+        """After a fix: the same list again (same officer), without the fixed session."""
+        return self.end_of_day(officer_id=self._end_of_day_officer)
 
 
 def _show(value, labels: dict[int, str], ids: bool = False) -> str:

@@ -255,7 +255,7 @@ class HistoryScreen(ttk.Frame):
 
     def refresh(self) -> None:
         if self.mode == "endofday":
-            self.presenter.end_of_day()
+            self.presenter.refresh_end_of_day()
         else:
             self.presenter.refresh()
 
@@ -278,8 +278,8 @@ class HistoryScreen(ttk.Frame):
         if uuid:
             self.presenter.show_audit(uuid)
 
-    def end_of_day(self) -> None:
-        self.presenter.end_of_day()
+    def end_of_day(self, officer_id: int | None = None) -> None:
+        self.presenter.end_of_day(officer_id=officer_id)
         self.tree.focus_set()
 
     def _page(self, action) -> str:

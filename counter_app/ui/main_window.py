@@ -523,7 +523,7 @@ class MainWindow(ttk.App):
         self.show_screen("history")
         history = self.screens.get("history")
         if history is not None:
-            history.end_of_day()
+            history.end_of_day(self.current_officer.id)
         return True
 
     def _correction_pending(self) -> bool:

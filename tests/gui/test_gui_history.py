@@ -148,15 +148,25 @@ def test_count_runs_in_the_background_on_a_file_database(file_world, make_window
 
 def test_closing_with_sessions_to_fix_offers_the_end_of_day_check(world, make_window):
     long = world.save(started_at=BASE, minutes=95)
+    world.save(started_at=BASE, minutes=75, officer_id=world.officer2.id)  # a colleague's
     window = make_window(world.store, user=(world.officer.id, world.counter1.id))
     window.confirm_answer = False
     window.close()
     assert window.winfo_exists()  # still open, on the list to fix
     assert window.current_screen() == "history"
-    assert window.screens["history"].tree.get_children() == (long.uuid,)
-    window.confirm_answer = True
-    window.close()
+    history = window.screens["history"]
+    assert history.tree.get_children() == (long.uuid,)  # only this officer's, as counted
     assert window.confirmations[-1].startswith("Hôm nay bạn còn 1 lượt")
+    press(history.tree, "<Return>")  # fix it: the list comes back, still only theirs
+    form = window.screens["session"]
+    form.vars["minutes_text"].set("40")
+    press(form.search_entry, "<Control-Return>")
+    pump(window)
+    assert window.current_screen() == "history" and history.mode == "endofday"
+    assert history.tree.get_children() == ()
+    asked = len(window.confirmations)
+    window.close()  # nothing left to fix: closes without asking
+    assert len(window.confirmations) == asked
 
 
 def _correct_note(window, world, text):
