@@ -187,7 +187,9 @@ def test_empty_week_still_makes_a_report(world, tmp_path):
     path = export_report(world.store, WEEK, tmp_path / "empty.xlsx")
     got = summary_values(path)
     assert got[L.KF_SESSIONS][0] == 0
-    assert got[L.KF_SUCCESS_RATE][0] in (None, L.NO_PREVIOUS)
+    # an undefined rate reads "—" like the previous week's, never a blank cell
+    for label in (L.KF_SUCCESS_RATE, L.KF_AVG_MINUTES, L.KF_ELDERLY):
+        assert got[label] == (L.NO_PREVIOUS, L.NO_PREVIOUS)
 
 
 def test_sql_totals_agree_with_aggregated_records(world):

@@ -199,7 +199,10 @@ def write_cover(ws: Worksheet, report: Report, remarks: list[str]) -> None:
         put(ws, row, 2, kf.label.strip(), size=12, italic=sub, border=True, wrap=True)
         if sub:
             ws.cell(row, 2).alignment = Alignment(indent=2, vertical="center", wrap_text=True)
-        put(ws, row, 3, kf.current, fmt=fmt, size=12, bold=not sub, align="right", border=True)
+        # a rate of an empty period is not defined: "—" as for the previous period, not a
+        # blank cell a reader takes for a figure someone forgot to fill in
+        put(ws, row, 3, kf.current if kf.current is not None else L.NO_PREVIOUS, fmt=fmt,
+            size=12, bold=not sub, align="right", border=True)
         put(ws, row, 4, kf.previous if kf.previous is not None else L.NO_PREVIOUS, fmt=fmt,
             size=12, align="right", border=True)
         delta, rel = _delta_cells(kf)
