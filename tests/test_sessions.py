@@ -186,3 +186,24 @@ def test_audit_trail_never_holds_personal_data_in_clear(world):
     update = world.sessions.audit(saved.uuid)[0]
     assert update.before["citizen_phone"].endswith("678")  # still recognisable
     assert update.after["citizen_phone"].endswith("321")
+
+
+def test_interrupted_demo_generation_leaves_no_sessions_that_look_real(memory_store,
+                                                                      monkeypatch):
+    """Demo sessions are written in chunks; each chunk is counted as demo data in its own
+    transaction, so stopping half-way never turns them into "real" sessions."""
+    from datetime import date
+
+    from counter_app.services import demo
+
+    monkeypatch.setattr(demo, "CHUNK", 20)
+
+    def stop(_made):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        demo.generate(memory_store, weeks=2, per_day=20, end=date(2026, 11, 22),
+                      progress=stop)
+    assert memory_store.db.execute("SELECT count(*) FROM session").fetchone()[0] >= 20
+    assert demo.real_session_count(memory_store) == 0
+    demo.generate(memory_store, weeks=1, per_day=5, end=date(2026, 11, 22))  # not refused

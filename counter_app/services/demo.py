@@ -135,8 +135,14 @@ def generate(
                .fetchone()[0]) + 1
     made = 0
 
+    offices = OfficeService(store)
+
     def flush() -> None:
         with store.transaction():
+            # counted in the same transaction: an interrupted run never leaves demo
+            # sessions that look real (and block the next run)
+            offices.set_setting(DEMO_COUNT_KEY,
+                                offices.get_setting(DEMO_COUNT_KEY, 0) + len(sessions))
             db.conn.executemany(_INSERT_SESSION, sessions)
             db.conn.executemany(_INSERT_SP, procs)
             db.conn.executemany("INSERT INTO session_procedure_barrier VALUES (?, ?)", barriers)
@@ -193,8 +199,6 @@ def generate(
         day += timedelta(days=1)
     if sessions:
         flush()
-    offices = OfficeService(store)
-    offices.set_setting(DEMO_COUNT_KEY, offices.get_setting(DEMO_COUNT_KEY, 0) + made)
     return DemoResult(sessions=made, weeks=weeks, first_day=first, last_day=last)
 
 
