@@ -258,3 +258,12 @@ def test_two_counter_pcs_of_one_office_each_add_their_previous_week(offices, tmp
         assert got[1] == sum(prev)
     finally:
         other_pc.close(backup_on_exit=False)
+
+
+def test_a_missing_file_is_reported_as_not_found(offices, tmp_path):
+    _, files = offices
+    with pytest.raises(ConsolidationError) as info:
+        consolidate([files["XA01"], tmp_path / "go_nham_ten.xlsx"], tmp_path / "x.xlsx")
+    message = str(info.value)
+    assert "go_nham_ten.xlsx" in message and "không tìm thấy" in message
+    assert "không phải báo cáo" not in message

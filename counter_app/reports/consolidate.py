@@ -62,6 +62,8 @@ def read_all(files: Sequence[Path], progress: Progress | None = None) -> list[Da
     for i, f in enumerate(files):
         f = Path(f)
         try:
+            if not f.is_file():  # a mistyped name is not "a file of another program"
+                raise FileNotFoundError(2, tr("file not found"))
             loaded.append(read_data_file(f, L.SHEET_DATA))
         except DataSheetError as exc:
             problems.append((f, reason_text(exc)))
