@@ -30,6 +30,7 @@ class CatalogueScreen(ttk.Frame):
         self._search_job: str | None = None
         self._bundle_job: str | None = None
         self._jobs: queue.Queue = queue.Queue()
+        self._running = 0  # background jobs not yet reported back
         self._editable = True
         self._is_new = False
         self.notebook = ttk.Notebook(self)
@@ -85,9 +86,15 @@ class CatalogueScreen(ttk.Frame):
             except BaseException as exc:  # reported to the presenter, not swallowed
                 self._jobs.put((done, None, exc))
 
+        self._running += 1
         threading.Thread(target=target, daemon=True, name="catalogue-import").start()
         self.configure(cursor="watch")
         self.after(50, self._poll_jobs)
+
+    @property
+    def busy(self) -> bool:
+        """A file is being read: the window must not rebuild this screen meanwhile."""
+        return self._running > 0
 
     def _poll_jobs(self) -> None:
         try:
@@ -95,6 +102,7 @@ class CatalogueScreen(ttk.Frame):
         except queue.Empty:
             self.after(50, self._poll_jobs)
             return
+        self._running -= 1
         self.configure(cursor="")
         done(result, error)
 

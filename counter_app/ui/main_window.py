@@ -454,6 +454,8 @@ class MainWindow(ttk.App):
 
     def apply_language(self, language: str) -> None:
         """Switch language: rebuild the screens (the form's draft is kept)."""
+        if self._work_running():
+            return
         self._flush_draft()
         session = self.screens.get("session")
         self._carried_edit = session.presenter.edit_snapshot() if session else None
@@ -467,8 +469,17 @@ class MainWindow(ttk.App):
         if current:
             self.show_screen(current)
 
+    def _work_running(self) -> bool:
+        """A report or catalogue file is being written or read: rebuilding the screens
+        now would drop its result (and its worker would report to a dead screen)."""
+        # ``is True``: ttkbootstrap widgets also have a ``busy`` method (Tk's busy hold).
+        if any(getattr(screen, "busy", False) is True for screen in self.screens.values()):
+            self.show_info(tr("Wait until the report or file being processed is finished."))
+            return True
+        return False
+
     def switch_user(self) -> None:
-        if self._correction_pending():
+        if self._work_running() or self._correction_pending():
             return
         self._flush_draft()
         self.current_officer = self.current_counter = None

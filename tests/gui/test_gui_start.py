@@ -194,3 +194,50 @@ def test_settings_set_pin_needs_the_same_pin_twice(window, world, screenshot):
     stored = {o.id: o for o in OfficeService(world.store).officers()}
     assert verify_pin("2468", stored[world.officer.id].pin_hash)
     assert settings.officer_tree.item(str(world.officer.id), "values")[2] == "✓"
+
+
+def test_change_user_and_language_wait_for_a_report_being_written(window):
+    import threading
+    import time
+
+    press(window, "<F4>")
+    pump(window)
+    reports = window.screens["reports"]
+    release, results = threading.Event(), []
+    reports._run(lambda progress: release.wait(10) and "ok", results.append, "…")
+    assert reports.busy
+    window.switch_user()
+    window.apply_language("en")
+    assert window.current_officer is not None and window.screens["reports"] is reports
+    assert len(window.infos) == 2
+    release.set()
+    for _ in range(200):
+        pump(window, 1)
+        if not reports.busy:
+            break
+        time.sleep(0.02)
+    assert results == ["ok"]  # the result reached the screen it was started from
+    window.switch_user()
+    assert window.infos[2:] == [] and window.confirmations == []
+    assert window.current_officer is None
+
+
+def test_change_user_waits_for_a_catalogue_file_being_read(window):
+    import threading
+    import time
+
+    press(window, "<F5>")
+    pump(window)
+    catalogue = window.screens["catalogue"]
+    release, results = threading.Event(), []
+    catalogue.run_background(lambda: release.wait(10), lambda r, e: results.append(r))
+    assert catalogue.busy is True
+    window.switch_user()
+    assert window.current_officer is not None and window.infos
+    release.set()
+    for _ in range(200):
+        pump(window, 1)
+        if results:
+            break
+        time.sleep(0.02)
+    assert results == [True] and catalogue.busy is False
