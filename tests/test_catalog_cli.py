@@ -90,3 +90,21 @@ def test_a_failed_export_leaves_nothing_behind(tmp_path, monkeypatch, memory_sto
     with pytest.raises(OSError):
         export_catalogue(memory_store, tmp_path / "out" / "danh_muc.xlsx")
     assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_export_over_a_file_open_in_excel_says_so(capsys, tmp_path, monkeypatch):
+    """On Windows os.replace over a file Excel holds open raises PermissionError."""
+    import os
+
+    (tmp_path / "out").mkdir()
+    out = tmp_path / "out" / "danh_muc.xlsx"
+    out.write_bytes(b"open in Excel")
+
+    def locked(src, dst):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", locked)
+    assert run(["catalogue", "export", str(out), "--overwrite"]) == 1
+    assert "đang được mở bằng chương trình khác" in capsys.readouterr().err
+    assert out.read_bytes() == b"open in Excel"
+    assert [p.name for p in out.parent.iterdir()] == ["danh_muc.xlsx"]

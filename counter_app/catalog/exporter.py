@@ -82,7 +82,13 @@ def export_catalogue(store: Store, path: Path | str, include_retired: bool = Tru
     os.close(fd)
     try:
         wb.save(tmp)
-        os.replace(tmp, path)
+        try:
+            os.replace(tmp, path)
+        except PermissionError as exc:
+            # Windows refuses to replace a file Excel has open; say so in words
+            raise PermissionError(exc.errno, tr(
+                "the file is open in another program (such as Excel) or is read-only; "
+                "close it and try again"), str(path)) from exc
     finally:
         try:
             os.unlink(tmp)
