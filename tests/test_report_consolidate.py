@@ -149,8 +149,8 @@ def test_a_file_saved_again_by_another_program_still_consolidates(offices, tmp_p
 # -- odd files: edited copies, repeated UUIDs, wrong types, zip bombs --------------------
 
 def _edit_data(src, dst, edit):
-    """Copy the report ``src`` to ``dst`` with ``edit(rows_by_tag, ws)`` applied to its data
-    sheet; rows_by_tag maps "S"/"P"/... to [(row number, {column name: cell})]."""
+    """Copy the report ``src`` to ``dst`` with ``edit(rows_by_tag)`` applied to its data
+    sheet; rows_by_tag maps "S"/"P"/... to a list of {column name: cell}, in order."""
     wb = load_workbook(src)
     ws = wb[L.SHEET_DATA]
     headers, rows = {}, {}
