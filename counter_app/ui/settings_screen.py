@@ -333,11 +333,18 @@ class SettingsScreen(ttk.Frame):
         if folder:
             self.backup_var.set(folder)
 
+    @property
+    def busy(self) -> bool:
+        """A backup is being written: the window must not rebuild this screen meanwhile."""
+        return getattr(self, "_backing_up", False)
+
     def _backup_now(self) -> None:
         self.backup_button.configure(state="disabled", text=tr("Backing up…"))
+        self._backing_up = True
 
         def runner(job, done) -> None:
             def finished(result, error) -> None:
+                self._backing_up = False
                 self.backup_button.configure(state="normal", text=tr("Back up now"))
                 done(result, error)
 

@@ -241,3 +241,23 @@ def test_change_user_waits_for_a_catalogue_file_being_read(window):
             break
         time.sleep(0.02)
     assert results == [True] and catalogue.busy is False
+
+
+def test_language_switch_waits_for_a_backup_being_written(file_world, make_window, tmp_path):
+    import time
+
+    world = file_world
+    window = make_window(world.store, user=(world.supervisor.id, world.counter1.id))
+    press(window, "<F6>")
+    settings = window.screens["settings"]
+    settings.presenter.set_backup_folder(str(tmp_path / "bk"))
+    settings.backup_button.invoke()
+    window.apply_language("en")  # before the worker's result is back on the Tk thread
+    assert window.screens["settings"] is settings and window.infos
+    for _ in range(500):
+        if len(window.infos) > 1 or window.errors:
+            break
+        pump(window, 1)
+        time.sleep(0.01)
+    assert window.errors == [] and "Đã sao lưu" in window.infos[-1]
+    assert settings.busy is False
