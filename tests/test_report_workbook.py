@@ -158,3 +158,18 @@ def test_text_longer_than_an_excel_cell_is_cut_not_a_broken_file(world, tmp_path
                   for row in book.get_sheet_by_name(name).to_python() for v in row
                   if isinstance(v, str))
     assert 30_000 < longest <= 32_767
+
+
+def test_more_rows_than_excel_holds_is_refused_before_writing(world, tmp_path, monkeypatch):
+    """A year of a whole province consolidated passes Excel's 1 048 576 rows per sheet;
+    Excel would drop the rest. Refuse with a message; write nothing."""
+    from counter_app.reports import writer
+
+    build_week(world)
+    monkeypatch.setattr(writer, "EXCEL_MAX_ROWS", 40)
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(writer.ReportTooLargeError) as info:
+        export_report(world.store, WEEK, out / "lon.xlsx")
+    assert "nhiều hơn số dòng Excel mở được (40)" in str(info.value)
+    assert list(out.iterdir()) == []

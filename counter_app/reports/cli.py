@@ -65,6 +65,7 @@ def period_from_args(args: argparse.Namespace):
 def cmd_report(args: argparse.Namespace) -> int:
     from counter_app.bootstrap import open_default_store
     from counter_app.reports import export_report
+    from counter_app.reports.writer import ReportTooLargeError
 
     try:
         period = period_from_args(args)
@@ -74,6 +75,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     store = open_default_store()
     try:
         path = export_report(store, period, args.out)
+    except ReportTooLargeError as exc:
+        _err(str(exc))
+        return EXIT_FAIL
     except OSError as exc:
         _err(tr("The report could not be written: {error}").format(error=exc))
         return EXIT_FAIL
@@ -85,10 +89,11 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_consolidate(args: argparse.Namespace) -> int:
     from counter_app.reports.consolidate import ConsolidationError, consolidate
+    from counter_app.reports.writer import ReportTooLargeError
 
     try:
         result = consolidate(args.files, args.out)
-    except ConsolidationError as exc:
+    except (ConsolidationError, ReportTooLargeError) as exc:
         _err(str(exc))
         return EXIT_FAIL
     except OSError as exc:

@@ -26,6 +26,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from counter_app import __version__
+from counter_app.i18n import tr
 from counter_app.reports import labels as L
 from counter_app.reports.aggregate import Report, Table, Totals, build_report
 from counter_app.reports.datasheet import data_rows
@@ -494,10 +495,38 @@ def count_detail_rows(sessions: list[SessionRec]) -> int:
 
 
 # --- whole workbook ---------------------------------------------------------------------
+EXCEL_MAX_ROWS = 1_048_576
+
+
+class ReportTooLargeError(ValueError):
+    """More rows than one Excel sheet holds; ``str()`` is the Vietnamese message."""
+
+    def __init__(self, rows: int):
+        self.rows = rows
+        super().__init__(tr(
+            "The report would need {rows} rows on one sheet, more than Excel can open "
+            "({limit}). Nothing was written; choose a shorter period or fewer files."
+        ).format(rows=f"{rows:,}".replace(",", "."),
+                 limit=f"{EXCEL_MAX_ROWS:,}".replace(",", ".")))
+
+
+def _check_sheet_sizes(report: Report, sessions: list[SessionRec]) -> None:
+    """Excel silently drops (or "repairs" away) rows past its limit: refuse beforehand."""
+    procedures = sum(len(s.procedures) for s in sessions)
+    detail = 3 + count_detail_rows(sessions)
+    data = (20 + len(report.lookups.records()) + len({s.office_code for s in sessions})
+            + len({p.code for s in sessions for p in s.procedures}) + len(sessions)
+            + procedures)
+    biggest = max(detail, data)
+    if biggest > EXCEL_MAX_ROWS:
+        raise ReportTooLargeError(biggest)
+
+
 def write_workbook(report: Report, sessions: list[SessionRec], out: Path,
                    progress: Progress | None = None) -> Path:
     """Write the workbook to ``out`` (or ``out (2)``… if a file of that name appeared
     meanwhile) and return where it went; nothing partial ever appears there."""
+    _check_sheet_sizes(report, sessions)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     total_rows = count_detail_rows(sessions) * 2 + len(sessions) + 50
