@@ -279,3 +279,17 @@ def test_a_colleague_is_not_offered_my_draft(app, world, clock):
     again.start()
     assert again.offer_draft()
     assert [p.code for p in again.state.procedures] == ["1.001193"]
+
+
+def test_correcting_an_older_session_keeps_its_start_to_the_second(form, world, app, clock):
+    s = world.save()  # entered on its day; the form times it to the second
+    start = (NOW - timedelta(days=2)).replace(second=37)
+    world.store.db.execute("UPDATE session SET started_at = ? WHERE uuid = ?",
+                           [start.isoformat(), s.uuid])
+    form.load_session(s.uuid)
+    form.set_field("note", "sửa ghi chú")
+    assert form.save() is not None  # no late-entry reason asked: the start was not touched
+    after = world.sessions.get(s.uuid)
+    assert after.started_at == start and after.note == "sửa ghi chú"
+    entry = world.sessions.audit(s.uuid)[-1]
+    assert entry.before["started_at"] == entry.after["started_at"]

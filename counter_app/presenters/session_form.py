@@ -126,6 +126,7 @@ class SessionFormPresenter:
         self.hits: list = []
         self.choices: Choices | None = None
         self._edit_loaded: dict[str, Any] | None = None  # a correction as it was opened
+        self._edit_started: datetime | None = None  # its stored start, to the second
 
     # -- start ----------------------------------------------------------------------
 
@@ -335,6 +336,12 @@ class SessionFormPresenter:
         s = self.state
         minutes = self._minutes()
         started = self._parse_started()
+        if s.editing_uuid and self._edit_loaded is not None and \
+                s.started_text == self._edit_loaded.get("started_text"):
+            # The form shows the start to the minute: an untouched start keeps its
+            # seconds, or every correction of an older session "moved" it and was
+            # refused for want of a late-entry reason.
+            started = self._edit_started
         if started is None:
             started = (datetime.fromisoformat(s.first_input_at) if s.first_input_at
                        else self.clock().replace(microsecond=0))
@@ -456,6 +463,7 @@ class SessionFormPresenter:
             editing_uuid=s.uuid,
         )
         self._edit_loaded = _edit_fields(self.state)
+        self._edit_started = s.started_at
         self.view.show_errors([])
         self.view.render(self.state)
         self.view.focus_procedure_box()
@@ -466,14 +474,14 @@ class SessionFormPresenter:
         return bool(self.state.editing_uuid) and self._edit_loaded is not None and \
             _edit_fields(self.state) != self._edit_loaded
 
-    def edit_snapshot(self) -> tuple[FormState, dict[str, Any] | None] | None:
+    def edit_snapshot(self) -> tuple | None:
         """The correction in progress, to carry over a rebuild of the screen (language)."""
         if not self.state.editing_uuid:
             return None
-        return FormState.from_dict(asdict(self.state)), self._edit_loaded
+        return FormState.from_dict(asdict(self.state)), self._edit_loaded, self._edit_started
 
-    def restore_edit(self, snapshot: tuple[FormState, dict[str, Any] | None]) -> None:
-        self.state, self._edit_loaded = snapshot
+    def restore_edit(self, snapshot: tuple) -> None:
+        self.state, self._edit_loaded, self._edit_started = snapshot
         self.view.render(self.state)
 
     def cancel_edit(self) -> None:
