@@ -200,3 +200,37 @@ def test_sql_totals_agree_with_aggregated_records(world):
     for p in (WEEK, WEEK.previous(), Period.month(2026, 11)):
         assert load_totals(world.store, p.start, p.end) == \
             totals(load_sessions(world.store, p.start, p.end))
+
+
+class _SaveMidway:
+    """A reader connection that lets the officer save a session (on the app's own
+    connection) just before the report's last query, as a worker export allows."""
+
+    def __init__(self, conn, save):
+        self._conn, self._save, self.fired = conn, save, False
+
+    def __getattr__(self, name):
+        return getattr(self._conn, name)
+
+    def execute(self, sql, *args):
+        if not self.fired and "LEFT JOIN office o" in sql:
+            self.fired = True
+            self._save()
+        return self._conn.execute(sql, *args)
+
+
+def test_a_session_saved_during_the_export_is_wholly_in_or_out(file_world):
+    from counter_app.reports.source import worker_reader
+    from counter_app.reports.writer import compute
+
+    period = Period.week_of(date.today())
+    file_world.save()
+    reader = worker_reader(file_world.store)
+    try:
+        reader.db.conn = spy = _SaveMidway(reader.db.conn, lambda: file_world.save())
+        report, sessions = compute(reader, period)
+    finally:
+        reader.db.close()
+    assert spy.fired
+    assert all(s.procedures and s.help_types for s in sessions)
+    assert report.totals.procedures == sum(len(s.procedures) for s in sessions)

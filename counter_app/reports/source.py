@@ -6,6 +6,8 @@ old records. Voided sessions are excluded. Personal fields are never selected.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -60,6 +62,23 @@ _BARRIERS = """
     WHERE s.voided = 0 AND s.started_at >= ? AND s.started_at < ?
     ORDER BY b.session_procedure_id, l.sort_order, l.id
 """
+
+
+@contextlib.contextmanager
+def snapshot(store: Store) -> Iterator[None]:
+    """One read transaction around several queries: in WAL mode they all see the database
+    as it was at the first, so a session saved meanwhile (the report runs on a worker while
+    the officer keeps working) is either wholly in the report or not at all."""
+    conn = store.db.conn
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        if conn.in_transaction:
+            conn.execute("COMMIT")
 
 
 def _bounds(start: date, end: date) -> list[str]:

@@ -637,13 +637,21 @@ def default_name(period: Period, office_code: str) -> str:
 
 def compute(store, period: Period) -> tuple[Report, list[SessionRec]]:
     """Read the period (and the previous one's totals) from ``store`` and aggregate."""
-    from counter_app.reports.source import load_lookups, load_office, load_sessions, load_totals
+    from counter_app.reports.source import (
+        load_lookups,
+        load_office,
+        load_sessions,
+        load_totals,
+        snapshot,
+    )
 
-    info = load_office(store)
-    sessions = load_sessions(store, period.start, period.end)
-    prev = period.previous()
-    prev_totals: Totals = load_totals(store, prev.start, prev.end)
-    report = build_report(sessions, load_lookups(store), period, info, prev_totals)
+    with snapshot(store):
+        info = load_office(store)
+        sessions = load_sessions(store, period.start, period.end)
+        prev = period.previous()
+        prev_totals: Totals = load_totals(store, prev.start, prev.end)
+        lookups = load_lookups(store)
+    report = build_report(sessions, lookups, period, info, prev_totals)
     return report, sessions
 
 
