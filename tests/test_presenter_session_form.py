@@ -293,3 +293,13 @@ def test_correcting_an_older_session_keeps_its_start_to_the_second(form, world, 
     assert after.started_at == start and after.note == "sửa ghi chú"
     entry = world.sessions.audit(s.uuid)[-1]
     assert entry.before["started_at"] == entry.after["started_at"]
+
+
+def test_a_failing_draft_cleanup_after_a_save_still_clears_the_form(form, world, monkeypatch):
+    from counter_app.storage.errors import DatabaseBusyError
+
+    form.add_procedure("1.001193")
+    monkeypatch.setattr(form.drafts, "discard", MagicMock(side_effect=DatabaseBusyError()))
+    assert form.save() is not None
+    assert form.state.procedures == []  # a second Ctrl+Enter cannot store it twice
+    assert world.sessions.count(SessionFilter()) == 1

@@ -7,6 +7,7 @@ backspaces can never corrupt data. The timer starts at the first input.
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -32,6 +33,7 @@ from counter_app.services.privacy import load_settings, retention_cutoff
 from counter_app.services.sessions import SessionService
 from counter_app.storage.errors import StorageError
 
+log = logging.getLogger(__name__)
 DEFAULTS_KEY = "form.defaults"
 MAX_SHORTCUTS = 9
 DATETIME_FORMATS = ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y")
@@ -398,7 +400,7 @@ class SessionFormPresenter:
             return None
         self.view.show_errors([])
         if not editing:
-            self.drafts.discard()
+            self._discard_draft()
         names = "; ".join(_short(p.name or p.code) for p in self.state.procedures)
         self.app.toast(
             (tr("Session updated: {procedures}") if editing else tr("Saved: {procedures}"))
@@ -418,7 +420,7 @@ class SessionFormPresenter:
     def clear(self) -> None:
         """Esc on an untouched form or the Clear button: start again (drops the draft)."""
         self.state = self.blank_state(keep=None)
-        self.drafts.discard()
+        self._discard_draft()
         self.hits = []
         self.view.show_hits([])
         self.view.show_errors([])
@@ -530,6 +532,14 @@ class SessionFormPresenter:
                 self.drafts.discard()
         except StorageError:
             pass  # a draft is a convenience; the save itself reports storage problems
+
+    def _discard_draft(self) -> None:
+        """After a save the session is stored whatever happens to its draft: a failure
+        here must not leave the form filled (a second Ctrl+Enter would store it twice)."""
+        try:
+            self.drafts.discard()
+        except StorageError:
+            log.exception("draft not discarded")
 
     def offer_draft(self) -> bool:
         """At start: a draft left by a close or crash is offered back."""
