@@ -303,3 +303,16 @@ def test_a_failing_draft_cleanup_after_a_save_still_clears_the_form(form, world,
     assert form.save() is not None
     assert form.state.procedures == []  # a second Ctrl+Enter cannot store it twice
     assert world.sessions.count(SessionFilter()) == 1
+
+
+def test_a_search_typed_and_cleared_is_not_a_half_entered_session(form, world):
+    form.search("khai sinh")
+    form.search("")  # Esc
+    assert not form.has_input()
+    form.save_draft()
+    assert DraftService(world.store, officer_id=world.officer.id).load() is None
+    form.add_procedure("1.001193")
+    assert form.has_input()
+    form.remove_procedure(0)
+    form.set_field("note", "hẹn quay lại")
+    assert form.has_input()

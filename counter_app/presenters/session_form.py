@@ -129,6 +129,7 @@ class SessionFormPresenter:
         self.choices: Choices | None = None
         self._edit_loaded: dict[str, Any] | None = None  # a correction as it was opened
         self._edit_started: datetime | None = None  # its stored start, to the second
+        self._blank: dict[str, Any] = {}  # the fresh form, to tell whether anything was entered
 
     # -- start ----------------------------------------------------------------------
 
@@ -186,6 +187,7 @@ class SessionFormPresenter:
         if keep is not None:
             s.channel_id, s.portal_id = keep.channel_id, keep.portal_id
             s.help_type_ids = list(keep.help_type_ids)
+        self._blank = _edit_fields(s)
         return s
 
     # -- input ----------------------------------------------------------------------
@@ -519,7 +521,10 @@ class SessionFormPresenter:
     # -- drafts ---------------------------------------------------------------------
 
     def has_input(self) -> bool:
-        return self.state.first_input_at is not None
+        """Something was entered: a search typed and cleared again is not a session to
+        offer back or to confirm clearing."""
+        return self.state.first_input_at is not None and (
+            bool(self.state.editing_uuid) or _edit_fields(self.state) != self._blank)
 
     def save_draft(self) -> None:
         """Called (debounced) after changes and on close; edits are not drafted."""
