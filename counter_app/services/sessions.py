@@ -315,13 +315,14 @@ class SessionService:
                 errors.append(FieldError(table, message))
             elif not row[0] and value != kept:
                 errors.append(FieldError(table, retired))
-        errors.extend(self._lookup_errors(s, existing))
+        errors.extend(self._lookup_errors(s))
         return errors
 
-    def _lookup_errors(self, s: Session, existing: Session | None) -> list[FieldError]:
+    def _lookup_errors(self, s: Session) -> list[FieldError]:
         """Every lookup id must exist and be of its field's kind (an outcome id in the
-        barrier list would silently count as a barrier); a retired value is accepted only
-        where the stored session already has it (old records stay editable)."""
+        barrier list would silently count as a barrier). Retired values are not refused
+        here: the form's saved defaults or kept values may still hold one, and refusing
+        would block every save at a queue; reports list such a value as retired."""
         wanted: list[tuple[str, str, int]] = []  # (field, kind, id)
         for name, kind in _LOOKUP_FIELDS:
             value = getattr(s, name)
@@ -336,23 +337,17 @@ class SessionService:
             return []
         ids = sorted({v for _, _, v in wanted if isinstance(v, int)})
         known = {
-            r[0]: (r[1], bool(r[2]))
+            r[0]: r[1]
             for r in self.db.execute(
-                f"SELECT id, kind, active FROM lookup WHERE id IN ({', '.join('?' * len(ids))})",
-                ids,
+                f"SELECT id, kind FROM lookup WHERE id IN ({', '.join('?' * len(ids))})", ids
             )
         } if ids else {}
-        kept = _lookup_ids(existing) if existing is not None else set()
         errors: list[FieldError] = []
+        message = tr("A value chosen in the form is not valid; choose it again.")
         for name, kind, value in wanted:
-            found = known.get(value) if isinstance(value, int) else None
-            if found is None or found[0] != kind:
-                message = tr("A value chosen in the form is not valid; choose it again.")
-            elif not found[1] and value not in kept:
-                message = tr("A value chosen in the form has been retired; choose another.")
-            else:
+            if isinstance(value, int) and known.get(value) == kind:
                 continue
-            if not any(e.field == name and e.message == message for e in errors):
+            if not any(e.field == name for e in errors):
                 errors.append(FieldError(name, message))
         return errors
 
@@ -442,16 +437,6 @@ _LOOKUP_FIELDS = (
     ("channel_id", "channel"), ("portal_id", "portal"), ("applicant_type_id", "applicant_type"),
     ("self_reliance_id", "self_reliance"), ("satisfaction_id", "satisfaction"),
 )
-
-
-def _lookup_ids(s: Session) -> set[int]:
-    """Every lookup id a stored session refers to."""
-    ids = {getattr(s, name) for name, _ in _LOOKUP_FIELDS} | set(s.help_type_ids)
-    for p in s.procedures:
-        ids.add(p.outcome_id)
-        ids.update(p.barrier_ids)
-    ids.discard(None)
-    return ids
 
 
 def _day_bounds(day: date) -> tuple[str, str]:
