@@ -479,8 +479,16 @@ class SessionScreen(ttk.Frame):
         return None
 
     def save(self, keep: bool = True) -> None:
-        """Ctrl+Enter / Alt+Enter / the buttons. A pending search hit is added first."""
-        if self.search_var.get().strip() and self.presenter.hits:
+        """Ctrl+Enter / Alt+Enter / the buttons. A pending search hit is added first;
+        text that matches no procedure stops the save (it would be dropped unseen)."""
+        text = self.search_var.get().strip()
+        if text and not self.presenter.hits:
+            self.show_errors([FieldError("procedures", tr(
+                "No procedure matches “{text}”. Choose one from the list or clear the box "
+                "(Esc).").format(text=text))])
+            self.focus_procedure_box()
+            return
+        if text:
             self._enter_in_search()
         if self.presenter.save(keep=keep) is not None:
             self.search_var.set("")

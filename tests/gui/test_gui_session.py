@@ -163,3 +163,17 @@ def test_change_user_keeps_the_draft_for_its_officer(world, make_window):
     assert window.confirmations  # their own half-entered session comes back
     codes = [p.code for p in window.screens["session"].presenter.state.procedures]
     assert codes == ["1.004222"]
+
+
+def test_unmatched_text_in_the_procedure_box_stops_the_save(window, world):
+    form = window.screens["session"]
+    type_text(form.search_entry, "1.001193")
+    press(form.search_entry, "<Return>")
+    type_text(form.search_entry, "zzqqxx")  # a second procedure, mistyped
+    press(form.search_entry, "<Control-Return>")
+    assert stored(world) == []
+    assert "zzqqxx" in form.errors_label.cget("text")
+    assert form.search_var.get() == "zzqqxx"
+    press(form.search_entry, "<Escape>")
+    press(form.search_entry, "<Control-Return>")
+    assert len(stored(world)) == 1
