@@ -184,3 +184,10 @@ def test_m003_schema(memory_store):
     assert {"abbreviation", "bundle", "bundle_item"} <= set(db.table_names())
     shorts = {r[0] for r in db.execute("SELECT short FROM abbreviation")}
     assert {"dk", "gcn", "ks", "kt", "kh", "tt", "bhxh", "bhyt", "cccd", "qsdd"} <= shorts
+
+
+def test_look_alike_eth_sorts_as_d_with_stroke():
+    """Names pasted from old documents carry U+00D0 "Ð" for "Đ": it sorts among the Đ's,
+    not after Z."""
+    names = ["Ðào", "Dung", "Yến", "Đức", "Em"]
+    assert sort_vietnamese(names) == ["Dung", "Ðào", "Đức", "Em", "Yến"]

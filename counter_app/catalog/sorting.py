@@ -30,7 +30,7 @@ def _char_weights(ch: str) -> tuple[int, int, int]:
     """(letter weight, tone weight, case weight) of one precomposed character."""
     lower = ch.lower()
     case = 0 if ch == lower else 1
-    if lower == "đ":
+    if lower in ("đ", "ð"):  # the look-alike eth "Ð" old fonts and converters put for Đ
         return _LETTER_WEIGHT["đ"], 0, case
     decomposed = unicodedata.normalize("NFD", lower)
     base, marks = decomposed[0], decomposed[1:]
