@@ -13,10 +13,12 @@ DEFAULT_THEME = "light"
 # ttkbootstrap message ids (English) → Vietnamese. Month names are keyed on the English
 # strftime("%B") output, weekday headers on two-letter English abbreviations.
 TTK_VI = (
-    ("OK", "Đồng ý"), ("Ok", "Đồng ý"), ("Cancel", "Hủy"), ("Yes", "Có"), ("No", "Không"),
+    # "Hủy" is this app's word for voiding a session ("Hủy lượt"): a Cancel button in
+    # the void dialog must not read "Hủy" next to "Gửi", so Cancel is "Bỏ qua".
+    ("OK", "Đồng ý"), ("Ok", "Đồng ý"), ("Cancel", "Bỏ qua"), ("Yes", "Có"), ("No", "Không"),
     ("Retry", "Thử lại"), ("Delete", "Xóa"), ("Next", "Tiếp"), ("Prev", "Trước"),
     ("Previous", "Trước"), ("Open", "Mở"), ("Close", "Đóng"), ("Add", "Thêm"),
-    ("Remove", "Bỏ"), ("Submit", "Gửi"), ("Search", "Tìm"), ("Page", "Trang"), ("of", "/"),
+    ("Remove", "Bỏ"), ("Submit", "Đồng ý"), ("Search", "Tìm"), ("Page", "Trang"), ("of", "/"),
     ("Continue", "Tiếp tục"), ("Select new date", "Chọn ngày"),
     ("Should be of data type", "Phải có kiểu dữ liệu"),
     ("Invalid data type", "Kiểu dữ liệu không hợp lệ"),

@@ -234,3 +234,23 @@ def test_a_voided_session_is_not_opened_for_correction(window, world):
     assert window.current_screen() == "history"
     assert window.screens["session"].presenter.state.editing_uuid is None
     assert any("đã hủy" in e for e in window.errors)
+
+
+def test_void_dialog_buttons_do_not_read_as_void(window):
+    """The void question is a ttkbootstrap Querybox: its Cancel must not say "Hủy" (the
+    app's word for voiding), or "Hủy" cancels while the officer means to void."""
+    from ttkbootstrap.dialogs import QueryDialog
+
+    dialog = QueryDialog("Vì sao hủy lượt này? (bắt buộc)", parent=window)
+    dialog.build()  # the window the officer sees, without waiting on it
+    try:
+        labels, todo = [], [dialog._toplevel]
+        while todo:
+            widget = todo.pop()
+            todo.extend(widget.winfo_children())
+            if widget.winfo_class() == "TButton":
+                labels.append(widget.cget("text"))
+    finally:
+        dialog._toplevel.destroy()
+    assert labels and all(label != "Hủy" for label in labels), labels
+    assert "Bỏ qua" in labels
