@@ -186,6 +186,8 @@ class HistoryScreen(ttk.Frame):
         self._select_first()
 
     def show_page(self, info: PageInfo) -> None:
+        if self.mode == "endofday":
+            return  # a count finishing late must not label the end-of-day list
         if info.total is None:
             self.page_label.configure(text=tr("Page {page} · counting…").format(
                 page=_number(info.page)))
@@ -204,6 +206,7 @@ class HistoryScreen(ttk.Frame):
             "End-of-day check: {n} sessions to look at. Enter opens one to fix; "
             "Apply returns to the history.").format(n=len(flagged)))
         self.mode_label.pack(fill="x", before=self.tree.master, pady=(6, 0))
+        self.page_label.configure(text="")  # the history's page and total do not apply
         self._select_first()
 
     def show_audit(self, title: str, lines: list[str]) -> None:

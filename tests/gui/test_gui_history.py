@@ -122,6 +122,8 @@ def test_audit_window_and_end_of_day(window, world, screenshot):
     history.end_of_day()
     assert history.tree.get_children() == (long.uuid,)
     assert "quá 60 phút" in history.tree.item(long.uuid, "values")[6]
+    pump(window)
+    assert history.page_label.cget("text") == ""  # not the history's "page 1/1 · n"
     screenshot(window, "history_end_of_day")
     history.tree.selection_set(long.uuid)
     history.audit_selected()
