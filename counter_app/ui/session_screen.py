@@ -495,6 +495,9 @@ class SessionScreen(ttk.Frame):
 
     def _clear(self) -> None:
         if self.presenter.state.editing_uuid:
+            if self.presenter.has_unsaved_edit() and not self.app.confirm(
+                    tr("Drop the changes made to this session?")):
+                return
             self.presenter.cancel_edit()
             return
         if self.presenter.has_input() and not self.app.confirm(

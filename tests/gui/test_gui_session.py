@@ -177,3 +177,18 @@ def test_unmatched_text_in_the_procedure_box_stops_the_save(window, world):
     press(form.search_entry, "<Escape>")
     press(form.search_entry, "<Control-Return>")
     assert len(stored(world)) == 1
+
+
+def test_cancel_the_correction_asks_when_something_was_changed(window, world):
+    s = world.save(note="cũ")
+    window.edit_session(s.uuid)
+    form = window.screens["session"]
+    form.vars["note"].set("đã sửa một nửa")
+    window.confirm_answer = False
+    form.clear_button.invoke()
+    assert form.presenter.state.editing_uuid == s.uuid
+    assert form.vars["note"].get() == "đã sửa một nửa"
+    window.confirm_answer = True
+    form.clear_button.invoke()
+    assert form.presenter.state.editing_uuid is None
+    assert world.sessions.get(s.uuid).note == "cũ"
