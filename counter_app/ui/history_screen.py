@@ -105,8 +105,10 @@ class HistoryScreen(ttk.Frame):
         for i, (label, widget) in enumerate(cells):
             ttk.Label(bar, text=label).grid(row=0, column=i, sticky="w", padx=(0, 6))
             widget.grid(row=1, column=i, sticky="w", padx=(0, 10))
-            if isinstance(widget, ttk.Entry):
-                widget.bind("<Return>", lambda e: self.apply())
+            entry = widget.entry if isinstance(widget, ttk.DateEntry) else widget
+            if isinstance(entry, ttk.Entry):  # the date boxes too: "Apply (Enter)"
+                entry.bind("<Return>", lambda e: self.apply())
+                entry.bind("<KP_Enter>", lambda e: self.apply())
         ttk.Checkbutton(bar, text=tr("Show voided"), variable=self.voided_var).grid(
             row=2, column=0, columnspan=2, sticky="w", pady=(6, 0))
         self.apply_button = ttk.Button(bar, text=tr("Apply (Enter)"), bootstyle="primary",

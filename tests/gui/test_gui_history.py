@@ -256,3 +256,15 @@ def test_void_dialog_buttons_do_not_read_as_void(window):
         dialog._toplevel.destroy()
     assert labels and all(label != "Hủy" for label in labels), labels
     assert "Bỏ qua" in labels
+
+
+def test_enter_in_a_date_box_applies_the_filter(window, world):
+    old = world.save(started_at=BASE - timedelta(days=3), backdated_reason="sổ giấy")
+    new = world.save(started_at=BASE)
+    history = open_history(window)
+    assert set(history.tree.get_children()) == {old.uuid, new.uuid}
+    entry = history.from_date.entry
+    entry.delete(0, "end")
+    type_text(entry, (BASE - timedelta(days=1)).strftime("%d/%m/%Y"))
+    press(entry, "<Return>")
+    assert history.tree.get_children() == (new.uuid,)
