@@ -212,3 +212,19 @@ def test_interrupted_demo_generation_leaves_no_sessions_that_look_real(memory_st
     assert memory_store.db.execute("SELECT count(*) FROM session").fetchone()[0] >= 20
     assert demo.real_session_count(memory_store) == 0
     demo.generate(memory_store, weeks=1, per_day=5, end=date(2026, 11, 22))  # not refused
+
+
+@pytest.mark.parametrize("label", ["  ", "Tại quầy", "TẠI QUẦY"])
+def test_renaming_a_value_to_an_empty_or_taken_label_is_refused(world, label):
+    """Reports count by label: two values of one list with the same label would be
+    silently added together."""
+    from counter_app.services.lookups import LookupService
+
+    lookups = LookupService(world.store)
+    phone = world.lookup("channel", "phone_zalo")
+    before = lookups.labels()[phone]
+    with pytest.raises(ValueError):
+        lookups.rename(phone, label)
+    assert lookups.labels()[phone] == before
+    lookups.rename(phone, "Qua điện thoại")
+    assert lookups.labels()[phone] == "Qua điện thoại"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from counter_app.domain.models import LookupKind, LookupValue
 from counter_app.domain.text import nfc
+from counter_app.i18n import tr
 from counter_app.storage.database import Store
 
 
@@ -52,8 +53,21 @@ class LookupService:
         return LookupValue(kind, code or f"custom_{order}", label, order, True, cur.lastrowid)
 
     def rename(self, value_id: int, label: str) -> None:
+        """New label for a value. Reports count by label, so a label another value of the
+        same list already has would silently add the two together; an empty one would
+        read as "not recorded". Both are refused (ValueError, Vietnamese message)."""
+        label = nfc(label)
+        if not label:
+            raise ValueError(tr("The value needs a name."))
         with self.store.transaction() as db:
-            db.execute("UPDATE lookup SET label = ? WHERE id = ?", [nfc(label), value_id])
+            row = db.execute("SELECT kind FROM lookup WHERE id = ?", [value_id]).fetchone()
+            if row is None:
+                raise KeyError(value_id)
+            for (other,) in db.execute(
+                    "SELECT label FROM lookup WHERE kind = ? AND id <> ?", [row[0], value_id]):
+                if other.casefold() == label.casefold():
+                    raise ValueError(tr("Another value in this list already has this name."))
+            db.execute("UPDATE lookup SET label = ? WHERE id = ?", [label, value_id])
 
     def set_active(self, value_id: int, active: bool) -> None:
         """Retire (hide from pickers) or restore; nothing is deleted."""
