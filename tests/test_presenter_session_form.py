@@ -316,3 +316,22 @@ def test_a_search_typed_and_cleared_is_not_a_half_entered_session(form, world):
     form.remove_procedure(0)
     form.set_field("note", "hẹn quay lại")
     assert form.has_input()
+
+
+def test_retired_defaults_are_not_put_into_new_sessions(app, world, clock):
+    from counter_app.presenters.session_form import DEFAULTS_KEY
+    from counter_app.services.lookups import LookupService
+
+    zalo = world.lookup("channel", "phone_zalo")
+    helps = LookupService(world.store).values("help_type")
+    world.offices.set_setting(DEFAULTS_KEY, {"channel_id": zalo, "portal_id": None,
+                                             "help_type_ids": [helps[0].id, helps[1].id]})
+    LookupService(world.store).set_active(zalo, False)
+    LookupService(world.store).set_active(helps[0].id, False)
+    form = SessionFormPresenter(MagicMock(spec=SessionFormView), app, clock=clock)
+    form.start()
+    assert form.state.channel_id == world.lookup("channel", "counter")
+    assert form.state.help_type_ids == [helps[1].id]
+    form.add_procedure("1.001193")
+    saved = form.save()
+    assert world.sessions.get(saved.uuid).help_type_ids == [helps[1].id]

@@ -172,11 +172,20 @@ class SessionFormPresenter:
         def first(values: list[LookupValue]) -> int | None:
             return values[0].id if values else None
 
+        def offered(value_id: Any, values: list[LookupValue]) -> int | None:
+            # A default retired since in Settings is not offered: it would be stored
+            # with every session while the form shows nothing for it.
+            return value_id if any(v.id == value_id for v in values) else first(values)
+
+        if c is None:
+            return {"channel_id": None, "portal_id": None, "help_type_ids": [],
+                    "applicant_type_id": None}
+        helps = {v.id for v in c.help_types}
         return {
-            "channel_id": saved.get("channel_id") or (first(c.channels) if c else None),
-            "portal_id": saved.get("portal_id") or (first(c.portals) if c else None),
-            "help_type_ids": list(saved.get("help_type_ids") or []),
-            "applicant_type_id": (first(c.applicant_types) if c else None),
+            "channel_id": offered(saved.get("channel_id"), c.channels),
+            "portal_id": offered(saved.get("portal_id"), c.portals),
+            "help_type_ids": [i for i in saved.get("help_type_ids") or [] if i in helps],
+            "applicant_type_id": first(c.applicant_types),
         }
 
     def blank_state(self, keep: FormState | None) -> FormState:
