@@ -132,3 +132,13 @@ def test_a_pin_set_in_settings_must_be_typed_twice_alike(settings, world, app):
     assert "Phan Văn Tú" not in [o.name for o in world.offices.officers()]
     assert app.show_error.call_count == 2
     assert "không khớp" in app.show_error.call_args.args[0]
+
+
+def test_a_counter_name_already_used_is_refused_with_a_message(settings, world, app):
+    assert not settings.add_counter(world.counter2.name)
+    assert not settings.rename_counter(world.counter2.id, world.counter1.name.upper())
+    assert app.show_error.call_count == 2
+    assert "Đã có quầy" in app.show_error.call_args.args[0]
+    assert settings.rename_counter(world.counter2.id, world.counter2.name)  # unchanged: fine
+    assert sorted(c.name for c in world.offices.counters()) == sorted(
+        [world.counter1.name, world.counter2.name])

@@ -114,17 +114,28 @@ class SettingsPresenter:
             self.app.office_changed()
         return ok
 
+    def _counter_name_taken(self, name: str, counter_id: int | None = None) -> bool:
+        """Counter names are unique per office (a database constraint): say so plainly
+        instead of failing inside the save."""
+        taken = any(fold_label(c.name) == fold_label(name) and c.id != counter_id
+                    for c in self.offices.counters(include_retired=True))
+        if taken:
+            self.app.show_error(tr("There is already a counter with this name."))
+        return taken
+
     def add_counter(self, name: str) -> bool:
         office = self.offices.office()
         if not nfc(name) or office is None:
             self.app.show_error(tr("Enter the counter name."))
+            return False
+        if self._counter_name_taken(name):
             return False
         ok = self._run(lambda: self.offices.add_counter(office.id, name), tr("Counter added."))
         self.view.show_counters(self.offices.counters(include_retired=True))
         return ok
 
     def rename_counter(self, counter_id: int, name: str) -> bool:
-        if not nfc(name):
+        if not nfc(name) or self._counter_name_taken(name, counter_id):
             return False
         ok = self._run(lambda: self.staff.rename_counter(counter_id, name), tr("Saved."))
         self.view.show_counters(self.offices.counters(include_retired=True))
