@@ -456,7 +456,7 @@ class SessionFormPresenter:
             return False
         if self.has_unsaved_edit() and not self.app.confirm(tr(
                 "The correction you are making is not saved. Drop it and open the other "
-                "session?")):
+                "session?"), default=False):
             return False
         if not self.state.editing_uuid:
             self.save_draft()

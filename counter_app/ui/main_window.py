@@ -365,13 +365,14 @@ class MainWindow(ttk.App):
 
         Messagebox.show_info(message, tr("Counter guidance log"), parent=self)
 
-    def confirm(self, message: str) -> bool:
+    def confirm(self, message: str, default: bool = True) -> bool:
+        """Yes/No; ``default=False`` where Yes loses typed work, so Enter keeps it."""
         from ttkbootstrap.dialogs import MessageDialog
 
         yes, no = tr("Yes"), tr("No")
         dialog = MessageDialog(message, tr("Counter guidance log"),
-                               buttons=[f"{no}:secondary", f"{yes}:primary"], default=yes,
-                               parent=self, localize=False)
+                               buttons=[f"{no}:secondary", f"{yes}:primary"],
+                               default=yes if default else no, parent=self, localize=False)
         dialog.show()
         return dialog.result == yes
 
@@ -544,7 +545,7 @@ class MainWindow(ttk.App):
         if session is None or self._store_closed or not session.presenter.has_unsaved_edit():
             return False
         if self.confirm(tr("The correction of a stored session is not saved. Leave anyway "
-                           "and lose the change?")):
+                           "and lose the change?"), default=False):
             return False
         self.show_screen("session")
         return True

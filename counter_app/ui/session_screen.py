@@ -496,12 +496,12 @@ class SessionScreen(ttk.Frame):
     def _clear(self) -> None:
         if self.presenter.state.editing_uuid:
             if self.presenter.has_unsaved_edit() and not self.app.confirm(
-                    tr("Drop the changes made to this session?")):
+                    tr("Drop the changes made to this session?"), default=False):
                 return
             self.presenter.cancel_edit()
             return
         if self.presenter.has_input() and not self.app.confirm(
-                tr("Clear the form? What was entered is lost.")):
+                tr("Clear the form? What was entered is lost."), default=False):
             return
         self.search_var.set("")
         self.presenter.clear()

@@ -55,6 +55,7 @@ class RecordingWindow(MainWindow):
         self.errors: list[str] = []
         self.infos: list[str] = []
         self.confirmations: list[str] = []
+        self.confirm_defaults: list[bool] = []
         self.questions: list[str] = []
         self.confirm_answer = True
         self.ask_answer: str | None = None
@@ -71,8 +72,9 @@ class RecordingWindow(MainWindow):
     def show_info(self, message: str) -> None:
         self.infos.append(message)
 
-    def confirm(self, message: str) -> bool:
+    def confirm(self, message: str, default: bool = True) -> bool:
         self.confirmations.append(message)
+        self.confirm_defaults.append(default)
         return self.confirm_answer
 
     def ask_string(self, prompt: str, initial: str = "") -> str | None:

@@ -192,6 +192,7 @@ def test_closing_during_an_unsaved_correction_asks_and_keeps_it(world, make_wind
     assert form.presenter.state.editing_uuid == s.uuid
     assert form.vars["note"].get() == "đã sửa"
     assert any("chưa được lưu" in c for c in window.confirmations)
+    assert window.confirm_defaults[-1] is False  # Enter keeps the typed correction
     window.switch_user()  # refused the same way
     assert window.current_officer is not None and "session" in window.screens
 

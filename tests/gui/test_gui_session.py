@@ -186,9 +186,32 @@ def test_cancel_the_correction_asks_when_something_was_changed(window, world):
     form.vars["note"].set("đã sửa một nửa")
     window.confirm_answer = False
     form.clear_button.invoke()
+    assert window.confirm_defaults == [False]  # Enter keeps the typed changes
     assert form.presenter.state.editing_uuid == s.uuid
     assert form.vars["note"].get() == "đã sửa một nửa"
     window.confirm_answer = True
     form.clear_button.invoke()
     assert form.presenter.state.editing_uuid is None
     assert world.sessions.get(s.uuid).note == "cũ"
+
+
+def test_questions_that_lose_work_default_to_no(window, monkeypatch):
+    """The real dialog: Enter on a "lose your typing?" question must answer No."""
+    import ttkbootstrap.dialogs as dialogs
+
+    from counter_app.ui.main_window import MainWindow
+
+    made = []
+
+    class FakeDialog:
+        def __init__(self, message, title, **kwargs):
+            made.append(kwargs)
+            self.result = kwargs["default"]  # as if Enter was pressed
+
+        def show(self):
+            pass
+
+    monkeypatch.setattr(dialogs, "MessageDialog", FakeDialog)
+    assert MainWindow.confirm(window, "Xóa trắng biểu mẫu?", default=False) is False
+    assert MainWindow.confirm(window, "Vẫn đóng ứng dụng?") is True
+    assert [m["default"] for m in made] == ["Không", "Có"]
