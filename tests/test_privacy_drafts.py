@@ -72,3 +72,18 @@ def test_drafts_are_kept_per_officer_and_an_old_shared_draft_is_still_offered(me
     theirs.save({"note": "cũ, nhập tiếp"})
     assert DraftService(memory_store).load() is None
     assert mine.load() == {"note": "của tôi"}
+
+
+def test_automatic_purge_also_blanks_personal_data_in_old_drafts(world):
+    from counter_app.services.privacy import purge_due
+
+    now = datetime(2026, 11, 23, 9, 0)
+    old, recent = (DraftService(world.store, officer_id=i) for i in (1, 2))
+    old.save({"first_input_at": (now - timedelta(days=200)).isoformat(), "note": "dở",
+              "citizen_name": "Nguyễn Văn A", "citizen_phone": "0912345678"})
+    recent.save({"first_input_at": (now - timedelta(days=2)).isoformat(),
+                 "citizen_name": "Trần Thị B"})
+    purge_due(world.store, clock=lambda: now)
+    assert old.load()["citizen_name"] == "" and old.load()["citizen_phone"] == ""
+    assert old.load()["note"] == "dở"  # the rest of the draft stays
+    assert recent.load()["citizen_name"] == "Trần Thị B"

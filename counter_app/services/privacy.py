@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from counter_app.services.audit import write_audit
+from counter_app.services.drafts import purge_personal_before
 from counter_app.services.offices import OfficeService
 from counter_app.storage.database import Store
 
@@ -94,6 +95,7 @@ def purge_due(store: Store, actor_id: int | None = None,
     if not isinstance(since, str) or since > cutoff:
         since = None
     n = purge_personal_data(store, settings.retention_days, actor_id, clock, since=since)
+    purge_personal_before(store, cutoff)  # a draft is personal data too
     offices.set_setting(PURGED_BEFORE_KEY, cutoff)
     return n
 
