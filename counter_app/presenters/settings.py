@@ -217,9 +217,9 @@ class SettingsPresenter:
         self.view.show_officers(self.offices.officers(include_retired=True))
         return ok
 
-    def set_officer_pin_required(self, required: bool) -> None:
-        self.offices.set_setting(OFFICER_PIN_KEY, bool(required))
-        self.app.toast(tr("Saved."))
+    def set_officer_pin_required(self, required: bool) -> bool:
+        return self._run(lambda: self.offices.set_setting(OFFICER_PIN_KEY, bool(required)),
+                         tr("Saved."))
 
     # -- lookup lists -------------------------------------------------------------------
 
@@ -260,11 +260,10 @@ class SettingsPresenter:
     # -- form defaults, privacy, backups, look ------------------------------------------
 
     def save_defaults(self, channel_id: int | None, portal_id: int | None,
-                      help_type_ids: list[int]) -> None:
-        self.offices.set_setting(DEFAULTS_KEY, {"channel_id": channel_id,
-                                                "portal_id": portal_id,
-                                                "help_type_ids": list(help_type_ids)})
-        self.app.toast(tr("Saved."))
+                      help_type_ids: list[int]) -> bool:
+        return self._run(lambda: self.offices.set_setting(
+            DEFAULTS_KEY, {"channel_id": channel_id, "portal_id": portal_id,
+                           "help_type_ids": list(help_type_ids)}), tr("Saved."))
 
     def save_privacy(self, personal_fields: bool, retention_text: str) -> bool:
         try:
@@ -274,14 +273,17 @@ class SettingsPresenter:
         except ValueError:
             self.app.show_error(tr("Retention must be a whole number of days (at least 1)."))
             return False
-        save_privacy(self.store, PrivacySettings(personal_fields, days))
-        self.app.toast(tr("Saved."))
-        return True
+        return self._run(lambda: save_privacy(self.store, PrivacySettings(personal_fields, days)),
+                         tr("Saved."))
 
     def purge_now(self) -> int:
         settings = load_settings(self.store)
-        n = purge_personal_data(self.store, settings.retention_days,
-                                actor_id=self.app.current_officer.id, clock=self.clock)
+        try:
+            n = purge_personal_data(self.store, settings.retention_days,
+                                    actor_id=self.app.current_officer.id, clock=self.clock)
+        except StorageError as exc:
+            self.app.show_error(str(exc))
+            return 0
         self.app.toast(tr("Personal data removed from {n} sessions.").format(n=n))
         return n
 
