@@ -213,7 +213,7 @@ class SessionScreen(ttk.Frame):
                                  command=lambda v=value.id: self._help_clicked(v))
             cb.grid(row=i // 2, column=i % 2, sticky="w", padx=(0, 8), pady=1)
             for n in range(1, min(9, len(choices.help_types)) + 1):
-                cb.bind(f"<Key-{n}>", lambda e, n=n: self._toggle_help(n))
+                cb.bind(f"<Key-{n}>", lambda e, n=n: self._toggle_help(n, e))
         for child in self.picks.winfo_children():
             child.destroy()
         picks = [(f"Alt+{i + 1}", fav.name, "info-outline",
@@ -431,7 +431,11 @@ class SessionScreen(ttk.Frame):
     def _help_clicked(self, help_id: int) -> None:
         self.presenter.set_help(help_id, self.help_vars[help_id].get())
 
-    def _toggle_help(self, n: int) -> str:
+    def _toggle_help(self, n: int, event=None) -> str | None:
+        """A digit on a focused help box. ``<Key-n>`` also matches Alt+n: that one is the
+        window's favourite shortcut and must reach it, not toggle a help type."""
+        if _with_alt(event):
+            return None
         self.presenter.toggle_help(n)
         return "break"
 
@@ -528,6 +532,11 @@ _MODIFIER_MASK = 0x0004 | 0x0008 | 0x20000
 def _with_modifier(event) -> bool:
     state = getattr(event, "state", 0)
     return isinstance(state, int) and bool(state & _MODIFIER_MASK)
+
+
+def _with_alt(event) -> bool:
+    state = getattr(event, "state", 0)
+    return isinstance(state, int) and bool(state & (0x0008 | 0x20000))
 
 
 def bundle_key(n: int) -> str:

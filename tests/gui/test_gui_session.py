@@ -215,3 +215,14 @@ def test_questions_that_lose_work_default_to_no(window, monkeypatch):
     assert MainWindow.confirm(window, "Xóa trắng biểu mẫu?", default=False) is False
     assert MainWindow.confirm(window, "Vẫn đóng ứng dụng?") is True
     assert [m["default"] for m in made] == ["Không", "Có"]
+
+
+def test_alt_digit_on_a_help_box_adds_the_favourite_not_the_help(window, world):
+    form = window.screens["session"]
+    box = [w for w in form.help_box.winfo_children() if w.winfo_class() == "TCheckbutton"][0]
+    press(box, "<Alt-Key-1>")
+    state = form.presenter.state
+    assert [p.code for p in state.procedures] == [form.choices.favourites[0].code]
+    assert state.help_type_ids == []
+    press(box, "<Key-2>")  # a plain digit on a help box still toggles that help type
+    assert state.help_type_ids == [form.choices.help_types[1].id]
