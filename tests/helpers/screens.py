@@ -40,7 +40,7 @@ class FakeApp:
     def show_info(self, msg: str) -> None:
         self.infos.append(msg)
 
-    def confirm(self, msg: str) -> bool:
+    def confirm(self, msg: str, default: bool = True) -> bool:
         self.confirmations.append(msg)
         return self.confirm_answer
 
