@@ -91,3 +91,16 @@ def world(memory_store):
 @pytest.fixture
 def file_world(file_store):
     return World(file_store)
+
+
+@pytest.fixture
+def supervisor_app(world):
+    """A stand-in for the main window (the ``app`` presenters receive), signed in as the
+    supervisor at counter 1."""
+    from unittest.mock import MagicMock
+
+    app = MagicMock()
+    app.store = world.store
+    app.current_officer = world.supervisor
+    app.current_counter = world.counter1
+    return app

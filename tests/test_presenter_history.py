@@ -16,12 +16,8 @@ TODAY = datetime.now().replace(hour=0, minute=40, second=0, microsecond=0)
 
 
 @pytest.fixture
-def app(world):
-    app = MagicMock()
-    app.store = world.store
-    app.current_officer = world.supervisor
-    app.current_counter = world.counter1
-    return app
+def app(supervisor_app):
+    return supervisor_app
 
 
 @pytest.fixture

@@ -12,12 +12,8 @@ from counter_app.services.privacy import load_settings
 
 
 @pytest.fixture
-def app(world):
-    app = MagicMock()
-    app.store = world.store
-    app.current_officer = world.supervisor
-    app.current_counter = world.counter1
-    return app
+def app(supervisor_app):
+    return supervisor_app
 
 
 @pytest.fixture
