@@ -25,7 +25,6 @@ def run_gui(demo: bool = False) -> int:
         except StorageError as exc:
             show_fatal(str(exc))
             return 1
-        _apply_profile(store)
         window = MainWindow(store)
         if store.recovery:
             window.after_idle(lambda w=window, s=store: w.show_warning(s.recovery.message()))
@@ -34,18 +33,6 @@ def run_gui(demo: bool = False) -> int:
         window.mainloop()
         if not window.restart_requested:
             return 0
-
-
-def _apply_profile(store: Store) -> None:
-    """The per-office installer's embedded profile fills the office before the window."""
-    try:
-        from counter_app import profile
-    except ImportError:
-        return
-    try:
-        profile.apply_profile_if_new(store)
-    except Exception:  # the window still opens; the first-run setup asks instead
-        log.exception("embedded office profile could not be applied")
 
 
 def watch_background_check(window: tk.Misc, store: Store) -> None:
