@@ -582,6 +582,9 @@ class MainWindow(ttk.App):
         try:
             if not self._store_closed:
                 self._store_closed = True
+                # The exit backup of a large file takes seconds: hide the window first so
+                # it does not look frozen.
+                self.withdraw()
                 self.store.close()
         finally:
             self.destroy()
