@@ -41,12 +41,18 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
     """Open without any chance of writing; falls back to a plain open for WAL files
     whose -shm cannot be created read-only (reads still change nothing)."""
     uri = Path(path).resolve().as_uri() + "?mode=ro"
+    conn = sqlite3.connect(uri, uri=True)
     try:
-        conn = sqlite3.connect(uri, uri=True)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return conn
     except sqlite3.OperationalError:
+        conn.close()
         return sqlite3.connect(str(path))
+    except BaseException:
+        # Closed now, not when the traceback is freed: on Windows an open handle would
+        # stop the damaged file from being moved aside.
+        conn.close()
+        raise
 
 
 def check_integrity(path: Path, quick: bool = False) -> str:
