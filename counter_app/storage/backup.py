@@ -41,7 +41,10 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
     """Open without any chance of writing; falls back to a plain open for WAL files
     whose -shm cannot be created read-only (reads still change nothing)."""
     uri = Path(path).resolve().as_uri() + "?mode=ro"
-    conn = sqlite3.connect(uri, uri=True)
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+    except sqlite3.OperationalError:
+        return sqlite3.connect(str(path))
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return conn
