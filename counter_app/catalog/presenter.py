@@ -168,13 +168,18 @@ class CataloguePresenter:
         self.select_procedure(saved.code)
         return True
 
-    def toggle_active(self) -> None:
+    def _selected_for_change(self) -> CatalogueEntry | None:
+        """The selected procedure, when one is selected and this user may change it."""
         code = self.selected_code
         if not code or not self._guard():
-            return
-        entry = self.procedures.get(code)
+            return None
+        return self.procedures.get(code)
+
+    def toggle_active(self) -> None:
+        entry = self._selected_for_change()
         if entry is None:
             return
+        code = entry.code
         if entry.active:
             question = tr("Retire {code}? It is hidden from the procedure picker and kept in "
                           "every session and report that used it.").format(code=code)
@@ -188,12 +193,10 @@ class CataloguePresenter:
         self.select_procedure(code)
 
     def toggle_favourite(self) -> None:
-        code = self.selected_code
-        if not code or not self._guard():
-            return
-        entry = self.procedures.get(code)
+        entry = self._selected_for_change()
         if entry is None:
             return
+        code = entry.code
         self._run(lambda: self.procedures.set_favourite(code, not entry.favourite))
         self.refresh_all()
         self.select_procedure(code)
