@@ -27,17 +27,68 @@ FULL = ROOT / "tests" / "fixtures" / "catalog" / "catalog_full.csv"
 
 QUERIES = [
     # one word
-    "khai", "sinh", "ks", "bhyt", "thuong", "dat", "giay", "cap", "hon", "dang", "chung",
-    "1001193", "1.0042", "xay", "thue", "doanh", "tro", "can", "nuoc", "moi",
+    "khai",
+    "sinh",
+    "ks",
+    "bhyt",
+    "thuong",
+    "dat",
+    "giay",
+    "cap",
+    "hon",
+    "dang",
+    "chung",
+    "1001193",
+    "1.0042",
+    "xay",
+    "thue",
+    "doanh",
+    "tro",
+    "can",
+    "nuoc",
+    "moi",
     # two words
-    "khai sinh", "dk ks", "ket hon", "tam tru", "thuong tru", "ho tich", "dat dai",
-    "cap the", "giay phep", "bao hiem", "chung thuc", "ho kinh", "xay dung", "nguoi co",
-    "tro cap", "can cuoc", "dk kt", "gcn qsdd", "ly lich", "moi truong",
+    "khai sinh",
+    "dk ks",
+    "ket hon",
+    "tam tru",
+    "thuong tru",
+    "ho tich",
+    "dat dai",
+    "cap the",
+    "giay phep",
+    "bao hiem",
+    "chung thuc",
+    "ho kinh",
+    "xay dung",
+    "nguoi co",
+    "tro cap",
+    "can cuoc",
+    "dk kt",
+    "gcn qsdd",
+    "ly lich",
+    "moi truong",
     # three words
-    "dang ky khai sinh", "dang ky ks", "dk khai sinh", "cap the bhyt", "dang ky dat",
-    "giay phep xay", "chung thuc ban", "xac nhan tinh", "nguoi co cong", "ho kinh doanh",
-    "cap giay phep", "dang ky thuong", "thu tuc hai", "bao hiem xa", "tro cap xa",
-    "khai tu luu", "dang ky lai", "ket hon yeu", "gia han tam", "cap doi the",
+    "dang ky khai sinh",
+    "dang ky ks",
+    "dk khai sinh",
+    "cap the bhyt",
+    "dang ky dat",
+    "giay phep xay",
+    "chung thuc ban",
+    "xac nhan tinh",
+    "nguoi co cong",
+    "ho kinh doanh",
+    "cap giay phep",
+    "dang ky thuong",
+    "thu tuc hai",
+    "bao hiem xa",
+    "tro cap xa",
+    "khai tu luu",
+    "dang ky lai",
+    "ket hon yeu",
+    "gia han tam",
+    "cap doi the",
 ]
 
 
@@ -59,9 +110,11 @@ def main() -> None:
     result = apply_import(store, preview)
     t2 = time.perf_counter()
     total = store.db.execute("SELECT count(*) FROM procedure").fetchone()[0]
-    print(f"import {FULL.name}: read+preview {1000 * (t1 - t0):.0f} ms, apply "
-          f"{1000 * (t2 - t1):.0f} ms, total {t2 - t0:.2f} s (target <= 3 s); "
-          f"{result.added} added, {total} procedures now")
+    print(
+        f"import {FULL.name}: read+preview {1000 * (t1 - t0):.0f} ms, apply "
+        f"{1000 * (t2 - t1):.0f} ms, total {t2 - t0:.2f} s (target <= 3 s); "
+        f"{result.added} added, {total} procedures now"
+    )
 
     with tempfile.TemporaryDirectory() as tmp:
         xlsx = Path(tmp) / "full.xlsx"
@@ -72,8 +125,10 @@ def main() -> None:
         preview_x = preview_import(fresh, xlsx)
         apply_import(fresh, preview_x)
         t5 = time.perf_counter()
-        print(f"export to xlsx {t4 - t3:.2f} s; import of that xlsx (portal layout) "
-              f"{t5 - t4:.2f} s (target <= 3 s)")
+        print(
+            f"export to xlsx {t4 - t3:.2f} s; import of that xlsx (portal layout) "
+            f"{t5 - t4:.2f} s (target <= 3 s)"
+        )
 
     t6 = time.perf_counter()
     search = CatalogueSearch(store)
@@ -92,19 +147,24 @@ def main() -> None:
 
     runs = {
         "whole 1-3-word queries, cold": [measure(q, True) for _ in range(5) for q in QUERIES],
-        "every keystroke while typing": [measure(p, False) for q in QUERIES
-                                         for p in typed_prefixes(q)],
+        "every keystroke while typing": [
+            measure(p, False) for q in QUERIES for p in typed_prefixes(q)
+        ],
     }
     for label, values in runs.items():
         wall = [w for w, _ in values]
         cpu = [c for _, c in values]
-        print(f"search, {label} ({len(values)} runs): wall median "
-              f"{statistics.median(wall):.2f} ms, p95 {percentile(wall, 95):.2f} ms, max "
-              f"{max(wall):.2f} ms; CPU median {statistics.median(cpu):.2f} ms, p95 "
-              f"{percentile(cpu, 95):.2f} ms (target p95 <= 5 ms)")
+        print(
+            f"search, {label} ({len(values)} runs): wall median "
+            f"{statistics.median(wall):.2f} ms, p95 {percentile(wall, 95):.2f} ms, max "
+            f"{max(wall):.2f} ms; CPU median {statistics.median(cpu):.2f} ms, p95 "
+            f"{percentile(cpu, 95):.2f} ms (target p95 <= 5 ms)"
+        )
     if hasattr(os, "getloadavg"):
-        print(f"machine load average while measuring: {os.getloadavg()[0]:.1f} "
-              f"on {os.cpu_count()} CPUs (wall times grow with load; CPU time less so)")
+        print(
+            f"machine load average while measuring: {os.getloadavg()[0]:.1f} "
+            f"on {os.cpu_count()} CPUs (wall times grow with load; CPU time less so)"
+        )
     first = search.search("khai sinh")[0]
     print(f"'khai sinh' → {first.code} {first.name}")
 

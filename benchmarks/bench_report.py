@@ -53,8 +53,13 @@ def make_db(path: Path, weeks: int, per_day: int) -> int:
     from counter_app.services.demo import generate
     from counter_app.storage.database import open_store
 
-    store = open_store(path, path.parent / "backups", path.parent / "damaged", take_lock=False,
-                       check_location=False)
+    store = open_store(
+        path,
+        path.parent / "backups",
+        path.parent / "damaged",
+        take_lock=False,
+        check_location=False,
+    )
     try:
         return generate(store, weeks=weeks, per_day=per_day, end=END, seed=1).sessions
     finally:
@@ -79,8 +84,13 @@ def child_export(db: str, start: str, end: str, out: str) -> dict:
     from counter_app.storage.database import open_store
 
     db_path = Path(db)
-    store = open_store(db_path, db_path.parent / "backups", db_path.parent / "damaged",
-                       take_lock=False, check_location=False)
+    store = open_store(
+        db_path,
+        db_path.parent / "backups",
+        db_path.parent / "damaged",
+        take_lock=False,
+        check_location=False,
+    )
     period = Period.custom(date.fromisoformat(start), date.fromisoformat(end))
     if period.days == 7 and period.start.weekday() == 0:
         period = Period.week_of(period.start)
@@ -110,14 +120,22 @@ def child_consolidate(files: list[str], out: str) -> dict:
 
     t = time.perf_counter()
     result = consolidate([Path(f) for f in files], Path(out))
-    return {"seconds": time.perf_counter() - t, "rss_mb": peak_rss_mb(),
-            "sessions": result.sessions}
+    return {
+        "seconds": time.perf_counter() - t,
+        "rss_mb": peak_rss_mb(),
+        "sessions": result.sessions,
+    }
 
 
 def run_child(name: str, *args) -> dict:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.run([sys.executable, __file__, "--child", name, json.dumps(args)],
-                          capture_output=True, text=True, env=env, check=False)
+    proc = subprocess.run(
+        [sys.executable, __file__, "--child", name, json.dumps(args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     if proc.returncode:
         raise SystemExit(proc.stderr)
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -149,8 +167,7 @@ def bench_week(work: Path, week_sessions: int) -> None:
     per_day = round(week_sessions / WEEKDAY_FACTOR)
     made = make_db(db, 2, per_day)
     monday = END - timedelta(days=6)
-    r = run_child("export", str(db), monday.isoformat(), END.isoformat(),
-                  str(work / "week.xlsx"))
+    r = run_child("export", str(db), monday.isoformat(), END.isoformat(), str(work / "week.xlsx"))
     print(f"   {made // 2} sessions/week: {fmt(r)}   (target ≤ 2 s)")
 
 
@@ -164,12 +181,10 @@ def bench_year(work: Path, year_sessions: int) -> None:
     made = make_db(db, 52, per_day)
     print(f"   (generated {made} sessions in {time.perf_counter() - t:.1f} s)")
     start = END - timedelta(days=7 * 52 - 1)
-    r = run_child("export", str(db), start.isoformat(), END.isoformat(),
-                  str(work / "year.xlsx"))
+    r = run_child("export", str(db), start.isoformat(), END.isoformat(), str(work / "year.xlsx"))
     cells = count_cells(Path(r["path"]))
     size = Path(r["path"]).stat().st_size / 1e6
-    print(f"   report: {fmt(r)}, {cells:,} cells, {size:.1f} MB   "
-          f"(target ≤ 20 s, ≤ 300 MB)")
+    print(f"   report: {fmt(r)}, {cells:,} cells, {size:.1f} MB   (target ≤ 20 s, ≤ 300 MB)")
     d = run_child("dump", cells, 46, str(work / "dump.xlsx"))
     print(f"   bare openpyxl write-only dump of {cells:,} cells: {fmt(d)}")
     print(f"   ratio report / dump: {r['seconds'] / d['seconds']:.2f}   (target ≤ 2)")
@@ -186,8 +201,7 @@ def bench_consolidate(work: Path, n_files: int) -> None:
     from counter_app.reports import Period, export_report
     from counter_app.storage.database import open_store
 
-    store = open_store(db, db.parent / "b", db.parent / "d", take_lock=False,
-                       check_location=False)
+    store = open_store(db, db.parent / "b", db.parent / "d", take_lock=False, check_location=False)
     p = Period.week_of(END)
     for i in range(n_files):
         files.append(str(export_report(store, p, work / "files" / f"w{i:03d}.xlsx")))
@@ -207,8 +221,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         name, payload = args.child
-        fn = {"export": child_export, "dump": child_dump,
-              "consolidate": child_consolidate}[name]
+        fn = {"export": child_export, "dump": child_dump, "consolidate": child_consolidate}[name]
         print(json.dumps(fn(*json.loads(payload))))
         return
     os.environ.setdefault("COUNTER_APP_HOME", tempfile.mkdtemp(prefix="bench_home_"))

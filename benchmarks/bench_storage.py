@@ -40,10 +40,14 @@ def build(folder: Path, sessions: int) -> None:
         per_day = 400
         weeks = max(1, -(-sessions // (per_day * 5)))  # ~5 busy days a week
         t0 = time.perf_counter()
-        result = demo.generate(store, weeks=weeks, per_day=per_day, force=True,
-                               progress=lambda n: print(f"  {n:,} sessions", end="\r"))
-        print(f"generated {result.sessions:,} demo sessions in "
-              f"{time.perf_counter() - t0:.1f} s")
+        result = demo.generate(
+            store,
+            weeks=weeks,
+            per_day=per_day,
+            force=True,
+            progress=lambda n: print(f"  {n:,} sessions", end="\r"),
+        )
+        print(f"generated {result.sessions:,} demo sessions in {time.perf_counter() - t0:.1f} s")
     finally:
         store.close(backup_on_exit=False)
 
@@ -52,17 +56,23 @@ def time_saves(folder: Path, saves: int) -> list[float]:
     store = open_in(folder)
     try:
         service = SessionService(store)
-        outcome = store.db.execute("SELECT id FROM lookup WHERE kind='outcome' AND "
-                                   "code='submitted'").fetchone()[0]
+        outcome = store.db.execute(
+            "SELECT id FROM lookup WHERE kind='outcome' AND code='submitted'"
+        ).fetchone()[0]
         help_id = store.db.execute("SELECT id FROM lookup WHERE kind='help_type'").fetchone()[0]
         officer = store.db.execute("SELECT min(id) FROM officer").fetchone()[0]
         counter = store.db.execute("SELECT min(id) FROM counter").fetchone()[0]
         times = []
         for i in range(saves):
-            s = Session(officer_id=officer, counter_id=counter,
-                        started_at=datetime.now().replace(microsecond=0) - timedelta(minutes=9),
-                        minutes=8, note=f"đo {i}", help_type_ids=[help_id],
-                        procedures=[SessionProcedure("1.001193", outcome)])
+            s = Session(
+                officer_id=officer,
+                counter_id=counter,
+                started_at=datetime.now().replace(microsecond=0) - timedelta(minutes=9),
+                minutes=8,
+                note=f"đo {i}",
+                help_type_ids=[help_id],
+                procedures=[SessionProcedure("1.001193", outcome)],
+            )
             t0 = time.perf_counter()
             service.create(s)
             times.append((time.perf_counter() - t0) * 1000)

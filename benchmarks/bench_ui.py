@@ -68,8 +68,7 @@ def build(folder: Path, sessions: int) -> Path:
         per_day = int((sessions - have) / (weeks * 95 / 18)) + 1
         t0 = time.perf_counter()
         result = demo.generate(store, weeks=weeks, per_day=per_day, seed=7, force=True)
-        print(f"built {folder}: +{result.sessions:,} sessions in "
-              f"{time.perf_counter() - t0:.0f} s")
+        print(f"built {folder}: +{result.sessions:,} sessions in {time.perf_counter() - t0:.0f} s")
     finally:
         store.close(backup_on_exit=False)
     return folder
@@ -87,16 +86,18 @@ def first_user(folder: Path) -> list[int]:
     return [officer, counter]
 
 
-def window_ready(folder: Path, runs: int, user: list[int] | None,
-                 phases: dict[str, list[float]] | None = None) -> list[float]:
+def window_ready(
+    folder: Path, runs: int, user: list[int] | None, phases: dict[str, list[float]] | None = None
+) -> list[float]:
     """Wall-clock from launching the process to the window's first idle moment."""
     env = dict(os.environ, COUNTER_APP_HOME=str(folder))
     code = CHILD.format(root=str(ROOT), user=json.dumps(user))
     times = []
     for _ in range(runs):
         start = time.time()
-        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                             text=True, timeout=120)
+        out = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+        )
         line = next((x for x in out.stdout.splitlines() if x.startswith("READY")), None)
         if line is None:
             raise SystemExit(f"the window did not start:\n{out.stderr}")
@@ -107,7 +108,8 @@ def window_ready(folder: Path, runs: int, user: list[int] | None,
             imported, done = (float(v) for v in opened.split()[1:])
             phases.setdefault("  interpreter + imports", []).append(imported - start)
             phases.setdefault("  open_store (lock, quick_check, migrations)", []).append(
-                done - imported)
+                done - imported
+            )
             phases.setdefault("  window built, first idle", []).append(ready - done)
     return times
 
@@ -125,8 +127,12 @@ def in_window(folder: Path, saves: int) -> dict[str, list[float]]:
     window.update()
     figures: dict[str, list[float]] = {"save": []}
     form = window.screens["session"]
-    codes = [r[0] for r in store.db.execute(
-        "SELECT code FROM procedure WHERE active = 1 ORDER BY code LIMIT 50")]
+    codes = [
+        r[0]
+        for r in store.db.execute(
+            "SELECT code FROM procedure WHERE active = 1 ORDER BY code LIMIT 50"
+        )
+    ]
     try:
         for i in range(saves):
             form.presenter.add_procedure(codes[i % len(codes)])
@@ -150,27 +156,32 @@ def in_window(folder: Path, saves: int) -> dict[str, list[float]]:
             t0 = time.perf_counter()
             history.presenter.apply_filter(flt)
             window.update_idletasks()
-            figures.setdefault(f"history: {label}, page shown", []).append(
-                time.perf_counter() - t0)
+            figures.setdefault(f"history: {label}, page shown", []).append(time.perf_counter() - t0)
             while history.presenter.total is None:
                 window.update()
                 time.sleep(0.002)
             figures.setdefault(f"history: {label}, total counted (background)", []).append(
-                time.perf_counter() - t0)
+                time.perf_counter() - t0
+            )
 
         for _ in range(5):
             filtered("all", HistoryFilter())
             timed("history: next page", history.presenter.next_page)
-            timed("history: page 100", lambda: (
-                setattr(history.presenter, "page", 99), history.presenter.load_page()))
-            timed("history: last page of all (OFFSET ~1,000,000)",
-                  history.presenter.last_page)
+            timed(
+                "history: page 100",
+                lambda: (setattr(history.presenter, "page", 99), history.presenter.load_page()),
+            )
+            timed("history: last page of all (OFFSET ~1,000,000)", history.presenter.last_page)
             filtered("officer", HistoryFilter(officer_id=officer_id))
             filtered("procedure 1.001193", HistoryFilter(procedure_code="1.001193"))
             filtered("text 'giay to'", HistoryFilter(text="giay to"))
-            filtered("date range (one week)", HistoryFilter(
-                date_from=date.today() - timedelta(days=14),
-                date_to=date.today() - timedelta(days=8)))
+            filtered(
+                "date range (one week)",
+                HistoryFilter(
+                    date_from=date.today() - timedelta(days=14),
+                    date_to=date.today() - timedelta(days=8),
+                ),
+            )
 
     finally:
         # The benchmark's saves stay in the cached copy; they are a few rows among 10^6.
@@ -183,8 +194,10 @@ def show(name: str, values: list[float], target_ms: float | None = None) -> None
     ms = sorted(v * 1000 for v in values)
     p95 = ms[min(len(ms) - 1, int(len(ms) * 0.95))]
     target = f"  (target ≤ {target_ms:.0f} ms)" if target_ms else ""
-    print(f"{name:58s} median {statistics.median(ms):7.1f} ms  p95 {p95:7.1f} ms  "
-          f"max {ms[-1]:7.1f} ms  n={len(ms)}{target}")
+    print(
+        f"{name:58s} median {statistics.median(ms):7.1f} ms  p95 {p95:7.1f} ms  "
+        f"max {ms[-1]:7.1f} ms  n={len(ms)}{target}"
+    )
 
 
 def main() -> None:
@@ -199,12 +212,18 @@ def main() -> None:
     big = build(args.cache / f"{args.history_sessions}", args.history_sessions)
     print()
     phases: dict[str, list[float]] = {}
-    show(f"window ready, {args.ready_sessions:,} sessions (signed in)",
-         window_ready(small, args.runs, first_user(small), phases), 1000)
+    show(
+        f"window ready, {args.ready_sessions:,} sessions (signed in)",
+        window_ready(small, args.runs, first_user(small), phases),
+        1000,
+    )
     for name, values in phases.items():
         show(name, values)
-    show(f"window ready, {args.ready_sessions:,} sessions (sign-in screen)",
-         window_ready(small, args.runs, None), 1000)
+    show(
+        f"window ready, {args.ready_sessions:,} sessions (sign-in screen)",
+        window_ready(small, args.runs, None),
+        1000,
+    )
     figures = in_window(big, args.saves)
     print(f"\nwith {args.history_sessions:,} sessions:")
     for name, values in figures.items():

@@ -19,7 +19,10 @@ def open_default_store(take_lock: bool = True, trust_clean_exit: bool = False) -
     to ``Store.check_in_background``, so a large file does not delay the window."""
     paths.ensure_dirs()
     store = open_store(
-        paths.database_path(), paths.backups_dir(), paths.damaged_dir(), take_lock=take_lock,
+        paths.database_path(),
+        paths.backups_dir(),
+        paths.damaged_dir(),
+        take_lock=take_lock,
         trust_clean_exit=trust_clean_exit,
     )
     if store.recovery:

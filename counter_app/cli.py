@@ -27,10 +27,16 @@ def build_parser() -> argparse.ArgumentParser:
         description=tr("Guidance sessions at the one-stop-shop counter."),
     )
     parser.add_argument("--version", action="version", version=f"counter-app {__version__}")
-    parser.add_argument("--demo", action="store_true",
-                        help=tr("open a throwaway training database filled with demo data"))
-    parser.add_argument("--self-test", action="store_true",
-                        help=tr("check that the app works on this computer, then exit"))
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help=tr("open a throwaway training database filled with demo data"),
+    )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help=tr("check that the app works on this computer, then exit"),
+    )
     sub = parser.add_subparsers(dest="command")
 
     p = sub.add_parser("backup", help=tr("write a verified backup of the data now"))
@@ -48,8 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--weeks", type=int, default=4)
     p.add_argument("--per-day", type=int, default=40)
     p.add_argument("--seed", type=int, default=2026)
-    p.add_argument("--force", action="store_true",
-                   help=tr("add demo data even though real sessions exist"))
+    p.add_argument(
+        "--force", action="store_true", help=tr("add demo data even though real sessions exist")
+    )
     p.set_defaults(func=cmd_demo_data)
 
     for module_name in FEATURE_CLIS:
@@ -104,8 +111,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from counter_app.storage.restore import RestoreError, restore_file
 
     if not args.yes and not ask_yes_no(
-        tr("Replace the current data with {file}? The current data file is kept aside. "
-           "[y/N] ").format(file=args.file)
+        tr(
+            "Replace the current data with {file}? The current data file is kept aside. [y/N] "
+        ).format(file=args.file)
     ):
         print(tr("Nothing was changed."))
         return EXIT_FAIL
@@ -138,9 +146,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     if backups:
         newest = backups[0]
         good = check_integrity(newest.path) == "ok"
-        print(tr("Newest backup: {when} ({state})").format(
-            when=newest.taken_at.strftime("%H:%M %d/%m/%Y"),
-            state=tr("good") if good else tr("damaged")))
+        print(
+            tr("Newest backup: {when} ({state})").format(
+                when=newest.taken_at.strftime("%H:%M %d/%m/%Y"),
+                state=tr("good") if good else tr("damaged"),
+            )
+        )
     return EXIT_OK if ok else EXIT_FAIL
 
 
@@ -150,16 +161,21 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
     store = open_default_store()
     try:
-        result = generate(store, weeks=args.weeks, per_day=args.per_day, seed=args.seed,
-                          force=args.force)
+        result = generate(
+            store, weeks=args.weeks, per_day=args.per_day, seed=args.seed, force=args.force
+        )
     except RealDataError as exc:
         _err(str(exc))
         return EXIT_FAIL
     finally:
         store.close(backup_on_exit=False)
-    print(tr("Added {n} demo sessions from {first} to {last}.").format(
-        n=result.sessions, first=result.first_day.strftime("%d/%m/%Y"),
-        last=result.last_day.strftime("%d/%m/%Y")))
+    print(
+        tr("Added {n} demo sessions from {first} to {last}.").format(
+            n=result.sessions,
+            first=result.first_day.strftime("%d/%m/%Y"),
+            last=result.last_day.strftime("%d/%m/%Y"),
+        )
+    )
     return EXIT_OK
 
 

@@ -70,9 +70,7 @@ def compile_mo(entries: dict[str, str]) -> bytes:
     for s in strs:
         str_offsets.append((len(s), strs_start + len(sblob)))
         sblob += s + b"\0"
-    out = struct.pack(
-        "<7I", 0x950412DE, 0, len(items), header_size, header_size + table_size, 0, 0
-    )
+    out = struct.pack("<7I", 0x950412DE, 0, len(items), header_size, header_size + table_size, 0, 0)
     for length, offset in id_offsets:
         out += struct.pack("<2I", length, offset)
     for length, offset in str_offsets:

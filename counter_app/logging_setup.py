@@ -19,7 +19,9 @@ def setup_logging(level: int = logging.INFO) -> None:
     try:
         paths.logs_dir().mkdir(parents=True, exist_ok=True)
         handler: logging.Handler = logging.handlers.RotatingFileHandler(
-            paths.logs_dir() / "counter_app.log", maxBytes=1_000_000, backupCount=5,
+            paths.logs_dir() / "counter_app.log",
+            maxBytes=1_000_000,
+            backupCount=5,
             encoding="utf-8",
         )
     except OSError:

@@ -58,8 +58,9 @@ class OfficeProfile:
     source: str = ""
 
     def office(self) -> Office:
-        return Office(code=self.code, name=self.name, province=self.province,
-                      parent_body=self.parent_body)
+        return Office(
+            code=self.code, name=self.name, province=self.province, parent_body=self.parent_body
+        )
 
 
 def _toml_loads(text: str) -> dict[str, Any]:
@@ -73,12 +74,12 @@ def _toml_loads(text: str) -> dict[str, Any]:
 def _text(table: dict[str, Any], key: str, where: str, required: bool) -> str:
     value = table.get(key, "")
     if not isinstance(value, str):
-        raise ProfileError(tr("In the profile, {where}.{key} must be text in quotes.").format(
-            where=where, key=key))
+        raise ProfileError(
+            tr("In the profile, {where}.{key} must be text in quotes.").format(where=where, key=key)
+        )
     value = nfc(value.strip())
     if required and not value:
-        raise ProfileError(tr("The profile is missing {where}.{key}.").format(
-            where=where, key=key))
+        raise ProfileError(tr("The profile is missing {where}.{key}.").format(where=where, key=key))
     return value
 
 
@@ -89,25 +90,35 @@ def parse_profile(text: str, source: str = "") -> OfficeProfile:
     except ValueError as exc:  # tomllib.TOMLDecodeError is a ValueError
         raise ProfileError(
             tr("The profile file {file} is not valid TOML: {problem}").format(
-                file=source or "?", problem=exc)
+                file=source or "?", problem=exc
+            )
         ) from exc
     version = data.get("format", FORMAT_VERSION)
     if version != FORMAT_VERSION:
-        raise ProfileError(tr("This profile has format {found}; this app reads format "
-                              "{expected}.").format(found=version, expected=FORMAT_VERSION))
+        raise ProfileError(
+            tr("This profile has format {found}; this app reads format {expected}.").format(
+                found=version, expected=FORMAT_VERSION
+            )
+        )
     office = data.get("office")
     if not isinstance(office, dict):
         raise ProfileError(tr("The profile has no [office] section."))
     code = _text(office, "code", "office", required=True)
     if not CODE_PATTERN.match(code):
-        raise ProfileError(tr(
-            "The office code {code} may only use letters A-Z without marks, digits, '-', '_' "
-            "and '.', at most 32 characters (it becomes part of the installer's file name)."
-        ).format(code=code))
+        raise ProfileError(
+            tr(
+                "The office code {code} may only use letters A-Z without marks, digits, '-', '_' "
+                "and '.', at most 32 characters (it becomes part of the installer's file name)."
+            ).format(code=code)
+        )
     counters_raw = office.get("counters", [])
     if not isinstance(counters_raw, list) or not all(isinstance(c, str) for c in counters_raw):
-        raise ProfileError(tr('In the profile, office.counters must be a list of names, '
-                              'e.g. ["Quầy 1", "Quầy 2"].'))
+        raise ProfileError(
+            tr(
+                "In the profile, office.counters must be a list of names, "
+                'e.g. ["Quầy 1", "Quầy 2"].'
+            )
+        )
     counters = _unique([nfc(c.strip()) for c in counters_raw if c.strip()], "office.counters")
     if not counters:
         raise ProfileError(tr("The profile must name at least one counter (office.counters)."))
@@ -124,14 +135,20 @@ def parse_profile(text: str, source: str = "") -> OfficeProfile:
         try:
             role = Role(role_text)
         except ValueError:
-            raise ProfileError(tr(
-                'In the profile, {where}.role must be "officer" or "supervisor", not "{role}".'
-            ).format(where=where, role=role_text)) from None
+            raise ProfileError(
+                tr(
+                    'In the profile, {where}.role must be "officer" or "supervisor", not "{role}".'
+                ).format(where=where, role=role_text)
+            ) from None
         officers.append(OfficerProfile(name=name, role=role))
     _unique([o.name for o in officers], "officers.name")
     if not any(o.role is Role.SUPERVISOR for o in officers):
-        raise ProfileError(tr('The profile must name at least one officer with role = '
-                              '"supervisor" (who manages the settings and reports).'))
+        raise ProfileError(
+            tr(
+                "The profile must name at least one officer with role = "
+                '"supervisor" (who manages the settings and reports).'
+            )
+        )
     return OfficeProfile(
         code=code,
         name=_text(office, "name", "office", required=True),
@@ -147,8 +164,9 @@ def _unique(values: list[str], where: str) -> list[str]:
     seen: set[str] = set()
     for v in values:
         if v.casefold() in seen:
-            raise ProfileError(tr("In the profile, {where} lists {value} twice.").format(
-                where=where, value=v))
+            raise ProfileError(
+                tr("In the profile, {where} lists {value} twice.").format(where=where, value=v)
+            )
         seen.add(v.casefold())
     return values
 
@@ -157,8 +175,9 @@ def load_profile_file(path: Path) -> OfficeProfile:
     try:
         text = Path(path).read_text(encoding="utf-8-sig")  # Notepad may add a BOM
     except (OSError, UnicodeDecodeError) as exc:
-        raise ProfileError(tr("Cannot read the profile file {file}: {problem}").format(
-            file=path, problem=exc)) from exc
+        raise ProfileError(
+            tr("Cannot read the profile file {file}: {problem}").format(file=path, problem=exc)
+        ) from exc
     return parse_profile(text, source=str(path))
 
 
@@ -197,11 +216,18 @@ def apply_profile_if_new(store, profile: OfficeProfile | None = None) -> bool:
             offices.add_counter(office.id, name)
         for officer in profile.officers:
             offices.add_officer(office.id, officer.name, officer.role)
-        offices.set_setting(APPLIED_SETTING, {
-            "code": profile.code,
-            "source": Path(profile.source).name if profile.source else "",
-            "applied_at": datetime.now().replace(microsecond=0).isoformat(),
-        })
-    log.info("office profile %s applied (%d counters, %d officers)",
-             profile.code, len(profile.counters), len(profile.officers))
+        offices.set_setting(
+            APPLIED_SETTING,
+            {
+                "code": profile.code,
+                "source": Path(profile.source).name if profile.source else "",
+                "applied_at": datetime.now().replace(microsecond=0).isoformat(),
+            },
+        )
+    log.info(
+        "office profile %s applied (%d counters, %d officers)",
+        profile.code,
+        len(profile.counters),
+        len(profile.officers),
+    )
     return True

@@ -69,8 +69,11 @@ def run_self_test() -> int:
     previous_home = os.environ.get(paths.HOME_ENV)
     os.environ[paths.HOME_ENV] = str(home)
     ctx = Context(home=home)
-    _say(tr("Self-test of counter_app {version} in {folder}").format(
-        version=__version__, folder=home))
+    _say(
+        tr("Self-test of counter_app {version} in {folder}").format(
+            version=__version__, folder=home
+        )
+    )
     steps: list[tuple[str, Callable[[Context], str]]] = [
         (tr("check the bundled files and translations"), _check_resources),
         (tr("open a test database"), _open_database),
@@ -93,8 +96,11 @@ def run_self_test() -> int:
                 failed = True
                 break
             ctx.timings[name] = time.perf_counter() - t0
-            _say(tr("OK: {step} ({seconds:.2f} s) {detail}").format(
-                step=name, seconds=ctx.timings[name], detail=detail).rstrip())
+            _say(
+                tr("OK: {step} ({seconds:.2f} s) {detail}")
+                .format(step=name, seconds=ctx.timings[name], detail=detail)
+                .rstrip()
+            )
     finally:
         _teardown(ctx)
         if previous_home is None:
@@ -103,13 +109,19 @@ def run_self_test() -> int:
             os.environ[paths.HOME_ENV] = previous_home
     total = time.perf_counter() - started
     if failed:
-        _say(tr("Self-test FAILED. Details are in the log file; the test folder was kept: "
-                "{folder}").format(folder=home))
+        _say(
+            tr(
+                "Self-test FAILED. Details are in the log file; the test folder was kept: {folder}"
+            ).format(folder=home)
+        )
         return 1
     shutil.rmtree(home, ignore_errors=True)
     # One machine-readable line for CI and packaging/measure_startup.py.
-    _say("SELFTEST_TIMINGS window_ready_s={:.3f} total_s={:.3f} window_ready_epoch={:.3f}".format(
-        ctx.timings.get("window_ready", 0.0), total, ctx.timings.get("window_ready_epoch", 0.0)))
+    _say(
+        "SELFTEST_TIMINGS window_ready_s={:.3f} total_s={:.3f} window_ready_epoch={:.3f}".format(
+            ctx.timings.get("window_ready", 0.0), total, ctx.timings.get("window_ready_epoch", 0.0)
+        )
+    )
     _say(tr("Self-test passed in {seconds:.1f} s.").format(seconds=total))
     return 0
 
@@ -132,12 +144,16 @@ def _import_part(module: str, names: tuple[str, ...]) -> tuple[Any, ...]:
     try:
         mod = importlib.import_module(module)
     except ModuleNotFoundError as exc:
-        raise SelfTestError(tr("the part {module} is missing from this build ({problem})")
-                            .format(module=module, problem=exc)) from exc
+        raise SelfTestError(
+            tr("the part {module} is missing from this build ({problem})").format(
+                module=module, problem=exc
+            )
+        ) from exc
     missing = [n for n in names if not hasattr(mod, n)]
     if missing:
-        raise SelfTestError(tr("the part {module} lacks {names}").format(
-            module=module, names=", ".join(missing)))
+        raise SelfTestError(
+            tr("the part {module} lacks {names}").format(module=module, names=", ".join(missing))
+        )
     return tuple(getattr(mod, n) for n in names)
 
 
@@ -150,8 +166,7 @@ def _check_resources(ctx: Context) -> str:
 
     catalogue = resource_path("procedures.csv")
     if not catalogue.is_file():
-        raise SelfTestError(tr("the procedure catalogue {file} is missing").format(
-            file=catalogue))
+        raise SelfTestError(tr("the procedure catalogue {file} is missing").format(file=catalogue))
     if not po_files("vi"):
         raise SelfTestError(tr("the Vietnamese translations are missing"))
     if tr("Counter guidance log") == "Counter guidance log":
@@ -208,8 +223,9 @@ def _open_window(ctx: Context) -> str:
     # it) is what ttkbootstrap's images need: draw one explicitly to prove it is bundled.
     from PIL import Image, ImageTk
 
-    ctx.probe_image = ImageTk.PhotoImage(Image.new("RGBA", (8, 8), (0, 128, 0, 255)),
-                                          master=ctx.window)
+    ctx.probe_image = ImageTk.PhotoImage(
+        Image.new("RGBA", (8, 8), (0, 128, 0, 255)), master=ctx.window
+    )
     return tr("ready in {seconds:.2f} s").format(seconds=ctx.timings["window_ready"])
 
 
@@ -221,7 +237,10 @@ def _save_session(ctx: Context) -> str:
     lookups = LookupService(ctx.store)
     started = datetime.now().replace(second=0, microsecond=0)  # today, never in the future
     session = Session(
-        officer_id=ctx.officer_id, counter_id=ctx.counter_id, started_at=started, minutes=5,
+        officer_id=ctx.officer_id,
+        counter_id=ctx.counter_id,
+        started_at=started,
+        minutes=5,
         procedures=[SessionProcedure(SELFTEST_PROCEDURE, lookups.id_for("outcome", "submitted"))],
         help_type_ids=[lookups.id_for("help_type", "vneid_level2")],
         channel_id=lookups.id_for("channel", "counter"),
@@ -242,8 +261,7 @@ def _export_report(ctx: Context) -> str:
     out = ctx.home / "exports" / f"selftest-week-{year}-{week:02d}.xlsx"
     ctx.report = Path(export_report(ctx.store, period_cls.iso_week(year, week), out=out))
     if not ctx.report.is_file():
-        raise SelfTestError(tr("the report file was not written: {file}").format(
-            file=ctx.report))
+        raise SelfTestError(tr("the report file was not written: {file}").format(file=ctx.report))
     check_workbook(ctx.report, year, week, SELFTEST_PROCEDURE)
     return ctx.report.name
 
@@ -267,10 +285,14 @@ def check_workbook(path: Path, year: int, week: int, procedure_code: str) -> Non
     finally:
         workbook.close()
     if not found_title:
-        raise SelfTestError(tr("the report has no cell with the title Tuần {week}/{year}")
-                            .format(week=week, year=year))
-    raise SelfTestError(tr("the report does not list the procedure {code}").format(
-        code=procedure_code))
+        raise SelfTestError(
+            tr("the report has no cell with the title Tuần {week}/{year}").format(
+                week=week, year=year
+            )
+        )
+    raise SelfTestError(
+        tr("the report does not list the procedure {code}").format(code=procedure_code)
+    )
 
 
 def _take_backup(ctx: Context) -> str:
@@ -278,8 +300,9 @@ def _take_backup(ctx: Context) -> str:
 
     path = ctx.store.backup("manual")
     if check_integrity(path) != "ok":
-        raise SelfTestError(tr("the backup {file} does not pass the integrity check").format(
-            file=path))
+        raise SelfTestError(
+            tr("the backup {file} does not pass the integrity check").format(file=path)
+        )
     return ""
 
 

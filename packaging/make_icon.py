@@ -26,11 +26,16 @@ def draw(size: int = 1024) -> Image.Image:
     d.rounded_rectangle((8 * s, 8 * s, 248 * s, 248 * s), radius=44 * s, fill=BLUE)
     d.rounded_rectangle((62 * s, 40 * s, 194 * s, 216 * s), radius=12 * s, fill=PAPER)
     for i, y in enumerate((76, 104, 132)):
-        d.rounded_rectangle((84 * s, y * s, (172 - 24 * (i == 2)) * s, (y + 10) * s),
-                            radius=5 * s, fill=LINE)
+        d.rounded_rectangle(
+            (84 * s, y * s, (172 - 24 * (i == 2)) * s, (y + 10) * s), radius=5 * s, fill=LINE
+        )
     d.ellipse((128 * s, 136 * s, 236 * s, 244 * s), fill=GREEN)
-    d.line([(152 * s, 190 * s), (175 * s, 213 * s), (212 * s, 166 * s)], fill=PAPER,
-           width=int(16 * s), joint="curve")
+    d.line(
+        [(152 * s, 190 * s), (175 * s, 213 * s), (212 * s, 166 * s)],
+        fill=PAPER,
+        width=int(16 * s),
+        joint="curve",
+    )
     return img
 
 

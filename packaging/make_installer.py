@@ -33,17 +33,23 @@ def _meta():
 
 
 def find_makensis(explicit: str | None = None) -> str:
-    candidates = [explicit] if explicit else [
-        "makensis",
-        r"C:\Program Files (x86)\NSIS\makensis.exe",
-        r"C:\Program Files\NSIS\makensis.exe",
-    ]
+    candidates = (
+        [explicit]
+        if explicit
+        else [
+            "makensis",
+            r"C:\Program Files (x86)\NSIS\makensis.exe",
+            r"C:\Program Files\NSIS\makensis.exe",
+        ]
+    )
     for c in candidates:
         found = shutil.which(c) or (c if c and Path(c).is_file() else None)
         if found:
             return found
-    raise SystemExit("makensis not found: install NSIS (Debian: apt-get install nsis; "
-                     "Windows: choco install nsis)")
+    raise SystemExit(
+        "makensis not found: install NSIS (Debian: apt-get install nsis; "
+        "Windows: choco install nsis)"
+    )
 
 
 def exe_name(dist: Path, basename: str = "counter_app") -> str:
@@ -54,8 +60,9 @@ def exe_name(dist: Path, basename: str = "counter_app") -> str:
     raise SystemExit(f"no {basename} executable in {dist}: build the bundle first")
 
 
-def defines(office: Path, dist: Path, out: Path, fast: bool = False,
-            work: Path | None = None) -> tuple[list[str], Path]:
+def defines(
+    office: Path, dist: Path, out: Path, fast: bool = False, work: Path | None = None
+) -> tuple[list[str], Path]:
     """The -D options for makensis, and the installer file they will produce."""
     sys.path.insert(0, str(ROOT))
     from counter_app.profile import load_profile_file
@@ -89,11 +96,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--office", type=Path, required=True, help="profiles/<code>.toml")
     parser.add_argument("--dist", type=Path, default=ROOT / "dist" / "counter_app")
     parser.add_argument("--out", type=Path, default=ROOT / "dist" / "installer")
-    parser.add_argument("--work", type=Path, default=ROOT / "build" / "installer",
-                        help="folder for the generated include file")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=ROOT / "build" / "installer",
+        help="folder for the generated include file",
+    )
     parser.add_argument("--makensis", help="path of makensis (default: from PATH)")
-    parser.add_argument("--fast", action="store_true",
-                        help="zlib instead of solid LZMA: quicker, bigger (CI proof only)")
+    parser.add_argument(
+        "--fast",
+        action="store_true",
+        help="zlib instead of solid LZMA: quicker, bigger (CI proof only)",
+    )
     args = parser.parse_args(argv)
     opts, target = defines(args.office, args.dist, args.out, args.fast, args.work)
     cmd = [find_makensis(args.makensis), "-V2", "-INPUTCHARSET", "UTF8", *opts, str(SCRIPT)]

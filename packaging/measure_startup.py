@@ -45,8 +45,14 @@ def evict(folder: Path) -> int:
 def run_once(exe: Path) -> tuple[float, float, str]:
     """(launch → window ready, launch → exit) in seconds, and the self-test's output."""
     launched = time.time()
-    proc = subprocess.run([str(exe), "--self-test"], capture_output=True, text=True,
-                          encoding="utf-8", errors="replace", timeout=300)
+    proc = subprocess.run(
+        [str(exe), "--self-test"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        timeout=300,
+    )
     ended = time.time()
     output = proc.stdout + proc.stderr
     if proc.returncode != 0:
@@ -63,8 +69,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("exe", type=Path)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--evict", action="store_true",
-                        help="evict the bundle from the page cache before the first run")
+    parser.add_argument(
+        "--evict",
+        action="store_true",
+        help="evict the bundle from the page cache before the first run",
+    )
     args = parser.parse_args(argv)
     exe = args.exe.resolve()
     evicted = evict(exe.parent) if args.evict else 0
@@ -76,12 +85,16 @@ def main(argv: list[str] | None = None) -> int:
         ready.append(r)
         total.append(t)
         kind = "cold" if i == 0 and evicted else "warm"
-        print(f"run {i + 1} ({kind}): window ready {r:.2f} s after launch, "
-              f"self-test exited after {t:.2f} s")
+        print(
+            f"run {i + 1} ({kind}): window ready {r:.2f} s after launch, "
+            f"self-test exited after {t:.2f} s"
+        )
     first = "cold (bundle evicted from page cache)" if evicted else "first"
-    print(f"STARTUP {first} start to ready window: {ready[0]:.2f} s; "
-          f"warm median: {statistics.median(ready[1:] or ready):.2f} s "
-          f"(target <= 2 s); frozen self-test wall time: {total[0]:.2f} s")
+    print(
+        f"STARTUP {first} start to ready window: {ready[0]:.2f} s; "
+        f"warm median: {statistics.median(ready[1:] or ready):.2f} s "
+        f"(target <= 2 s); frozen self-test wall time: {total[0]:.2f} s"
+    )
     return 0
 
 

@@ -29,7 +29,7 @@ def main() -> None:
             continue
         if only and not any(only in w for w in where):
             continue
-        print(f"#: {', '.join(where[:3])}\nmsgid {po_quote(msgid)}\nmsgstr \"\"\n")
+        print(f'#: {", ".join(where[:3])}\nmsgid {po_quote(msgid)}\nmsgstr ""\n')
 
 
 if __name__ == "__main__":

@@ -51,8 +51,13 @@ class World:
         self.lookups = LookupService(store)
         self.sessions = SessionService(store)
         self.office = self.offices.save_office(
-            Office(code="XA01", name="Trung tâm Phục vụ hành chính công xã Tân Hòa",
-                   province="Tỉnh Đồng Tháp", parent_body="UBND xã Tân Hòa"))
+            Office(
+                code="XA01",
+                name="Trung tâm Phục vụ hành chính công xã Tân Hòa",
+                province="Tỉnh Đồng Tháp",
+                parent_body="UBND xã Tân Hòa",
+            )
+        )
         self.counter1 = self.offices.add_counter(self.office.id, "Quầy 1")
         self.counter2 = self.offices.add_counter(self.office.id, "Quầy 2")
         self.supervisor = self.offices.add_officer(self.office.id, "Lê Thị Hồng", Role.SUPERVISOR)
@@ -64,14 +69,18 @@ class World:
 
     def make(self, **overrides) -> Session:
         """A valid session (a birth registration submitted online) with overrides."""
-        started = overrides.pop("started_at", datetime.now().replace(microsecond=0)
-                                - timedelta(minutes=20))
+        started = overrides.pop(
+            "started_at", datetime.now().replace(microsecond=0) - timedelta(minutes=20)
+        )
         procedures = overrides.pop("procedures", None)
         if procedures is None:
             procedures = [SessionProcedure("1.001193", self.lookup("outcome", "submitted"))]
         values = dict(
-            officer_id=self.officer.id, counter_id=self.counter1.id, started_at=started,
-            minutes=12, procedures=procedures,
+            officer_id=self.officer.id,
+            counter_id=self.counter1.id,
+            started_at=started,
+            minutes=12,
+            procedures=procedures,
             help_type_ids=[self.lookup("help_type", "vneid_level2")],
             channel_id=self.lookup("channel", "counter"),
             portal_id=self.lookup("portal", "national"),

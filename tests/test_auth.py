@@ -40,8 +40,10 @@ def test_malformed_hashes_never_verify(stored):
 
 
 def test_scrypt_gets_explicit_maxmem_and_compare_digest_is_used():
-    with patch.object(auth.hashlib, "scrypt", wraps=auth.hashlib.scrypt) as scrypt, \
-            patch.object(auth.hmac, "compare_digest", wraps=auth.hmac.compare_digest) as cmp:
+    with (
+        patch.object(auth.hashlib, "scrypt", wraps=auth.hashlib.scrypt) as scrypt,
+        patch.object(auth.hmac, "compare_digest", wraps=auth.hmac.compare_digest) as cmp,
+    ):
         assert verify_pin("1111", hash_pin("1111"))
     assert all(call.kwargs["maxmem"] == auth.SCRYPT_MAXMEM for call in scrypt.call_args_list)
     cmp.assert_called_once()

@@ -8,8 +8,7 @@ from counter_app.cli import run
 from tests.test_catalog_import import make_portal_xlsx
 
 
-@pytest.mark.parametrize("query", [["khai", "sinh"], ["dang ky khai sinh"], ["1001193"],
-                                   ["ks"]])
+@pytest.mark.parametrize("query", [["khai", "sinh"], ["dang ky khai sinh"], ["1001193"], ["ks"]])
 def test_search_prints_code_tab_name_ranked(capsys, query):
     assert run(["catalogue", "search", *query, "--limit", "3"]) == 0
     lines = capsys.readouterr().out.splitlines()
@@ -23,8 +22,9 @@ def test_search_with_no_match_fails(capsys):
 
 
 def test_import_asks_then_applies(capsys, tmp_path, monkeypatch):
-    path = make_portal_xlsx(tmp_path / "portal.xlsx", [
-        ["2.099002", "Thủ tục mới thứ hai", "", "", "Chứng thực"]])
+    path = make_portal_xlsx(
+        tmp_path / "portal.xlsx", [["2.099002", "Thủ tục mới thứ hai", "", "", "Chứng thực"]]
+    )
     monkeypatch.setattr("builtins.input", lambda prompt="": "k")
     assert run(["catalogue", "import", str(path)]) == 1
     out = capsys.readouterr().out
@@ -39,8 +39,9 @@ def test_import_asks_then_applies(capsys, tmp_path, monkeypatch):
 
 
 def test_import_yes_and_retire_missing(capsys, tmp_path):
-    path = make_portal_xlsx(tmp_path / "full.xlsx", [
-        ["1.001193", "Thủ tục đăng ký khai sinh", "", "", "Hộ tịch"]])
+    path = make_portal_xlsx(
+        tmp_path / "full.xlsx", [["1.001193", "Thủ tục đăng ký khai sinh", "", "", "Hộ tịch"]]
+    )
     assert run(["catalogue", "import", str(path), "--yes", "--retire-missing"]) == 0
     assert "ngừng 550" in capsys.readouterr().out
     assert run(["catalogue", "search", "khai tu"]) == 0

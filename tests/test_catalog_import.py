@@ -26,8 +26,9 @@ FIXTURES = Path(__file__).parent / "fixtures" / "catalog"
 PORTAL_HEADER = ["Mã số", "Tên", "Cơ quan ban hành", "Cơ quan thực hiện", "Lĩnh vực"]
 
 
-def make_portal_xlsx(path: Path, rows: list[list], header: list[str] | None = None,
-                     sheet: str = "Danh sách TTHC") -> Path:
+def make_portal_xlsx(
+    path: Path, rows: list[list], header: list[str] | None = None, sheet: str = "Danh sách TTHC"
+) -> Path:
     """A workbook shaped like the portal's "Xuất Excel": merged title block, then header."""
     wb = Workbook()
     ws = wb.active
@@ -52,11 +53,21 @@ def make_portal_xlsx(path: Path, rows: list[list], header: list[str] | None = No
 PORTAL_ROWS = [
     ["1.001193 ", "Thủ tục đăng ký khai sinh\n", "Bộ Tư pháp", "UBND cấp xã", "Hộ tịch "],
     ["1.000656", "Thủ tục đăng ký\nkhai tử (sửa tên)  ", "Bộ Tư pháp", "UBND cấp xã", "Hộ tịch"],
-    ["1.012753.H19", "Đăng ký đất đai, tài sản gắn liền với đất, cấp Giấy chứng nhận quyền sử "
-     "dụng đất, quyền sở hữu tài sản gắn liền với đất lần đầu", "Bộ Nông nghiệp và Môi trường",
-     "UBND cấp xã", "Đất đai"],
-    ["1.099001.000.00.00.H01", "Thủ tục thử nghiệm cấp tỉnh mới", "UBND tỉnh", "Sở Tư pháp",
-     "Hộ tịch"],
+    [
+        "1.012753.H19",
+        "Đăng ký đất đai, tài sản gắn liền với đất, cấp Giấy chứng nhận quyền sử "
+        "dụng đất, quyền sở hữu tài sản gắn liền với đất lần đầu",
+        "Bộ Nông nghiệp và Môi trường",
+        "UBND cấp xã",
+        "Đất đai",
+    ],
+    [
+        "1.099001.000.00.00.H01",
+        "Thủ tục thử nghiệm cấp tỉnh mới",
+        "UBND tỉnh",
+        "Sở Tư pháp",
+        "Hộ tịch",
+    ],
     ["2.099002", "Thủ tục mới thứ hai", "UBND tỉnh", "UBND cấp xã", "Chứng thực"],
     ["", "", "", "", ""],
     ["I. LĨNH VỰC HỘ TỊCH", None, None, None, None],
@@ -89,14 +100,24 @@ def test_portal_export_preview_then_apply(memory_store, tmp_path):
 
     result = apply_import(memory_store, preview)
     assert (result.added, result.changed, result.retired) == (2, 2, 0)
-    row = db.execute("SELECT code, full_code, name, field, source FROM procedure "
-                     "WHERE code = '1.099001'").fetchone()
-    assert row == ("1.099001", "1.099001.000.00.00.H01", "Thủ tục thử nghiệm cấp tỉnh mới",
-                   "Hộ tịch", "import")
-    assert db.execute("SELECT full_code FROM procedure WHERE code = '1.012753'"
-                      ).fetchone()[0] == "1.012753.H19"
-    assert db.execute("SELECT name_folded FROM procedure WHERE code = '1.000656'"
-                      ).fetchone()[0] == "thu tuc dang ky khai tu (sua ten)"
+    row = db.execute(
+        "SELECT code, full_code, name, field, source FROM procedure WHERE code = '1.099001'"
+    ).fetchone()
+    assert row == (
+        "1.099001",
+        "1.099001.000.00.00.H01",
+        "Thủ tục thử nghiệm cấp tỉnh mới",
+        "Hộ tịch",
+        "import",
+    )
+    assert (
+        db.execute("SELECT full_code FROM procedure WHERE code = '1.012753'").fetchone()[0]
+        == "1.012753.H19"
+    )
+    assert (
+        db.execute("SELECT name_folded FROM procedure WHERE code = '1.000656'").fetchone()[0]
+        == "thu tuc dang ky khai tu (sua ten)"
+    )
     # a second import of the same file changes nothing
     assert not preview_import(memory_store, path).has_changes
 
@@ -108,8 +129,7 @@ def test_variant_headings_and_header_further_down(memory_store, tmp_path):
     ws.title = "Sheet1"
     for r in range(1, 12):
         ws.cell(row=r, column=1, value=f"Tiêu đề dòng {r}" if r % 3 else None)
-    ws.append(["STT", "MÃ TTHC", "TÊN THỦ TỤC HÀNH CHÍNH", "Cấp thực hiện", "Mức độ",
-               "lĩnh vực"])
+    ws.append(["STT", "MÃ TTHC", "TÊN THỦ TỤC HÀNH CHÍNH", "Cấp thực hiện", "Mức độ", "lĩnh vực"])
     ws.append([1, "1.098001", "Thủ tục có tiêu đề khác", "Cấp xã", "Toàn trình", "Hộ tịch"])
     ws.append([2, 1.09801, "Mã bị Excel đổi thành số", "Cấp tỉnh", "Một phần", "Đất đai"])
     wb.save(path)
@@ -121,27 +141,43 @@ def test_variant_headings_and_header_further_down(memory_store, tmp_path):
     assert rows["1.098010"].online_level == "một phần"
 
 
-@pytest.mark.parametrize(("heading", "column"), [
-    ("Mã số", "code"), ("Mã TTHC", "code"), ("mã thủ tục", "code"), ("MA SO", "code"),
-    ("Mã lĩnh vực", None), ("Tên", "name"), ("Tên thủ tục hành chính", "name"),
-    ("Ten TTHC", "name"), ("Tên lĩnh vực", "field"), ("Lĩnh vực", "field"),
-    ("Cấp thực hiện", "level"), ("Mức độ", "online_level"), ("Mức độ DVC trực tuyến",
-                                                              "online_level"),
-    ("Cơ quan ban hành", None), ("STT", None), ("Tên\ncơ quan thực hiện", None),
-])
+@pytest.mark.parametrize(
+    ("heading", "column"),
+    [
+        ("Mã số", "code"),
+        ("Mã TTHC", "code"),
+        ("mã thủ tục", "code"),
+        ("MA SO", "code"),
+        ("Mã lĩnh vực", None),
+        ("Tên", "name"),
+        ("Tên thủ tục hành chính", "name"),
+        ("Ten TTHC", "name"),
+        ("Tên lĩnh vực", "field"),
+        ("Lĩnh vực", "field"),
+        ("Cấp thực hiện", "level"),
+        ("Mức độ", "online_level"),
+        ("Mức độ DVC trực tuyến", "online_level"),
+        ("Cơ quan ban hành", None),
+        ("STT", None),
+        ("Tên\ncơ quan thực hiện", None),
+    ],
+)
 def test_headings_mapped_by_meaning(heading, column):
     assert column_for_heading(heading) == column
 
 
-@pytest.mark.parametrize(("cell", "expected"), [
-    ("1.001193", ("1.001193", "1.001193")),
-    (" 1.012753.H19\n", ("1.012753", "1.012753.H19")),
-    ("1.000110.000.00.00.H01", ("1.000110", "1.000110.000.00.00.H01")),
-    (1.00011, ("1.000110", "1.000110")),
-    ("1.014955-Xoa", None),
-    ("abc", None),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("1.001193", ("1.001193", "1.001193")),
+        (" 1.012753.H19\n", ("1.012753", "1.012753.H19")),
+        ("1.000110.000.00.00.H01", ("1.000110", "1.000110.000.00.00.H01")),
+        (1.00011, ("1.000110", "1.000110")),
+        ("1.014955-Xoa", None),
+        ("abc", None),
+        ("", None),
+    ],
+)
 def test_codes_map_to_base_code(cell, expected):
     assert normalise_code(cell) == expected
 
@@ -172,16 +208,18 @@ def test_csv_in_common_encodings(memory_store, tmp_path, encoding):
     text = buffer.getvalue()
     path.write_bytes(to_cp1258(text) if encoding == "cp1258" else text.encode(encoding))
     preview = preview_import(memory_store, path)
-    assert [(r.code, r.name) for r in preview.new] == [("1.097001",
-                                                          "Đăng ký thử ở Đồng Tháp")]
+    assert [(r.code, r.name) for r in preview.new] == [("1.097001", "Đăng ký thử ở Đồng Tháp")]
 
 
 def test_retire_missing_never_deletes(world, tmp_path):
     world.save()  # a session that used 1.001193
-    path = make_portal_xlsx(tmp_path / "short.xlsx", [
-        ["1.000656", "Thủ tục đăng ký khai tử", "", "", "Hộ tịch"],
-        ["1.000894", "Thủ tục đăng ký kết hôn", "", "", "Hộ tịch"],
-    ])
+    path = make_portal_xlsx(
+        tmp_path / "short.xlsx",
+        [
+            ["1.000656", "Thủ tục đăng ký khai tử", "", "", "Hộ tịch"],
+            ["1.000894", "Thủ tục đăng ký kết hôn", "", "", "Hộ tịch"],
+        ],
+    )
     db = world.store.db
     before = db.execute("SELECT count(*) FROM procedure").fetchone()[0]
     plain = preview_import(world.store, path)
@@ -194,8 +232,12 @@ def test_retire_missing_never_deletes(world, tmp_path):
     assert db.execute("SELECT count(*) FROM procedure").fetchone()[0] == before
     assert db.execute("SELECT active FROM procedure WHERE code = '1.001193'").fetchone()[0] == 0
     assert db.execute("SELECT count(*) FROM procedure WHERE active = 1").fetchone()[0] == 2
-    assert db.execute("SELECT count(*) FROM session_procedure WHERE procedure_code = "
-                      "'1.001193'").fetchone()[0] == 1
+    assert (
+        db.execute(
+            "SELECT count(*) FROM session_procedure WHERE procedure_code = '1.001193'"
+        ).fetchone()[0]
+        == 1
+    )
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
 
 
@@ -203,7 +245,8 @@ def test_import_is_audited(memory_store, tmp_path):
     path = make_portal_xlsx(tmp_path / "a.xlsx", [["2.099002", "Thủ tục mới", "", "", ""]])
     apply_import(memory_store, preview_import(memory_store, path))
     row = memory_store.db.execute(
-        "SELECT entity, action, after_json FROM audit WHERE entity = 'catalogue'").fetchone()
+        "SELECT entity, action, after_json FROM audit WHERE entity = 'catalogue'"
+    ).fetchone()
     assert row[:2] == ("catalogue", "import") and '"added": 1' in row[2]
 
 
@@ -234,8 +277,9 @@ def test_export_reimports_unchanged(memory_store, tmp_path):
 
 
 def test_export_writes_formula_like_text_as_text(memory_store, tmp_path):
-    memory_store.db.execute("UPDATE procedure SET name = '=HYPERLINK(\"x\")' "
-                            "WHERE code = '1.001193'")
+    memory_store.db.execute(
+        "UPDATE procedure SET name = '=HYPERLINK(\"x\")' WHERE code = '1.001193'"
+    )
     path = tmp_path / "e.xlsx"
     export_catalogue(memory_store, path)
     ws = load_workbook(path).active
@@ -265,14 +309,24 @@ def _docx_like(path: Path) -> Path:
 
 
 def _formula_file(path: Path) -> Path:
-    make_portal_xlsx(path, [["1.001193", "Thủ tục đăng ký khai sinh", "", "", "Hộ tịch"],
-                            ["1.000656", '=CONCATENATE("Thủ tục ", "khai tử")', "", "", ""]])
+    make_portal_xlsx(
+        path,
+        [
+            ["1.001193", "Thủ tục đăng ký khai sinh", "", "", "Hộ tịch"],
+            ["1.000656", '=CONCATENATE("Thủ tục ", "khai tử")', "", "", ""],
+        ],
+    )
     return path
 
 
 def _duplicate_codes(path: Path) -> Path:
-    return make_portal_xlsx(path, [["1.001193", "Thủ tục đăng ký khai sinh", "", "", ""],
-                                   ["1.001193.H19", "Thủ tục khác hẳn", "", "", ""]])
+    return make_portal_xlsx(
+        path,
+        [
+            ["1.001193", "Thủ tục đăng ký khai sinh", "", "", ""],
+            ["1.001193.H19", "Thủ tục khác hẳn", "", "", ""],
+        ],
+    )
 
 
 def _no_header(path: Path) -> Path:
@@ -293,15 +347,23 @@ def _header_only(path: Path) -> Path:
 
 
 BAD_FILES = [
-    ("not_a_spreadsheet.xlsx", lambda p: _write_bytes(p, b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" +
-                                                        bytes(range(256)) * 20),
-     "không phải bảng tính"),
-    ("picture.csv", lambda p: _write_bytes(p, b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20),
-     "không phải bảng tính"),
+    (
+        "not_a_spreadsheet.xlsx",
+        lambda p: _write_bytes(p, b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + bytes(range(256)) * 20),
+        "không phải bảng tính",
+    ),
+    (
+        "picture.csv",
+        lambda p: _write_bytes(p, b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20),
+        "không phải bảng tính",
+    ),
     ("document.xlsx", _docx_like, "không phải bảng tính"),
     ("locked.xlsx", _fake_encrypted, "mật khẩu"),
-    ("old_word.doc", lambda p: _write_bytes(p, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" +
-                                           b"\x00" * 3000), "Excel"),
+    (
+        "old_word.doc",
+        lambda p: _write_bytes(p, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 3000),
+        "Excel",
+    ),
     ("empty.xlsx", lambda p: _write_bytes(p, b""), "không có dữ liệu"),
     ("blank.xlsx", _empty_workbook, "không có dữ liệu"),
     ("blank.csv", lambda p: _write_bytes(p, b"\r\n ,,\r\n"), "không có dữ liệu"),
@@ -313,19 +375,19 @@ BAD_FILES = [
 ]
 
 
-@pytest.mark.parametrize(("name", "make", "message"), BAD_FILES,
-                         ids=[b[0] for b in BAD_FILES])
-def test_bad_files_get_a_message_and_change_nothing(memory_store, tmp_path, name, make,
-                                                    message):
+@pytest.mark.parametrize(("name", "make", "message"), BAD_FILES, ids=[b[0] for b in BAD_FILES])
+def test_bad_files_get_a_message_and_change_nothing(memory_store, tmp_path, name, make, message):
     path = make(tmp_path / name)
-    before = memory_store.db.execute("SELECT count(*), total(length(name)) FROM procedure"
-                                     ).fetchone()
+    before = memory_store.db.execute(
+        "SELECT count(*), total(length(name)) FROM procedure"
+    ).fetchone()
     with pytest.raises(CatalogueImportError) as info:
         preview_import(memory_store, path)
     assert message in str(info.value)
     assert name in str(info.value)
-    after = memory_store.db.execute("SELECT count(*), total(length(name)) FROM procedure"
-                                    ).fetchone()
+    after = memory_store.db.execute(
+        "SELECT count(*), total(length(name)) FROM procedure"
+    ).fetchone()
     assert before == after
 
 

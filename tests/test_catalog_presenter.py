@@ -58,8 +58,12 @@ def test_import_preview_and_apply(world, tmp_path):
     assert can_apply and "2 thủ tục mới" in lines
     presenter.apply_preview()
     assert app.confirmations and "thêm 2" in app.infos[-1]
-    assert world.store.db.execute(
-        "SELECT count(*) FROM procedure WHERE code = '2.099002'").fetchone()[0] == 1
+    assert (
+        world.store.db.execute("SELECT count(*) FROM procedure WHERE code = '2.099002'").fetchone()[
+            0
+        ]
+        == 1
+    )
 
 
 def test_declined_import_changes_nothing(world, tmp_path):
@@ -68,8 +72,9 @@ def test_declined_import_changes_nothing(world, tmp_path):
     path = make_portal_xlsx(tmp_path / "p.xlsx", PORTAL_ROWS)
     presenter.choose_import_file(str(path), retire_missing=True)
     presenter.apply_preview()
-    assert world.store.db.execute(
-        "SELECT count(*) FROM procedure WHERE active = 0").fetchone()[0] == 0
+    assert (
+        world.store.db.execute("SELECT count(*) FROM procedure WHERE active = 0").fetchone()[0] == 0
+    )
     assert not app.infos
 
 

@@ -19,7 +19,8 @@ def screen_for():
 
     harness = ScreenHarness()
     yield lambda store, officer=None: harness.make(
-        CatalogueScreen, store, officer, size=(1280, 820))
+        CatalogueScreen, store, officer, size=(1280, 820)
+    )
     harness.close()
 
 
@@ -49,12 +50,15 @@ def test_search_browse_edit_retire(world, screen_for):
     screen.form_vars["name"].set("Đăng ký khai sinh (tên tại đơn vị)")
     screen.save_button.invoke()
     row = world.store.db.execute(
-        "SELECT name, source FROM procedure WHERE code = '1.001193'").fetchone()
+        "SELECT name, source FROM procedure WHERE code = '1.001193'"
+    ).fetchone()
     assert row == ("Đăng ký khai sinh (tên tại đơn vị)", "local")
     screen.active_button.invoke()
     assert app.confirmations and "1.001193" in app.confirmations[-1]
-    assert world.store.db.execute(
-        "SELECT active FROM procedure WHERE code = '1.001193'").fetchone()[0] == 0
+    assert (
+        world.store.db.execute("SELECT active FROM procedure WHERE code = '1.001193'").fetchone()[0]
+        == 0
+    )
     assert str(screen.active_button.cget("text")) == "Khôi phục"
     assert app.changes > 0 and not app.errors
 
@@ -63,8 +67,10 @@ def test_browse_by_field_sorted_in_vietnamese_order(world, screen_for):
     from counter_app.catalog.sorting import sort_vietnamese
 
     screen, _ = screen_for(world.store, world.supervisor)
-    labels = {v[0]: iid for iid, v in zip(screen.field_tree.get_children(),
-                                          rows(screen.field_tree), strict=True)}
+    labels = {
+        v[0]: iid
+        for iid, v in zip(screen.field_tree.get_children(), rows(screen.field_tree), strict=True)
+    }
     iid = next(i for label, i in labels.items() if label.startswith("Hộ tịch"))
     screen.field_tree.selection_set(iid)
     screen.update()
@@ -77,8 +83,12 @@ def test_add_procedure_and_favourite(world, screen_for):
     screen, app = screen_for(world.store, world.supervisor)
     screen.new_button.invoke()
     assert str(screen.code_entry.cget("state")) == "normal"
-    for key, value in (("code", "1.999001.H19"), ("name", "Thủ tục riêng của tỉnh"),
-                       ("field", "Hộ tịch"), ("level", "Cấp xã")):
+    for key, value in (
+        ("code", "1.999001.H19"),
+        ("name", "Thủ tục riêng của tỉnh"),
+        ("field", "Hộ tịch"),
+        ("level", "Cấp xã"),
+    ):
         screen.form_vars[key].set(value)
     screen.save_button.invoke()
     assert not app.errors
@@ -106,7 +116,8 @@ def test_bundle_editing(world, screen_for):
     assert not app.errors, app.errors
     saved = world.store.db.execute(
         "SELECT b.name, group_concat(i.procedure_code) FROM bundle b JOIN bundle_item i "
-        "ON i.bundle_id = b.id WHERE b.name LIKE 'Kết hôn%' GROUP BY b.id").fetchone()
+        "ON i.bundle_id = b.id WHERE b.name LIKE 'Kết hôn%' GROUP BY b.id"
+    ).fetchone()
     assert saved == ("Kết hôn – Thường trú", "1.000894,1.004222")
 
 
@@ -131,13 +142,21 @@ def test_import_with_preview_then_apply(world, screen_for, tmp_path, monkeypatch
         settle(screen, 0.05)
     text = screen.preview_text.get("1.0", "end")
     assert "2 thủ tục mới" in text and "dòng 13" in text, text
-    assert world.store.db.execute(
-        "SELECT count(*) FROM procedure WHERE code = '2.099002'").fetchone()[0] == 0
+    assert (
+        world.store.db.execute("SELECT count(*) FROM procedure WHERE code = '2.099002'").fetchone()[
+            0
+        ]
+        == 0
+    )
     screen.apply_button.invoke()
     assert not app.errors, app.errors
     assert app.infos and "thêm 2" in app.infos[-1]
-    assert world.store.db.execute(
-        "SELECT count(*) FROM procedure WHERE code = '2.099002'").fetchone()[0] == 1
+    assert (
+        world.store.db.execute("SELECT count(*) FROM procedure WHERE code = '2.099002'").fetchone()[
+            0
+        ]
+        == 1
+    )
     assert str(screen.apply_button.cget("state")) == "disabled"
 
 
@@ -161,5 +180,7 @@ def test_officer_cannot_edit(world, screen_for):
     screen.presenter.select_procedure("1.001193")
     screen.presenter.toggle_active()
     assert app.errors == ["Chỉ lãnh đạo bộ phận mới được sửa danh mục."]
-    assert world.store.db.execute(
-        "SELECT active FROM procedure WHERE code = '1.001193'").fetchone()[0] == 1
+    assert (
+        world.store.db.execute("SELECT active FROM procedure WHERE code = '1.001193'").fetchone()[0]
+        == 1
+    )

@@ -151,9 +151,10 @@ def test_recent_use_by_this_counter_ranks_first(world):
     assert search.search("tam tru")[0].code == "1.002755"
     outcome = world.lookup("outcome", "submitted")
     for minutes in (30, 60, 90):
-        world.save(procedures=[SessionProcedure("1.004194", outcome)],
-                   started_at=datetime.now().replace(microsecond=0)
-                   - timedelta(minutes=minutes))
+        world.save(
+            procedures=[SessionProcedure("1.004194", outcome)],
+            started_at=datetime.now().replace(microsecond=0) - timedelta(minutes=minutes),
+        )
     search.refresh()
     assert search.search("tam tru", counter_id=world.counter1.id)[0].code == "1.004194"
     # another counter's habits do not change this counter's list
@@ -162,9 +163,11 @@ def test_recent_use_by_this_counter_ranks_first(world):
 
 def test_old_use_does_not_count(world):
     outcome = world.lookup("outcome", "submitted")
-    world.save(procedures=[SessionProcedure("1.004194", outcome)],
-               started_at=datetime.now().replace(microsecond=0) - timedelta(days=120),
-               backdated_reason="Nhập bù sổ giấy")
+    world.save(
+        procedures=[SessionProcedure("1.004194", outcome)],
+        started_at=datetime.now().replace(microsecond=0) - timedelta(days=120),
+        backdated_reason="Nhập bù sổ giấy",
+    )
     search = CatalogueSearch(world.store)
     assert search.search("tam tru", counter_id=world.counter1.id)[0].code == "1.002755"
 
@@ -195,24 +198,31 @@ def test_look_alike_eth_folds_like_d(eth):
 
 def test_a_name_with_the_look_alike_eth_is_found(memory_store):
     with memory_store.transaction() as db:
-        db.execute("INSERT INTO procedure (code, full_code, name, name_folded, source) "
-                   "VALUES ('2.999001', '2.999001', ?, ?, 'import')",
-                   ["Ðăng ký hoạt động tín ngưỡng Ðặc biệt", "ðang ky hoat dong tin nguong "
-                    "ðac biet"])  # as an older fold() stored it
+        db.execute(
+            "INSERT INTO procedure (code, full_code, name, name_folded, source) "
+            "VALUES ('2.999001', '2.999001', ?, ?, 'import')",
+            ["Ðăng ký hoạt động tín ngưỡng Ðặc biệt", "ðang ky hoat dong tin nguong ðac biet"],
+        )  # as an older fold() stored it
     index = CatalogueSearch(memory_store)
-    for query in ("dang ky hoat dong tin nguong dac biet", "Đăng ký hoạt động tín ngưỡng Đặc biệt",
-                  "dac biet"):
+    for query in (
+        "dang ky hoat dong tin nguong dac biet",
+        "Đăng ký hoạt động tín ngưỡng Đặc biệt",
+        "dac biet",
+    ):
         assert [h.code for h in index.search(query, limit=3)][:1] == ["2.999001"], query
 
 
-@pytest.mark.parametrize(("query", "code"), [
-    ("ĐĂNG KÍ KẾT HÔN", "1.000894"),
-    ("dang ki ket hon", "1.000894"),
-    ("đăng kí khai sinh", "1.001193"),
-    ("li lich tu phap", None),
-])
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("ĐĂNG KÍ KẾT HÔN", "1.000894"),
+        ("dang ki ket hon", "1.000894"),
+        ("đăng kí khai sinh", "1.001193"),
+        ("li lich tu phap", None),
+    ],
+)
 def test_i_and_y_spellings_find_the_same_procedure(index, query, code):
-    """"kí"/"ký", "lí"/"lý" are both correct Vietnamese; officers type either."""
+    """ "kí"/"ký", "lí"/"lý" are both correct Vietnamese; officers type either."""
     y_spelled = query.replace("KÍ", "KÝ").replace("kí", "ký").replace("ki ", "ky ")
     y_spelled = y_spelled.replace("li ", "ly ")
     got = [h.code for h in index.search(query, limit=5)]

@@ -17,13 +17,32 @@ from counter_app.storage.schema import SCHEMA_VERSION
 # -- Vietnamese sort order ------------------------------------------------------------------
 def test_letters_in_vietnamese_alphabet_order():
     words = ["đ", "d", "ư", "u", "ơ", "ô", "o", "ê", "e", "â", "ă", "a", "b"]
-    assert sort_vietnamese(words) == ["a", "ă", "â", "b", "d", "đ", "e", "ê", "o", "ô", "ơ",
-                                      "u", "ư"]
+    assert sort_vietnamese(words) == [
+        "a",
+        "ă",
+        "â",
+        "b",
+        "d",
+        "đ",
+        "e",
+        "ê",
+        "o",
+        "ô",
+        "ơ",
+        "u",
+        "ư",
+    ]
 
 
 def test_tones_in_dictionary_order():
     assert sort_vietnamese(["bạ", "bá", "bã", "bả", "bà", "ba"]) == [
-        "ba", "bà", "bả", "bã", "bá", "bạ"]
+        "ba",
+        "bà",
+        "bả",
+        "bã",
+        "bá",
+        "bạ",
+    ]
 
 
 def test_letters_decide_before_tones():
@@ -33,14 +52,31 @@ def test_letters_decide_before_tones():
 
 
 def test_real_names_and_places():
-    names = ["Đặng Văn Zung", "Dương Thị An", "Trần Văn Đức", "Trần Văn Dũng", "Ánh",
-             "Anh", "Âu Thị Lan", "Ăng Văn Bé", "Bùi Văn Út"]
+    names = [
+        "Đặng Văn Zung",
+        "Dương Thị An",
+        "Trần Văn Đức",
+        "Trần Văn Dũng",
+        "Ánh",
+        "Anh",
+        "Âu Thị Lan",
+        "Ăng Văn Bé",
+        "Bùi Văn Út",
+    ]
     assert sort_vietnamese(names) == [
-        "Anh", "Ánh", "Ăng Văn Bé", "Âu Thị Lan", "Bùi Văn Út", "Dương Thị An",
-        "Đặng Văn Zung", "Trần Văn Dũng", "Trần Văn Đức"]
-    assert sorted(["Đồng Tháp", "Điện Biên", "Đà Nẵng", "Cà Mau", "Yên Bái"],
-                  key=vietnamese_key) == ["Cà Mau", "Đà Nẵng", "Điện Biên", "Đồng Tháp",
-                                          "Yên Bái"]
+        "Anh",
+        "Ánh",
+        "Ăng Văn Bé",
+        "Âu Thị Lan",
+        "Bùi Văn Út",
+        "Dương Thị An",
+        "Đặng Văn Zung",
+        "Trần Văn Dũng",
+        "Trần Văn Đức",
+    ]
+    assert sorted(
+        ["Đồng Tháp", "Điện Biên", "Đà Nẵng", "Cà Mau", "Yên Bái"], key=vietnamese_key
+    ) == ["Cà Mau", "Đà Nẵng", "Điện Biên", "Đồng Tháp", "Yên Bái"]
 
 
 def test_sort_ignores_composition_and_puts_case_last():
@@ -63,12 +99,17 @@ def test_field_list_is_in_vietnamese_order(memory_store):
 # -- supervisor edits: add, edit, retire/restore, favourites -----------------------------------
 def test_add_edit_retire_restore_never_delete(world):
     service = ProcedureService(world.store)
-    added = service.save(CatalogueEntry("1.999001.H19", "Thủ tục riêng của tỉnh", "Hộ tịch",
-                                        "Cấp xã"), is_new=True,
-                         officer_id=world.supervisor.id)
+    added = service.save(
+        CatalogueEntry("1.999001.H19", "Thủ tục riêng của tỉnh", "Hộ tịch", "Cấp xã"),
+        is_new=True,
+        officer_id=world.supervisor.id,
+    )
     assert (added.code, added.full_code, added.source) == ("1.999001", "1.999001.H19", "local")
-    edited = service.save(CatalogueEntry("1.999001", "Thủ tục riêng (đổi tên)", "Hộ tịch"),
-                          is_new=False, officer_id=world.supervisor.id)
+    edited = service.save(
+        CatalogueEntry("1.999001", "Thủ tục riêng (đổi tên)", "Hộ tịch"),
+        is_new=False,
+        officer_id=world.supervisor.id,
+    )
     assert edited.name == "Thủ tục riêng (đổi tên)" and edited.full_code == "1.999001.H19"
     world.save()  # uses 1.001193
     service.set_active("1.001193", False, world.supervisor.id)
@@ -78,17 +119,24 @@ def test_add_edit_retire_restore_never_delete(world):
     assert any(e.code == "1.001193" for e in service.browse("Hộ tịch", include_retired=True))
     service.set_active("1.001193", True, world.supervisor.id)
     assert service.get("1.001193").active
-    actions = [r[0] for r in world.store.db.execute(
-        "SELECT action FROM audit WHERE entity = 'procedure' ORDER BY id")]
+    actions = [
+        r[0]
+        for r in world.store.db.execute(
+            "SELECT action FROM audit WHERE entity = 'procedure' ORDER BY id"
+        )
+    ]
     assert actions == ["create", "update", "retire", "restore"]
 
 
-@pytest.mark.parametrize(("entry", "is_new", "field"), [
-    (CatalogueEntry("abc", "Tên"), True, "code"),
-    (CatalogueEntry("1.001193", "Trùng mã"), True, "code"),
-    (CatalogueEntry("1.999002", "  "), True, "name"),
-    (CatalogueEntry("1.999003", "Chưa có"), False, "code"),
-])
+@pytest.mark.parametrize(
+    ("entry", "is_new", "field"),
+    [
+        (CatalogueEntry("abc", "Tên"), True, "code"),
+        (CatalogueEntry("1.001193", "Trùng mã"), True, "code"),
+        (CatalogueEntry("1.999002", "  "), True, "name"),
+        (CatalogueEntry("1.999003", "Chưa có"), False, "code"),
+    ],
+)
 def test_procedure_validation(memory_store, entry, is_new, field):
     with pytest.raises(ValidationError) as info:
         ProcedureService(memory_store).save(entry, is_new=is_new)
@@ -112,8 +160,10 @@ def test_default_bundles_seeded(memory_store):
 
 def test_bundle_create_edit_retire(world):
     service = BundleService(world.store)
-    saved = service.save(Bundle(None, "Kết hôn – Thường trú", ["1.000894", "1.004222"]),
-                         officer_id=world.supervisor.id)
+    saved = service.save(
+        Bundle(None, "Kết hôn – Thường trú", ["1.000894", "1.004222"]),
+        officer_id=world.supervisor.id,
+    )
     assert saved.id is not None
     saved.codes = ["1.004222", "1.000894", "1.004222"]  # reordered, a repeat dropped
     service.save(saved)
@@ -125,12 +175,15 @@ def test_bundle_create_edit_retire(world):
     assert any(b.id == saved.id for b in service.list())
 
 
-@pytest.mark.parametrize(("bundle", "field"), [
-    (Bundle(None, "", ["1.001193", "1.004222"]), "name"),
-    (Bundle(None, "Một thủ tục", ["1.001193"]), "codes"),
-    (Bundle(None, "Mã lạ", ["1.001193", "9.999999"]), "codes"),
-    (Bundle(None, "Khai tử – Xóa đăng ký thường trú", ["1.001193", "1.004222"]), "name"),
-])
+@pytest.mark.parametrize(
+    ("bundle", "field"),
+    [
+        (Bundle(None, "", ["1.001193", "1.004222"]), "name"),
+        (Bundle(None, "Một thủ tục", ["1.001193"]), "codes"),
+        (Bundle(None, "Mã lạ", ["1.001193", "9.999999"]), "codes"),
+        (Bundle(None, "Khai tử – Xóa đăng ký thường trú", ["1.001193", "1.004222"]), "name"),
+    ],
+)
 def test_bundle_validation(memory_store, bundle, field):
     with pytest.raises(ValidationError) as info:
         BundleService(memory_store).save(bundle)
@@ -141,34 +194,37 @@ def test_bundle_validation(memory_store, bundle, field):
 def test_builtin_sync_runs_once_per_file_version(memory_store):
     assert builtin.sync_builtin_catalogue(memory_store) is True
     assert builtin.sync_builtin_catalogue(memory_store) is False
-    stored = memory_store.db.execute("SELECT value FROM setting WHERE key = ?",
-                                     [builtin.SETTING_KEY]).fetchone()[0]
+    stored = memory_store.db.execute(
+        "SELECT value FROM setting WHERE key = ?", [builtin.SETTING_KEY]
+    ).fetchone()[0]
     assert json.loads(stored) == builtin.builtin_digest()
 
 
-def test_builtin_upgrade_adds_codes_renames_and_keeps_local_edits(world, tmp_path,
-                                                                  monkeypatch):
+def test_builtin_upgrade_adds_codes_renames_and_keeps_local_edits(world, tmp_path, monkeypatch):
     db = world.store.db
     world.save()  # a session on 1.001193
-    ProcedureService(world.store).save(CatalogueEntry("1.000656", "Khai tử (tên của tỉnh)"),
-                                       is_new=False)
+    ProcedureService(world.store).save(
+        CatalogueEntry("1.000656", "Khai tử (tên của tỉnh)"), is_new=False
+    )
     ProcedureService(world.store).set_active("1.000894", False)
     builtin.sync_builtin_catalogue(world.store)
     resources = tmp_path / "resources"
     resources.mkdir()
     original = (builtin.resource_path("procedures.csv")).read_text(encoding="utf-8")
-    newer = (original.replace("1.001193,Thủ tục đăng ký khai sinh,",
-                              "1.001193,Thủ tục đăng ký khai sinh (tên mới),")
-             .replace("1.000656,Thủ tục đăng ký khai tử,", "1.000656,Khai tử mới,")
-             .replace("1.000894,Thủ tục đăng ký kết hôn,", "1.000894,Kết hôn mới,")
-             + "1.999999,Thủ tục mới của bản cập nhật,Hộ tịch,Cấp xã,\n")
+    newer = (
+        original.replace(
+            "1.001193,Thủ tục đăng ký khai sinh,", "1.001193,Thủ tục đăng ký khai sinh (tên mới),"
+        )
+        .replace("1.000656,Thủ tục đăng ký khai tử,", "1.000656,Khai tử mới,")
+        .replace("1.000894,Thủ tục đăng ký kết hôn,", "1.000894,Kết hôn mới,")
+        + "1.999999,Thủ tục mới của bản cập nhật,Hộ tịch,Cấp xã,\n"
+    )
     (resources / "procedures.csv").write_text(newer, encoding="utf-8")
     monkeypatch.setattr("counter_app.resources.resources_dir", lambda: resources)
     assert builtin.sync_builtin_catalogue(world.store) is True
 
     def name(code):
-        return db.execute("SELECT name, active FROM procedure WHERE code = ?", [code]
-                          ).fetchone()
+        return db.execute("SELECT name, active FROM procedure WHERE code = ?", [code]).fetchone()
 
     assert name("1.001193") == ("Thủ tục đăng ký khai sinh (tên mới)", 1)
     assert name("1.000656") == ("Khai tử (tên của tỉnh)", 1)  # the supervisor's wording

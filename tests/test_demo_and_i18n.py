@@ -19,19 +19,28 @@ def test_demo_data_is_realistic(memory_store):
     result = demo.generate(memory_store, weeks=2, per_day=40, end=date(2026, 11, 22))
     db = memory_store.db
     assert result.sessions == db.execute("SELECT count(*) FROM session").fetchone()[0] > 300
-    weekdays = dict(db.execute(
-        "SELECT strftime('%w', started_at), count(*) FROM session GROUP BY 1").fetchall())
+    weekdays = dict(
+        db.execute("SELECT strftime('%w', started_at), count(*) FROM session GROUP BY 1").fetchall()
+    )
     assert "0" not in weekdays  # closed on Sunday
     assert weekdays["1"] > weekdays["6"]  # Monday busier than Saturday morning
-    hours = dict(db.execute(
-        "SELECT CAST(strftime('%H', started_at) AS INT), count(*) FROM session GROUP BY 1"))
+    hours = dict(
+        db.execute(
+            "SELECT CAST(strftime('%H', started_at) AS INT), count(*) FROM session GROUP BY 1"
+        )
+    )
     assert 12 not in hours and hours[9] > hours[16]
-    outcomes = dict(db.execute(
-        "SELECT l.code, count(*) FROM session_procedure sp JOIN lookup l ON l.id = sp.outcome_id"
-        " GROUP BY 1"))
+    outcomes = dict(
+        db.execute(
+            "SELECT l.code, count(*) FROM session_procedure sp"
+            " JOIN lookup l ON l.id = sp.outcome_id GROUP BY 1"
+        )
+    )
     assert outcomes["submitted"] > outcomes["not_submitted"] > 0
-    unknown = db.execute("SELECT count(*) FROM session_procedure WHERE procedure_code NOT IN "
-                         "(SELECT code FROM procedure)").fetchone()[0]
+    unknown = db.execute(
+        "SELECT count(*) FROM session_procedure WHERE procedure_code NOT IN "
+        "(SELECT code FROM procedure)"
+    ).fetchone()[0]
     assert unknown == 0
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
 

@@ -18,8 +18,9 @@ from counter_app import APP_AUTHOR, APP_NAME
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGING = ROOT / "packaging"
 NSI = (PACKAGING / "installer.nsi").read_text(encoding="utf-8-sig")
-needs_makensis = pytest.mark.skipif(shutil.which("makensis") is None,
-                                    reason="makensis missing (apt-get install nsis)")
+needs_makensis = pytest.mark.skipif(
+    shutil.which("makensis") is None, reason="makensis missing (apt-get install nsis)"
+)
 
 
 def load(name: str):
@@ -39,13 +40,16 @@ def test_package_version_is_read_from_the_source():
     assert meta.package_version() == counter_app.__version__
 
 
-@pytest.mark.parametrize("version, expected", [
-    ("0.1.0", (0, 1, 0, 0)),
-    ("1.2", (1, 2, 0, 0)),
-    ("0.3.0.dev4", (0, 3, 0, 4)),
-    ("2.0.0rc1", (2, 0, 0, 1)),
-    ("1.2.3.4.5", (1, 2, 3, 4)),
-])
+@pytest.mark.parametrize(
+    "version, expected",
+    [
+        ("0.1.0", (0, 1, 0, 0)),
+        ("1.2", (1, 2, 0, 0)),
+        ("0.3.0.dev4", (0, 3, 0, 4)),
+        ("2.0.0rc1", (2, 0, 0, 1)),
+        ("1.2.3.4.5", (1, 2, 3, 4)),
+    ],
+)
 def test_windows_version_tuple(version, expected):
     assert meta.version_tuple(version) == expected
 
@@ -58,11 +62,18 @@ def test_impossible_windows_versions_are_refused(version):
 
 def _eval_version_info(text: str) -> dict:
     """Evaluate the VSVersionInfo text with stand-ins that record what was passed."""
+
     def rec(kind):
         return lambda *a, **kw: {"kind": kind, "args": a, **kw}
 
-    names = ["VSVersionInfo", "FixedFileInfo", "StringFileInfo", "StringTable",
-             "VarFileInfo", "VarStruct"]
+    names = [
+        "VSVersionInfo",
+        "FixedFileInfo",
+        "StringFileInfo",
+        "StringTable",
+        "VarFileInfo",
+        "VarStruct",
+    ]
     env = {n: rec(n) for n in names} | {"StringStruct": lambda k, v: (k, v)}
     return eval(text, {"__builtins__": {}}, env)  # noqa: S307 - our own generated text
 
@@ -89,8 +100,10 @@ def test_version_info_is_read_by_pyinstaller(tmp_path):
 
 def test_version_info_cli_writes_the_file(tmp_path):
     out = tmp_path / "v.txt"
-    assert meta.main(["version-info", str(out), "--office",
-                      str(ROOT / "profiles" / "XA-MAU.toml")]) == 0
+    assert (
+        meta.main(["version-info", str(out), "--office", str(ROOT / "profiles" / "XA-MAU.toml")])
+        == 0
+    )
     assert "XA-MAU" in out.read_text(encoding="utf-8")
 
 
@@ -108,18 +121,21 @@ def test_office_include_and_installer_name():
 # -- the NSIS script -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("needle", [
-    "Unicode true",
-    "RequestExecutionLevel user",
-    '!insertmacro MUI_LANGUAGE "Vietnamese"',
-    'InstallDir "$LOCALAPPDATA\\Programs\\${PRODUCT}"',
-    'OutFile "${OUT_DIR}\\counter_app-${OFFICE_CODE}-${VERSION}-setup.exe"',
-    'Name "${APP_TITLE} — ${OFFICE_NAME} (${OFFICE_CODE})"',
-    "WriteUninstaller",
-    "$SMPROGRAMS\\${SHORTCUT_NAME}",
-    "$DESKTOP\\${SHORTCUT_NAME}",
-    "VIProductVersion \"${VERSION_4}\"",
-])
+@pytest.mark.parametrize(
+    "needle",
+    [
+        "Unicode true",
+        "RequestExecutionLevel user",
+        '!insertmacro MUI_LANGUAGE "Vietnamese"',
+        'InstallDir "$LOCALAPPDATA\\Programs\\${PRODUCT}"',
+        'OutFile "${OUT_DIR}\\counter_app-${OFFICE_CODE}-${VERSION}-setup.exe"',
+        'Name "${APP_TITLE} — ${OFFICE_NAME} (${OFFICE_CODE})"',
+        "WriteUninstaller",
+        "$SMPROGRAMS\\${SHORTCUT_NAME}",
+        "$DESKTOP\\${SHORTCUT_NAME}",
+        'VIProductVersion "${VERSION_4}"',
+    ],
+)
 def test_installer_script_has(needle):
     assert needle in NSI
 
@@ -161,7 +177,9 @@ def write_profile(folder: Path, code: str, name: str) -> Path:
     path = folder / f"{code}.toml"
     path.write_text(
         f'[office]\ncode = "{code}"\nname = \'{name}\'\ncounters = ["Quầy 1"]\n'
-        '[[officers]]\nname = "Lê Thị Hồng"\nrole = "supervisor"\n', encoding="utf-8")
+        '[[officers]]\nname = "Lê Thị Hồng"\nrole = "supervisor"\n',
+        encoding="utf-8",
+    )
     return path
 
 
@@ -171,8 +189,22 @@ def test_installer_compiles_with_makensis(tmp_path, capsys):
     dist = make_dist(tmp_path)
     office = write_profile(tmp_path, "XA-TEST", 'Trung tâm "Một cửa" xã Đồng $Hòa')
     out = tmp_path / "out"
-    assert maker.main(["--office", str(office), "--dist", str(dist), "--out", str(out),
-                       "--work", str(tmp_path / "work"), "--fast"]) == 0
+    assert (
+        maker.main(
+            [
+                "--office",
+                str(office),
+                "--dist",
+                str(dist),
+                "--out",
+                str(out),
+                "--work",
+                str(tmp_path / "work"),
+                "--fast",
+            ]
+        )
+        == 0
+    )
     installer = out / f"counter_app-XA-TEST-{counter_app.__version__}-setup.exe"
     assert installer.is_file() and installer.read_bytes()[:2] == b"MZ"
     assert "installer:" in capsys.readouterr().out
@@ -180,8 +212,11 @@ def test_installer_compiles_with_makensis(tmp_path, capsys):
 
 @needs_makensis
 def test_makensis_refuses_the_script_without_its_defines(tmp_path):
-    result = subprocess.run(["makensis", "-V1", f"-DOUT_DIR={tmp_path}",
-                             str(PACKAGING / "installer.nsi")], capture_output=True, text=True)
+    result = subprocess.run(
+        ["makensis", "-V1", f"-DOUT_DIR={tmp_path}", str(PACKAGING / "installer.nsi")],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode != 0
     assert "make_installer.py" in result.stdout + result.stderr
 
@@ -215,13 +250,22 @@ def test_spec_is_one_folder_windowed_without_upx():
 
 
 def test_spec_has_a_console_twin_for_the_command_line():
-    calls = [node for node in ast.walk(SPEC)
-             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "EXE"]
-    consoles = [c for c in calls if any(k.arg == "console" and ast.literal_eval(k.value)
-                                        for k in c.keywords)]
+    calls = [
+        node
+        for node in ast.walk(SPEC)
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "EXE"
+    ]
+    consoles = [
+        c
+        for c in calls
+        if any(k.arg == "console" and ast.literal_eval(k.value) for k in c.keywords)
+    ]
     assert len(calls) == 2 and len(consoles) == 1
-    collect = next(node for node in ast.walk(SPEC)
-                   if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "COLLECT")
+    collect = next(
+        node
+        for node in ast.walk(SPEC)
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "COLLECT"
+    )
     assert [a.id for a in collect.args[:2]] == ["exe", "exe_console"]
 
 
@@ -257,7 +301,7 @@ def test_windows_workflow_builds_every_profile_and_checks_the_frozen_self_test()
     text = (ROOT / ".github" / "workflows" / "windows.yml").read_text(encoding="utf-8")
     assert "runs-on: windows-latest" in text
     assert "ls profiles/*.toml" in text and "fromJSON(needs.profiles.outputs.list)" in text
-    assert "-ArgumentList \"--self-test\" -Wait -PassThru" in text
+    assert '-ArgumentList "--self-test" -Wait -PassThru' in text
     assert "if ($p.ExitCode -ne 0) { exit 1 }" in text
     assert "python -m pytest" in text and "make_installer.py" in text
     assert "actions/upload-artifact" in text and "if-no-files-found: error" in text

@@ -41,17 +41,20 @@ def test_parse_good_profile():
     assert (p.code, p.province, p.parent_body) == ("XA-TEST", "Tỉnh Đồng Tháp", "UBND xã Tân Hòa")
     assert p.counters == ["Quầy 1", "Quầy 2"]
     assert [(o.name, o.role) for o in p.officers] == [
-        ("Lê Thị Hồng", Role.SUPERVISOR), ("Trần Văn Đức", Role.OFFICER)]
+        ("Lê Thị Hồng", Role.SUPERVISOR),
+        ("Trần Văn Đức", Role.OFFICER),
+    ]
 
 
 def test_text_is_stored_nfc():
     decomposed = "Hòa".replace("ò", "o\u0300")
-    p = prof.parse_profile(GOOD.replace("Tân Hòa\"\nprovince", f"Tân {decomposed}\"\nprovince"))
+    p = prof.parse_profile(GOOD.replace('Tân Hòa"\nprovince', f'Tân {decomposed}"\nprovince'))
     assert p.name.endswith("Tân Hòa") and "\u0300" not in p.name
 
 
-@pytest.mark.parametrize("profile_path", sorted((ROOT / "profiles").glob("*.toml")),
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "profile_path", sorted((ROOT / "profiles").glob("*.toml")), ids=lambda p: p.name
+)
 def test_shipped_example_profiles_load(profile_path):
     p = prof.load_profile_file(profile_path)
     assert p.code == profile_path.stem  # the file name is the office code, by convention
@@ -64,20 +67,25 @@ def test_notepad_bom_is_accepted(tmp_path):
     assert prof.load_profile_file(path).code == "XA-TEST"
 
 
-@pytest.mark.parametrize("change, words", [
-    (lambda t: t.replace('code = "XA-TEST"', 'code = "Xã Tân Hòa"'), "Xã Tân Hòa"),
-    (lambda t: t.replace('code = "XA-TEST"\n', ""), "office.code"),
-    (lambda t: t.replace('counters = ["Quầy 1", "Quầy 2"]', "counters = []"), "quầy"),
-    (lambda t: t.replace('counters = ["Quầy 1", "Quầy 2"]', 'counters = "Quầy 1"'),
-     "office.counters"),
-    (lambda t: t.replace('"Quầy 2"', '"quầy 1"'), "hai lần"),
-    (lambda t: t.replace('role = "supervisor"', 'role = "boss"'), "boss"),
-    (lambda t: t.replace('role = "supervisor"', 'role = "officer"'), "supervisor"),
-    (lambda t: t.replace("[office]", "[offise]"), "[office]"),
-    (lambda t: t.replace("format = 1", "format = 2"), "2"),
-    (lambda t: t.replace('name = "Lê Thị Hồng"', 'name = Lê Thị Hồng'), "TOML"),
-    (lambda t: t.replace('province = "Tỉnh Đồng Tháp"', "province = 5"), "office.province"),
-])
+@pytest.mark.parametrize(
+    "change, words",
+    [
+        (lambda t: t.replace('code = "XA-TEST"', 'code = "Xã Tân Hòa"'), "Xã Tân Hòa"),
+        (lambda t: t.replace('code = "XA-TEST"\n', ""), "office.code"),
+        (lambda t: t.replace('counters = ["Quầy 1", "Quầy 2"]', "counters = []"), "quầy"),
+        (
+            lambda t: t.replace('counters = ["Quầy 1", "Quầy 2"]', 'counters = "Quầy 1"'),
+            "office.counters",
+        ),
+        (lambda t: t.replace('"Quầy 2"', '"quầy 1"'), "hai lần"),
+        (lambda t: t.replace('role = "supervisor"', 'role = "boss"'), "boss"),
+        (lambda t: t.replace('role = "supervisor"', 'role = "officer"'), "supervisor"),
+        (lambda t: t.replace("[office]", "[offise]"), "[office]"),
+        (lambda t: t.replace("format = 1", "format = 2"), "2"),
+        (lambda t: t.replace('name = "Lê Thị Hồng"', "name = Lê Thị Hồng"), "TOML"),
+        (lambda t: t.replace('province = "Tỉnh Đồng Tháp"', "province = 5"), "office.province"),
+    ],
+)
 def test_bad_profiles_get_a_vietnamese_message(change, words):
     with pytest.raises(prof.ProfileError) as err:
         prof.parse_profile(change(GOOD), source="x.toml")
@@ -114,11 +122,12 @@ def test_first_run_creates_office_counters_officers(memory_store):
     assert prof.apply_profile_if_new(memory_store, prof.parse_profile(GOOD, "XA-TEST.toml"))
     offices = OfficeService(memory_store)
     office = offices.office()
-    assert (office.code, office.name) == ("XA-TEST",
-                                          "Trung tâm Phục vụ hành chính công xã Tân Hòa")
+    assert (office.code, office.name) == ("XA-TEST", "Trung tâm Phục vụ hành chính công xã Tân Hòa")
     assert [c.name for c in offices.counters()] == ["Quầy 1", "Quầy 2"]
     assert [(o.name, o.role) for o in offices.officers()] == [
-        ("Lê Thị Hồng", Role.SUPERVISOR), ("Trần Văn Đức", Role.OFFICER)]
+        ("Lê Thị Hồng", Role.SUPERVISOR),
+        ("Trần Văn Đức", Role.OFFICER),
+    ]
     applied = offices.get_setting(prof.APPLIED_SETTING)
     assert applied["code"] == "XA-TEST" and applied["source"] == "XA-TEST.toml"
 

@@ -48,8 +48,9 @@ def test_generic_build_without_profile(temp_root, monkeypatch, tmp_path, capsys)
     assert "bản cài này không kèm hồ sơ đơn vị" in capsys.readouterr().out
 
 
-def test_missing_reports_part_fails_clearly(office_profile, temp_root, monkeypatch, capsys,
-                                            isolated_home):
+def test_missing_reports_part_fails_clearly(
+    office_profile, temp_root, monkeypatch, capsys, isolated_home
+):
     monkeypatch.setitem(sys.modules, "counter_app.reports", None)  # as if not bundled
     assert selftest.run_self_test() == 1
     out = capsys.readouterr().out
@@ -60,8 +61,7 @@ def test_missing_reports_part_fails_clearly(office_profile, temp_root, monkeypat
     assert paths.data_dir() == isolated_home
 
 
-def test_a_window_that_cannot_open_fails_clearly(office_profile, temp_root, monkeypatch,
-                                                 capsys):
+def test_a_window_that_cannot_open_fails_clearly(office_profile, temp_root, monkeypatch, capsys):
     import tkinter
 
     import counter_app.ui.main_window as main_window
@@ -94,16 +94,20 @@ def _workbook(path: Path, cells: list[str]) -> Path:
 
 
 def test_workbook_check_finds_title_and_procedure(tmp_path):
-    path = _workbook(tmp_path / "ok.xlsx", ["Tuần 48/2026 (từ 23/11/2026 đến 29/11/2026)",
-                                            "1.001193"])
+    path = _workbook(
+        tmp_path / "ok.xlsx", ["Tuần 48/2026 (từ 23/11/2026 đến 29/11/2026)", "1.001193"]
+    )
     selftest.check_workbook(path, 2026, 48, "1.001193")
 
 
-@pytest.mark.parametrize("cells, message", [
-    (["1.001193"], "Tuần 48/2026"),
-    (["Tuần 47/2026", "1.001193"], "Tuần 48/2026"),
-    (["Tuần 48/2026"], "1.001193"),
-])
+@pytest.mark.parametrize(
+    "cells, message",
+    [
+        (["1.001193"], "Tuần 48/2026"),
+        (["Tuần 47/2026", "1.001193"], "Tuần 48/2026"),
+        (["Tuần 48/2026"], "1.001193"),
+    ],
+)
 def test_workbook_check_fails_without_title_or_procedure(tmp_path, cells, message):
     with pytest.raises(selftest.SelfTestError, match=message):
         selftest.check_workbook(_workbook(tmp_path / "x.xlsx", cells), 2026, 48, "1.001193")

@@ -29,8 +29,11 @@ def history(app):
 
 def fill(world, n: int, **overrides):
     for i in range(n):
-        world.save(started_at=TODAY - timedelta(days=i // 5, minutes=i),
-                   backdated_reason="demo", **overrides)
+        world.save(
+            started_at=TODAY - timedelta(days=i // 5, minutes=i),
+            backdated_reason="demo",
+            **overrides,
+        )
 
 
 def test_pages_are_read_in_sql(history, world):
@@ -52,19 +55,27 @@ def test_pages_are_read_in_sql(history, world):
     assert history.page == 2
 
 
-@pytest.mark.parametrize("flt, expected", [
-    (HistoryFilter(), 8),
-    (HistoryFilter(date_from=TODAY.date(), date_to=TODAY.date()), 7),
-    (HistoryFilter(date_to=TODAY.date() - timedelta(days=1)), 1),
-    (HistoryFilter(procedure_code="1.004222"), 2),
-    (HistoryFilter(text="giấy tờ"), 1),
-])
+@pytest.mark.parametrize(
+    "flt, expected",
+    [
+        (HistoryFilter(), 8),
+        (HistoryFilter(date_from=TODAY.date(), date_to=TODAY.date()), 7),
+        (HistoryFilter(date_to=TODAY.date() - timedelta(days=1)), 1),
+        (HistoryFilter(procedure_code="1.004222"), 2),
+        (HistoryFilter(text="giấy tờ"), 1),
+    ],
+)
 def test_filters(history, world, flt, expected):
     fill(world, 6)
-    world.save(started_at=TODAY, procedures=[SessionProcedure(
-        "1.004222", world.lookup("outcome", "not_submitted"))])
-    world.save(started_at=TODAY - timedelta(minutes=30), note="Thiếu giấy tờ",
-               procedures=[SessionProcedure("1.004222", world.lookup("outcome", "submitted"))])
+    world.save(
+        started_at=TODAY,
+        procedures=[SessionProcedure("1.004222", world.lookup("outcome", "not_submitted"))],
+    )
+    world.save(
+        started_at=TODAY - timedelta(minutes=30),
+        note="Thiếu giấy tờ",
+        procedures=[SessionProcedure("1.004222", world.lookup("outcome", "submitted"))],
+    )
     history.start()
     history.apply_filter(flt)
     assert history.total == expected
@@ -72,8 +83,11 @@ def test_filters(history, world, flt, expected):
 
 def test_filter_by_officer_and_outcome(history, world):
     world.save(started_at=TODAY)
-    world.save(started_at=TODAY, officer_id=world.officer2.id, procedures=[SessionProcedure(
-        "1.001193", world.lookup("outcome", "not_submitted"))])
+    world.save(
+        started_at=TODAY,
+        officer_id=world.officer2.id,
+        procedures=[SessionProcedure("1.001193", world.lookup("outcome", "not_submitted"))],
+    )
     history.start()
     history.apply_filter(HistoryFilter(officer_id=world.officer2.id))
     assert history.total == 1
@@ -122,8 +136,9 @@ def test_open_goes_through_the_app(history, world, app):
 
 def test_end_of_day_flags_long_sessions_and_missing_outcomes(history, world):
     long = world.save(started_at=TODAY, minutes=75)
-    missing = world.save(started_at=TODAY + timedelta(minutes=5),
-                         procedures=[SessionProcedure("1.001193", None)])
+    missing = world.save(
+        started_at=TODAY + timedelta(minutes=5), procedures=[SessionProcedure("1.001193", None)]
+    )
     world.save(started_at=TODAY + timedelta(minutes=10))
     flagged = history.end_of_day(date.today())
     assert [f.uuid for f in flagged] == [long.uuid, missing.uuid]
@@ -136,8 +151,9 @@ def test_first_page_shows_before_the_count_and_stale_counts_are_ignored(app, wor
     fill(world, 23)
     pending = []
     view = MagicMock(spec=HistoryView)
-    history = HistoryPresenter(view, app, page_size=10,
-                               count_runner=lambda flt, done: pending.append((flt, done)))
+    history = HistoryPresenter(
+        view, app, page_size=10, count_runner=lambda flt, done: pending.append((flt, done))
+    )
     history.start()
     assert len(view.show_rows.call_args.args[0]) == 10
     assert view.show_page.call_args.args[0].total is None  # "counting…"

@@ -17,9 +17,15 @@ from counter_app.services.offices import OfficeService
 
 
 def good_setup(**overrides) -> SetupData:
-    values = dict(office_name="Trung tâm PVHCC xã Hòa An", office_code="HA01",
-                  province="Tỉnh Cà Mau", counters="Quầy 1, Quầy 2", supervisor="Võ Thị Lệ",
-                  pin="2580", pin_again="2580")
+    values = dict(
+        office_name="Trung tâm PVHCC xã Hòa An",
+        office_code="HA01",
+        province="Tỉnh Cà Mau",
+        counters="Quầy 1, Quầy 2",
+        supervisor="Võ Thị Lệ",
+        pin="2580",
+        pin_again="2580",
+    )
     values.update(overrides)
     return SetupData(**values)
 
@@ -37,8 +43,12 @@ def test_setup_creates_office_counters_and_supervisor(memory_store):
 
 def test_setup_refuses_bad_input_and_writes_nothing(memory_store):
     view = MagicMock(spec=SetupView)
-    assert SetupPresenter(view, memory_store).submit(
-        good_setup(office_name=" ", counters="", pin="12", pin_again="13")) is None
+    assert (
+        SetupPresenter(view, memory_store).submit(
+            good_setup(office_name=" ", counters="", pin="12", pin_again="13")
+        )
+        is None
+    )
     message = view.show_message.call_args.args[0]
     assert "tên đơn vị" in message and "quầy" in message and "PIN" in message
     assert OfficeService(memory_store).office() is None
@@ -51,7 +61,9 @@ def test_login_remembers_the_last_pick(world):
     outcome = login.submit(world.officer2.id, world.counter2.id, "")
     assert outcome.officer.id == world.officer2.id
     assert world.offices.get_setting(LAST_USER_KEY) == {
-        "officer_id": world.officer2.id, "counter_id": world.counter2.id}
+        "officer_id": world.officer2.id,
+        "counter_id": world.counter2.id,
+    }
     again = MagicMock(spec=LoginView)
     LoginPresenter(again, world.store).start()
     _, _, officer_id, counter_id = again.set_people.call_args.args

@@ -38,7 +38,8 @@ def app(world):
     app.current_counter = world.counter1
     app.confirm.return_value = True
     world.store.db.execute(
-        "UPDATE procedure SET favourite = 1 WHERE code IN ('1.001193', '1.004222')")
+        "UPDATE procedure SET favourite = 1 WHERE code IN ('1.001193', '1.004222')"
+    )
     return app
 
 
@@ -120,7 +121,8 @@ def test_several_procedures_each_with_outcome_and_barriers(form, world):
     assert stored.procedures[0].dossier_code == "H12.34-261118-0001"
     assert stored.procedures[1].outcome_id == not_submitted
     assert sorted(stored.procedures[1].barrier_ids) == sorted(
-        [world.lookup("barrier", "missing_documents"), world.lookup("barrier", "password_otp")])
+        [world.lookup("barrier", "missing_documents"), world.lookup("barrier", "password_otp")]
+    )
 
 
 def test_barriers_are_dropped_when_the_outcome_is_submitted(form, world):
@@ -169,8 +171,12 @@ def test_backdating_needs_a_reason(form, world):
 def test_bundle_adds_its_procedures(form, world):
     from counter_app.presenters.catalogue import SimpleBundle
 
-    form.choices = form.choices.__class__(**{**form.choices.__dict__, "bundles": [
-        SimpleBundle(1, "Khai sinh – thường trú", ["1.001193", "1.004222"])]})
+    form.choices = form.choices.__class__(
+        **{
+            **form.choices.__dict__,
+            "bundles": [SimpleBundle(1, "Khai sinh – thường trú", ["1.001193", "1.004222"])],
+        }
+    )
     assert form.add_bundle(1)
     assert [p.code for p in form.state.procedures] == ["1.001193", "1.004222"]
 
@@ -284,8 +290,9 @@ def test_a_colleague_is_not_offered_my_draft(app, world, clock):
 def test_correcting_an_older_session_keeps_its_start_to_the_second(form, world, app, clock):
     s = world.save()  # entered on its day; the form times it to the second
     start = (NOW - timedelta(days=2)).replace(second=37)
-    world.store.db.execute("UPDATE session SET started_at = ? WHERE uuid = ?",
-                           [start.isoformat(), s.uuid])
+    world.store.db.execute(
+        "UPDATE session SET started_at = ? WHERE uuid = ?", [start.isoformat(), s.uuid]
+    )
     form.load_session(s.uuid)
     form.set_field("note", "sửa ghi chú")
     assert form.save() is not None  # no late-entry reason asked: the start was not touched
@@ -324,8 +331,10 @@ def test_retired_defaults_are_not_put_into_new_sessions(app, world, clock):
 
     zalo = world.lookup("channel", "phone_zalo")
     helps = LookupService(world.store).values("help_type")
-    world.offices.set_setting(DEFAULTS_KEY, {"channel_id": zalo, "portal_id": None,
-                                             "help_type_ids": [helps[0].id, helps[1].id]})
+    world.offices.set_setting(
+        DEFAULTS_KEY,
+        {"channel_id": zalo, "portal_id": None, "help_type_ids": [helps[0].id, helps[1].id]},
+    )
     LookupService(world.store).set_active(zalo, False)
     LookupService(world.store).set_active(helps[0].id, False)
     form = SessionFormPresenter(MagicMock(spec=SessionFormView), app, clock=clock)

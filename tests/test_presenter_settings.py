@@ -137,21 +137,26 @@ def test_a_counter_name_already_used_is_refused_with_a_message(settings, world, 
     assert "Đã có quầy" in app.show_error.call_args.args[0]
     assert settings.rename_counter(world.counter2.id, world.counter2.name)  # unchanged: fine
     assert sorted(c.name for c in world.offices.counters()) == sorted(
-        [world.counter1.name, world.counter2.name])
+        [world.counter1.name, world.counter2.name]
+    )
 
 
-@pytest.mark.parametrize("action", [
-    lambda p: p.save_defaults(None, None, []),
-    lambda p: p.save_privacy(True, "30"),
-    lambda p: p.set_officer_pin_required(True),
-])
+@pytest.mark.parametrize(
+    "action",
+    [
+        lambda p: p.save_defaults(None, None, []),
+        lambda p: p.save_privacy(True, "30"),
+        lambda p: p.set_officer_pin_required(True),
+    ],
+)
 def test_a_busy_database_is_explained_not_a_crash(settings, app, monkeypatch, action):
     from counter_app.storage.errors import DatabaseBusyError
 
-    monkeypatch.setattr(settings.offices, "set_setting",
-                        MagicMock(side_effect=DatabaseBusyError()))
-    monkeypatch.setattr("counter_app.services.privacy.OfficeService.set_setting",
-                        MagicMock(side_effect=DatabaseBusyError()))
+    monkeypatch.setattr(settings.offices, "set_setting", MagicMock(side_effect=DatabaseBusyError()))
+    monkeypatch.setattr(
+        "counter_app.services.privacy.OfficeService.set_setting",
+        MagicMock(side_effect=DatabaseBusyError()),
+    )
     assert action(settings) is False
     app.show_error.assert_called_once_with(str(DatabaseBusyError()))
     app.toast.assert_not_called()

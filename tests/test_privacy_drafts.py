@@ -14,11 +14,16 @@ NOW = datetime.now().replace(microsecond=0)
 
 
 def test_purge_blanks_only_old_personal_fields(world):
-    old = world.save(started_at=NOW - timedelta(days=40), backdated_reason="x",
-                     citizen_name="Nguyễn Văn Bình", citizen_phone="0912345678",
-                     citizen_id_number="079123456789")
-    recent = world.save(started_at=NOW - timedelta(days=2), backdated_reason="x",
-                        citizen_name="Trần Thị Cúc")
+    old = world.save(
+        started_at=NOW - timedelta(days=40),
+        backdated_reason="x",
+        citizen_name="Nguyễn Văn Bình",
+        citizen_phone="0912345678",
+        citizen_id_number="079123456789",
+    )
+    recent = world.save(
+        started_at=NOW - timedelta(days=2), backdated_reason="x", citizen_name="Trần Thị Cúc"
+    )
     assert purge_personal_data(world.store, 30, actor_id=world.supervisor.id) == 1
     o, r = world.sessions.get(old.uuid), world.sessions.get(recent.uuid)
     assert (o.citizen_name, o.citizen_phone, o.citizen_id_number) == ("", "", "")
@@ -29,9 +34,14 @@ def test_purge_blanks_only_old_personal_fields(world):
     assert len(audit_trail(world.store.db, "privacy", "session")) == 1
 
 
-@pytest.mark.parametrize("value, shown", [
-    ("", ""), ("0912345678", "•••••••678"), ("An", "•••An"),
-])
+@pytest.mark.parametrize(
+    "value, shown",
+    [
+        ("", ""),
+        ("0912345678", "•••••••678"),
+        ("An", "•••An"),
+    ],
+)
 def test_mask(value, shown):
     assert mask(value) == shown
 
@@ -48,8 +58,9 @@ def test_draft_roundtrip_and_discard(memory_store):
 def test_automatic_purge_scans_only_what_aged_since_the_last_run(world):
     from counter_app.services.privacy import purge_due
 
-    old = world.save(started_at=NOW - timedelta(days=200), backdated_reason="x",
-                     citizen_name="Lý Văn Dũng")
+    old = world.save(
+        started_at=NOW - timedelta(days=200), backdated_reason="x", citizen_name="Lý Văn Dũng"
+    )
     assert purge_due(world.store) == 1  # first run: everything past 90 days
     assert world.sessions.get(old.uuid).citizen_name == ""
     # Data put back into an already-purged period is outside the incremental window...
@@ -60,8 +71,10 @@ def test_automatic_purge_scans_only_what_aged_since_the_last_run(world):
 
 
 def test_drafts_are_kept_per_officer_and_an_old_shared_draft_is_still_offered(memory_store):
-    mine, theirs = DraftService(memory_store, officer_id=1), DraftService(memory_store,
-                                                                          officer_id=2)
+    mine, theirs = (
+        DraftService(memory_store, officer_id=1),
+        DraftService(memory_store, officer_id=2),
+    )
     mine.save({"note": "của tôi"})
     assert theirs.load() is None
     theirs.discard()
@@ -79,10 +92,17 @@ def test_automatic_purge_also_blanks_personal_data_in_old_drafts(world):
 
     now = datetime(2026, 11, 23, 9, 0)
     old, recent = (DraftService(world.store, officer_id=i) for i in (1, 2))
-    old.save({"first_input_at": (now - timedelta(days=200)).isoformat(), "note": "dở",
-              "citizen_name": "Nguyễn Văn A", "citizen_phone": "0912345678"})
-    recent.save({"first_input_at": (now - timedelta(days=2)).isoformat(),
-                 "citizen_name": "Trần Thị B"})
+    old.save(
+        {
+            "first_input_at": (now - timedelta(days=200)).isoformat(),
+            "note": "dở",
+            "citizen_name": "Nguyễn Văn A",
+            "citizen_phone": "0912345678",
+        }
+    )
+    recent.save(
+        {"first_input_at": (now - timedelta(days=2)).isoformat(), "citizen_name": "Trần Thị B"}
+    )
     purge_due(world.store, clock=lambda: now)
     assert old.load()["citizen_name"] == "" and old.load()["citizen_phone"] == ""
     assert old.load()["note"] == "dở"  # the rest of the draft stays

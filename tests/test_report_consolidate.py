@@ -22,26 +22,39 @@ def offices(tmp_path):
     """Two offices with three weeks of sessions each; their week-47 files (and a November
     file for the first office, overlapping week 47)."""
     stores, files = [], {}
-    for code, name, seed in (("XA01", "Trung tâm PVHCC xã Tân Hòa", 1),
-                             ("XA02", "Trung tâm PVHCC xã Phú Mỹ", 2)):
+    for code, name, seed in (
+        ("XA01", "Trung tâm PVHCC xã Tân Hòa", 1),
+        ("XA02", "Trung tâm PVHCC xã Phú Mỹ", 2),
+    ):
         store = open_memory_store()
         stores.append(store)
         world = World(store)
-        world.offices.save_office(Office(code=code, name=name, province="Tỉnh Đồng Tháp",
-                                         parent_body="UBND tỉnh Đồng Tháp", id=world.office.id))
+        world.offices.save_office(
+            Office(
+                code=code,
+                name=name,
+                province="Tỉnh Đồng Tháp",
+                parent_body="UBND tỉnh Đồng Tháp",
+                id=world.office.id,
+            )
+        )
         generate(store, weeks=3, per_day=10, end=date(2026, 11, 22), seed=seed)
         files[code] = export_report(store, WEEK, tmp_path / f"{code}.xlsx")
-    files["XA01-month"] = export_report(stores[0], Period.custom(date(2026, 11, 10),
-                                                                date(2026, 11, 22)),
-                                        tmp_path / "XA01-month.xlsx")
+    files["XA01-month"] = export_report(
+        stores[0],
+        Period.custom(date(2026, 11, 10), date(2026, 11, 22)),
+        tmp_path / "XA01-month.xlsx",
+    )
     yield stores, files
     for s in stores:
         s.close(backup_on_exit=False)
 
 
 def count(store, start: str, end: str) -> int:
-    return store.db.execute("SELECT count(*) FROM session WHERE voided = 0 AND started_at >= ? "
-                            "AND started_at < ?", [start, end]).fetchone()[0]
+    return store.db.execute(
+        "SELECT count(*) FROM session WHERE voided = 0 AND started_at >= ? AND started_at < ?",
+        [start, end],
+    ).fetchone()[0]
 
 
 def test_same_file_twice_counts_once(offices, tmp_path):
@@ -53,12 +66,20 @@ def test_same_file_twice_counts_once(offices, tmp_path):
     got = summary_values(result.path)
     assert got[L.KF_SESSIONS][0] == expected
     wb = load_workbook(result.path, read_only=True)
-    per_office = {r[0]: r[2] for r in wb[L.SHEET_OFFICES].iter_rows(values_only=True)
-                  if r[0] in ("XA01", "XA02")}
-    assert per_office == {"XA01": count(a, "2026-11-16", "2026-11-23"),
-                          "XA02": count(b, "2026-11-16", "2026-11-23")}
-    people = [r[0] for r in wb[L.SHEET_PEOPLE].iter_rows(values_only=True)
-              if isinstance(r[0], str) and r[0].endswith(("(XA01)", "(XA02)"))]
+    per_office = {
+        r[0]: r[2]
+        for r in wb[L.SHEET_OFFICES].iter_rows(values_only=True)
+        if r[0] in ("XA01", "XA02")
+    }
+    assert per_office == {
+        "XA01": count(a, "2026-11-16", "2026-11-23"),
+        "XA02": count(b, "2026-11-16", "2026-11-23"),
+    }
+    people = [
+        r[0]
+        for r in wb[L.SHEET_PEOPLE].iter_rows(values_only=True)
+        if isinstance(r[0], str) and r[0].endswith(("(XA01)", "(XA02)"))
+    ]
     assert people, "officers and counters are told apart per office"
     # previous week: one per office, summed
     prev = sum(count(s, "2026-11-09", "2026-11-16") for s in (a, b))
@@ -100,18 +121,27 @@ def _bad_files(files, tmp_path) -> dict[str, object]:
     garbage.write_bytes(b"PK\x03\x04" + b"\x00" * 300)
     text = tmp_path / "ghi_chu.txt"
     text.write_text("không phải báo cáo", encoding="utf-8")
-    return {"foreign": foreign, "newer": newer, "truncated": cut, "corrupt": corrupt,
-            "garbage": garbage, "text": text}
+    return {
+        "foreign": foreign,
+        "newer": newer,
+        "truncated": cut,
+        "corrupt": corrupt,
+        "garbage": garbage,
+        "text": text,
+    }
 
 
-@pytest.mark.parametrize("kind, words", [
-    ("foreign", "không phải báo cáo"),
-    ("text", "không phải báo cáo"),
-    ("newer", "phiên bản mới hơn"),
-    ("truncated", "không đầy đủ"),
-    ("corrupt", "bị hỏng"),
-    ("garbage", "bị hỏng"),
-])
+@pytest.mark.parametrize(
+    "kind, words",
+    [
+        ("foreign", "không phải báo cáo"),
+        ("text", "không phải báo cáo"),
+        ("newer", "phiên bản mới hơn"),
+        ("truncated", "không đầy đủ"),
+        ("corrupt", "bị hỏng"),
+        ("garbage", "bị hỏng"),
+    ],
+)
 def test_bad_file_is_named_and_nothing_is_written(offices, tmp_path, kind, words):
     _, files = offices
     bad = _bad_files(files, tmp_path)[kind]
@@ -147,6 +177,7 @@ def test_a_file_saved_again_by_another_program_still_consolidates(offices, tmp_p
 
 
 # -- odd files: edited copies, repeated UUIDs, wrong types, zip bombs --------------------
+
 
 def _edit_data(src, dst, edit):
     """Copy the report ``src`` to ``dst`` with ``edit(rows_by_tag)`` applied to its data
@@ -199,12 +230,15 @@ def test_a_file_repeating_a_session_uuid_is_damaged(offices, tmp_path):
     assert not (tmp_path / "x.xlsx").exists()
 
 
-@pytest.mark.parametrize("column, value", [
-    ("help_types", "[1]"),
-    ("help_types", '{"a": 1}'),
-    ("started_at", "2026-11-17T08:00:00+07:00"),
-    ("minutes", -5),
-])
+@pytest.mark.parametrize(
+    "column, value",
+    [
+        ("help_types", "[1]"),
+        ("help_types", '{"a": 1}'),
+        ("started_at", "2026-11-17T08:00:00+07:00"),
+        ("minutes", -5),
+    ],
+)
 def test_wrong_types_in_the_data_sheet_are_named_not_a_crash(offices, tmp_path, column, value):
     _, files = offices
 
@@ -226,8 +260,10 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(offices, tmp_path, monkeypa
     _, files = offices
     monkeypatch.setattr(datasheet, "RATIO_FROM_BYTES", 1024 * 1024)
     bomb = tmp_path / "bom.xlsx"
-    with zipfile.ZipFile(files["XA02"]) as zin, zipfile.ZipFile(
-            bomb, "w", zipfile.ZIP_DEFLATED) as zout:
+    with (
+        zipfile.ZipFile(files["XA02"]) as zin,
+        zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zout,
+    ):
         for info in zin.infolist():
             data = zin.read(info.filename)
             if datasheet.MARKER.encode() in data:
@@ -246,8 +282,14 @@ def test_two_counter_pcs_of_one_office_each_add_their_previous_week(offices, tmp
     other_pc = open_memory_store()
     try:
         world = World(other_pc)
-        world.offices.save_office(Office(code="XA01", name="Trung tâm PVHCC xã Tân Hòa",
-                                         province="Tỉnh Đồng Tháp", id=world.office.id))
+        world.offices.save_office(
+            Office(
+                code="XA01",
+                name="Trung tâm PVHCC xã Tân Hòa",
+                province="Tỉnh Đồng Tháp",
+                id=world.office.id,
+            )
+        )
         generate(other_pc, weeks=3, per_day=6, end=date(2026, 11, 22), seed=7)
         second = export_report(other_pc, WEEK, tmp_path / "XA01_quay2.xlsx")
         result = consolidate([files["XA01"], second, files["XA01"]], tmp_path / "out.xlsx")

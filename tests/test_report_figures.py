@@ -36,28 +36,44 @@ def build_week(world) -> dict:
     made["next_monday"] = save(started_at=datetime(2026, 11, 23, 0, 0))  # week 48
     made["prev_sunday"] = save(started_at=datetime(2026, 11, 15, 23, 59))  # week 46
     made["multi"] = save(
-        started_at=datetime(2026, 11, 18, 9, 30), minutes=25,
+        started_at=datetime(2026, 11, 18, 9, 30),
+        minutes=25,
         applicant_type_id=lk("applicant_type", "organisation"),
-        elderly=TriState.YES, ethnic_minority=TriState.YES, disability=TriState.YES,
+        elderly=TriState.YES,
+        ethnic_minority=TriState.YES,
+        disability=TriState.YES,
         procedures=[
             SessionProcedure("1.001193", lk("outcome", "submitted")),
-            SessionProcedure("1.004222", lk("outcome", "not_submitted"),
-                             [lk("barrier", "payment_error"), lk("barrier", "no_smartphone")]),
-        ])
-    voided = save(started_at=datetime(2026, 11, 19, 10, 0), minutes=40,
-                  citizen_name=SECRET_NAME, citizen_phone=SECRET_PHONE)
+            SessionProcedure(
+                "1.004222",
+                lk("outcome", "not_submitted"),
+                [lk("barrier", "payment_error"), lk("barrier", "no_smartphone")],
+            ),
+        ],
+    )
+    voided = save(
+        started_at=datetime(2026, 11, 19, 10, 0),
+        minutes=40,
+        citizen_name=SECRET_NAME,
+        citizen_phone=SECRET_PHONE,
+    )
     svc.void(voided.uuid, world.supervisor.id, "nhập nhầm")
     made["voided"] = voided
-    made["personal"] = save(started_at=datetime(2026, 11, 20, 14, 0), citizen_name=SECRET_NAME,
-                            citizen_phone=SECRET_PHONE, citizen_id_number=SECRET_ID,
-                            note="=HYPERLINK(\"http://x\",\"bấm\")")
+    made["personal"] = save(
+        started_at=datetime(2026, 11, 20, 14, 0),
+        citizen_name=SECRET_NAME,
+        citizen_phone=SECRET_PHONE,
+        citizen_id_number=SECRET_ID,
+        note='=HYPERLINK("http://x","bấm")',
+    )
     for note in ("+84 gọi lại", "-2 giấy tờ", "@SUM(A1:A3)"):
         save(started_at=datetime(2026, 11, 20, 15, 0), note=note)
     # retired values stay readable: used, then retired
     custom = world.lookups.add("barrier", "Mất điện")
     made["retired"] = save(
         started_at=datetime(2026, 11, 21, 8, 0),
-        procedures=[SessionProcedure("1.001193", lk("outcome", "not_submitted"), [custom.id])])
+        procedures=[SessionProcedure("1.001193", lk("outcome", "not_submitted"), [custom.id])],
+    )
     world.lookups.set_active(custom.id, False)
     world.lookups.set_active(lk("help_type", "install_app"), False)
     return made
@@ -68,17 +84,23 @@ def sql_figures(db, start: str, end: str) -> dict:
     q = lambda sql: db.execute(sql, [start, end]).fetchone()[0]  # noqa: E731
     base = "FROM session s WHERE s.voided = 0 AND s.started_at >= ? AND s.started_at < ?"
     sessions = q(f"SELECT count(*) {base}")
-    procs = q("SELECT count(*) FROM session_procedure sp JOIN session s ON s.id = sp.session_id "
-              "WHERE s.voided = 0 AND s.started_at >= ? AND s.started_at < ?")
-    ok = q("SELECT count(*) FROM session_procedure sp JOIN session s ON s.id = sp.session_id "
-           "JOIN lookup l ON l.id = sp.outcome_id WHERE l.code = 'submitted' AND s.voided = 0 "
-           "AND s.started_at >= ? AND s.started_at < ?")
+    procs = q(
+        "SELECT count(*) FROM session_procedure sp JOIN session s ON s.id = sp.session_id "
+        "WHERE s.voided = 0 AND s.started_at >= ? AND s.started_at < ?"
+    )
+    ok = q(
+        "SELECT count(*) FROM session_procedure sp JOIN session s ON s.id = sp.session_id "
+        "JOIN lookup l ON l.id = sp.outcome_id WHERE l.code = 'submitted' AND s.voided = 0 "
+        "AND s.started_at >= ? AND s.started_at < ?"
+    )
     minutes = q(f"SELECT coalesce(sum(minutes), 0) {base}")
 
     def applicant(code):
-        return q("SELECT count(*) FROM session s JOIN lookup l ON l.id = s.applicant_type_id "
-                 f"WHERE l.code = '{code}' AND s.voided = 0 AND s.started_at >= ? "
-                 "AND s.started_at < ?")
+        return q(
+            "SELECT count(*) FROM session s JOIN lookup l ON l.id = s.applicant_type_id "
+            f"WHERE l.code = '{code}' AND s.voided = 0 AND s.started_at >= ? "
+            "AND s.started_at < ?"
+        )
 
     def tri(col):
         return q(f"SELECT count(*) {base} AND s.{col} = 'yes'")
@@ -147,20 +169,27 @@ def test_procedure_and_barrier_tables_match_sql(report_file):
     wb = load_workbook(path, read_only=True)
     db = world.store.db.conn
     args = ["2026-11-16T00:00:00", "2026-11-23T00:00:00"]
-    expected = dict(db.execute(
-        "SELECT sp.procedure_code, count(*) FROM session_procedure sp JOIN session s "
-        "ON s.id = sp.session_id WHERE s.voided = 0 AND s.started_at >= ? AND s.started_at < ? "
-        "GROUP BY 1", args))
+    expected = dict(
+        db.execute(
+            "SELECT sp.procedure_code, count(*) FROM session_procedure sp JOIN session s "
+            "ON s.id = sp.session_id WHERE s.voided = 0 AND s.started_at >= ? AND s.started_at < ? "
+            "GROUP BY 1",
+            args,
+        )
+    )
     rows = wb[L.SHEET_PROCEDURES].iter_rows(min_row=4, values_only=True)
     got = {r[0]: r[4] for r in rows if r[0] and r[0] != "Tổng cộng" and isinstance(r[4], int)}
     assert got == expected
-    barriers = dict(db.execute(
-        "SELECT l.label, count(*) FROM session_procedure_barrier b JOIN lookup l "
-        "ON l.id = b.barrier_id JOIN session_procedure sp ON sp.id = b.session_procedure_id "
-        "JOIN session s ON s.id = sp.session_id WHERE s.voided = 0 AND s.started_at >= ? "
-        "AND s.started_at < ? GROUP BY 1", args))
-    sheet = {r[0]: r[1] for r in wb[L.SHEET_HELP].iter_rows(values_only=True)
-             if r[0] in barriers}
+    barriers = dict(
+        db.execute(
+            "SELECT l.label, count(*) FROM session_procedure_barrier b JOIN lookup l "
+            "ON l.id = b.barrier_id JOIN session_procedure sp ON sp.id = b.session_procedure_id "
+            "JOIN session s ON s.id = sp.session_id WHERE s.voided = 0 AND s.started_at >= ? "
+            "AND s.started_at < ? GROUP BY 1",
+            args,
+        )
+    )
+    sheet = {r[0]: r[1] for r in wb[L.SHEET_HELP].iter_rows(values_only=True) if r[0] in barriers}
     assert sheet == barriers
     assert sheet["Mất điện"] == 1  # retired value still readable
 
@@ -198,8 +227,9 @@ def test_sql_totals_agree_with_aggregated_records(world):
 
     build_week(world)
     for p in (WEEK, WEEK.previous(), Period.month(2026, 11)):
-        assert load_totals(world.store, p.start, p.end) == \
-            totals(load_sessions(world.store, p.start, p.end))
+        assert load_totals(world.store, p.start, p.end) == totals(
+            load_sessions(world.store, p.start, p.end)
+        )
 
 
 class _SaveMidway:

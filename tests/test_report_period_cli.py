@@ -11,20 +11,47 @@ from counter_app.reports import Period, last_full_week
 from counter_app.reports.writer import default_name
 
 
-@pytest.mark.parametrize("period, label, previous, tag", [
-    (Period.iso_week(2026, 47), "Tuần 47/2026 (từ 16/11/2026 đến 22/11/2026)",
-     Period.iso_week(2026, 46), "Tuan47-2026"),
-    (Period.iso_week(2026, 1), "Tuần 1/2026 (từ 29/12/2025 đến 04/01/2026)",
-     Period.iso_week(2025, 52), "Tuan01-2026"),
-    (Period.iso_week(2027, 1), "Tuần 1/2027 (từ 04/01/2027 đến 10/01/2027)",
-     Period.iso_week(2026, 53), "Tuan01-2027"),
-    (Period.month(2026, 3), "Tháng 03/2026 (từ 01/03/2026 đến 31/03/2026)",
-     Period.month(2026, 2), "Thang03-2026"),
-    (Period.quarter(2026, 1), "Quý I/2026 (từ 01/01/2026 đến 31/03/2026)",
-     Period.quarter(2025, 4), "Quy1-2026"),
-    (Period.custom(date(2026, 11, 1), date(2026, 11, 10)), "Từ 01/11/2026 đến 10/11/2026",
-     Period.custom(date(2026, 10, 22), date(2026, 10, 31)), "20261101-20261110"),
-])
+@pytest.mark.parametrize(
+    "period, label, previous, tag",
+    [
+        (
+            Period.iso_week(2026, 47),
+            "Tuần 47/2026 (từ 16/11/2026 đến 22/11/2026)",
+            Period.iso_week(2026, 46),
+            "Tuan47-2026",
+        ),
+        (
+            Period.iso_week(2026, 1),
+            "Tuần 1/2026 (từ 29/12/2025 đến 04/01/2026)",
+            Period.iso_week(2025, 52),
+            "Tuan01-2026",
+        ),
+        (
+            Period.iso_week(2027, 1),
+            "Tuần 1/2027 (từ 04/01/2027 đến 10/01/2027)",
+            Period.iso_week(2026, 53),
+            "Tuan01-2027",
+        ),
+        (
+            Period.month(2026, 3),
+            "Tháng 03/2026 (từ 01/03/2026 đến 31/03/2026)",
+            Period.month(2026, 2),
+            "Thang03-2026",
+        ),
+        (
+            Period.quarter(2026, 1),
+            "Quý I/2026 (từ 01/01/2026 đến 31/03/2026)",
+            Period.quarter(2025, 4),
+            "Quy1-2026",
+        ),
+        (
+            Period.custom(date(2026, 11, 1), date(2026, 11, 10)),
+            "Từ 01/11/2026 đến 10/11/2026",
+            Period.custom(date(2026, 10, 22), date(2026, 10, 31)),
+            "20261101-20261110",
+        ),
+    ],
+)
 def test_period_label_previous_and_file_tag(period, label, previous, tag):
     assert period.label == label
     assert period.previous() == previous
@@ -32,12 +59,15 @@ def test_period_label_previous_and_file_tag(period, label, previous, tag):
     assert Period.from_text(period.to_text()) == period
 
 
-@pytest.mark.parametrize("today, monday", [
-    (date(2026, 11, 23), date(2026, 11, 16)),  # Monday: last week
-    (date(2026, 11, 22), date(2026, 11, 9)),  # Sunday: this week is not over yet
-    (date(2026, 11, 27), date(2026, 11, 16)),  # Friday
-    (date(2026, 1, 2), date(2025, 12, 22)),
-])
+@pytest.mark.parametrize(
+    "today, monday",
+    [
+        (date(2026, 11, 23), date(2026, 11, 16)),  # Monday: last week
+        (date(2026, 11, 22), date(2026, 11, 9)),  # Sunday: this week is not over yet
+        (date(2026, 11, 27), date(2026, 11, 16)),  # Friday
+        (date(2026, 1, 2), date(2025, 12, 22)),
+    ],
+)
 def test_last_full_week(today, monday):
     p = last_full_week(today)
     assert p.start == monday and p.days == 7 and p.end < today
@@ -55,8 +85,9 @@ def test_parse_week_rejects(text):
 
 
 def test_default_name_is_ascii_and_safe():
-    assert default_name(Period.iso_week(2026, 47), "XA/01 Tân") == \
-        "BaoCao_Tuan47-2026_XA_01_Tân.xlsx"
+    assert (
+        default_name(Period.iso_week(2026, 47), "XA/01 Tân") == "BaoCao_Tuan47-2026_XA_01_Tân.xlsx"
+    )
 
 
 def test_report_command_writes_the_week(file_world, capsys, monkeypatch):
@@ -69,18 +100,30 @@ def test_report_command_writes_the_week(file_world, capsys, monkeypatch):
     assert code == 0, out.err
     path = paths.exports_dir() / "BaoCao_Tuan47-2026_XA01.xlsx"
     assert path.exists() and str(path) in out.out
-    code = cli.run(["report", "--from", "16/11/2026", "--to", "2026-11-22",
-                    "--out", str(paths.exports_dir() / "custom.xlsx")])
+    code = cli.run(
+        [
+            "report",
+            "--from",
+            "16/11/2026",
+            "--to",
+            "2026-11-22",
+            "--out",
+            str(paths.exports_dir() / "custom.xlsx"),
+        ]
+    )
     assert code == 0 and (paths.exports_dir() / "custom.xlsx").exists()
 
 
-@pytest.mark.parametrize("argv", [
-    ["report", "--week", "47"],
-    ["report", "--from", "16/11/2026"],
-    ["report", "--from", "22/11/2026", "--to", "16/11/2026"],
-    ["report", "--week", "2026-W47", "--from", "16/11/2026", "--to", "22/11/2026"],
-    ["report", "--from", "32/11/2026", "--to", "22/11/2026"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["report", "--week", "47"],
+        ["report", "--from", "16/11/2026"],
+        ["report", "--from", "22/11/2026", "--to", "16/11/2026"],
+        ["report", "--week", "2026-W47", "--from", "16/11/2026", "--to", "22/11/2026"],
+        ["report", "--from", "32/11/2026", "--to", "22/11/2026"],
+    ],
+)
 def test_report_command_rejects_bad_periods(argv, capsys):
     assert cli.run(argv) == 2
     assert capsys.readouterr().err.strip()

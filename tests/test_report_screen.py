@@ -45,7 +45,8 @@ def test_defaults_to_last_full_week_and_previews_figures(file_world, screen_for)
     assert rows[0] == ("Chỉ tiêu", "Kỳ này", "Kỳ trước", "Tăng/giảm")
     sessions = file_world.store.db.execute(
         "SELECT count(*) FROM session WHERE voided = 0 AND started_at >= '2026-11-16' "
-        "AND started_at < '2026-11-23'").fetchone()[0]
+        "AND started_at < '2026-11-23'"
+    ).fetchone()[0]
     assert rows[1][0] == L.KF_SESSIONS and rows[1][1] == str(sessions)
     assert not app.errors
 

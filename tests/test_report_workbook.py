@@ -62,14 +62,25 @@ def test_user_text_is_never_a_formula(path):
 
 
 def test_text_with_formula_lead_in_small_sheets_stays_text(world, tmp_path):
-    world.offices.save_office(world.office.__class__(
-        code="XA01", name="=cmd|' /C calc'!A0", province="Tỉnh Đồng Tháp",
-        parent_body="+UBND", id=world.office.id))
+    world.offices.save_office(
+        world.office.__class__(
+            code="XA01",
+            name="=cmd|' /C calc'!A0",
+            province="Tỉnh Đồng Tháp",
+            parent_body="+UBND",
+            id=world.office.id,
+        )
+    )
     build_week(world)
     path = export_report(world.store, WEEK, tmp_path / "w.xlsx")
     wb = load_workbook(path)
-    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row
-             if isinstance(c.value, str) and c.value.startswith(("=", "+"))]
+    cells = [
+        c
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and c.value.startswith(("=", "+"))
+    ]
     assert cells and all(c.data_type == "s" for c in cells)
 
 
@@ -96,16 +107,19 @@ def test_generated_sentences_are_on_the_cover(path):
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(L.SHEET_SUMMARY).to_python()
     texts = [r[0] for r in rows if isinstance(r[0], str) and r[0]]
     start = texts.index(L.SECTION_REMARKS)
-    remarks = texts[start + 1:texts.index(L.SIGN_LEFT)]
+    remarks = texts[start + 1 : texts.index(L.SIGN_LEFT)]
     assert 3 <= len(remarks) <= 6
     assert remarks[0].startswith("Trong tuần 47/2026")
 
 
-@pytest.mark.parametrize("province, day, expected", [
-    ("Tỉnh Đồng Tháp", date(2026, 2, 5), "Đồng Tháp, ngày 05 tháng 02 năm 2026"),
-    ("Thành phố Hà Nội", date(2026, 11, 23), "Hà Nội, ngày 23 tháng 11 năm 2026"),
-    ("", date(2026, 3, 1), "Ngày 01 tháng 3 năm 2026"),
-])
+@pytest.mark.parametrize(
+    "province, day, expected",
+    [
+        ("Tỉnh Đồng Tháp", date(2026, 2, 5), "Đồng Tháp, ngày 05 tháng 02 năm 2026"),
+        ("Thành phố Hà Nội", date(2026, 11, 23), "Hà Nội, ngày 23 tháng 11 năm 2026"),
+        ("", date(2026, 3, 1), "Ngày 01 tháng 3 năm 2026"),
+    ],
+)
 def test_place_and_date_line(province, day, expected):
     assert place_and_date(province, day) == expected
 
@@ -116,8 +130,13 @@ def test_control_characters_in_notes_do_not_break_the_file(world, tmp_path):
     from counter_app.services.sessions import SessionService
 
     svc = SessionService(world.store, clock=lambda: datetime(2026, 11, 30))
-    svc.create(world.make(started_at=datetime(2026, 11, 17, 9), backdated_reason="bù",
-                          note="chuông\x07 <b>&amp; \x1b"))
+    svc.create(
+        world.make(
+            started_at=datetime(2026, 11, 17, 9),
+            backdated_reason="bù",
+            note="chuông\x07 <b>&amp; \x1b",
+        )
+    )
     path = export_report(world.store, WEEK, tmp_path / "w.xlsx")
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(L.SHEET_DETAIL).to_python()
     assert rows[3][-1] == "chuông <b>&amp; "
@@ -154,9 +173,13 @@ def test_text_longer_than_an_excel_cell_is_cut_not_a_broken_file(world, tmp_path
     report.office.name = "Đơn vị " * 6000
     path = write_workbook(report, sessions, tmp_path / "dai.xlsx")
     book = CalamineWorkbook.from_path(str(path))
-    longest = max(len(v) for name in book.sheet_names
-                  for row in book.get_sheet_by_name(name).to_python() for v in row
-                  if isinstance(v, str))
+    longest = max(
+        len(v)
+        for name in book.sheet_names
+        for row in book.get_sheet_by_name(name).to_python()
+        for v in row
+        if isinstance(v, str)
+    )
     assert 30_000 < longest <= 32_767
 
 

@@ -18,8 +18,10 @@ def test_create_and_get_round_trip(world):
             SessionProcedure("1.001193", world.lookup("outcome", "submitted"), [], "H12.34-567"),
             SessionProcedure("1.004222", not_sub, [barrier]),
         ],
-        help_type_ids=[world.lookup("help_type", "eform"),
-                       world.lookup("help_type", "vneid_level2")],
+        help_type_ids=[
+            world.lookup("help_type", "eform"),
+            world.lookup("help_type", "vneid_level2"),
+        ],
         note="Người dân 70 tuổi",
     )
     got = world.sessions.get(saved.uuid)
@@ -65,8 +67,10 @@ def test_void_needs_reason_and_keeps_row(world):
 def test_counts_today_and_week(world):
     now = datetime.now().replace(microsecond=0)
     world.save(started_at=now - timedelta(minutes=30))
-    world.save(started_at=now - timedelta(minutes=20),
-               procedures=[SessionProcedure("1.001193", world.lookup("outcome", "not_submitted"))])
+    world.save(
+        started_at=now - timedelta(minutes=20),
+        procedures=[SessionProcedure("1.001193", world.lookup("outcome", "not_submitted"))],
+    )
     voided = world.save(started_at=now - timedelta(minutes=10))
     world.sessions.void(voided.uuid, world.supervisor.id, "sai")
     counts = world.sessions.counts()
@@ -82,8 +86,11 @@ def test_list_filters_and_paging(world):
             officer_id=world.officer.id if i % 2 else world.officer2.id,
             note=f"ghi chú số {i}",
         )
-    world.save(started_at=base + timedelta(minutes=40), note="Đăng ký thường trú",
-               procedures=[SessionProcedure("1.004222", world.lookup("outcome", "submitted"))])
+    world.save(
+        started_at=base + timedelta(minutes=40),
+        note="Đăng ký thường trú",
+        procedures=[SessionProcedure("1.004222", world.lookup("outcome", "submitted"))],
+    )
     page1 = world.sessions.list(SessionFilter(), limit=10)
     page3 = world.sessions.list(SessionFilter(), limit=10, offset=20)
     assert len(page1) == 10 and len(page3) == 6
@@ -92,7 +99,8 @@ def test_list_filters_and_paging(world):
     assert world.sessions.count(SessionFilter(procedure_code="1.004222")) == 1
     # text search ignores diacritics and case
     assert [r.note for r in world.sessions.list(SessionFilter(text="dang KY thuong"))] == [
-        "Đăng ký thường trú"]
+        "Đăng ký thường trú"
+    ]
     assert world.sessions.count(SessionFilter(text="100%")) == 0
 
 
@@ -115,6 +123,7 @@ def test_oldest_first_mirrors_newest_first(world):
 
 # -- references: lookup kinds, retired values ------------------------------------------
 
+
 def _retire(world, table: str, row_id: int) -> None:
     with world.store.transaction() as db:
         db.execute(f"UPDATE {table} SET active = 0 WHERE id = ?", [row_id])
@@ -130,9 +139,16 @@ def _retire(world, table: str, row_id: int) -> None:
     ],
 )
 def test_lookup_of_the_wrong_kind_is_refused(world, overrides, field):
-    values = {k: (world.lookup(*v) if isinstance(v, tuple) else
-                  [world.lookup(*x) for x in v] if isinstance(v, list) else v)
-              for k, v in overrides.items()}
+    values = {
+        k: (
+            world.lookup(*v)
+            if isinstance(v, tuple)
+            else [world.lookup(*x) for x in v]
+            if isinstance(v, list)
+            else v
+        )
+        for k, v in overrides.items()
+    }
     before = world.sessions.count(SessionFilter(include_voided=True))
     with pytest.raises(ValidationError) as info:
         world.save(**values)
@@ -142,8 +158,7 @@ def test_lookup_of_the_wrong_kind_is_refused(world, overrides, field):
 
 def test_outcome_and_barrier_ids_must_be_outcomes_and_barriers(world):
     submitted = world.lookup("outcome", "submitted")
-    bad = SessionProcedure("1.001193", world.lookup("barrier", "missing_documents"),
-                           [submitted])
+    bad = SessionProcedure("1.001193", world.lookup("barrier", "missing_documents"), [submitted])
     with pytest.raises(ValidationError) as info:
         world.save(procedures=[bad])
     assert sorted(e.field for e in info.value.errors) == ["barrier_ids", "outcome_id"]
@@ -170,22 +185,32 @@ def test_old_session_with_retired_values_stays_editable(world):
     saved = world.save(officer_id=world.officer2.id, portal_id=portal)
     _retire(world, "officer", world.officer2.id)
     _retire(world, "lookup", portal)
-    edited = world.make(officer_id=world.officer2.id, portal_id=portal, note="sửa ghi chú",
-                        started_at=saved.started_at)
+    edited = world.make(
+        officer_id=world.officer2.id,
+        portal_id=portal,
+        note="sửa ghi chú",
+        started_at=saved.started_at,
+    )
     world.sessions.update(saved.uuid, edited, actor_id=world.supervisor.id, reason="sửa")
     assert world.sessions.get(saved.uuid).note == "sửa ghi chú"
 
 
 def test_audit_trail_never_holds_personal_data_in_clear(world):
-    saved = world.save(citizen_name="Nguyễn Văn Bình", citizen_phone="0912345678",
-                       citizen_id_number="079091234567")
-    edited = world.make(started_at=saved.started_at, citizen_name="Nguyễn Văn Bình",
-                        citizen_phone="0987654321", citizen_id_number="079091234567")
+    saved = world.save(
+        citizen_name="Nguyễn Văn Bình", citizen_phone="0912345678", citizen_id_number="079091234567"
+    )
+    edited = world.make(
+        started_at=saved.started_at,
+        citizen_name="Nguyễn Văn Bình",
+        citizen_phone="0987654321",
+        citizen_id_number="079091234567",
+    )
     world.sessions.update(saved.uuid, edited, actor_id=world.supervisor.id, reason="sửa số")
     world.sessions.void(saved.uuid, world.supervisor.id, "nhập nhầm")
     stored = world.store.db.execute(
         "SELECT group_concat(coalesce(before_json, '') || coalesce(after_json, ''), '') "
-        "FROM audit WHERE entity = 'session'").fetchone()[0]
+        "FROM audit WHERE entity = 'session'"
+    ).fetchone()[0]
     for secret in ("Nguyễn Văn Bình", "0912345678", "0987654321", "079091234567"):
         assert secret not in stored
     update = world.sessions.audit(saved.uuid)[0]
@@ -193,8 +218,7 @@ def test_audit_trail_never_holds_personal_data_in_clear(world):
     assert update.after["citizen_phone"].endswith("321")
 
 
-def test_interrupted_demo_generation_leaves_no_sessions_that_look_real(memory_store,
-                                                                      monkeypatch):
+def test_interrupted_demo_generation_leaves_no_sessions_that_look_real(memory_store, monkeypatch):
     """Demo sessions are written in chunks; each chunk is counted as demo data in its own
     transaction, so stopping half-way never turns them into "real" sessions."""
     from datetime import date
@@ -207,8 +231,7 @@ def test_interrupted_demo_generation_leaves_no_sessions_that_look_real(memory_st
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        demo.generate(memory_store, weeks=2, per_day=20, end=date(2026, 11, 22),
-                      progress=stop)
+        demo.generate(memory_store, weeks=2, per_day=20, end=date(2026, 11, 22), progress=stop)
     assert memory_store.db.execute("SELECT count(*) FROM session").fetchone()[0] >= 20
     assert demo.real_session_count(memory_store) == 0
     demo.generate(memory_store, weeks=1, per_day=5, end=date(2026, 11, 22))  # not refused

@@ -55,8 +55,10 @@ def test_thinning_keeps_daily_weekly_monthly(tmp_path):
     months = {(b.taken_at.year, b.taken_at.month) for b in kept}
     newest = max(b.taken_at for b in kept)
     assert newest == start + timedelta(hours=24 * 400 - 6)
-    assert len(kept) <= backup.KEEP_LATEST + backup.KEEP_DAILY + backup.KEEP_WEEKLY \
-        + backup.KEEP_MONTHLY
+    assert (
+        len(kept)
+        <= backup.KEEP_LATEST + backup.KEEP_DAILY + backup.KEEP_WEEKLY + backup.KEEP_MONTHLY
+    )
     assert len(days) >= 12 and len(months) == 9
     # the 12 most recent days each have their newest backup
     recent_days = sorted(days, reverse=True)[:12]
@@ -80,8 +82,9 @@ def test_restore_verifies_and_keeps_current_aside(tmp_path):
     world.save(note="sau sao lưu")
     store.close(backup_on_exit=False)
 
-    result = restore_file(saved_backup, folder / "counter_app.db", folder / "backups",
-                          folder / "damaged")
+    result = restore_file(
+        saved_backup, folder / "counter_app.db", folder / "backups", folder / "damaged"
+    )
     assert result.sessions == 1
     assert result.previous_kept_at and result.previous_kept_at.exists()
     store = open_store(folder / "counter_app.db", folder / "backups", folder / "damaged")
@@ -97,8 +100,12 @@ def test_restore_refuses_bad_file_and_changes_nothing(tmp_path, file_world, cont
     file_world.save()
     with pytest.raises(RestoreError):
         restore_file(bad)
-    assert file_world.sessions.count(__import__(
-        "counter_app.domain.models", fromlist=["SessionFilter"]).SessionFilter()) == 1
+    assert (
+        file_world.sessions.count(
+            __import__("counter_app.domain.models", fromlist=["SessionFilter"]).SessionFilter()
+        )
+        == 1
+    )
 
 
 def test_restore_refused_while_app_has_the_data_open(file_world, tmp_path):
@@ -143,8 +150,14 @@ def test_cli_backup_check_restore_round_trip(tmp_path, isolated_home):
     env = dict(os.environ, **env)
 
     def cli(*args, stdin=None):
-        return subprocess.run([sys.executable, "-m", "counter_app", *args], capture_output=True,
-                              text=True, cwd=ROOT, env=env, input=stdin)
+        return subprocess.run(
+            [sys.executable, "-m", "counter_app", *args],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+            input=stdin,
+        )
 
     assert cli("--version").stdout.startswith("counter-app ")
     made = cli("demo-data", "--weeks", "1", "--per-day", "10")
@@ -169,6 +182,6 @@ def test_background_backup_after_a_save(file_world):
     thread = store.backup_in_background("auto", lambda p, e: done.append((p, e)))
     assert thread is not None
     thread.join(30)
-    (path, error), = done
+    ((path, error),) = done
     assert error is None and backup.check_integrity(path) == "ok"
     assert store.backup_in_background() is None  # nothing new since

@@ -40,6 +40,7 @@ def sha(path: Path) -> str:
 
 # -- crash safety ---------------------------------------------------------------------
 
+
 @pytest.mark.slow
 def test_sigkill_never_loses_an_acknowledged_session(tmp_path):
     folder = tmp_path / "data"
@@ -54,7 +55,11 @@ def test_sigkill_never_loses_an_acknowledged_session(tmp_path):
     for _round in range(12):
         child = subprocess.Popen(
             [sys.executable, "-m", "tests.helpers.crash_child", str(folder)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            env=env,
         )
         assert child.stdout.readline().strip() == "READY", child.stderr.read()
         deadline = time.monotonic() + rng.uniform(0.05, 0.6)
@@ -80,17 +85,18 @@ def test_sigkill_never_loses_an_acknowledged_session(tmp_path):
 
 # -- corruption -----------------------------------------------------------------------
 
+
 def corrupt(path: Path, where: str) -> None:
     data = bytearray(path.read_bytes())
     if where == "header":
         data[0:100] = b"\x07" * 100
     elif where == "tail":  # the last pages: session rows and indexes, not the schema
         page = 4096
-        data[-page * 8:-page * 2] = os.urandom(page * 6)
+        data[-page * 8 : -page * 2] = os.urandom(page * 6)
     else:  # scribble over the middle pages: b-tree pages become garbage
         page = 4096
         start = page * 3
-        data[start:start + page * 20] = os.urandom(page * 20)
+        data[start : start + page * 20] = os.urandom(page * 20)
     path.write_bytes(bytes(data))
 
 
@@ -143,6 +149,7 @@ def test_corrupt_database_without_backup_is_kept_aside(tmp_path):
 
 # -- schema versions ------------------------------------------------------------------
 
+
 def test_newer_schema_refused_and_file_untouched(tmp_path):
     folder = tmp_path / "data"
     store = open_in(folder)
@@ -150,7 +157,8 @@ def test_newer_schema_refused_and_file_untouched(tmp_path):
     store.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     store.db.execute(
         "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
-        "VALUES ('counter_app', 'm999_from_the_future', '2027-01-01')")
+        "VALUES ('counter_app', 'm999_from_the_future', '2027-01-01')"
+    )
     store.close(backup_on_exit=False)
     db_path = folder / "counter_app.db"
     sqlite3.connect(db_path).execute("PRAGMA journal_mode=DELETE").close()
@@ -180,10 +188,19 @@ def test_older_schema_migrated_with_every_row(tmp_path):
         old.execute(
             "INSERT INTO session (uuid, office_id, counter_id, officer_id, started_at, ended_at,"
             " minutes, note, created_at, updated_at) VALUES (?, 1, 1, 1, ?, ?, 5, ?, ?, ?)",
-            [f"uuid-{i}", "2026-11-02T08:00:00", "2026-11-02T08:05:00", f"ghi chú {i}",
-             "2026-11-02T08:05:00", "2026-11-02T08:05:00"])
-        old.execute("INSERT INTO session_procedure (session_id, procedure_code) VALUES (?, ?)",
-                    [i + 1, "1.001193"])
+            [
+                f"uuid-{i}",
+                "2026-11-02T08:00:00",
+                "2026-11-02T08:05:00",
+                f"ghi chú {i}",
+                "2026-11-02T08:05:00",
+                "2026-11-02T08:05:00",
+            ],
+        )
+        old.execute(
+            "INSERT INTO session_procedure (session_id, procedure_code) VALUES (?, ?)",
+            [i + 1, "1.001193"],
+        )
     assert old.execute("PRAGMA user_version").fetchone()[0] == 1
     old.close()
 
@@ -204,6 +221,7 @@ def test_older_schema_migrated_with_every_row(tmp_path):
 
 # -- one instance, bad folders --------------------------------------------------------
 
+
 def test_second_instance_refused_cleanly(tmp_path):
     folder = tmp_path / "data"
     first = open_in(folder)
@@ -220,8 +238,13 @@ def test_second_instance_refused_cleanly(tmp_path):
             "except InstanceLockedError as e:\n"
             "    print('REFUSED', e)\n"
         )
-        out = subprocess.run([sys.executable, "-c", code, str(folder)], capture_output=True,
-                             text=True, cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+        out = subprocess.run(
+            [sys.executable, "-c", code, str(folder)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        )
         assert out.stdout.startswith("REFUSED"), out.stderr
         assert "đang mở" in out.stdout
         with pytest.raises(InstanceLockedError):
@@ -244,8 +267,12 @@ def _mount_tmpfs(target: Path, options: str) -> bool:
     if sys.platform != "linux" or os.geteuid() != 0:
         return False
     target.mkdir(parents=True, exist_ok=True)
-    return subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(target)],
-                          capture_output=True).returncode == 0
+    return (
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(target)], capture_output=True
+        ).returncode
+        == 0
+    )
 
 
 @pytest.fixture
@@ -289,12 +316,14 @@ def test_database_full_is_reported_and_rolled_back(world):
         for _ in range(1000):
             world.save(note="x" * 900)
     total = world.sessions.count(SessionFilter(include_voided=True))
-    children = world.store.db.execute("SELECT count(DISTINCT session_id) FROM session_procedure"
-                                      ).fetchone()[0]
+    children = world.store.db.execute(
+        "SELECT count(DISTINCT session_id) FROM session_procedure"
+    ).fetchone()[0]
     assert total == children  # no half-written session
 
 
 # -- start-up check after a clean exit ---------------------------------------------------
+
 
 def test_clean_exit_defers_the_check_and_the_background_check_passes(tmp_path):
     folder = tmp_path / "data"

@@ -40,8 +40,9 @@ class BundleService:
             "SELECT bundle_id, procedure_code FROM bundle_item ORDER BY bundle_id, position"
         ):
             items.setdefault(bundle_id, []).append(code)
-        bundles = [Bundle(bid, name, items.get(bid, []), bool(active))
-                   for bid, name, active in rows]
+        bundles = [
+            Bundle(bid, name, items.get(bid, []), bool(active)) for bid, name, active in rows
+        ]
         return sorted(bundles, key=lambda b: (not b.active, vietnamese_key(b.name)))
 
     def get(self, bundle_id: int) -> Bundle | None:
@@ -57,12 +58,20 @@ class BundleService:
             errors.append(FieldError("codes", tr("A bundle needs at least two procedures.")))
         if codes:
             marks = ", ".join("?" for _ in codes)
-            known = {r[0] for r in self.store.db.execute(
-                f"SELECT code FROM procedure WHERE code IN ({marks})", codes)}
+            known = {
+                r[0]
+                for r in self.store.db.execute(
+                    f"SELECT code FROM procedure WHERE code IN ({marks})", codes
+                )
+            }
             unknown = [c for c in codes if c not in known]
             if unknown:
-                errors.append(FieldError("codes", tr("Unknown procedure codes: {codes}")
-                                         .format(codes=", ".join(unknown))))
+                errors.append(
+                    FieldError(
+                        "codes",
+                        tr("Unknown procedure codes: {codes}").format(codes=", ".join(unknown)),
+                    )
+                )
         clash = self.store.db.execute(
             "SELECT id FROM bundle WHERE name = ? AND active = 1 AND id IS NOT ?",
             [name, bundle.id],
@@ -81,31 +90,48 @@ class BundleService:
         before = self.get(bundle.id) if bundle.id is not None else None
         with self.store.transaction() as db:
             if bundle.id is None:
-                order = db.execute("SELECT coalesce(max(sort_order), 0) + 1 FROM bundle"
-                                   ).fetchone()[0]
-                bundle_id = db.execute("INSERT INTO bundle (name, sort_order) VALUES (?, ?)",
-                                       [name, order]).lastrowid
+                order = db.execute(
+                    "SELECT coalesce(max(sort_order), 0) + 1 FROM bundle"
+                ).fetchone()[0]
+                bundle_id = db.execute(
+                    "INSERT INTO bundle (name, sort_order) VALUES (?, ?)", [name, order]
+                ).lastrowid
             else:
                 bundle_id = bundle.id
-                db.execute("UPDATE bundle SET name = ?, updated_at = strftime("
-                           "'%Y-%m-%dT%H:%M:%S', 'now', 'localtime') WHERE id = ?",
-                           [name, bundle_id])
+                db.execute(
+                    "UPDATE bundle SET name = ?, updated_at = strftime("
+                    "'%Y-%m-%dT%H:%M:%S', 'now', 'localtime') WHERE id = ?",
+                    [name, bundle_id],
+                )
                 db.execute("DELETE FROM bundle_item WHERE bundle_id = ?", [bundle_id])
             db.conn.executemany(
                 "INSERT INTO bundle_item (bundle_id, position, procedure_code) VALUES (?, ?, ?)",
                 [(bundle_id, i, c) for i, c in enumerate(codes)],
             )
-            write_audit(db, officer_id=officer_id, entity="bundle", entity_key=str(bundle_id),
-                        action="create" if before is None else "update",
-                        before=_as_dict(before), after={"name": name, "codes": codes})
+            write_audit(
+                db,
+                officer_id=officer_id,
+                entity="bundle",
+                entity_key=str(bundle_id),
+                action="create" if before is None else "update",
+                before=_as_dict(before),
+                after={"name": name, "codes": codes},
+            )
         return Bundle(bundle_id, name, codes, True)
 
     def set_active(self, bundle_id: int, active: bool, officer_id: int | None = None) -> None:
         """Retire (hide from the pickers) or restore a bundle."""
         with self.store.transaction() as db:
             db.execute("UPDATE bundle SET active = ? WHERE id = ?", [int(active), bundle_id])
-            write_audit(db, officer_id=officer_id, entity="bundle", entity_key=str(bundle_id),
-                        action="restore" if active else "retire", before=None, after=None)
+            write_audit(
+                db,
+                officer_id=officer_id,
+                entity="bundle",
+                entity_key=str(bundle_id),
+                action="restore" if active else "retire",
+                before=None,
+                after=None,
+            )
 
     def retire(self, bundle_id: int, officer_id: int | None = None) -> None:
         self.set_active(bundle_id, False, officer_id)

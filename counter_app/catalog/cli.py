@@ -18,21 +18,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = sub.add_parser("import", help=tr("import a procedure list (.xlsx or .csv)"))
     p.add_argument("file", type=Path)
     p.add_argument("--yes", action="store_true", help=tr("apply without asking"))
-    p.add_argument("--retire-missing", action="store_true",
-                   help=tr("retire procedures missing from the file (a full list)"))
+    p.add_argument(
+        "--retire-missing",
+        action="store_true",
+        help=tr("retire procedures missing from the file (a full list)"),
+    )
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("search", help=tr("search the catalogue"))
     p.add_argument("query", nargs="+")
     p.add_argument("--limit", type=int, default=20)
-    p.add_argument("--counter", type=int, default=None,
-                   help=tr("rank by this counter's recent use (counter id)"))
+    p.add_argument(
+        "--counter",
+        type=int,
+        default=None,
+        help=tr("rank by this counter's recent use (counter id)"),
+    )
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("export", help=tr("export the catalogue to .xlsx"))
     p.add_argument("file", type=Path)
-    p.add_argument("--overwrite", action="store_true",
-                   help=tr("replace the file if it already exists"))
+    p.add_argument(
+        "--overwrite", action="store_true", help=tr("replace the file if it already exists")
+    )
     p.set_defaults(func=cmd_export)
 
 
@@ -82,8 +90,9 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     store = _open()
     try:
-        hits = CatalogueSearch(store).search(" ".join(args.query), counter_id=args.counter,
-                                             limit=args.limit)
+        hits = CatalogueSearch(store).search(
+            " ".join(args.query), counter_id=args.counter, limit=args.limit
+        )
         for hit in hits:
             print(f"{hit.code}\t{hit.name}")
         return EXIT_OK if hits else EXIT_FAIL
@@ -95,15 +104,24 @@ def cmd_export(args: argparse.Namespace) -> int:
     from counter_app.catalog.exporter import export_catalogue
 
     if args.file.exists() and not args.overwrite:
-        print(tr("The file {path} already exists; nothing was written. Choose another name "
-                 "or add --overwrite.").format(path=args.file), file=sys.stderr)
+        print(
+            tr(
+                "The file {path} already exists; nothing was written. Choose another name "
+                "or add --overwrite."
+            ).format(path=args.file),
+            file=sys.stderr,
+        )
         return EXIT_FAIL
     store = _open()
     try:
         n = export_catalogue(store, args.file)
     except OSError as exc:
-        print(tr("The file {path} could not be written: {error}").format(
-            path=args.file, error=exc.strerror or exc), file=sys.stderr)
+        print(
+            tr("The file {path} could not be written: {error}").format(
+                path=args.file, error=exc.strerror or exc
+            ),
+            file=sys.stderr,
+        )
         return EXIT_FAIL
     finally:
         store.close(backup_on_exit=False)

@@ -11,8 +11,16 @@ from counter_app.catalog.importer import PORTAL_SHEET
 from counter_app.i18n import tr
 from counter_app.storage.database import Store
 
-HEADERS = ("Mã số", "Tên", "Cơ quan ban hành", "Cơ quan thực hiện", "Lĩnh vực",
-           "Cấp thực hiện", "Mức độ DVC trực tuyến", "Trạng thái")
+HEADERS = (
+    "Mã số",
+    "Tên",
+    "Cơ quan ban hành",
+    "Cơ quan thực hiện",
+    "Lĩnh vực",
+    "Cấp thực hiện",
+    "Mức độ DVC trực tuyến",
+    "Trạng thái",
+)
 WIDTHS = (16, 80, 22, 22, 28, 14, 16, 16)
 HEADER_ROW = 6
 
@@ -28,8 +36,7 @@ def export_catalogue(store: Store, path: Path | str, include_retired: bool = Tru
 
     where = "" if include_retired else "WHERE active = 1"
     rows = store.db.execute(
-        f"SELECT full_code, code, name, field, level, online_level, active FROM procedure "
-        f"{where}"
+        f"SELECT full_code, code, name, field, level, online_level, active FROM procedure {where}"
     ).fetchall()
     rows.sort(key=lambda r: tuple(int(p) if p.isdigit() else 0 for p in r[1].split(".")))
     wb = Workbook()
@@ -40,12 +47,18 @@ def export_catalogue(store: Store, path: Path | str, include_retired: bool = Tru
         ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True, 12),
         ("Độc lập - Tự do - Hạnh phúc", True, 12),
         ("DANH SÁCH THỦ TỤC HÀNH CHÍNH", True, 14),
-        (tr("Exported on {day}: {n} procedures").format(
-            day=date.today().strftime("%d/%m/%Y"), n=len(rows)), False, 11),
+        (
+            tr("Exported on {day}: {n} procedures").format(
+                day=date.today().strftime("%d/%m/%Y"), n=len(rows)
+            ),
+            False,
+            11,
+        ),
     ]
     for r, (text, bold, size) in enumerate(title, start=1):
-        ws.cell(row=r, column=1, value=text).font = Font(name="Times New Roman", bold=bold,
-                                                         size=size)
+        ws.cell(row=r, column=1, value=text).font = Font(
+            name="Times New Roman", bold=bold, size=size
+        )
         ws.cell(row=r, column=1).alignment = Alignment(horizontal="center")
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=last)
     bold = Font(name="Times New Roman", bold=True)
@@ -56,8 +69,16 @@ def export_catalogue(store: Store, path: Path | str, include_retired: bool = Tru
     active_label, retired_label = tr("In use"), tr("Retired")
     wrap = Alignment(vertical="top", wrap_text=True)
     for i, (full_code, code, name, field, level, online, active) in enumerate(rows):
-        values = (full_code or code, name, "", "", field, level, online,
-                  active_label if active else retired_label)
+        values = (
+            full_code or code,
+            name,
+            "",
+            "",
+            field,
+            level,
+            online,
+            active_label if active else retired_label,
+        )
         for c, value in enumerate(values, start=1):
             cell = ws.cell(row=HEADER_ROW + 1 + i, column=c, value=value)
             if isinstance(value, str) and value.startswith("="):
@@ -67,8 +88,10 @@ def export_catalogue(store: Store, path: Path | str, include_retired: bool = Tru
     for c, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[ws.cell(row=HEADER_ROW, column=c).column_letter].width = width
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1)
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{ws.cell(row=HEADER_ROW, column=last).column_letter}" \
-                         f"{HEADER_ROW + len(rows)}"
+    ws.auto_filter.ref = (
+        f"A{HEADER_ROW}:{ws.cell(row=HEADER_ROW, column=last).column_letter}"
+        f"{HEADER_ROW + len(rows)}"
+    )
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -86,9 +109,14 @@ def export_catalogue(store: Store, path: Path | str, include_retired: bool = Tru
             os.replace(tmp, path)
         except PermissionError as exc:
             # Windows refuses to replace a file Excel has open; say so in words
-            raise PermissionError(exc.errno, tr(
-                "the file is open in another program (such as Excel) or is read-only; "
-                "close it and try again"), str(path)) from exc
+            raise PermissionError(
+                exc.errno,
+                tr(
+                    "the file is open in another program (such as Excel) or is read-only; "
+                    "close it and try again"
+                ),
+                str(path),
+            ) from exc
     finally:
         try:
             os.unlink(tmp)

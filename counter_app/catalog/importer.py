@@ -102,32 +102,46 @@ class ImportPreview:
     def summary_lines(self, max_rejected: int = 20) -> list[str]:
         """The preview as Vietnamese lines (CLI output and the GUI preview text)."""
         lines = [
-            tr("File: {name} (sheet \"{sheet}\", header on row {row})").format(
-                name=self.path.name, sheet=self.parsed.sheet, row=self.parsed.header_row),
+            tr('File: {name} (sheet "{sheet}", header on row {row})').format(
+                name=self.path.name, sheet=self.parsed.sheet, row=self.parsed.header_row
+            ),
             tr("{n} new procedures").format(n=len(self.new)),
             tr("{n} renamed or changed").format(n=len(self.changed)),
             tr("{n} unchanged").format(n=self.unchanged),
             tr("{n} rows rejected").format(n=len(self.rejected)),
         ]
         if self.parsed.repeated:
-            lines.append(tr("{n} repeated rows ignored (same code, same name)").format(
-                n=self.parsed.repeated))
+            lines.append(
+                tr("{n} repeated rows ignored (same code, same name)").format(
+                    n=self.parsed.repeated
+                )
+            )
         if self.retired_here:
-            lines.append(tr("{n} procedures in the file are retired here and stay retired")
-                         .format(n=self.retired_here))
+            lines.append(
+                tr("{n} procedures in the file are retired here and stay retired").format(
+                    n=self.retired_here
+                )
+            )
         if self.retire_missing:
-            lines.append(tr("{n} procedures missing from the file will be retired "
-                            "(hidden from the picker, kept for history)")
-                         .format(n=len(self.to_retire)))
+            lines.append(
+                tr(
+                    "{n} procedures missing from the file will be retired "
+                    "(hidden from the picker, kept for history)"
+                ).format(n=len(self.to_retire))
+            )
         for change in self.changed[:max_rejected]:
             if "name" in change.before:
-                lines.append(tr("  changed {code}: \"{old}\" → \"{new}\"").format(
-                    code=change.row.code, old=change.before["name"], new=change.row.name))
+                lines.append(
+                    tr('  changed {code}: "{old}" → "{new}"').format(
+                        code=change.row.code, old=change.before["name"], new=change.row.name
+                    )
+                )
         for bad in self.rejected[:max_rejected]:
             lines.append(tr("  row {row}: {reason}").format(row=bad.row, reason=bad.reason))
         if len(self.rejected) > max_rejected:
-            lines.append(tr("  … and {n} more rejected rows").format(
-                n=len(self.rejected) - max_rejected))
+            lines.append(
+                tr("  … and {n} more rejected rows").format(n=len(self.rejected) - max_rejected)
+            )
         return lines
 
 
@@ -138,8 +152,9 @@ class ImportResult:
     retired: int
 
     def message(self) -> str:
-        return tr("Catalogue updated: {added} added, {changed} changed, {retired} retired.")\
-            .format(added=self.added, changed=self.changed, retired=self.retired)
+        return tr("Catalogue updated: {added} added, {changed} changed, {retired} retired.").format(
+            added=self.added, changed=self.changed, retired=self.retired
+        )
 
 
 # -- reading -------------------------------------------------------------------------------
@@ -178,8 +193,8 @@ def column_for_heading(value: object) -> str | None:
         return None
     words = h.split()
     if h in ("code", "ma", "so hieu") or (
-        words[0] == "ma" and not any(x in h for x in ("linh vuc", "co quan", "ho so",
-                                                      "don vi", "cap", "nganh"))
+        words[0] == "ma"
+        and not any(x in h for x in ("linh vuc", "co quan", "ho so", "don vi", "cap", "nganh"))
     ):
         return "code"
     if h in ("name", "thu tuc", "thu tuc hanh chinh", "tthc", "ten") or (
@@ -219,23 +234,30 @@ def read_catalogue_file(path: Path | str) -> ParsedFile:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise CatalogueImportError(tr("The file {name} cannot be opened: {error}").format(
-            name=path.name, error=exc.strerror or exc)) from exc
+        raise CatalogueImportError(
+            tr("The file {name} cannot be opened: {error}").format(
+                name=path.name, error=exc.strerror or exc
+            )
+        ) from exc
     if size == 0:
         raise CatalogueImportError(tr("The file {name} is empty.").format(name=path.name))
     if size > MAX_FILE_BYTES:
-        raise CatalogueImportError(tr(
-            "The file {name} is {mb} MB, too large for a procedure list (the whole national "
-            "list is under 1 MB). Check that it is the right file."
-        ).format(name=path.name, mb=round(size / 1024 / 1024)))
+        raise CatalogueImportError(
+            tr(
+                "The file {name} is {mb} MB, too large for a procedure list (the whole national "
+                "list is under 1 MB). Check that it is the right file."
+            ).format(name=path.name, mb=round(size / 1024 / 1024))
+        )
     with open(path, "rb") as f:
         head = f.read(8)
     if head.startswith(_OLE_MAGIC):
         if _contains(path, _ENCRYPTED_MARK):
-            raise CatalogueImportError(tr(
-                "The file {name} is password-protected. Open it in Excel, remove the "
-                "password (File → Info → Protect Workbook), save it and import it again."
-            ).format(name=path.name))
+            raise CatalogueImportError(
+                tr(
+                    "The file {name} is password-protected. Open it in Excel, remove the "
+                    "password (File → Info → Protect Workbook), save it and import it again."
+                ).format(name=path.name)
+            )
         return _parse_rows(_xls_sheets(path), path)
     if head.startswith(b"PK\x03\x04"):
         return _parse_rows(_xlsx_sheets(path), path)
@@ -246,10 +268,12 @@ def read_catalogue_file(path: Path | str) -> ParsedFile:
 
 
 def _not_a_spreadsheet(path: Path) -> CatalogueImportError:
-    return CatalogueImportError(tr(
-        "The file {name} is not a spreadsheet. Choose an Excel file (.xlsx) or a CSV file "
-        "exported from the portal."
-    ).format(name=path.name))
+    return CatalogueImportError(
+        tr(
+            "The file {name} is not a spreadsheet. Choose an Excel file (.xlsx) or a CSV file "
+            "exported from the portal."
+        ).format(name=path.name)
+    )
 
 
 def _contains(path: Path, needle: bytes) -> bool:
@@ -258,7 +282,7 @@ def _contains(path: Path, needle: bytes) -> bool:
         while chunk := f.read(1 << 20):
             if needle in tail + chunk:
                 return True
-            tail = chunk[-len(needle):]
+            tail = chunk[-len(needle) :]
     return False
 
 
@@ -285,8 +309,9 @@ def _text_encoding(path: Path) -> str | None:
 
 
 def _binary(text: str) -> bool:
-    controls = sum(1 for ch in text[:4096] if unicodedata.category(ch) == "Cc"
-                   and ch not in "\r\n\t")
+    controls = sum(
+        1 for ch in text[:4096] if unicodedata.category(ch) == "Cc" and ch not in "\r\n\t"
+    )
     return controls > 8
 
 
@@ -306,9 +331,11 @@ def _csv_sheets(path: Path, encoding: str) -> Iterator[Sheet]:
                 for number, values in enumerate(reader, start=1):
                     yield number, list(values), [str(v).startswith("=") for v in values]
             except csv.Error as exc:
-                raise CatalogueImportError(tr(
-                    "The file {name} is not a readable CSV list (row {row}): {error}"
-                ).format(name=path.name, row=reader.line_num, error=exc)) from exc
+                raise CatalogueImportError(
+                    tr("The file {name} is not a readable CSV list (row {row}): {error}").format(
+                        name=path.name, row=reader.line_num, error=exc
+                    )
+                ) from exc
 
     yield path.stem, rows()
 
@@ -325,15 +352,19 @@ def _xlsx_sheets(path: Path) -> Iterator[Sheet]:
     if "xl/workbook.xml" not in names:
         raise _not_a_spreadsheet(path)
     if total > MAX_UNCOMPRESSED_BYTES:
-        raise CatalogueImportError(tr(
-            "The file {name} unpacks to more than {mb} MB, too large for a procedure list."
-        ).format(name=path.name, mb=MAX_UNCOMPRESSED_BYTES // 1024 // 1024))
+        raise CatalogueImportError(
+            tr(
+                "The file {name} unpacks to more than {mb} MB, too large for a procedure list."
+            ).format(name=path.name, mb=MAX_UNCOMPRESSED_BYTES // 1024 // 1024)
+        )
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a broken package
-        raise CatalogueImportError(tr(
-            "The file {name} looks like an Excel file but cannot be read: {error}"
-        ).format(name=path.name, error=exc)) from exc
+        raise CatalogueImportError(
+            tr("The file {name} looks like an Excel file but cannot be read: {error}").format(
+                name=path.name, error=exc
+            )
+        ) from exc
     try:
         titles = wb.sheetnames
         portal = [t for t in titles if fold(t) == fold(PORTAL_SHEET)]
@@ -345,8 +376,11 @@ def _xlsx_sheets(path: Path) -> Iterator[Sheet]:
             def rows(ws=ws) -> Iterator[tuple[int, list[object], list[bool]]]:
                 # Read without cached results: a formula arrives as its text "=...".
                 for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
-                    yield number, list(values), [isinstance(v, str) and v.startswith("=")
-                                                 for v in values]
+                    yield (
+                        number,
+                        list(values),
+                        [isinstance(v, str) and v.startswith("=") for v in values],
+                    )
 
             yield title, rows()
     finally:
@@ -358,15 +392,18 @@ def _xls_sheets(path: Path) -> Iterator[Sheet]:
     try:
         from python_calamine import CalamineWorkbook
     except ImportError as exc:
-        raise CatalogueImportError(tr(
-            "The file {name} is an old Excel 97-2003 file. Open it in Excel and save it as "
-            ".xlsx, then import it again."
-        ).format(name=path.name)) from exc
+        raise CatalogueImportError(
+            tr(
+                "The file {name} is an old Excel 97-2003 file. Open it in Excel and save it as "
+                ".xlsx, then import it again."
+            ).format(name=path.name)
+        ) from exc
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:
         raise _not_a_spreadsheet(path) from exc
     for title in wb.sheet_names:
+
         def rows(title=title) -> Iterator[tuple[int, list[object], list[bool]]]:
             data = wb.get_sheet_by_name(title).to_python(skip_empty_area=False)
             for number, values in enumerate(data, start=1):
@@ -393,11 +430,13 @@ def _parse_rows(sheets: Iterator[Sheet], path: Path) -> ParsedFile:
             return _read_body(rows, path, title, header_row, columns)
     if not any_content:
         raise CatalogueImportError(tr("The file {name} is empty.").format(name=path.name))
-    raise CatalogueImportError(tr(
-        "No header row was found in {name}. The list needs a column of procedure codes "
-        "(\"Mã số\" or \"Mã TTHC\") and a column of names (\"Tên\" or \"Tên thủ tục\") "
-        "within its first {n} rows."
-    ).format(name=path.name, n=HEADER_SEARCH_ROWS))
+    raise CatalogueImportError(
+        tr(
+            "No header row was found in {name}. The list needs a column of procedure codes "
+            '("Mã số" or "Mã TTHC") and a column of names ("Tên" or "Tên thủ tục") '
+            "within its first {n} rows."
+        ).format(name=path.name, n=HEADER_SEARCH_ROWS)
+    )
 
 
 def _column_letter(index: int) -> str:
@@ -406,8 +445,13 @@ def _column_letter(index: int) -> str:
     return get_column_letter(index + 1)
 
 
-def _read_body(rows: Iterator[tuple[int, list[object], list[bool]]], path: Path, sheet: str,
-               header_row: int, columns: dict[str, int]) -> ParsedFile:
+def _read_body(
+    rows: Iterator[tuple[int, list[object], list[bool]]],
+    path: Path,
+    sheet: str,
+    header_row: int,
+    columns: dict[str, int],
+) -> ParsedFile:
     out: list[ImportRow] = []
     rejected: list[Rejected] = []
     seen: dict[str, ImportRow] = {}
@@ -418,9 +462,11 @@ def _read_body(rows: Iterator[tuple[int, list[object], list[bool]]], path: Path,
     for number, values, formulas in rows:
         count += 1
         if count > MAX_ROWS:
-            raise CatalogueImportError(tr(
-                "The file {name} has more than {n} rows; a procedure list is never that long."
-            ).format(name=path.name, n=MAX_ROWS))
+            raise CatalogueImportError(
+                tr(
+                    "The file {name} has more than {n} rows; a procedure list is never that long."
+                ).format(name=path.name, n=MAX_ROWS)
+            )
 
         def cell(column: str, values: list[object] = values) -> object:
             index = columns.get(column)
@@ -437,52 +483,84 @@ def _read_body(rows: Iterator[tuple[int, list[object], list[bool]]], path: Path,
             continue
         codes = normalise_code(raw_code)
         if codes is None:
-            rejected.append(Rejected(number, tr("\"{code}\" is not a procedure code (such as "
-                                                "1.001193)").format(code=code_text[:40]) if
-                                     code_text else tr("no procedure code"), raw_name[:80]))
+            rejected.append(
+                Rejected(
+                    number,
+                    tr('"{code}" is not a procedure code (such as 1.001193)').format(
+                        code=code_text[:40]
+                    )
+                    if code_text
+                    else tr("no procedure code"),
+                    raw_name[:80],
+                )
+            )
             continue
         if not raw_name:
-            rejected.append(Rejected(number, tr("code {code} has no name").format(
-                code=codes[0]), code_text))
+            rejected.append(
+                Rejected(number, tr("code {code} has no name").format(code=codes[0]), code_text)
+            )
             continue
         texts = [raw_name] + [clean_text(cell(c)) for c in ("field", "level", "online_level")]
         if any(len(t) > MAX_CELL_CHARS for t in texts):
-            rejected.append(Rejected(number, tr("a cell is longer than {n} characters").format(
-                n=MAX_CELL_CHARS), codes[0]))
+            rejected.append(
+                Rejected(
+                    number,
+                    tr("a cell is longer than {n} characters").format(n=MAX_CELL_CHARS),
+                    codes[0],
+                )
+            )
             continue
-        row = ImportRow(number, codes[0], codes[1], texts[0], texts[1], texts[2],
-                        normalise_online_level(texts[3]))
+        row = ImportRow(
+            number,
+            codes[0],
+            codes[1],
+            texts[0],
+            texts[1],
+            texts[2],
+            normalise_online_level(texts[3]),
+        )
         previous = seen.get(row.code)
         if previous is not None:
             if fold(previous.name) == fold(row.name):
                 repeated += 1
             elif len(conflicts) < 5:
-                conflicts.append(tr("code {code} on row {first} (\"{a}\") and row {second} "
-                                    "(\"{b}\")").format(code=row.code, first=previous.row,
-                                                        a=previous.name[:60], second=number,
-                                                        b=row.name[:60]))
+                conflicts.append(
+                    tr('code {code} on row {first} ("{a}") and row {second} ("{b}")').format(
+                        code=row.code,
+                        first=previous.row,
+                        a=previous.name[:60],
+                        second=number,
+                        b=row.name[:60],
+                    )
+                )
             continue
         seen[row.code] = row
         out.append(row)
     if formula_cells:
-        raise CatalogueImportError(tr(
-            "The file {name} has formulas in cells ({cells}). Copy the list and paste it as "
-            "values (Paste Special → Values), save, and import it again."
-        ).format(name=path.name, cells=", ".join(formula_cells)))
+        raise CatalogueImportError(
+            tr(
+                "The file {name} has formulas in cells ({cells}). Copy the list and paste it as "
+                "values (Paste Special → Values), save, and import it again."
+            ).format(name=path.name, cells=", ".join(formula_cells))
+        )
     if conflicts:
-        raise CatalogueImportError(tr(
-            "The file {name} gives the same code two different names; fix the file and "
-            "import it again: {conflicts}"
-        ).format(name=path.name, conflicts="; ".join(conflicts)))
+        raise CatalogueImportError(
+            tr(
+                "The file {name} gives the same code two different names; fix the file and "
+                "import it again: {conflicts}"
+            ).format(name=path.name, conflicts="; ".join(conflicts))
+        )
     if not out:
         if rejected:
-            raise CatalogueImportError(tr(
-                "No row of {name} could be read as a procedure (first problem: row {row}, "
-                "{reason})."
-            ).format(name=path.name, row=rejected[0].row, reason=rejected[0].reason))
-        raise CatalogueImportError(tr(
-            "The file {name} has a header but no procedures below it."
-        ).format(name=path.name))
+            raise CatalogueImportError(
+                tr(
+                    "No row of {name} could be read as a procedure (first problem: row {row}, "
+                    "{reason})."
+                ).format(name=path.name, row=rejected[0].row, reason=rejected[0].reason)
+            )
+        raise CatalogueImportError(
+            tr("The file {name} has a header but no procedures below it.").format(name=path.name)
+        )
     return ParsedFile(out, rejected, repeated, header_row, sheet, columns)
 
 
@@ -510,8 +588,9 @@ def _diff(row: ImportRow, existing: dict) -> dict[str, str]:
     return before
 
 
-def build_preview(store: Store, parsed: ParsedFile, path: Path,
-                  retire_missing: bool = False) -> ImportPreview:
+def build_preview(
+    store: Store, parsed: ParsedFile, path: Path, retire_missing: bool = False
+) -> ImportPreview:
     current = _current(store)
     preview = ImportPreview(path=path, parsed=parsed, retire_missing=retire_missing)
     for row in parsed.rows:
@@ -528,20 +607,21 @@ def build_preview(store: Store, parsed: ParsedFile, path: Path,
             preview.unchanged += 1
     if retire_missing:
         in_file = {r.code for r in parsed.rows}
-        preview.to_retire = sorted(c for c, e in current.items()
-                                   if e["active"] and c not in in_file)
+        preview.to_retire = sorted(
+            c for c, e in current.items() if e["active"] and c not in in_file
+        )
     return preview
 
 
-def preview_import(store: Store, path: Path | str, retire_missing: bool = False
-                   ) -> ImportPreview:
+def preview_import(store: Store, path: Path | str, retire_missing: bool = False) -> ImportPreview:
     """Read ``path`` and compare it with the catalogue; writes nothing."""
     path = Path(path)
     return build_preview(store, read_catalogue_file(path), path, retire_missing)
 
 
-def apply_import(store: Store, preview: ImportPreview, officer_id: int | None = None
-                 ) -> ImportResult:
+def apply_import(
+    store: Store, preview: ImportPreview, officer_id: int | None = None
+) -> ImportResult:
     """Apply a preview in one transaction (re-compared inside it); never deletes."""
     with store.transaction() as db:
         fresh = build_preview(store, preview.parsed, preview.path, preview.retire_missing)
@@ -549,8 +629,10 @@ def apply_import(store: Store, preview: ImportPreview, officer_id: int | None = 
             "INSERT INTO procedure (code, full_code, name, name_folded, field, level,"
             " online_level, active, favourite, source) VALUES (?, ?, ?, ?, ?, ?, ?, 1, 0,"
             " 'import')",
-            [(r.code, r.full_code, r.name, fold(r.name), r.field, r.level, r.online_level)
-             for r in fresh.new],
+            [
+                (r.code, r.full_code, r.name, fold(r.name), r.field, r.level, r.online_level)
+                for r in fresh.new
+            ],
         )
         for change in fresh.changed:
             r = change.row
@@ -569,8 +651,18 @@ def apply_import(store: Store, preview: ImportPreview, officer_id: int | None = 
             [(c,) for c in fresh.to_retire],
         )
         result = ImportResult(len(fresh.new), len(fresh.changed), len(fresh.to_retire))
-        write_audit(db, officer_id=officer_id, entity="catalogue", entity_key=preview.path.name,
-                    action="import", before=None,
-                    after={"added": result.added, "changed": result.changed,
-                           "retired": result.retired, "rejected": len(fresh.rejected)})
+        write_audit(
+            db,
+            officer_id=officer_id,
+            entity="catalogue",
+            entity_key=preview.path.name,
+            action="import",
+            before=None,
+            after={
+                "added": result.added,
+                "changed": result.changed,
+                "retired": result.retired,
+                "rejected": len(fresh.rejected),
+            },
+        )
     return result

@@ -100,8 +100,10 @@ class CataloguePresenter:
     def _show_fields(self) -> None:
         fields = self.procedures.fields(include_retired=self.include_retired)
         total = sum(n for _, n in fields)
-        items = [(ALL_FIELDS, tr("All fields ({n})").format(n=total)),
-                 (FAVOURITES, tr("★ Favourites"))]
+        items = [
+            (ALL_FIELDS, tr("All fields ({n})").format(n=total)),
+            (FAVOURITES, tr("★ Favourites")),
+        ]
         items += [(f, f"{f or tr('(no field)')} ({n})") for f, n in fields]
         self.view.show_fields(items)
         self.view.show_field_choices([f for f, _ in fields if f])
@@ -121,8 +123,9 @@ class CataloguePresenter:
 
     def refresh_list(self) -> None:
         if self.query.strip():
-            hits = self.search.search(self.query, limit=MAX_ROWS_SHOWN,
-                                      include_retired=self.include_retired)
+            hits = self.search.search(
+                self.query, limit=MAX_ROWS_SHOWN, include_retired=self.include_retired
+            )
             codes = [h.code for h in hits]
             entries = self.procedures.browse(codes=codes, include_retired=True)
             if self.field_filter == FAVOURITES:
@@ -132,8 +135,9 @@ class CataloguePresenter:
             self.view.show_procedures(entries, len(entries))
             return
         if self.field_filter == FAVOURITES:
-            entries = self.procedures.browse(favourites_only=True,
-                                             include_retired=self.include_retired)
+            entries = self.procedures.browse(
+                favourites_only=True, include_retired=self.include_retired
+            )
         else:
             field = None if self.field_filter == ALL_FIELDS else self.field_filter
             entries = self.procedures.browse(field, include_retired=self.include_retired)
@@ -154,13 +158,16 @@ class CataloguePresenter:
             return False
         current = self.procedures.get(values.get("code", "")) if not is_new else None
         entry = CatalogueEntry(
-            code=values.get("code", ""), name=values.get("name", ""),
-            field=values.get("field", ""), level=values.get("level", ""),
+            code=values.get("code", ""),
+            name=values.get("name", ""),
+            field=values.get("field", ""),
+            level=values.get("level", ""),
             online_level=values.get("online_level", ""),
             favourite=current.favourite if current else False,
         )
-        saved = self._run(lambda: self.procedures.save(entry, is_new=is_new,
-                                                       officer_id=self._officer_id()))
+        saved = self._run(
+            lambda: self.procedures.save(entry, is_new=is_new, officer_id=self._officer_id())
+        )
         if saved is None:
             return False
         self.app.toast(tr("Saved {code}").format(code=saved.code))
@@ -181,14 +188,18 @@ class CataloguePresenter:
             return
         code = entry.code
         if entry.active:
-            question = tr("Retire {code}? It is hidden from the procedure picker and kept in "
-                          "every session and report that used it.").format(code=code)
+            question = tr(
+                "Retire {code}? It is hidden from the procedure picker and kept in "
+                "every session and report that used it."
+            ).format(code=code)
             if not self.app.confirm(question):
                 return
-        self._run(lambda: self.procedures.set_active(code, not entry.active,
-                                                     self._officer_id()))
-        self.app.toast(tr("Restored {code}").format(code=code) if not entry.active
-                       else tr("Retired {code}").format(code=code))
+        self._run(lambda: self.procedures.set_active(code, not entry.active, self._officer_id()))
+        self.app.toast(
+            tr("Restored {code}").format(code=code)
+            if not entry.active
+            else tr("Retired {code}").format(code=code)
+        )
         self.refresh_all()
         self.select_procedure(code)
 
@@ -209,8 +220,9 @@ class CataloguePresenter:
         bundle = self.bundles.get(bundle_id) if bundle_id is not None else None
         self.bundle_id = bundle.id if bundle else None
         self.bundle_codes = list(bundle.codes) if bundle else []
-        self.view.show_bundle(bundle.name if bundle else "", self._bundle_items(),
-                              bundle.active if bundle else True)
+        self.view.show_bundle(
+            bundle.name if bundle else "", self._bundle_items(), bundle.active if bundle else True
+        )
 
     def _bundle_items(self) -> list[tuple[str, str]]:
         entries = self.procedures.browse(codes=self.bundle_codes, include_retired=True)
@@ -220,8 +232,7 @@ class CataloguePresenter:
         self.select_bundle(None)
 
     def bundle_search(self, text: str) -> None:
-        self.view.show_bundle_candidates(self.search.search(text, limit=30) if text.strip()
-                                         else [])
+        self.view.show_bundle_candidates(self.search.search(text, limit=30) if text.strip() else [])
 
     def bundle_add(self, code: str) -> None:
         if code and code not in self.bundle_codes:
@@ -260,8 +271,7 @@ class CataloguePresenter:
         bundle = self.bundles.get(self.bundle_id)
         if bundle is None:
             return
-        self._run(lambda: self.bundles.set_active(bundle.id, not bundle.active,
-                                                  self._officer_id()))
+        self._run(lambda: self.bundles.set_active(bundle.id, not bundle.active, self._officer_id()))
         self.refresh_bundles()
         self.select_bundle(bundle.id)
         self._catalogue_changed()
@@ -314,8 +324,11 @@ class CataloguePresenter:
 
     def _preview_ready(self, result: ImportPreview | None, error: BaseException | None) -> None:
         if error is not None:
-            message = str(error) if isinstance(error, (CatalogueImportError, StorageError)) \
+            message = (
+                str(error)
+                if isinstance(error, (CatalogueImportError, StorageError))
                 else tr("The file could not be read: {error}").format(error=error)
+            )
             if not isinstance(error, (CatalogueImportError, StorageError)):
                 log.error("import preview failed", exc_info=error)
             self.view.show_preview([message, tr("Nothing was changed.")], False)
@@ -331,10 +344,14 @@ class CataloguePresenter:
         preview = self.preview
         if preview is None or not preview.has_changes or not self._guard():
             return
-        question = tr("Apply the import of {name}: {new} new, {changed} changed, {retired} "
-                      "retired?").format(name=preview.path.name, new=len(preview.new),
-                                         changed=len(preview.changed),
-                                         retired=len(preview.to_retire))
+        question = tr(
+            "Apply the import of {name}: {new} new, {changed} changed, {retired} retired?"
+        ).format(
+            name=preview.path.name,
+            new=len(preview.new),
+            changed=len(preview.changed),
+            retired=len(preview.to_retire),
+        )
         if not self.app.confirm(question):
             return
         result = self._run(lambda: apply_import(self.app.store, preview, self._officer_id()))
@@ -351,7 +368,10 @@ class CataloguePresenter:
         try:
             n = export_catalogue(self.app.store, path)
         except OSError as exc:
-            self.app.show_error(tr("The file {path} could not be written: {error}").format(
-                path=path, error=exc.strerror or exc))
+            self.app.show_error(
+                tr("The file {path} could not be written: {error}").format(
+                    path=path, error=exc.strerror or exc
+                )
+            )
             return
         self.app.toast(tr("Exported {n} procedures to {path}").format(n=n, path=path))

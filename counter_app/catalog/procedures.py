@@ -51,12 +51,18 @@ class ProcedureService:
         """(field, number of procedures) in Vietnamese order."""
         where = "" if include_retired else "WHERE active = 1"
         rows = self.store.db.execute(
-            f"SELECT field, count(*) FROM procedure {where} GROUP BY field").fetchall()
+            f"SELECT field, count(*) FROM procedure {where} GROUP BY field"
+        ).fetchall()
         return sorted(((f, n) for f, n in rows), key=lambda r: name_key(r[0]))
 
-    def browse(self, field: str | None = None, *, include_retired: bool = False,
-               favourites_only: bool = False, codes: list[str] | None = None
-               ) -> list[CatalogueEntry]:
+    def browse(
+        self,
+        field: str | None = None,
+        *,
+        include_retired: bool = False,
+        favourites_only: bool = False,
+        codes: list[str] | None = None,
+    ) -> list[CatalogueEntry]:
         """Procedures filtered in SQL, sorted by name in Vietnamese order."""
         clauses, params = [], []
         if field is not None:
@@ -74,9 +80,13 @@ class ProcedureService:
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
         rows = self.store.db.execute(
             "SELECT code, name, field, level, online_level, full_code, active, favourite, "
-            f"source FROM procedure {where}", params).fetchall()
-        entries = [CatalogueEntry(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), bool(r[7]),
-                                  r[8]) for r in rows]
+            f"source FROM procedure {where}",
+            params,
+        ).fetchall()
+        entries = [
+            CatalogueEntry(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), bool(r[7]), r[8])
+            for r in rows
+        ]
         if codes is not None:
             order = {c: i for i, c in enumerate(codes)}
             return sorted(entries, key=lambda e: order[e.code])
@@ -97,14 +107,18 @@ class ProcedureService:
         if codes is None:
             errors.append(FieldError("code", tr("The code must look like 1.001193.")))
         elif is_new and self.get(codes[0]) is not None:
-            errors.append(FieldError("code", tr("Code {code} is already in the catalogue.")
-                                     .format(code=codes[0])))
+            errors.append(
+                FieldError(
+                    "code", tr("Code {code} is already in the catalogue.").format(code=codes[0])
+                )
+            )
         if not nfc(entry.name):
             errors.append(FieldError("name", tr("The procedure needs a name.")))
         return errors
 
-    def save(self, entry: CatalogueEntry, *, is_new: bool, officer_id: int | None = None
-             ) -> CatalogueEntry:
+    def save(
+        self, entry: CatalogueEntry, *, is_new: bool, officer_id: int | None = None
+    ) -> CatalogueEntry:
         """Add a local procedure or edit one (the code is the identity: never changed)."""
         errors = self.validate(entry, is_new)
         if errors:
@@ -112,14 +126,19 @@ class ProcedureService:
         code, full_code = normalise_code(entry.code)  # type: ignore[misc]
         before = None if is_new else self.get(code)
         if not is_new and before is None:
-            raise ValidationError([FieldError("code", tr("Code {code} is not in the "
-                                                         "catalogue.").format(code=code))])
+            raise ValidationError(
+                [FieldError("code", tr("Code {code} is not in the catalogue.").format(code=code))]
+            )
         saved = CatalogueEntry(
-            code=code, name=nfc(entry.name), field=nfc(entry.field), level=nfc(entry.level),
+            code=code,
+            name=nfc(entry.name),
+            field=nfc(entry.field),
+            level=nfc(entry.level),
             online_level=nfc(entry.online_level),
             full_code=full_code if full_code != code or before is None else before.full_code,
             active=before.active if before else True,
-            favourite=entry.favourite, source="local",
+            favourite=entry.favourite,
+            source="local",
         )
         with self.store.transaction() as db:
             if is_new:
@@ -127,31 +146,63 @@ class ProcedureService:
                     "INSERT INTO procedure (code, full_code, name, name_folded, field, level, "
                     "online_level, active, favourite, source) VALUES (?, ?, ?, ?, ?, ?, ?, 1, "
                     "?, 'local')",
-                    [code, saved.full_code, saved.name, fold(saved.name), saved.field,
-                     saved.level, saved.online_level, int(saved.favourite)])
+                    [
+                        code,
+                        saved.full_code,
+                        saved.name,
+                        fold(saved.name),
+                        saved.field,
+                        saved.level,
+                        saved.online_level,
+                        int(saved.favourite),
+                    ],
+                )
             else:
                 db.execute(
                     "UPDATE procedure SET full_code = ?, name = ?, name_folded = ?, field = ?, "
                     "level = ?, online_level = ?, favourite = ?, source = 'local', "
                     "updated_at = strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime') "
                     "WHERE code = ?",
-                    [saved.full_code, saved.name, fold(saved.name), saved.field, saved.level,
-                     saved.online_level, int(saved.favourite), code])
-            write_audit(db, officer_id=officer_id, entity="procedure", entity_key=code,
-                        action="create" if is_new else "update",
-                        before=asdict(before) if before else None, after=asdict(saved))
+                    [
+                        saved.full_code,
+                        saved.name,
+                        fold(saved.name),
+                        saved.field,
+                        saved.level,
+                        saved.online_level,
+                        int(saved.favourite),
+                        code,
+                    ],
+                )
+            write_audit(
+                db,
+                officer_id=officer_id,
+                entity="procedure",
+                entity_key=code,
+                action="create" if is_new else "update",
+                before=asdict(before) if before else None,
+                after=asdict(saved),
+            )
         return saved
 
     def set_active(self, code: str, active: bool, officer_id: int | None = None) -> None:
         """Retire (hidden from pickers, kept for history) or restore a procedure."""
         with self.store.transaction() as db:
-            db.execute("UPDATE procedure SET active = ?, updated_at = strftime("
-                       "'%Y-%m-%dT%H:%M:%S', 'now', 'localtime') WHERE code = ?",
-                       [int(active), code])
-            write_audit(db, officer_id=officer_id, entity="procedure", entity_key=code,
-                        action="restore" if active else "retire", before=None, after=None)
+            db.execute(
+                "UPDATE procedure SET active = ?, updated_at = strftime("
+                "'%Y-%m-%dT%H:%M:%S', 'now', 'localtime') WHERE code = ?",
+                [int(active), code],
+            )
+            write_audit(
+                db,
+                officer_id=officer_id,
+                entity="procedure",
+                entity_key=code,
+                action="restore" if active else "retire",
+                before=None,
+                after=None,
+            )
 
     def set_favourite(self, code: str, favourite: bool) -> None:
         with self.store.transaction() as db:
-            db.execute("UPDATE procedure SET favourite = ? WHERE code = ?",
-                       [int(favourite), code])
+            db.execute("UPDATE procedure SET favourite = ? WHERE code = ?", [int(favourite), code])

@@ -78,8 +78,15 @@ class _Entry:
     n_words: int
 
     def hit(self, score: float) -> SearchHit:
-        return SearchHit(self.code, self.full_code, self.name, self.field,
-                         self.online_level, self.favourite, score)
+        return SearchHit(
+            self.code,
+            self.full_code,
+            self.name,
+            self.field,
+            self.online_level,
+            self.favourite,
+            score,
+        )
 
 
 # Vietnamese writes a syllable ending in i/y either way after a consonant ("kí"/"ký",
@@ -140,36 +147,54 @@ class CatalogueSearch:
         for i, (code, full_code, name, field, online, fav, active, folded) in enumerate(rows):
             # name_folded is kept by every writer (seed, import, edits); fold() is the fallback,
             # also for rows folded before fold() knew the look-alike "Ð" (U+00D0)
-            words = _WORD.findall(search_form(
-                fold(name) if not folded or "ð" in folded else folded))
+            words = _WORD.findall(
+                search_form(fold(name) if not folded or "ð" in folded else folded)
+            )
             core = words[2:] if tuple(words[:2]) == _NOISE_PREFIX and len(words) > 2 else words
-            entries.append(_Entry(
-                code=code, full_code=full_code or code, name=name, field=field or "",
-                online_level=online or "", favourite=bool(fav), active=bool(active),
-                code_digits=code_digits(code), full_code_folded=(full_code or code).casefold(),
-                padded=" " + " ".join(words) + " ", padded_core=" " + " ".join(core) + " ",
-                n_words=len(core),
-            ))
+            entries.append(
+                _Entry(
+                    code=code,
+                    full_code=full_code or code,
+                    name=name,
+                    field=field or "",
+                    online_level=online or "",
+                    favourite=bool(fav),
+                    active=bool(active),
+                    code_digits=code_digits(code),
+                    full_code_folded=(full_code or code).casefold(),
+                    padded=" " + " ".join(words) + " ",
+                    padded_core=" " + " ".join(core) + " ",
+                    n_words=len(core),
+                )
+            )
             for w in set(words):
                 postings.setdefault(w, set()).add(i)
         self._entries = entries
         self._by_code = {e.code: i for i, e in enumerate(entries)}
         self._codes_sorted = sorted(
             [(e.code_digits, i) for i, e in enumerate(entries)]
-            + [(e.full_code_folded, i) for i, e in enumerate(entries)
-               if e.full_code_folded != e.code])
+            + [
+                (e.full_code_folded, i)
+                for i, e in enumerate(entries)
+                if e.full_code_folded != e.code
+            ]
+        )
         self._postings = postings
         self._vocab = sorted(postings)
         # All words in one string: a substring search is one C-speed scan, not a loop.
         self._vocab_blob = "\n".join(self._vocab)
-        self._vocab_starts = list(itertools.accumulate(
-            (len(w) + 1 for w in self._vocab[:-1]), initial=0)) if self._vocab else []
+        self._vocab_starts = (
+            list(itertools.accumulate((len(w) + 1 for w in self._vocab[:-1]), initial=0))
+            if self._vocab
+            else []
+        )
         self._abbreviations = self._load_abbreviations()
         self._usage.clear()
         self._token_cache = {}
         # Ties go to short names, then low codes: a static rank, higher is better.
-        order = sorted(range(len(entries)),
-                       key=lambda i: (entries[i].n_words, _code_tuple(entries[i].code)))
+        order = sorted(
+            range(len(entries)), key=lambda i: (entries[i].n_words, _code_tuple(entries[i].code))
+        )
         self._static = [0] * len(entries)
         for position, i in enumerate(order):
             self._static[i] = len(entries) - position
@@ -179,8 +204,11 @@ class CatalogueSearch:
         self._padded = [e.padded for e in entries]
         compact_names = [e.padded.replace(" ", "") for e in entries]
         self._compact_blob = "\n".join(compact_names)
-        self._compact_starts = list(itertools.accumulate(
-            (len(c) + 1 for c in compact_names[:-1]), initial=0)) if entries else []
+        self._compact_starts = (
+            list(itertools.accumulate((len(c) + 1 for c in compact_names[:-1]), initial=0))
+            if entries
+            else []
+        )
         self._cores_sorted = sorted((e.padded_core, i) for i, e in enumerate(entries))
         self._names_sorted = sorted((e.padded, i) for i, e in enumerate(entries))
 
@@ -230,8 +258,14 @@ class CatalogueSearch:
         favs.sort(key=lambda e: vietnamese_key(e.name))
         return [e.hit(0.0) for e in favs]
 
-    def search(self, query: str, *, counter_id: int | None = None, limit: int = 20,
-               include_retired: bool = False) -> list[SearchHit]:
+    def search(
+        self,
+        query: str,
+        *,
+        counter_id: int | None = None,
+        limit: int = 20,
+        include_retired: bool = False,
+    ) -> list[SearchHit]:
         """Ranked matches for what the officer typed; an empty query gives nothing."""
         q = search_form(" ".join(fold(query or "").split()))
         if not q or limit <= 0:
@@ -251,10 +285,10 @@ class CatalogueSearch:
                 # make the list: rank the rest by (quality, static) alone, in bulk.
                 special = [i for i in fresh if fav[i] or i in used]
                 plain = [i for i in fresh if not fav[i] and i not in used]
-                keys = [q * 16384 + static[i] for q, i in zip(quality(plain), plain,
-                                                               strict=True)]
-                fresh = special + [i for _, i in heapq.nlargest(limit, zip(keys, plain,
-                                                                            strict=True))]
+                keys = [q * 16384 + static[i] for q, i in zip(quality(plain), plain, strict=True)]
+                fresh = special + [
+                    i for _, i in heapq.nlargest(limit, zip(keys, plain, strict=True))
+                ]
             for q, i in zip(quality(fresh), fresh, strict=True):
                 ranked.append((self._key(tier, i, usage, q), i))
             return len(ranked) >= limit
@@ -280,11 +314,13 @@ class CatalogueSearch:
     def _key(self, tier: int, i: int, usage: dict[str, int], quality: int) -> int:
         """One integer that sorts like (tier, favourite, recent use, quality, static)."""
         used = min(usage.get(self._code_of[i], 0), 1023) if usage else 0
-        return ((((tier * 2 + self._fav[i]) * 1024 + used) * 1024 + min(quality, 1023))
-                * 16384 + min(self._static[i], 16383))
+        return (
+            ((tier * 2 + self._fav[i]) * 1024 + used) * 1024 + min(quality, 1023)
+        ) * 16384 + min(self._static[i], 16383)
 
-    def _rank_words(self, tokens: list[str],
-                    add_tier: Callable[[int, set[int], Quality], bool]) -> None:
+    def _rank_words(
+        self, tokens: list[str], add_tier: Callable[[int, set[int], Quality], bool]
+    ) -> None:
         per_token = [self._token_matches(t) for t in tokens]
         matches = [m for m, _ in per_token]
         all_docs: set[int] = set(matches[0])
@@ -308,10 +344,13 @@ class CatalogueSearch:
                 return totals
             if len(variants) == 1:
                 v = variants[0]
-                return [t + (10 if v in padded[i] else 0)
-                        for t, i in zip(totals, docs, strict=True)]
-            return [t + (10 if any(v in padded[i] for v in variants) else 0)
-                    for t, i in zip(totals, docs, strict=True)]
+                return [
+                    t + (10 if v in padded[i] else 0) for t, i in zip(totals, docs, strict=True)
+                ]
+            return [
+                t + (10 if any(v in padded[i] for v in variants) else 0)
+                for t, i in zip(totals, docs, strict=True)
+            ]
 
         prefix_docs = self._name_prefix_docs(variants) & all_docs
         if add_tier(TIER_NAME_PREFIX, prefix_docs, quality):
@@ -333,8 +372,9 @@ class CatalogueSearch:
             groups.setdefault(n, set()).add(i)
         # Most words matched first; a smaller group is only ranked when still needed.
         for n in sorted(groups, reverse=True):
-            if add_tier(TIER_PARTIAL, groups[n],
-                        lambda docs, n=n: [n * 64 + t for t in strengths(docs)]):
+            if add_tier(
+                TIER_PARTIAL, groups[n], lambda docs, n=n: [n * 64 + t for t in strengths(docs)]
+            ):
                 return
 
     def _compact_matches(self, compact: str) -> set[int]:
@@ -353,8 +393,11 @@ class CatalogueSearch:
         found: set[int] = set()
         for v in variants:
             # The full name only differs from the core when the officer typed "thu tuc".
-            lists = (self._cores_sorted, self._names_sorted) if v.startswith(" thu") \
+            lists = (
+                (self._cores_sorted, self._names_sorted)
+                if v.startswith(" thu")
                 else (self._cores_sorted,)
+            )
             for sorted_names in lists:
                 start = bisect.bisect_left(sorted_names, (v,))
                 end = bisect.bisect_left(sorted_names, (v + _MAX_CHAR,), start)
@@ -433,8 +476,9 @@ class CatalogueSearch:
             spelled = [" ".join(w) for w in self._abbreviations.get(t, ())]
             last_and_short = spelled and n == len(tokens) - 1
             options.append([t + " " if last_and_short else t] + spelled)
-        return [" " + " ".join(combo) for combo in itertools.islice(
-            itertools.product(*options), 16)]
+        return [
+            " " + " ".join(combo) for combo in itertools.islice(itertools.product(*options), 16)
+        ]
 
 
 def _is_code_query(q: str) -> bool:
@@ -454,5 +498,6 @@ def _no_quality(docs: list[int]) -> list[int]:
 def _score(key: int) -> float:
     """The ranking key as a readable number: the tier, then the finer order as fraction."""
     tier_and_fav, rest = divmod(key, 1024 * 1024 * 16384)
-    return round(tier_and_fav // 2 + (tier_and_fav % 2) * 0.5
-                 + rest / (1024 * 1024 * 16384) * 0.5, 6)
+    return round(
+        tier_and_fav // 2 + (tier_and_fav % 2) * 0.5 + rest / (1024 * 1024 * 16384) * 0.5, 6
+    )

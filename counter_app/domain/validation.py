@@ -74,9 +74,7 @@ def validate_session(session: Session, now: datetime | None = None) -> list[Fiel
                 tr("A session entered for an earlier day needs a reason for the late entry."),
             )
         )
-    if not isinstance(session.minutes, int) or not (
-        MIN_MINUTES <= session.minutes <= MAX_MINUTES
-    ):
+    if not isinstance(session.minutes, int) or not (MIN_MINUTES <= session.minutes <= MAX_MINUTES):
         errors.append(
             FieldError("minutes", tr("Duration must be a whole number from 1 to 480 minutes."))
         )

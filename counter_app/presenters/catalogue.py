@@ -51,15 +51,27 @@ class FallbackSearch:
             "ORDER BY favourite DESC, (code LIKE ?) DESC, name LIMIT ?",
             [q + "%", "%" + q + "%", q + "%", int(limit)],
         )
-        return [Hit(r["code"], r["full_code"], r["name"], r["field"], r["online_level"],
-                    bool(r["favourite"])) for r in rows]
+        return [
+            Hit(
+                r["code"],
+                r["full_code"],
+                r["name"],
+                r["field"],
+                r["online_level"],
+                bool(r["favourite"]),
+            )
+            for r in rows
+        ]
 
     def favourites(self) -> list[Hit]:
         rows = self.store.db.query(
             "SELECT code, full_code, name, field, online_level FROM procedure "
-            "WHERE active = 1 AND favourite = 1 ORDER BY name")
-        return [Hit(r["code"], r["full_code"], r["name"], r["field"], r["online_level"], True)
-                for r in rows]
+            "WHERE active = 1 AND favourite = 1 ORDER BY name"
+        )
+        return [
+            Hit(r["code"], r["full_code"], r["name"], r["field"], r["online_level"], True)
+            for r in rows
+        ]
 
     def refresh(self) -> None:
         pass

@@ -36,9 +36,11 @@ class HistoryFilter:
     def to_session_filter(self) -> SessionFilter:
         return SessionFilter(
             date_from=datetime.combine(self.date_from, datetime.min.time())
-            if self.date_from else None,
+            if self.date_from
+            else None,
             date_to=datetime.combine(self.date_to + timedelta(days=1), datetime.min.time())
-            if self.date_to else None,
+            if self.date_to
+            else None,
             officer_id=self.officer_id or None,
             procedure_code=self.procedure_code.strip() or None,
             outcome_id=self.outcome_id or None,
@@ -76,9 +78,14 @@ class HistoryPresenter:
     which needs a scan of the filtered rows, is counted by ``count_runner`` — the view
     runs it on a worker thread so the first page shows before the count is known."""
 
-    def __init__(self, view: HistoryView, app: AppLike,
-                 clock: Callable[[], datetime] = datetime.now, page_size: int = PAGE_SIZE,
-                 count_runner: CountRunner | None = None):
+    def __init__(
+        self,
+        view: HistoryView,
+        app: AppLike,
+        clock: Callable[[], datetime] = datetime.now,
+        page_size: int = PAGE_SIZE,
+        count_runner: CountRunner | None = None,
+    ):
         self.view = view
         self.app = app
         self.clock = clock
@@ -93,10 +100,12 @@ class HistoryPresenter:
         self._end_of_day_officer: int | None = None
 
     def start(self) -> None:
-        self.view.set_choices(HistoryChoices(
-            officers=OfficeService(self.app.store).officers(include_retired=True),
-            outcomes=LookupService(self.app.store).values(LookupKind.OUTCOME),
-        ))
+        self.view.set_choices(
+            HistoryChoices(
+                officers=OfficeService(self.app.store).officers(include_retired=True),
+                outcomes=LookupService(self.app.store).values(LookupKind.OUTCOME),
+            )
+        )
         self.apply_filter(HistoryFilter())
 
     def apply_filter(self, flt: HistoryFilter) -> None:
@@ -109,8 +118,7 @@ class HistoryPresenter:
     def _recount(self) -> None:
         self._count_token += 1
         token = self._count_token
-        self.count_runner(self.filter.to_session_filter(),
-                          lambda n: self._counted(token, n))
+        self.count_runner(self.filter.to_session_filter(), lambda n: self._counted(token, n))
 
     def _counted(self, token: int, total: int | None) -> None:
         if token != self._count_token or total is None:
@@ -137,8 +145,9 @@ class HistoryPresenter:
             # Back half: read from the oldest end, a short skip instead of a long one.
             from_end = self.total - offset - self.page_size
             limit = self.page_size + min(0, from_end)
-            rows = self.sessions.list(flt, limit=max(0, limit), offset=max(0, from_end),
-                                      oldest_first=True)
+            rows = self.sessions.list(
+                flt, limit=max(0, limit), offset=max(0, from_end), oldest_first=True
+            )
             self.rows = list(reversed(rows))
         else:
             self.rows = self.sessions.list(flt, limit=self.page_size, offset=offset)
@@ -148,7 +157,8 @@ class HistoryPresenter:
     def next_page(self) -> None:
         pages = self.pages()
         if (pages is None and len(self.rows) == self.page_size) or (
-                pages is not None and self.page + 1 < pages):
+            pages is not None and self.page + 1 < pages
+        ):
             self.page += 1
             self.load_page()
 
@@ -199,15 +209,18 @@ class HistoryPresenter:
         labels = LookupService(self.app.store).labels()
         lines = []
         s = self.sessions.get(session_uuid)
-        lines.append(tr("Created {when} by {who}").format(
-            when=s.created_at.strftime("%H:%M %d/%m/%Y"),
-            who=officers.get(s.officer_id, "?")))
+        lines.append(
+            tr("Created {when} by {who}").format(
+                when=s.created_at.strftime("%H:%M %d/%m/%Y"), who=officers.get(s.officer_id, "?")
+            )
+        )
         for entry in self.sessions.audit(session_uuid):
-            action = {"update": tr("Edited"), "void": tr("Voided")}.get(entry.action,
-                                                                        entry.action)
-            lines.append(f"{entry.at.strftime('%H:%M %d/%m/%Y')} · {action} · "
-                         f"{officers.get(entry.officer_id, '?')}"
-                         + (f" · {tr('reason')}: {entry.reason}" if entry.reason else ""))
+            action = {"update": tr("Edited"), "void": tr("Voided")}.get(entry.action, entry.action)
+            lines.append(
+                f"{entry.at.strftime('%H:%M %d/%m/%Y')} · {action} · "
+                f"{officers.get(entry.officer_id, '?')}"
+                + (f" · {tr('reason')}: {entry.reason}" if entry.reason else "")
+            )
             for name, (old, new) in changed_fields(entry.before or {}, entry.after or {}).items():
                 if name in ("updated_at", "created_at"):
                     continue
@@ -218,8 +231,7 @@ class HistoryPresenter:
     def show_audit(self, session_uuid: str) -> None:
         self.view.show_audit(tr("Change history of the session"), self.audit_lines(session_uuid))
 
-    def end_of_day(self, day: date | None = None,
-                   officer_id: int | None = None) -> list[Flagged]:
+    def end_of_day(self, day: date | None = None, officer_id: int | None = None) -> list[Flagged]:
         """Today's sessions to look at: everyone's, or one officer's (on closing, the
         list must match the count the officer was just told)."""
         self._end_of_day_officer = officer_id

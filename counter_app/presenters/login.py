@@ -18,8 +18,13 @@ LAST_USER_KEY = "ui.last_user"
 
 
 class LoginView(Protocol):
-    def set_people(self, officers: list[Officer], counters: list[Counter],
-                   officer_id: int | None, counter_id: int | None) -> None: ...
+    def set_people(
+        self,
+        officers: list[Officer],
+        counters: list[Counter],
+        officer_id: int | None,
+        counter_id: int | None,
+    ) -> None: ...
     def set_pin_needed(self, needed: bool) -> None: ...
     def set_new_pin_needed(self, needed: bool) -> None: ...
     def show_message(self, message: str) -> None: ...
@@ -32,8 +37,7 @@ class LoginOutcome:
 
 
 class LoginPresenter:
-    def __init__(self, view: LoginView, store: Store,
-                 clock: Callable[[], datetime] = datetime.now):
+    def __init__(self, view: LoginView, store: Store, clock: Callable[[], datetime] = datetime.now):
         self.view = view
         self.store = store
         self.offices = OfficeService(store)
@@ -63,12 +67,16 @@ class LoginPresenter:
         self.view.set_new_pin_needed(new_pin)
         self.view.set_pin_needed(bool(officer and not new_pin and self.auth.needs_pin(officer)))
         if new_pin:
-            self.view.show_message(tr(
-                "{name} has no PIN yet. Choose one (4 to 8 digits) and type it twice; it is "
-                "asked at every sign-in.").format(name=officer.name))
+            self.view.show_message(
+                tr(
+                    "{name} has no PIN yet. Choose one (4 to 8 digits) and type it twice; it is "
+                    "asked at every sign-in."
+                ).format(name=officer.name)
+            )
 
-    def submit(self, officer_id: int | None, counter_id: int | None,
-               pin: str, pin_again: str = "") -> LoginOutcome | None:
+    def submit(
+        self, officer_id: int | None, counter_id: int | None, pin: str, pin_again: str = ""
+    ) -> LoginOutcome | None:
         """Sign in; someone who must have a PIN and has none sets it here (``pin`` typed
         twice) before the work screens open."""
         officer = self._officer(officer_id)
@@ -87,8 +95,9 @@ class LoginPresenter:
         if not result.ok:
             self.view.show_message(result.message)
             return None
-        self.offices.set_setting(LAST_USER_KEY, {"officer_id": officer.id,
-                                                 "counter_id": counter.id})
+        self.offices.set_setting(
+            LAST_USER_KEY, {"officer_id": officer.id, "counter_id": counter.id}
+        )
         return LoginOutcome(officer, counter)
 
     def _set_first_pin(self, officer: Officer, pin: str, pin_again: str) -> Officer | None:
@@ -155,12 +164,19 @@ class SetupPresenter:
         if problems:
             self.view.show_message("\n".join(problems))
             return None
-        office = self.offices.save_office(Office(
-            code=data.office_code, name=data.office_name, province=data.province,
-            parent_body=data.parent_body))
+        office = self.offices.save_office(
+            Office(
+                code=data.office_code,
+                name=data.office_name,
+                province=data.province,
+                parent_body=data.parent_body,
+            )
+        )
         made = [self.offices.add_counter(office.id, name) for name in counters]
-        supervisor = self.offices.add_officer(office.id, data.supervisor, Role.SUPERVISOR,
-                                              pin_hash=hash_pin(data.pin))
-        self.offices.set_setting(LAST_USER_KEY, {"officer_id": supervisor.id,
-                                                 "counter_id": made[0].id})
+        supervisor = self.offices.add_officer(
+            office.id, data.supervisor, Role.SUPERVISOR, pin_hash=hash_pin(data.pin)
+        )
+        self.offices.set_setting(
+            LAST_USER_KEY, {"officer_id": supervisor.id, "counter_id": made[0].id}
+        )
         return LoginOutcome(supervisor, made[0])

@@ -39,9 +39,22 @@ MAX_SHORTCUTS = 9
 DATETIME_FORMATS = ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y")
 TRISTATE_FIELDS = ("elderly", "ethnic_minority", "disability")
 SCALAR_FIELDS = (
-    "channel_id", "portal_id", "applicant_type_id", "self_reliance_id", "satisfaction_id",
-    "elderly", "ethnic_minority", "disability", "note", "minutes_text", "started_text",
-    "backdated_reason", "citizen_name", "citizen_phone", "citizen_id_number", "edit_reason",
+    "channel_id",
+    "portal_id",
+    "applicant_type_id",
+    "self_reliance_id",
+    "satisfaction_id",
+    "elderly",
+    "ethnic_minority",
+    "disability",
+    "note",
+    "minutes_text",
+    "started_text",
+    "backdated_reason",
+    "citizen_name",
+    "citizen_phone",
+    "citizen_id_number",
+    "edit_reason",
 )
 
 
@@ -112,8 +125,13 @@ class SessionFormView(Protocol):
 
 
 class SessionFormPresenter:
-    def __init__(self, view: SessionFormView, app: AppLike,
-                 clock: Callable[[], datetime] = datetime.now, search: Any = None):
+    def __init__(
+        self,
+        view: SessionFormView,
+        app: AppLike,
+        clock: Callable[[], datetime] = datetime.now,
+        search: Any = None,
+    ):
         self.view = view
         self.app = app
         self.store = app.store
@@ -153,10 +171,14 @@ class SessionFormPresenter:
         except KeyError:
             submitted = None
         self.choices = Choices(
-            help_types=v(LookupKind.HELP_TYPE), outcomes=v(LookupKind.OUTCOME),
-            barriers=v(LookupKind.BARRIER), channels=v(LookupKind.CHANNEL),
-            portals=v(LookupKind.PORTAL), applicant_types=v(LookupKind.APPLICANT_TYPE),
-            self_reliance=v(LookupKind.SELF_RELIANCE), satisfaction=v(LookupKind.SATISFACTION),
+            help_types=v(LookupKind.HELP_TYPE),
+            outcomes=v(LookupKind.OUTCOME),
+            barriers=v(LookupKind.BARRIER),
+            channels=v(LookupKind.CHANNEL),
+            portals=v(LookupKind.PORTAL),
+            applicant_types=v(LookupKind.APPLICANT_TYPE),
+            self_reliance=v(LookupKind.SELF_RELIANCE),
+            satisfaction=v(LookupKind.SATISFACTION),
             favourites=list(self.search_engine.favourites())[:MAX_SHORTCUTS],
             bundles=list_bundles(self.store)[:6],
             personal_fields=load_settings(self.store).personal_fields,
@@ -178,8 +200,12 @@ class SessionFormPresenter:
             return value_id if any(v.id == value_id for v in values) else first(values)
 
         if c is None:
-            return {"channel_id": None, "portal_id": None, "help_type_ids": [],
-                    "applicant_type_id": None}
+            return {
+                "channel_id": None,
+                "portal_id": None,
+                "help_type_ids": [],
+                "applicant_type_id": None,
+            }
         helps = {v.id for v in c.help_types}
         return {
             "channel_id": offered(saved.get("channel_id"), c.channels),
@@ -190,9 +216,12 @@ class SessionFormPresenter:
 
     def blank_state(self, keep: FormState | None) -> FormState:
         d = self.defaults()
-        s = FormState(channel_id=d["channel_id"], portal_id=d["portal_id"],
-                      help_type_ids=d["help_type_ids"],
-                      applicant_type_id=d["applicant_type_id"])
+        s = FormState(
+            channel_id=d["channel_id"],
+            portal_id=d["portal_id"],
+            help_type_ids=d["help_type_ids"],
+            applicant_type_id=d["applicant_type_id"],
+        )
         if keep is not None:
             s.channel_id, s.portal_id = keep.channel_id, keep.portal_id
             s.help_type_ids = list(keep.help_type_ids)
@@ -211,8 +240,9 @@ class SessionFormPresenter:
         text = text.strip()
         if text:
             self.touch()
-            self.hits = list(self.search_engine.search(text, counter_id=self._counter_id(),
-                                                       limit=20))
+            self.hits = list(
+                self.search_engine.search(text, counter_id=self._counter_id(), limit=20)
+            )
         else:
             self.hits = []
         self.view.show_hits(self.hits)
@@ -234,7 +264,8 @@ class SessionFormPresenter:
             name = procedure_names(self.store, [code]).get(code, code)
         self.touch()
         self.state.procedures.append(
-            ProcedureLine(code, name, self.choices.submitted_id if self.choices else None))
+            ProcedureLine(code, name, self.choices.submitted_id if self.choices else None)
+        )
         self.view.render(self.state)
         return True
 
@@ -328,8 +359,14 @@ class SessionFormPresenter:
             t = datetime.strptime(text, "%H:%M").time()
             return datetime.combine(self.clock().date(), t)
         except ValueError:
-            raise ValidationError([FieldError("started_at", tr(
-                "Write the start as dd/mm/yyyy hh:mm, e.g. 05/11/2026 08:30."))]) from None
+            raise ValidationError(
+                [
+                    FieldError(
+                        "started_at",
+                        tr("Write the start as dd/mm/yyyy hh:mm, e.g. 05/11/2026 08:30."),
+                    )
+                ]
+            ) from None
 
     def _minutes(self) -> int:
         text = self.state.minutes_text.strip()
@@ -337,8 +374,13 @@ class SessionFormPresenter:
             try:
                 return int(text)
             except ValueError:
-                raise ValidationError([FieldError("minutes", tr(
-                    "Duration must be a whole number from 1 to 480 minutes."))]) from None
+                raise ValidationError(
+                    [
+                        FieldError(
+                            "minutes", tr("Duration must be a whole number from 1 to 480 minutes.")
+                        )
+                    ]
+                ) from None
         return self.elapsed_minutes() or 1
 
     def build_session(self) -> Session:
@@ -349,24 +391,36 @@ class SessionFormPresenter:
         s = self.state
         minutes = self._minutes()
         started = self._parse_started()
-        if s.editing_uuid and self._edit_loaded is not None and \
-                s.started_text == self._edit_loaded.get("started_text"):
+        if (
+            s.editing_uuid
+            and self._edit_loaded is not None
+            and s.started_text == self._edit_loaded.get("started_text")
+        ):
             # The form shows the start to the minute: an untouched start keeps its
             # seconds, or every correction of an older session "moved" it and was
             # refused for want of a late-entry reason.
             started = self._edit_started
         if started is None:
-            started = (datetime.fromisoformat(s.first_input_at) if s.first_input_at
-                       else self.clock().replace(microsecond=0))
+            started = (
+                datetime.fromisoformat(s.first_input_at)
+                if s.first_input_at
+                else self.clock().replace(microsecond=0)
+            )
         submitted = self.choices.submitted_id if self.choices else None
         procedures = [
-            SessionProcedure(p.code, p.outcome_id,
-                             [] if p.outcome_id == submitted else list(p.barrier_ids),
-                             p.dossier_code)
+            SessionProcedure(
+                p.code,
+                p.outcome_id,
+                [] if p.outcome_id == submitted else list(p.barrier_ids),
+                p.dossier_code,
+            )
             for p in s.procedures
         ]
-        errors = [FieldError("procedures", tr("Choose the outcome of {code}.").format(code=p.code))
-                  for p in s.procedures if p.outcome_id is None]
+        errors = [
+            FieldError("procedures", tr("Choose the outcome of {code}.").format(code=p.code))
+            for p in s.procedures
+            if p.outcome_id is None
+        ]
         if errors:
             raise ValidationError(errors)
         personal = self.choices.personal_fields if self.choices else False
@@ -376,13 +430,22 @@ class SessionFormPresenter:
             if started < retention_cutoff(days, self.clock()):
                 s.citizen_name = s.citizen_phone = s.citizen_id_number = ""
         return Session(
-            officer_id=officer.id, counter_id=counter.id, started_at=started, minutes=minutes,
-            procedures=procedures, help_type_ids=list(s.help_type_ids),
-            channel_id=s.channel_id, portal_id=s.portal_id,
-            applicant_type_id=s.applicant_type_id, elderly=TriState(s.elderly),
-            ethnic_minority=TriState(s.ethnic_minority), disability=TriState(s.disability),
-            self_reliance_id=s.self_reliance_id, satisfaction_id=s.satisfaction_id,
-            note=s.note, backdated_reason=s.backdated_reason,
+            officer_id=officer.id,
+            counter_id=counter.id,
+            started_at=started,
+            minutes=minutes,
+            procedures=procedures,
+            help_type_ids=list(s.help_type_ids),
+            channel_id=s.channel_id,
+            portal_id=s.portal_id,
+            applicant_type_id=s.applicant_type_id,
+            elderly=TriState(s.elderly),
+            ethnic_minority=TriState(s.ethnic_minority),
+            disability=TriState(s.disability),
+            self_reliance_id=s.self_reliance_id,
+            satisfaction_id=s.satisfaction_id,
+            note=s.note,
+            backdated_reason=s.backdated_reason,
             citizen_name=s.citizen_name if personal or s.editing_uuid else "",
             citizen_phone=s.citizen_phone if personal or s.editing_uuid else "",
             citizen_id_number=s.citizen_id_number if personal or s.editing_uuid else "",
@@ -399,8 +462,9 @@ class SessionFormPresenter:
             if editing:
                 original = self.sessions.get(editing)
                 session.officer_id, session.counter_id = original.officer_id, original.counter_id
-                saved = self.sessions.update(editing, session, actor_id=actor,
-                                             reason=self.state.edit_reason)
+                saved = self.sessions.update(
+                    editing, session, actor_id=actor, reason=self.state.edit_reason
+                )
             else:
                 saved = self.sessions.create(session, actor_id=actor)
         except ValidationError as exc:
@@ -414,8 +478,10 @@ class SessionFormPresenter:
             self._discard_draft()
         names = "; ".join(_short(p.name or p.code) for p in self.state.procedures)
         self.app.toast(
-            (tr("Session updated: {procedures}") if editing else tr("Saved: {procedures}"))
-            .format(procedures=names))
+            (tr("Session updated: {procedures}") if editing else tr("Saved: {procedures}")).format(
+                procedures=names
+            )
+        )
         previous = self.state
         self.state = self.blank_state(keep=previous if keep and not editing else None)
         self.hits = []
@@ -454,25 +520,41 @@ class SessionFormPresenter:
         if s.voided:  # it could not be saved: say so before the officer types a change
             self.app.show_error(tr("A voided session cannot be edited."))
             return False
-        if self.has_unsaved_edit() and not self.app.confirm(tr(
-                "The correction you are making is not saved. Drop it and open the other "
-                "session?"), default=False):
+        if self.has_unsaved_edit() and not self.app.confirm(
+            tr("The correction you are making is not saved. Drop it and open the other session?"),
+            default=False,
+        ):
             return False
         if not self.state.editing_uuid:
             self.save_draft()
         names = procedure_names(self.store, [p.procedure_code for p in s.procedures])
         self.state = FormState(
-            procedures=[ProcedureLine(p.procedure_code, names.get(p.procedure_code, ""),
-                                      p.outcome_id, list(p.barrier_ids), p.dossier_code)
-                        for p in s.procedures],
-            help_type_ids=list(s.help_type_ids), channel_id=s.channel_id,
-            portal_id=s.portal_id, applicant_type_id=s.applicant_type_id,
-            elderly=s.elderly.value, ethnic_minority=s.ethnic_minority.value,
-            disability=s.disability.value, self_reliance_id=s.self_reliance_id,
-            satisfaction_id=s.satisfaction_id, note=s.note, minutes_text=str(s.minutes),
+            procedures=[
+                ProcedureLine(
+                    p.procedure_code,
+                    names.get(p.procedure_code, ""),
+                    p.outcome_id,
+                    list(p.barrier_ids),
+                    p.dossier_code,
+                )
+                for p in s.procedures
+            ],
+            help_type_ids=list(s.help_type_ids),
+            channel_id=s.channel_id,
+            portal_id=s.portal_id,
+            applicant_type_id=s.applicant_type_id,
+            elderly=s.elderly.value,
+            ethnic_minority=s.ethnic_minority.value,
+            disability=s.disability.value,
+            self_reliance_id=s.self_reliance_id,
+            satisfaction_id=s.satisfaction_id,
+            note=s.note,
+            minutes_text=str(s.minutes),
             started_text=s.started_at.strftime("%d/%m/%Y %H:%M"),
-            backdated_reason=s.backdated_reason, citizen_name=s.citizen_name,
-            citizen_phone=s.citizen_phone, citizen_id_number=s.citizen_id_number,
+            backdated_reason=s.backdated_reason,
+            citizen_name=s.citizen_name,
+            citizen_phone=s.citizen_phone,
+            citizen_id_number=s.citizen_id_number,
             editing_uuid=s.uuid,
         )
         self._edit_loaded = _edit_fields(self.state)
@@ -484,8 +566,11 @@ class SessionFormPresenter:
 
     def has_unsaved_edit(self) -> bool:
         """A stored session is open for correction and something in it was changed."""
-        return bool(self.state.editing_uuid) and self._edit_loaded is not None and \
-            _edit_fields(self.state) != self._edit_loaded
+        return (
+            bool(self.state.editing_uuid)
+            and self._edit_loaded is not None
+            and _edit_fields(self.state) != self._edit_loaded
+        )
 
     def edit_snapshot(self) -> tuple | None:
         """The correction in progress, to carry over a rebuild of the screen (language)."""
@@ -533,7 +618,8 @@ class SessionFormPresenter:
         """Something was entered: a search typed and cleared again is not a session to
         offer back or to confirm clearing."""
         return self.state.first_input_at is not None and (
-            bool(self.state.editing_uuid) or _edit_fields(self.state) != self._blank)
+            bool(self.state.editing_uuid) or _edit_fields(self.state) != self._blank
+        )
 
     def save_draft(self) -> None:
         """Called (debounced) after changes and on close; edits are not drafted."""
@@ -571,9 +657,11 @@ class SessionFormPresenter:
         except ValueError:
             pass
         codes = ", ".join(p.code for p in state.procedures) or tr("no procedure yet")
-        if self.app.confirm(tr(
-            "A session was left half-entered ({when}; {procedures}). Continue it?"
-        ).format(when=when, procedures=codes)):
+        if self.app.confirm(
+            tr("A session was left half-entered ({when}; {procedures}). Continue it?").format(
+                when=when, procedures=codes
+            )
+        ):
             self.state = state
             self.view.render(self.state)
             return True
@@ -607,5 +695,11 @@ def _edit_fields(state: FormState) -> dict[str, Any]:
     return d
 
 
-__all__ = ["Choices", "FormState", "ProcedureLine", "SessionFormPresenter",
-           "SessionFormView", "started_is_backdated"]
+__all__ = [
+    "Choices",
+    "FormState",
+    "ProcedureLine",
+    "SessionFormPresenter",
+    "SessionFormView",
+    "started_is_backdated",
+]

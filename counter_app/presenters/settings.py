@@ -26,8 +26,9 @@ BACKUP_FOLDER_KEY = "backup.folder"
 Runner = Callable[[Callable[[], object], Callable[[object, BaseException | None], None]], None]
 
 
-def run_now(job: Callable[[], object],
-            done: Callable[[object, BaseException | None], None]) -> None:
+def run_now(
+    job: Callable[[], object], done: Callable[[object, BaseException | None], None]
+) -> None:
     """The synchronous runner (tests, and where no worker is available)."""
     try:
         result = job()
@@ -35,11 +36,20 @@ def run_now(job: Callable[[], object],
         done(None, exc)
         return
     done(result, None)
+
+
 THEME_KEY = "ui.theme"
 LANGUAGE_KEY = "ui.language"
-EDITABLE_KINDS = (LookupKind.HELP_TYPE, LookupKind.BARRIER, LookupKind.CHANNEL,
-                  LookupKind.PORTAL, LookupKind.APPLICANT_TYPE, LookupKind.OUTCOME,
-                  LookupKind.SELF_RELIANCE, LookupKind.SATISFACTION)
+EDITABLE_KINDS = (
+    LookupKind.HELP_TYPE,
+    LookupKind.BARRIER,
+    LookupKind.CHANNEL,
+    LookupKind.PORTAL,
+    LookupKind.APPLICANT_TYPE,
+    LookupKind.OUTCOME,
+    LookupKind.SELF_RELIANCE,
+    LookupKind.SATISFACTION,
+)
 
 
 def kind_label(kind: LookupKind) -> str:
@@ -66,8 +76,9 @@ class SettingsView(Protocol):
 
 
 class SettingsPresenter:
-    def __init__(self, view: SettingsView, app: AppLike,
-                 clock: Callable[[], datetime] = datetime.now):
+    def __init__(
+        self, view: SettingsView, app: AppLike, clock: Callable[[], datetime] = datetime.now
+    ):
         self.view = view
         self.app = app
         self.store = app.store
@@ -87,9 +98,12 @@ class SettingsPresenter:
         self.view.show_backup(self.store.backups_dir, self.auth.officer_pin_required())
         self.view.show_defaults(
             self.offices.get_setting(DEFAULTS_KEY, {}) or {},
-            {"channels": self.lookups.values(LookupKind.CHANNEL),
-             "portals": self.lookups.values(LookupKind.PORTAL),
-             "help_types": self.lookups.values(LookupKind.HELP_TYPE)})
+            {
+                "channels": self.lookups.values(LookupKind.CHANNEL),
+                "portals": self.lookups.values(LookupKind.PORTAL),
+                "help_types": self.lookups.values(LookupKind.HELP_TYPE),
+            },
+        )
 
     def _run(self, action: Callable[[], object], done: str) -> bool:
         try:
@@ -117,8 +131,10 @@ class SettingsPresenter:
     def _counter_name_taken(self, name: str, counter_id: int | None = None) -> bool:
         """Counter names are unique per office (a database constraint): say so plainly
         instead of failing inside the save."""
-        taken = any(fold_label(c.name) == fold_label(name) and c.id != counter_id
-                    for c in self.offices.counters(include_retired=True))
+        taken = any(
+            fold_label(c.name) == fold_label(name) and c.id != counter_id
+            for c in self.offices.counters(include_retired=True)
+        )
         if taken:
             self.app.show_error(tr("There is already a counter with this name."))
         return taken
@@ -151,8 +167,9 @@ class SettingsPresenter:
         return ok
 
     def _active_supervisors(self, excluding: int | None = None) -> int:
-        return sum(1 for o in self.offices.officers()
-                   if o.role == Role.SUPERVISOR and o.id != excluding)
+        return sum(
+            1 for o in self.offices.officers() if o.role == Role.SUPERVISOR and o.id != excluding
+        )
 
     def _pins_differ(self, pin: str, pin_again: str | None) -> bool:
         """``pin_again`` is the PIN typed a second time (None: the caller confirmed it):
@@ -162,8 +179,9 @@ class SettingsPresenter:
             return True
         return False
 
-    def add_officer(self, name: str, role: Role, pin: str = "",
-                    pin_again: str | None = None) -> bool:
+    def add_officer(
+        self, name: str, role: Role, pin: str = "", pin_again: str | None = None
+    ) -> bool:
         office = self.offices.office()
         if not nfc(name) or office is None:
             self.app.show_error(tr("Enter the officer's name."))
@@ -192,8 +210,9 @@ class SettingsPresenter:
             return False
         if not nfc(name):
             return False
-        ok = self._run(lambda: self.staff.update_officer(officer_id, name, Role(role)),
-                       tr("Saved."))
+        ok = self._run(
+            lambda: self.staff.update_officer(officer_id, name, Role(role)), tr("Saved.")
+        )
         self.view.show_officers(self.offices.officers(include_retired=True))
         return ok
 
@@ -218,15 +237,17 @@ class SettingsPresenter:
         return ok
 
     def set_officer_pin_required(self, required: bool) -> bool:
-        return self._run(lambda: self.offices.set_setting(OFFICER_PIN_KEY, bool(required)),
-                         tr("Saved."))
+        return self._run(
+            lambda: self.offices.set_setting(OFFICER_PIN_KEY, bool(required)), tr("Saved.")
+        )
 
     # -- lookup lists -------------------------------------------------------------------
 
     def select_kind(self, kind: LookupKind) -> None:
         self.kind = LookupKind(kind)
-        self.view.show_lookup_values(self.kind,
-                                     self.lookups.values(self.kind, include_retired=True))
+        self.view.show_lookup_values(
+            self.kind, self.lookups.values(self.kind, include_retired=True)
+        )
 
     def add_value(self, label: str) -> bool:
         if not nfc(label):
@@ -248,22 +269,33 @@ class SettingsPresenter:
 
     def set_value_active(self, value_id: int, active: bool) -> bool:
         if not active and self.kind == LookupKind.OUTCOME:
-            self.app.show_error(tr("Outcomes are used by the reports and cannot be retired; "
-                                   "rename them instead."))
+            self.app.show_error(
+                tr("Outcomes are used by the reports and cannot be retired; rename them instead.")
+            )
             return False
-        ok = self._run(lambda: self.lookups.set_active(value_id, active),
-                       tr("Value retired; old records keep it.") if not active
-                       else tr("Value restored."))
+        ok = self._run(
+            lambda: self.lookups.set_active(value_id, active),
+            tr("Value retired; old records keep it.") if not active else tr("Value restored."),
+        )
         self.select_kind(self.kind)
         return ok
 
     # -- form defaults, privacy, backups, look ------------------------------------------
 
-    def save_defaults(self, channel_id: int | None, portal_id: int | None,
-                      help_type_ids: list[int]) -> bool:
-        return self._run(lambda: self.offices.set_setting(
-            DEFAULTS_KEY, {"channel_id": channel_id, "portal_id": portal_id,
-                           "help_type_ids": list(help_type_ids)}), tr("Saved."))
+    def save_defaults(
+        self, channel_id: int | None, portal_id: int | None, help_type_ids: list[int]
+    ) -> bool:
+        return self._run(
+            lambda: self.offices.set_setting(
+                DEFAULTS_KEY,
+                {
+                    "channel_id": channel_id,
+                    "portal_id": portal_id,
+                    "help_type_ids": list(help_type_ids),
+                },
+            ),
+            tr("Saved."),
+        )
 
     def save_privacy(self, personal_fields: bool, retention_text: str) -> bool:
         try:
@@ -273,14 +305,19 @@ class SettingsPresenter:
         except ValueError:
             self.app.show_error(tr("Retention must be a whole number of days (at least 1)."))
             return False
-        return self._run(lambda: save_privacy(self.store, PrivacySettings(personal_fields, days)),
-                         tr("Saved."))
+        return self._run(
+            lambda: save_privacy(self.store, PrivacySettings(personal_fields, days)), tr("Saved.")
+        )
 
     def purge_now(self) -> int:
         settings = load_settings(self.store)
         try:
-            n = purge_personal_data(self.store, settings.retention_days,
-                                    actor_id=self.app.current_officer.id, clock=self.clock)
+            n = purge_personal_data(
+                self.store,
+                settings.retention_days,
+                actor_id=self.app.current_officer.id,
+                clock=self.clock,
+            )
         except StorageError as exc:
             self.app.show_error(str(exc))
             return 0
@@ -292,8 +329,9 @@ class SettingsPresenter:
         try:
             path.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            self.app.show_error(tr("The folder cannot be used: {error}").format(
-                error=exc.strerror or exc))
+            self.app.show_error(
+                tr("The folder cannot be used: {error}").format(error=exc.strerror or exc)
+            )
             return False
         self.offices.set_setting(BACKUP_FOLDER_KEY, str(path))
         self.store.backups_dir = path
@@ -319,9 +357,12 @@ class SettingsPresenter:
     def restore(self, file: str) -> bool:
         if not file:
             return False
-        if not self.app.confirm(tr(
-            "Replace ALL current data with the backup {file}? The current data file is kept "
-            "aside. The app restarts afterwards.").format(file=file)):
+        if not self.app.confirm(
+            tr(
+                "Replace ALL current data with the backup {file}? The current data file is kept "
+                "aside. The app restarts afterwards."
+            ).format(file=file)
+        ):
             return False
         self.app.restore_from(Path(file))
         return True

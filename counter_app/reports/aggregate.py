@@ -129,6 +129,7 @@ class Report:
 
 def key_figures(t: Totals, p: Totals | None) -> list[KeyFigure]:
     """The cover's key figures with the previous period's values (None: not known)."""
+
     def prev(attr: str) -> float | None:
         return None if p is None else getattr(p, attr)
 
@@ -179,13 +180,28 @@ def _ordered(counter: Counter, order: list[str], active: list[str]) -> list[str]
     return keys
 
 
-def _share_table(key: str, title: str, first: str, counter: Counter, den: int,
-                 lookups: LookupOrder, kind: str, unit: str = L.COL_SESSIONS,
-                 note: str = "") -> Table:
-    rows = [[label or L.NOT_RECORDED, counter.get(label, 0), ratio(counter.get(label, 0), den)]
-            for label in _ordered(counter, lookups.labels(kind), lookups.active_labels(kind))]
-    return Table(key, title, [Column(first, "text", 42), Column(unit, "int", 14),
-                              Column(L.COL_SHARE, "pct", 12)], rows, note)
+def _share_table(
+    key: str,
+    title: str,
+    first: str,
+    counter: Counter,
+    den: int,
+    lookups: LookupOrder,
+    kind: str,
+    unit: str = L.COL_SESSIONS,
+    note: str = "",
+) -> Table:
+    rows = [
+        [label or L.NOT_RECORDED, counter.get(label, 0), ratio(counter.get(label, 0), den)]
+        for label in _ordered(counter, lookups.labels(kind), lookups.active_labels(kind))
+    ]
+    return Table(
+        key,
+        title,
+        [Column(first, "text", 42), Column(unit, "int", 14), Column(L.COL_SHARE, "pct", 12)],
+        rows,
+        note,
+    )
 
 
 def _group_stats(groups: dict[str, list[int]]) -> list[list]:
@@ -198,9 +214,14 @@ def _group_stats(groups: dict[str, list[int]]) -> list[list]:
 
 
 def _stat_columns(first: str, width: float = 30) -> list[Column]:
-    return [Column(first, "text", width), Column(L.COL_SESSIONS, "int", 12),
-            Column(L.COL_PROCEDURES, "int", 12), Column(L.COL_SUBMITTED, "int", 14),
-            Column(L.COL_RATE, "pct", 12), Column(L.COL_AVG_MINUTES, "dec", 14)]
+    return [
+        Column(first, "text", width),
+        Column(L.COL_SESSIONS, "int", 12),
+        Column(L.COL_PROCEDURES, "int", 12),
+        Column(L.COL_SUBMITTED, "int", 14),
+        Column(L.COL_RATE, "pct", 12),
+        Column(L.COL_AVG_MINUTES, "dec", 14),
+    ]
 
 
 def build_report(
@@ -275,30 +296,67 @@ def build_report(
             officer, counter = f"{s.officer} ({s.office_code})", f"{s.counter} ({s.office_code})"
         else:
             officer, counter = s.officer, s.counter
-        for group in (officers[officer], counters[counter],
-                      per_office[(s.office_code, s.office_name)]):
+        for group in (
+            officers[officer],
+            counters[counter],
+            per_office[(s.office_code, s.office_name)],
+        ):
             group[0] += 1
             group[1] += procs
             group[2] += ok
             group[3] += s.minutes
 
     tables: dict[str, Table] = {}
-    proc_rows = sorted(([code, *v[:3], v[3], v[4], v[5], v[6], ratio(v[4], v[3])]
-                        for code, v in by_proc.items()), key=lambda r: (-r[4], r[0]))
-    tables["procedures"] = Table("procedures", L.T_PROCEDURES, [
-        Column(L.COL_PROC_CODE, "text", 11), Column(L.COL_PROC_NAME, "text", 60),
-        Column(L.COL_FIELD, "text", 22), Column(L.COL_ONLINE_LEVEL, "text", 14),
-        Column(L.COL_PROCEDURES, "int", 11), Column(L.COL_SUBMITTED, "int", 12),
-        Column(L.COL_NOT_SUBMITTED, "int", 11), Column(L.COL_REFERRED, "int", 13),
-        Column(L.COL_RATE, "pct", 11)], proc_rows, L.NOTE_PROCEDURE_COUNTING)
-    field_rows = sorted(([name or L.NOT_RECORDED, c, ok, ratio(ok, c), ratio(c, t.procedures)]
-                         for name, (c, ok) in by_field.items()), key=lambda r: (-r[1], r[0]))
-    tables["fields"] = Table("fields", L.T_FIELDS, [
-        Column(L.COL_FIELD, "text", 40), Column(L.COL_PROCEDURES, "int", 12),
-        Column(L.COL_SUBMITTED, "int", 14), Column(L.COL_RATE, "pct", 12),
-        Column(L.COL_SHARE, "pct", 12)], field_rows)
-    tables["outcomes"] = _share_table("outcomes", L.T_OUTCOMES, L.COL_OUTCOME, outcome,
-                                      t.procedures, lookups, "outcome", L.COL_PROCEDURES)
+    proc_rows = sorted(
+        ([code, *v[:3], v[3], v[4], v[5], v[6], ratio(v[4], v[3])] for code, v in by_proc.items()),
+        key=lambda r: (-r[4], r[0]),
+    )
+    tables["procedures"] = Table(
+        "procedures",
+        L.T_PROCEDURES,
+        [
+            Column(L.COL_PROC_CODE, "text", 11),
+            Column(L.COL_PROC_NAME, "text", 60),
+            Column(L.COL_FIELD, "text", 22),
+            Column(L.COL_ONLINE_LEVEL, "text", 14),
+            Column(L.COL_PROCEDURES, "int", 11),
+            Column(L.COL_SUBMITTED, "int", 12),
+            Column(L.COL_NOT_SUBMITTED, "int", 11),
+            Column(L.COL_REFERRED, "int", 13),
+            Column(L.COL_RATE, "pct", 11),
+        ],
+        proc_rows,
+        L.NOTE_PROCEDURE_COUNTING,
+    )
+    field_rows = sorted(
+        (
+            [name or L.NOT_RECORDED, c, ok, ratio(ok, c), ratio(c, t.procedures)]
+            for name, (c, ok) in by_field.items()
+        ),
+        key=lambda r: (-r[1], r[0]),
+    )
+    tables["fields"] = Table(
+        "fields",
+        L.T_FIELDS,
+        [
+            Column(L.COL_FIELD, "text", 40),
+            Column(L.COL_PROCEDURES, "int", 12),
+            Column(L.COL_SUBMITTED, "int", 14),
+            Column(L.COL_RATE, "pct", 12),
+            Column(L.COL_SHARE, "pct", 12),
+        ],
+        field_rows,
+    )
+    tables["outcomes"] = _share_table(
+        "outcomes",
+        L.T_OUTCOMES,
+        L.COL_OUTCOME,
+        outcome,
+        t.procedures,
+        lookups,
+        "outcome",
+        L.COL_PROCEDURES,
+    )
 
     days = []
     day = period.start
@@ -306,69 +364,130 @@ def build_report(
         v = by_day.get(day, [0, 0, 0])
         days.append([day, L.WEEKDAYS[day.weekday()], v[0], v[1], v[2], ratio(v[2], v[1])])
         day += timedelta(days=1)
-    tables["days"] = Table("days", L.T_DAYS, [
-        Column(L.COL_DATE, "date", 12), Column(L.COL_WEEKDAY, "text", 11),
-        Column(L.COL_SESSIONS, "int", 11), Column(L.COL_PROCEDURES, "int", 11),
-        Column(L.COL_SUBMITTED, "int", 14), Column(L.COL_RATE, "pct", 11)], days)
-    tables["weekdays"] = Table("weekdays", L.T_WEEKDAYS, [
-        Column(L.COL_WEEKDAY, "text", 12), Column(L.COL_SESSIONS, "int", 11),
-        Column(L.COL_PROCEDURES, "int", 11), Column(L.COL_SUBMITTED, "int", 14),
-        Column(L.COL_SHARE, "pct", 11)],
-        [[L.WEEKDAYS[i], w[0], w[1], w[2], ratio(w[0], n)] for i, w in enumerate(by_weekday)])
+    tables["days"] = Table(
+        "days",
+        L.T_DAYS,
+        [
+            Column(L.COL_DATE, "date", 12),
+            Column(L.COL_WEEKDAY, "text", 11),
+            Column(L.COL_SESSIONS, "int", 11),
+            Column(L.COL_PROCEDURES, "int", 11),
+            Column(L.COL_SUBMITTED, "int", 14),
+            Column(L.COL_RATE, "pct", 11),
+        ],
+        days,
+    )
+    tables["weekdays"] = Table(
+        "weekdays",
+        L.T_WEEKDAYS,
+        [
+            Column(L.COL_WEEKDAY, "text", 12),
+            Column(L.COL_SESSIONS, "int", 11),
+            Column(L.COL_PROCEDURES, "int", 11),
+            Column(L.COL_SUBMITTED, "int", 14),
+            Column(L.COL_SHARE, "pct", 11),
+        ],
+        [[L.WEEKDAYS[i], w[0], w[1], w[2], ratio(w[0], n)] for i, w in enumerate(by_weekday)],
+    )
     hours = sorted(set(range(7, 18)) | set(by_hour))
-    tables["hours"] = Table("hours", L.T_HOURS, [
-        Column(L.COL_HOUR, "text", 14), Column(L.COL_SESSIONS, "int", 11),
-        Column(L.COL_SHARE, "pct", 11)],
-        [[f"{h:02d}:00–{h:02d}:59", by_hour.get(h, 0), ratio(by_hour.get(h, 0), n)]
-         for h in hours])
-    tables["officers"] = Table("officers", L.T_OFFICERS, _stat_columns(L.COL_OFFICER),
-                               _group_stats(officers))
-    tables["counters"] = Table("counters", L.T_COUNTERS, _stat_columns(L.COL_COUNTER),
-                               _group_stats(counters))
-    tables["help_types"] = _share_table("help_types", L.T_HELP, L.COL_HELP, helps, n, lookups,
-                                        "help_type", note=L.NOTE_MULTI)
-    tables["barriers"] = _share_table("barriers", L.T_BARRIERS, L.COL_BARRIER, barriers,
-                                      t.procedures, lookups, "barrier", L.COL_PROCEDURES,
-                                      L.NOTE_BARRIERS)
-    tables["channels"] = _share_table("channels", L.T_CHANNELS, L.COL_CHANNEL, channel, n,
-                                      lookups, "channel")
-    tables["portals"] = _share_table("portals", L.T_PORTALS, L.COL_PORTAL, portal, n,
-                                     lookups, "portal")
+    tables["hours"] = Table(
+        "hours",
+        L.T_HOURS,
+        [
+            Column(L.COL_HOUR, "text", 14),
+            Column(L.COL_SESSIONS, "int", 11),
+            Column(L.COL_SHARE, "pct", 11),
+        ],
+        [[f"{h:02d}:00–{h:02d}:59", by_hour.get(h, 0), ratio(by_hour.get(h, 0), n)] for h in hours],
+    )
+    tables["officers"] = Table(
+        "officers", L.T_OFFICERS, _stat_columns(L.COL_OFFICER), _group_stats(officers)
+    )
+    tables["counters"] = Table(
+        "counters", L.T_COUNTERS, _stat_columns(L.COL_COUNTER), _group_stats(counters)
+    )
+    tables["help_types"] = _share_table(
+        "help_types", L.T_HELP, L.COL_HELP, helps, n, lookups, "help_type", note=L.NOTE_MULTI
+    )
+    tables["barriers"] = _share_table(
+        "barriers",
+        L.T_BARRIERS,
+        L.COL_BARRIER,
+        barriers,
+        t.procedures,
+        lookups,
+        "barrier",
+        L.COL_PROCEDURES,
+        L.NOTE_BARRIERS,
+    )
+    tables["channels"] = _share_table(
+        "channels", L.T_CHANNELS, L.COL_CHANNEL, channel, n, lookups, "channel"
+    )
+    tables["portals"] = _share_table(
+        "portals", L.T_PORTALS, L.COL_PORTAL, portal, n, lookups, "portal"
+    )
     group_rows = []
-    for label, c in ((lb or L.NOT_RECORDED, applicant.get(lb, 0)) for lb in _ordered(
-            applicant, lookups.labels("applicant_type"),
-            lookups.active_labels("applicant_type"))):
+    for label, c in (
+        (lb or L.NOT_RECORDED, applicant.get(lb, 0))
+        for lb in _ordered(
+            applicant, lookups.labels("applicant_type"), lookups.active_labels("applicant_type")
+        )
+    ):
         group_rows.append([L.GROUP_APPLICANT, label, c, ratio(c, n)])
     for key, name in L.TRI_GROUPS.items():
         for code in TRI_CODES:
             c = tri[key].get(code, 0)
             group_rows.append([name, L.TRI_LABELS[code], c, ratio(c, n)])
-    tables["groups"] = Table("groups", L.T_GROUPS, [
-        Column(L.COL_GROUP, "text", 28), Column(L.COL_VALUE, "text", 24),
-        Column(L.COL_SESSIONS, "int", 11), Column(L.COL_SHARE, "pct", 11)], group_rows)
-    tables["self_reliance"] = _share_table("self_reliance", L.T_SELF_RELIANCE, L.COL_ANSWER,
-                                           self_rel, n, lookups, "self_reliance")
-    tables["satisfaction"] = _share_table("satisfaction", L.T_SATISFACTION, L.COL_ANSWER,
-                                          satisf, n, lookups, "satisfaction")
+    tables["groups"] = Table(
+        "groups",
+        L.T_GROUPS,
+        [
+            Column(L.COL_GROUP, "text", 28),
+            Column(L.COL_VALUE, "text", 24),
+            Column(L.COL_SESSIONS, "int", 11),
+            Column(L.COL_SHARE, "pct", 11),
+        ],
+        group_rows,
+    )
+    tables["self_reliance"] = _share_table(
+        "self_reliance", L.T_SELF_RELIANCE, L.COL_ANSWER, self_rel, n, lookups, "self_reliance"
+    )
+    tables["satisfaction"] = _share_table(
+        "satisfaction", L.T_SATISFACTION, L.COL_ANSWER, satisf, n, lookups, "satisfaction"
+    )
     if consolidated:
         rows = []
         for (code, name), v in per_office.items():
             rows.append([code, name, v[0], v[1], v[2], ratio(v[2], v[1]), ratio(v[3], v[0])])
         rows.sort(key=lambda r: (-r[2], r[0]))
-        tables["offices"] = Table("offices", L.T_OFFICES, [
-            Column(L.COL_OFFICE_CODE, "text", 14), Column(L.COL_OFFICE, "text", 50),
-            *_stat_columns("")[1:]], rows)
+        tables["offices"] = Table(
+            "offices",
+            L.T_OFFICES,
+            [
+                Column(L.COL_OFFICE_CODE, "text", 14),
+                Column(L.COL_OFFICE, "text", 50),
+                *_stat_columns("")[1:],
+            ],
+            rows,
+        )
 
     help_labels = _ordered(helps, lookups.labels("help_type"), lookups.active_labels("help_type"))
-    barrier_labels = _ordered(barriers, lookups.labels("barrier"),
-                              lookups.active_labels("barrier"))
+    barrier_labels = _ordered(barriers, lookups.labels("barrier"), lookups.active_labels("barrier"))
     return Report(
-        period=period, previous=period.previous(), office=office, totals=t,
-        prev_totals=prev_totals, tables=tables, lookups=lookups,
-        help_labels=[h for h in help_labels if h], barrier_labels=[b for b in barrier_labels if b],
+        period=period,
+        previous=period.previous(),
+        office=office,
+        totals=t,
+        prev_totals=prev_totals,
+        tables=tables,
+        lookups=lookups,
+        help_labels=[h for h in help_labels if h],
+        barrier_labels=[b for b in barrier_labels if b],
         generated_at=generated_at or datetime.now().replace(microsecond=0),
-        consolidated=consolidated, offices=list(offices or [office]),
+        consolidated=consolidated,
+        offices=list(offices or [office]),
         top_procedures=[(r[0], r[1], r[4]) for r in proc_rows[:10]],
-        top_barriers=sorted(((k, v) for k, v in barriers.items() if k),
-                            key=lambda kv: (-kv[1], kv[0]))[:10],
+        top_barriers=sorted(
+            ((k, v) for k, v in barriers.items() if k), key=lambda kv: (-kv[1], kv[0])
+        )[:10],
     )

@@ -20,8 +20,9 @@ def register(subparsers) -> None:
     p.add_argument("--out", type=Path, help=tr("output file (default: the exports folder)"))
     p.set_defaults(func=cmd_report)
 
-    p = subparsers.add_parser("consolidate",
-                              help=tr("merge several offices' report files into one"))
+    p = subparsers.add_parser(
+        "consolidate", help=tr("merge several offices' report files into one")
+    )
     p.add_argument("files", nargs="+", type=Path)
     p.add_argument("--out", type=Path, help=tr("output file (default: the exports folder)"))
     p.set_defaults(func=cmd_consolidate)
@@ -48,8 +49,9 @@ def period_from_args(args: argparse.Namespace):
         try:
             start, end = parse_day(args.date_from), parse_day(args.date_to)
         except ValueError as exc:
-            raise ValueError(tr("Not a date: {text}. Write it as dd/mm/yyyy.")
-                             .format(text=exc.args[0])) from exc
+            raise ValueError(
+                tr("Not a date: {text}. Write it as dd/mm/yyyy.").format(text=exc.args[0])
+            ) from exc
         if end < start:
             raise ValueError(tr("The last day is before the first day."))
         return Period.custom(start, end)
@@ -57,8 +59,9 @@ def period_from_args(args: argparse.Namespace):
         try:
             return Period.parse_week(args.week)
         except ValueError as exc:
-            raise ValueError(tr("Not a week: {text}. Write it like 2026-W47.")
-                             .format(text=args.week)) from exc
+            raise ValueError(
+                tr("Not a week: {text}. Write it like 2026-W47.").format(text=args.week)
+            ) from exc
     return last_full_week()
 
 
@@ -99,9 +102,17 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
     except OSError as exc:
         _err(tr("The report could not be written: {error}").format(error=exc))
         return EXIT_FAIL
-    print(tr("Consolidated {files} files ({sessions} sessions, {duplicates} duplicates "
-             "counted once): {path}").format(files=result.files, sessions=result.sessions,
-                                             duplicates=result.duplicates, path=result.path))
+    print(
+        tr(
+            "Consolidated {files} files ({sessions} sessions, {duplicates} duplicates "
+            "counted once): {path}"
+        ).format(
+            files=result.files,
+            sessions=result.sessions,
+            duplicates=result.duplicates,
+            path=result.path,
+        )
+    )
     return EXIT_OK
 
 

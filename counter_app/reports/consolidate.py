@@ -26,8 +26,9 @@ class ConsolidationError(Exception):
 
     def __init__(self, problems: list[tuple[Path, str]]):
         self.problems = problems
-        lines = [tr("Nothing was consolidated and no file was written. These files cannot "
-                    "be used:")]
+        lines = [
+            tr("Nothing was consolidated and no file was written. These files cannot be used:")
+        ]
         for path, reason in problems:
             lines.append(f"- {Path(path).name}: {reason}")
         super().__init__("\n".join(lines))
@@ -35,8 +36,10 @@ class ConsolidationError(Exception):
 
 def reason_text(error: DataSheetError) -> str:
     if error.kind == "newer":
-        return tr("made by a newer version of the app (format {version}); update the app "
-                  "to consolidate it").format(version=error.detail)
+        return tr(
+            "made by a newer version of the app (format {version}); update the app "
+            "to consolidate it"
+        ).format(version=error.detail)
     if error.kind == "corrupt":
         return tr("the file is damaged or incomplete (perhaps copied only in part)")
     if error.kind == "too_large":
@@ -68,8 +71,7 @@ def read_all(files: Sequence[Path], progress: Progress | None = None) -> list[Da
         except DataSheetError as exc:
             problems.append((f, reason_text(exc)))
         except OSError as exc:
-            problems.append((f, tr("cannot be opened ({error})").format(error=exc.strerror
-                                                                         or exc)))
+            problems.append((f, tr("cannot be opened ({error})").format(error=exc.strerror or exc)))
         if progress:
             progress(0.3 * (i + 1) / max(len(files), 1), "read")
     if not files:
@@ -83,11 +85,27 @@ def _content(s: SessionRec) -> tuple:
     """What a session says, for telling a true duplicate from an edited copy. Procedure
     names and fields are left out: they come from each file's catalogue, which may have
     been updated between two exports without the session changing."""
-    return (s.office_code, s.started_at, s.minutes, s.officer, s.counter, s.channel,
-            s.portal, s.applicant_code, s.applicant_type, s.elderly, s.ethnic_minority,
-            s.disability, s.self_reliance, s.satisfaction, s.help_types, s.note,
-            tuple((p.code, p.outcome_code, p.outcome, p.barriers, p.dossier_code)
-                  for p in s.procedures))
+    return (
+        s.office_code,
+        s.started_at,
+        s.minutes,
+        s.officer,
+        s.counter,
+        s.channel,
+        s.portal,
+        s.applicant_code,
+        s.applicant_type,
+        s.elderly,
+        s.ethnic_minority,
+        s.disability,
+        s.self_reliance,
+        s.satisfaction,
+        s.help_types,
+        s.note,
+        tuple(
+            (p.code, p.outcome_code, p.outcome, p.barriers, p.dossier_code) for p in s.procedures
+        ),
+    )
 
 
 def merge(data: list[DataFile]) -> tuple[list[SessionRec], int]:
@@ -110,11 +128,18 @@ def merge(data: list[DataFile]) -> tuple[list[SessionRec], int]:
                 pair = (Path(first[1].path), Path(d.path))
                 conflicts[pair] = conflicts.get(pair, 0) + 1
     if conflicts:
-        raise ConsolidationError([
-            (later, tr("{n} sessions in it differ from the same sessions in {other} (edited "
-                       "between the two exports); give only the newer of the two files")
-             .format(n=n, other=earlier.name))
-            for (earlier, later), n in conflicts.items()])
+        raise ConsolidationError(
+            [
+                (
+                    later,
+                    tr(
+                        "{n} sessions in it differ from the same sessions in {other} (edited "
+                        "between the two exports); give only the newer of the two files"
+                    ).format(n=n, other=earlier.name),
+                )
+                for (earlier, later), n in conflicts.items()
+            ]
+        )
     merged = sorted((s for s, _ in seen.values()), key=lambda s: (s.started_at, s.uuid))
     return merged, duplicates
 
@@ -139,8 +164,14 @@ def previous_totals(data: list[DataFile], period: Period) -> Totals | None:
         if d.consolidated:
             return None
         uuids = {s.uuid for s in d.sessions}
-        same = next((src for src in sources if src[0] == d.office.code
-                     and (src[1] & uuids or src[1] == uuids)), None)
+        same = next(
+            (
+                src
+                for src in sources
+                if src[0] == d.office.code and (src[1] & uuids or src[1] == uuids)
+            ),
+            None,
+        )
         if same is None:
             sources.append((d.office.code, uuids, d.prev_totals))
         else:
@@ -174,8 +205,15 @@ def consolidate(
     first = data[0].office
     header = office or OfficeInfo("", first.parent_body, first.province, "")
     lookups = LookupOrder.from_records([r for d in data for r in d.lookups])
-    report = build_report(sessions, lookups, period, header, previous_totals(data, period),
-                          consolidated=True, offices=list(offices.values()))
+    report = build_report(
+        sessions,
+        lookups,
+        period,
+        header,
+        previous_totals(data, period),
+        consolidated=True,
+        offices=list(offices.values()),
+    )
     if out is None:
         out = paths.exports_dir() / f"BaoCao_TongHop_{period.file_tag}.xlsx"
     target = unique_path(Path(out))
@@ -185,5 +223,6 @@ def consolidate(
             progress(0.3 + 0.7 * fraction, message)
 
     target = write_workbook(report, sessions, target, scaled if progress else None)
-    return ConsolidationResult(target, len(data), len(sessions), duplicates,
-                               list(offices.values()), period)
+    return ConsolidationResult(
+        target, len(data), len(sessions), duplicates, list(offices.values()), period
+    )

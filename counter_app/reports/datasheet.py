@@ -37,17 +37,37 @@ from counter_app.reports.records import LookupOrder, LookupRec, OfficeInfo, Proc
 
 MARKER = "COUNTER_APP_REPORT_DATA"
 FORMAT_VERSION = 1
-WARNING = ("Dữ liệu để tổng hợp báo cáo nhiều đơn vị (counter_app). Không sửa trang này.")
+WARNING = "Dữ liệu để tổng hợp báo cáo nhiều đơn vị (counter_app). Không sửa trang này."
 LOOKUP_COLUMNS = ("kind", "code", "label", "sort_order", "active")
 OFFICE_COLUMNS = ("code", "name")
 CATALOGUE_COLUMNS = ("code", "name", "field", "online_level")
 SESSION_COLUMNS = (
-    "uuid", "office_code", "started_at", "minutes", "officer", "counter",
-    "channel", "portal", "applicant_code", "applicant_type", "elderly", "ethnic_minority",
-    "disability", "self_reliance", "satisfaction", "help_types", "note",
+    "uuid",
+    "office_code",
+    "started_at",
+    "minutes",
+    "officer",
+    "counter",
+    "channel",
+    "portal",
+    "applicant_code",
+    "applicant_type",
+    "elderly",
+    "ethnic_minority",
+    "disability",
+    "self_reliance",
+    "satisfaction",
+    "help_types",
+    "note",
 )
 PROCEDURE_COLUMNS = (
-    "session_uuid", "position", "code", "outcome_code", "outcome", "barriers", "dossier_code",
+    "session_uuid",
+    "position",
+    "code",
+    "outcome_code",
+    "outcome",
+    "barriers",
+    "dossier_code",
 )
 
 
@@ -73,9 +93,17 @@ class DataFile:
     meta: dict[str, str] = field(default_factory=dict)
 
 
-def data_rows(period: Period, office: OfficeInfo, sessions: list[SessionRec],
-              lookups: LookupOrder, prev_totals: Totals | None, *, consolidated: bool,
-              app_version: str, generated_at: datetime) -> Iterator[list]:
+def data_rows(
+    period: Period,
+    office: OfficeInfo,
+    sessions: list[SessionRec],
+    lookups: LookupOrder,
+    prev_totals: Totals | None,
+    *,
+    consolidated: bool,
+    app_version: str,
+    generated_at: datetime,
+) -> Iterator[list]:
     """Every row of the data sheet, in order."""
     yield [MARKER, FORMAT_VERSION, WARNING]
     meta = {
@@ -112,19 +140,40 @@ def data_rows(period: Period, office: OfficeInfo, sessions: list[SessionRec],
     yield ["#S", *SESSION_COLUMNS]
     n_proc = 0
     for s in sessions:
-        yield ["S", s.uuid, s.office_code,
-               s.started_at.isoformat(timespec="seconds"), s.minutes, s.officer, s.counter,
-               s.channel, s.portal, s.applicant_code, s.applicant_type, s.elderly,
-               s.ethnic_minority, s.disability, s.self_reliance, s.satisfaction,
-               json.dumps(list(s.help_types), ensure_ascii=False) if s.help_types else "",
-               s.note]
+        yield [
+            "S",
+            s.uuid,
+            s.office_code,
+            s.started_at.isoformat(timespec="seconds"),
+            s.minutes,
+            s.officer,
+            s.counter,
+            s.channel,
+            s.portal,
+            s.applicant_code,
+            s.applicant_type,
+            s.elderly,
+            s.ethnic_minority,
+            s.disability,
+            s.self_reliance,
+            s.satisfaction,
+            json.dumps(list(s.help_types), ensure_ascii=False) if s.help_types else "",
+            s.note,
+        ]
         n_proc += len(s.procedures)
     yield ["#P", *PROCEDURE_COLUMNS]
     for s in sessions:
         for p in s.procedures:
-            yield ["P", s.uuid, p.position, p.code, p.outcome_code, p.outcome,
-                   json.dumps(list(p.barriers), ensure_ascii=False) if p.barriers else "",
-                   p.dossier_code]
+            yield [
+                "P",
+                s.uuid,
+                p.position,
+                p.code,
+                p.outcome_code,
+                p.outcome,
+                json.dumps(list(p.barriers), ensure_ascii=False) if p.barriers else "",
+                p.dossier_code,
+            ]
     yield ["END", len(sessions), n_proc]
 
 
@@ -148,7 +197,8 @@ def _check_sizes(zf: zipfile.ZipFile) -> None:
     for info in zf.infolist():
         size = info.file_size
         if size > MAX_PART_BYTES or (
-                size > RATIO_FROM_BYTES and size > MAX_RATIO * max(info.compress_size, 1)):
+            size > RATIO_FROM_BYTES and size > MAX_RATIO * max(info.compress_size, 1)
+        ):
             raise DataSheetError("too_large", info.filename)
 
 
@@ -156,8 +206,7 @@ def read_data_file(path: Path, sheet_name: str) -> DataFile:
     """Parse the data sheet of ``path``; DataSheetError says why a file is unusable."""
     path = Path(path)
     if not zipfile.is_zipfile(path):
-        raise DataSheetError("corrupt" if path.suffix.lower() in (".xlsx", ".xlsm") else
-                             "foreign")
+        raise DataSheetError("corrupt" if path.suffix.lower() in (".xlsx", ".xlsm") else "foreign")
     try:
         with zipfile.ZipFile(path) as zf:
             _check_sizes(zf)
@@ -199,19 +248,27 @@ def sheet_rows(zf: zipfile.ZipFile, sheet_name: str) -> Iterator[tuple]:
     if "xl/workbook.xml" not in names:
         raise DataSheetError("foreign")
     book = ET.fromstring(zf.read("xl/workbook.xml"))
-    rid = next((sh.get(_REL) for sh in book.iter(f"{_NS}sheet")
-                if sh.get("name") == sheet_name), None)
+    rid = next(
+        (sh.get(_REL) for sh in book.iter(f"{_NS}sheet") if sh.get("name") == sheet_name), None
+    )
     if rid is None:
         raise DataSheetError("foreign")
     rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
     targets = {r.get("Id"): r.get("Target") for r in rels.iter(f"{_PKG}Relationship")}
-    shared_part = next((_part(r.get("Target")) for r in rels.iter(f"{_PKG}Relationship")
-                        if r.get("Type", "").endswith("/sharedStrings")), None)
+    shared_part = next(
+        (
+            _part(r.get("Target"))
+            for r in rels.iter(f"{_PKG}Relationship")
+            if r.get("Type", "").endswith("/sharedStrings")
+        ),
+        None,
+    )
     shared: list[str] = []
     if shared_part and shared_part in names:
         for si in ET.fromstring(zf.read(shared_part)).iter(f"{_NS}si"):
-            shared.append("".join(t.text or "" for t in si.iter(f"{_NS}t")
-                                  if not _in_phonetic(si, t)))
+            shared.append(
+                "".join(t.text or "" for t in si.iter(f"{_NS}t") if not _in_phonetic(si, t))
+            )
     with zf.open(_part(targets[rid])) as stream:
         for _event, row in ET.iterparse(stream):
             if row.tag != f"{_NS}row":
@@ -300,17 +357,25 @@ def _parse(path: Path, rows) -> DataFile:
 
             office_code = sv("office_code")
             s = SessionRec(
-                uuid=val("uuid"), office_code=office_code,
+                uuid=val("uuid"),
+                office_code=office_code,
                 office_name=sv("office_name") or offices.get(office_code, ""),
-                started_at=fromiso(val("started_at")), minutes=int(float(val("minutes"))),
-                officer=sv("officer"), counter=sv("counter"), channel=sv("channel"),
-                portal=sv("portal"), applicant_code=sv("applicant_code"),
-                applicant_type=sv("applicant_type"), elderly=sv("elderly") or "unknown",
+                started_at=fromiso(val("started_at")),
+                minutes=int(float(val("minutes"))),
+                officer=sv("officer"),
+                counter=sv("counter"),
+                channel=sv("channel"),
+                portal=sv("portal"),
+                applicant_code=sv("applicant_code"),
+                applicant_type=sv("applicant_type"),
+                elderly=sv("elderly") or "unknown",
                 ethnic_minority=sv("ethnic_minority") or "unknown",
-                disability=sv("disability") or "unknown", self_reliance=sv("self_reliance"),
+                disability=sv("disability") or "unknown",
+                self_reliance=sv("self_reliance"),
                 satisfaction=sv("satisfaction"),
                 help_types=tuple(share(h, h) for h in _labels(val("help_types"))),
-                note=val("note"))
+                note=val("note"),
+            )
             if not s.uuid:
                 raise DataSheetError("corrupt", "session without uuid")
             if s.uuid in sessions:
@@ -331,26 +396,43 @@ def _parse(path: Path, rows) -> DataFile:
             code = val("code")
             name, fld, online = catalogue.get(code, ("", "", ""))
             outcome_code, outcome = val("outcome_code"), val("outcome")
-            owner.procedures.append(ProcRec(
-                code=share(code, code), name=val("name") or name, field=val("field") or fld,
-                online_level=val("online_level") or online,
-                outcome_code=share(outcome_code, outcome_code), outcome=share(outcome, outcome),
-                barriers=tuple(share(b, b) for b in _labels(val("barriers"))),
-                dossier_code=val("dossier_code"), position=int(float(val("position") or 0))))
+            owner.procedures.append(
+                ProcRec(
+                    code=share(code, code),
+                    name=val("name") or name,
+                    field=val("field") or fld,
+                    online_level=val("online_level") or online,
+                    outcome_code=share(outcome_code, outcome_code),
+                    outcome=share(outcome, outcome),
+                    barriers=tuple(share(b, b) for b in _labels(val("barriers"))),
+                    dossier_code=val("dossier_code"),
+                    position=int(float(val("position") or 0)),
+                )
+            )
             n_proc += 1
         elif tag == "L":
             c = idx["L"]
-            lookups.append(LookupRec(_text(row[c["kind"]]), _text(row[c["code"]]),
-                                     _text(row[c["label"]]), int(float(row[c["sort_order"]])),
-                                     bool(int(float(row[c["active"]])))))
+            lookups.append(
+                LookupRec(
+                    _text(row[c["kind"]]),
+                    _text(row[c["code"]]),
+                    _text(row[c["label"]]),
+                    int(float(row[c["sort_order"]])),
+                    bool(int(float(row[c["active"]]))),
+                )
+            )
         elif tag == "O":
             offices[_text(row[1])] = _text(row[2]) if len(row) > 2 else ""
         elif tag == "C":
             c = idx["C"]
-            cells = [_text(row[c[k]]) if c.get(k, 10**6) < len(row) else ""
-                     for k in CATALOGUE_COLUMNS]
-            catalogue[cells[0]] = (share(cells[1], cells[1]), share(cells[2], cells[2]),
-                                   share(cells[3], cells[3]))
+            cells = [
+                _text(row[c[k]]) if c.get(k, 10**6) < len(row) else "" for k in CATALOGUE_COLUMNS
+            ]
+            catalogue[cells[0]] = (
+                share(cells[1], cells[1]),
+                share(cells[2], cells[2]),
+                share(cells[3], cells[3]),
+            )
         elif tag == "M":
             meta[_text(row[1])] = _text(row[2]) if len(row) > 2 else ""
         elif isinstance(tag, str) and tag.startswith("#"):
@@ -366,7 +448,12 @@ def _parse(path: Path, rows) -> DataFile:
     prev = None
     if meta.get("prev_totals"):
         prev = Totals.from_dict(json.loads(meta["prev_totals"]))
-    office = OfficeInfo(meta.get("office_code", ""), meta.get("office_name", ""),
-                        meta.get("province", ""), meta.get("parent_body", ""))
-    return DataFile(path, version, period, office, prev, meta.get("consolidated") == "1",
-                    lookups, order, meta)
+    office = OfficeInfo(
+        meta.get("office_code", ""),
+        meta.get("office_name", ""),
+        meta.get("province", ""),
+        meta.get("parent_body", ""),
+    )
+    return DataFile(
+        path, version, period, office, prev, meta.get("consolidated") == "1", lookups, order, meta
+    )

@@ -33,16 +33,21 @@ NOTE_COUNTING = (
     "Cách tính: mỗi lượt hướng dẫn được tính một lần trong tổng số lượt; một lượt có thể "
     "hướng dẫn nhiều thủ tục, khi đó mỗi thủ tục được tính một lần trong các bảng theo thủ "
     "tục, lĩnh vực và kết quả. Tỷ lệ nộp thành công = số TTHC nộp trực tuyến thành công / "
-    "số lượt TTHC được hướng dẫn. Không tính các lượt đã hủy.")
+    "số lượt TTHC được hướng dẫn. Không tính các lượt đã hủy."
+)
 NOTE_PROCEDURE_COUNTING = (
     "Một lượt hướng dẫn có thể gồm nhiều thủ tục: mỗi thủ tục được tính một lần ở bảng "
-    "này, nên tổng cột \"Lượt TTHC\" có thể lớn hơn số lượt hướng dẫn.")
+    'này, nên tổng cột "Lượt TTHC" có thể lớn hơn số lượt hướng dẫn.'
+)
 NOTE_MULTI = "Một lượt có thể có nhiều nội dung hỗ trợ: tổng tỷ lệ có thể vượt 100%."
-NOTE_BARRIERS = ("Tính theo lượt TTHC; một thủ tục có thể gặp nhiều vướng mắc: tổng tỷ lệ "
-                 "có thể vượt 100%.")
-NOTE_DETAIL = ("Mỗi dòng là một thủ tục trong một lượt hướng dẫn. Cột \"Tính lượt\" bằng 1 ở "
-               "dòng đầu của mỗi lượt: cộng cột này để đếm số lượt. Các cột nội dung hỗ trợ và "
-               "vướng mắc: 1 = có, 0 = không. Không chứa thông tin cá nhân.")
+NOTE_BARRIERS = (
+    "Tính theo lượt TTHC; một thủ tục có thể gặp nhiều vướng mắc: tổng tỷ lệ có thể vượt 100%."
+)
+NOTE_DETAIL = (
+    'Mỗi dòng là một thủ tục trong một lượt hướng dẫn. Cột "Tính lượt" bằng 1 ở '
+    "dòng đầu của mỗi lượt: cộng cột này để đếm số lượt. Các cột nội dung hỗ trợ và "
+    "vướng mắc: 1 = có, 0 = không. Không chứa thông tin cá nhân."
+)
 NOT_RECORDED = "(Không ghi)"
 NO_PREVIOUS = "—"
 
@@ -104,8 +109,11 @@ T_SATISFACTION = "Mức độ hài lòng"
 T_OFFICES = "Theo đơn vị"
 
 GROUP_APPLICANT = "Loại đối tượng"
-TRI_GROUPS = {"elderly": "Người cao tuổi", "ethnic_minority": "Người dân tộc thiểu số",
-              "disability": "Người khuyết tật"}
+TRI_GROUPS = {
+    "elderly": "Người cao tuổi",
+    "ethnic_minority": "Người dân tộc thiểu số",
+    "disability": "Người khuyết tật",
+}
 TRI_LABELS = {"yes": "Có", "no": "Không", "unknown": "Không rõ"}
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 
@@ -125,11 +133,33 @@ CHART_PROCEDURES = "10 thủ tục được hướng dẫn nhiều nhất (lư�
 CHART_BARRIERS = "Vướng mắc thường gặp (lượt TTHC)"
 
 DETAIL_HEADERS = (
-    "STT", "Mã lượt", "Mã đơn vị", "Ngày", "Giờ", "Thứ", "Cán bộ", "Quầy", "Hình thức",
-    "Cổng/ứng dụng", "Loại đối tượng", "Người cao tuổi", "Dân tộc thiểu số",
-    "Người khuyết tật", "Số phút", "Tính lượt", "TT thủ tục", "Mã TTHC", "Tên thủ tục",
-    "Lĩnh vực", "Mức độ DVC", "Kết quả", "Nộp thành công", "Mã hồ sơ",
-    "Lần sau tự thực hiện", "Mức độ hài lòng", "Ghi chú",
+    "STT",
+    "Mã lượt",
+    "Mã đơn vị",
+    "Ngày",
+    "Giờ",
+    "Thứ",
+    "Cán bộ",
+    "Quầy",
+    "Hình thức",
+    "Cổng/ứng dụng",
+    "Loại đối tượng",
+    "Người cao tuổi",
+    "Dân tộc thiểu số",
+    "Người khuyết tật",
+    "Số phút",
+    "Tính lượt",
+    "TT thủ tục",
+    "Mã TTHC",
+    "Tên thủ tục",
+    "Lĩnh vực",
+    "Mức độ DVC",
+    "Kết quả",
+    "Nộp thành công",
+    "Mã hồ sơ",
+    "Lần sau tự thực hiện",
+    "Mức độ hài lòng",
+    "Ghi chú",
 )
 HELP_PREFIX = "Hỗ trợ: "
 BARRIER_PREFIX = "Vướng mắc: "

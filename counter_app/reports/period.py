@@ -82,8 +82,9 @@ class Period:
         if self.kind == "quarter":
             prev = self.start - timedelta(days=1)
             return Period.quarter(prev.year, (prev.month - 1) // 3 + 1)
-        return Period("custom", self.start - timedelta(days=self.days),
-                      self.start - timedelta(days=1))
+        return Period(
+            "custom", self.start - timedelta(days=self.days), self.start - timedelta(days=1)
+        )
 
     @property
     def range_text(self) -> str:

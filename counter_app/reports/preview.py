@@ -34,11 +34,18 @@ def _delta(kf) -> str:
 def key_figure_rows(store, period: Period) -> list[tuple[str, str, str, str]]:
     """[(label, this period, previous period, change)] for the preview."""
     prev = period.previous()
-    figures = key_figures(load_totals(store, period.start, period.end),
-                          load_totals(store, prev.start, prev.end))
+    figures = key_figures(
+        load_totals(store, period.start, period.end), load_totals(store, prev.start, prev.end)
+    )
     rows = []
     for kf in figures:
         indent = "    " if kf.label.startswith(" ") else ""
-        rows.append((indent + kf.label.strip(), _fmt(kf.current, kf.kind),
-                     _fmt(kf.previous, kf.kind), _delta(kf)))
+        rows.append(
+            (
+                indent + kf.label.strip(),
+                _fmt(kf.current, kf.kind),
+                _fmt(kf.previous, kf.kind),
+                _delta(kf),
+            )
+        )
     return rows

@@ -10,8 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-LOOKUP_KINDS = ("help_type", "outcome", "barrier", "channel", "portal", "applicant_type",
-                "self_reliance", "satisfaction")
+LOOKUP_KINDS = (
+    "help_type",
+    "outcome",
+    "barrier",
+    "channel",
+    "portal",
+    "applicant_type",
+    "self_reliance",
+    "satisfaction",
+)
 
 
 @dataclass(slots=True)

@@ -40,8 +40,10 @@ def sentences(report: Report) -> list[str]:
     when = report.period.label
     when = when[0].lower() + when[1:]
     if t.sessions == 0:
-        out = [f"Trong {when}, {who} chưa ghi nhận lượt hướng dẫn người dân sử dụng dịch vụ "
-               f"công trực tuyến nào."]
+        out = [
+            f"Trong {when}, {who} chưa ghi nhận lượt hướng dẫn người dân sử dụng dịch vụ "
+            f"công trực tuyến nào."
+        ]
         if p is not None and p.sessions:
             out.append(f"{noun.capitalize()} trước có {vn_int(p.sessions)} lượt hướng dẫn.")
         out.append("Đề nghị kiểm tra việc ghi sổ theo dõi tại các quầy.")
@@ -51,8 +53,10 @@ def sentences(report: Report) -> list[str]:
         f"dụng dịch vụ công trực tuyến{_change(t.sessions, p.sessions if p else None, noun)}, "
         f"với {vn_int(t.procedures)} lượt thủ tục hành chính."
     ]
-    rate = f"Số hồ sơ nộp trực tuyến thành công là {vn_int(t.submitted)}/" \
-           f"{vn_int(t.procedures)}, đạt tỷ lệ {vn_pct(t.success_rate)}"
+    rate = (
+        f"Số hồ sơ nộp trực tuyến thành công là {vn_int(t.submitted)}/"
+        f"{vn_int(t.procedures)}, đạt tỷ lệ {vn_pct(t.success_rate)}"
+    )
     if p is not None and p.success_rate is not None and t.success_rate is not None:
         rate += f" ({noun} trước: {vn_pct(p.success_rate)})"
     avg = t.avg_minutes or 0
@@ -64,13 +68,18 @@ def sentences(report: Report) -> list[str]:
         top = ", ".join(f"{label} ({vn_int(c)} lượt)" for label, c in report.top_barriers[:3])
         out.append(f"Vướng mắc thường gặp khi chưa nộp được trực tuyến: {top}.")
     groups = []
-    for count, name in ((t.elderly, "người cao tuổi"), (t.ethnic_minority,
-                        "người dân tộc thiểu số"), (t.disability, "người khuyết tật")):
+    for count, name in (
+        (t.elderly, "người cao tuổi"),
+        (t.ethnic_minority, "người dân tộc thiểu số"),
+        (t.disability, "người khuyết tật"),
+    ):
         if count:
             groups.append(f"{vn_int(count)} lượt {name} ({vn_pct(count / t.sessions)})")
     if groups:
         out.append("Đã hỗ trợ " + ", ".join(groups) + ".")
     if t.organisations:
-        out.append(f"Có {vn_int(t.organisations)} lượt hướng dẫn tổ chức, doanh nghiệp "
-                   f"({vn_pct(t.organisations / t.sessions)}).")
+        out.append(
+            f"Có {vn_int(t.organisations)} lượt hướng dẫn tổ chức, doanh nghiệp "
+            f"({vn_pct(t.organisations / t.sessions)})."
+        )
     return out[:6]

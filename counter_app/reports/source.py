@@ -83,9 +83,12 @@ def snapshot(store: Store) -> Iterator[None]:
 
 def _bounds(start: date, end: date) -> list[str]:
     """[start 00:00, end+1 00:00) as the ISO text ``started_at`` is stored in."""
-    return [datetime.combine(start, datetime.min.time()).isoformat(timespec="seconds"),
-            datetime.combine(end + timedelta(days=1), datetime.min.time())
-            .isoformat(timespec="seconds")]
+    return [
+        datetime.combine(start, datetime.min.time()).isoformat(timespec="seconds"),
+        datetime.combine(end + timedelta(days=1), datetime.min.time()).isoformat(
+            timespec="seconds"
+        ),
+    ]
 
 
 def load_sessions(store: Store, start: date, end: date) -> list[SessionRec]:
@@ -105,27 +108,70 @@ def load_sessions(store: Store, start: date, end: date) -> list[SessionRec]:
         barriers[spid] = share(key, key)
     procs: dict[int, list[ProcRec]] = {}
     for sid, spid, pos, code, name, fld, online, ocode, olabel, dossier in conn.execute(
-            _PROCEDURES, args):
-        procs.setdefault(sid, []).append(ProcRec(
-            share(code, code), share(name, name), share(fld, fld), share(online, online),
-            share(ocode, ocode), share(olabel, olabel), barriers.get(spid, ()), dossier, pos))
+        _PROCEDURES, args
+    ):
+        procs.setdefault(sid, []).append(
+            ProcRec(
+                share(code, code),
+                share(name, name),
+                share(fld, fld),
+                share(online, online),
+                share(ocode, ocode),
+                share(olabel, olabel),
+                barriers.get(spid, ()),
+                dossier,
+                pos,
+            )
+        )
     fromiso = datetime.fromisoformat
     out = []
     for row in conn.execute(_SESSIONS, args):
         sid = row[0]
-        (office_code, office_name, officer, counter, channel, portal, applicant_code,
-         applicant, elderly, ethnic, disability, self_rel, satisfaction) = (
-            share(v, v) for v in row[2:4] + row[6:17])
-        out.append(SessionRec(
-            row[1], office_code, office_name, fromiso(row[4]), row[5], officer, counter,
-            channel, portal, applicant_code, applicant, elderly, ethnic, disability,
-            self_rel, satisfaction, helps.get(sid, ()), row[17], procs.get(sid, [])))
+        (
+            office_code,
+            office_name,
+            officer,
+            counter,
+            channel,
+            portal,
+            applicant_code,
+            applicant,
+            elderly,
+            ethnic,
+            disability,
+            self_rel,
+            satisfaction,
+        ) = (share(v, v) for v in row[2:4] + row[6:17])
+        out.append(
+            SessionRec(
+                row[1],
+                office_code,
+                office_name,
+                fromiso(row[4]),
+                row[5],
+                officer,
+                counter,
+                channel,
+                portal,
+                applicant_code,
+                applicant,
+                elderly,
+                ethnic,
+                disability,
+                self_rel,
+                satisfaction,
+                helps.get(sid, ()),
+                row[17],
+                procs.get(sid, []),
+            )
+        )
     return out
 
 
 def load_lookups(store: Store) -> LookupOrder:
     rows = store.db.conn.execute(
-        "SELECT kind, code, label, sort_order, active FROM lookup ORDER BY kind, sort_order, id")
+        "SELECT kind, code, label, sort_order, active FROM lookup ORDER BY kind, sort_order, id"
+    )
     return LookupOrder.from_records([LookupRec(k, c, lb, o, bool(a)) for k, c, lb, o, a in rows])
 
 
@@ -169,14 +215,26 @@ def load_totals(store: Store, start: date, end: date):
                coalesce(sum(s.disability = 'yes'), 0)
         FROM session s LEFT JOIN lookup ap ON ap.id = s.applicant_type_id
         WHERE s.voided = 0 AND s.started_at >= ? AND s.started_at < ?
-        """, args).fetchone()
+        """,
+        args,
+    ).fetchone()
     procedures, submitted = conn.execute(
         """
         SELECT count(*), coalesce(sum(lo.code = 'submitted'), 0)
         FROM session_procedure sp JOIN session s ON s.id = sp.session_id
         LEFT JOIN lookup lo ON lo.id = sp.outcome_id
         WHERE s.voided = 0 AND s.started_at >= ? AND s.started_at < ?
-        """, args).fetchone()
-    return Totals(sessions=n, individuals=individuals, organisations=organisations,
-                  procedures=procedures, submitted=submitted, minutes=minutes,
-                  elderly=elderly, ethnic_minority=ethnic, disability=disability)
+        """,
+        args,
+    ).fetchone()
+    return Totals(
+        sessions=n,
+        individuals=individuals,
+        organisations=organisations,
+        procedures=procedures,
+        submitted=submitted,
+        minutes=minutes,
+        elderly=elderly,
+        ethnic_minority=ethnic,
+        disability=disability,
+    )

@@ -42,8 +42,14 @@ THIN = Side(style="thin", color="808080")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
-FORMATS = {"int": "#,##0", "pct": "0.0%", "dec": "#,##0.0", "date": "dd/mm/yyyy",
-           "time": "hh:mm", "text": "@"}
+FORMATS = {
+    "int": "#,##0",
+    "pct": "0.0%",
+    "dec": "#,##0.0",
+    "date": "dd/mm/yyyy",
+    "time": "hh:mm",
+    "text": "@",
+}
 
 
 @functools.cache
@@ -51,9 +57,21 @@ def font(size: float = 12, bold: bool = False, italic: bool = False) -> Font:
     return Font(name=FONT_NAME, size=size, bold=bold, italic=italic)
 
 
-def put(ws: Worksheet, row: int, col: int, value, *, fmt: str | None = None,
-        bold: bool = False, italic: bool = False, size: float = 11, align: str | None = None,
-        wrap: bool = False, border: bool = False, fill: PatternFill | None = None):
+def put(
+    ws: Worksheet,
+    row: int,
+    col: int,
+    value,
+    *,
+    fmt: str | None = None,
+    bold: bool = False,
+    italic: bool = False,
+    size: float = 11,
+    align: str | None = None,
+    wrap: bool = False,
+    border: bool = False,
+    fill: PatternFill | None = None,
+):
     """Write one cell. Strings are always text: a note starting with "=" stays a note.
 
     Styles are built once per combination and copied afterwards: setting openpyxl style
@@ -69,8 +87,17 @@ def put(ws: Worksheet, row: int, col: int, value, *, fmt: str | None = None,
         cell.value = value
     # style ids index the workbook's own tables, so the cache lives on the workbook
     cache = ws.parent.__dict__.setdefault("_report_style_cache", {})
-    key = (fmt, bold, italic, size, align, wrap, border,
-           None if fill is None else fill.fgColor.rgb, quote)
+    key = (
+        fmt,
+        bold,
+        italic,
+        size,
+        align,
+        wrap,
+        border,
+        None if fill is None else fill.fgColor.rgb,
+        quote,
+    )
     cached = cache.get(key)
     if cached is not None:
         cell._style = copy.copy(cached)
@@ -95,8 +122,9 @@ def _merge_put(ws: Worksheet, row: int, c1: int, c2: int, value, **kw) -> None:
         ws.merge_cells(start_row=row, start_column=c1, end_row=row, end_column=c2)
 
 
-def _print_setup(ws: Worksheet, title_rows: str | None = None, portrait: bool = False,
-                 fit: bool = True) -> None:
+def _print_setup(
+    ws: Worksheet, title_rows: str | None = None, portrait: bool = False, fit: bool = True
+) -> None:
     ws.page_setup.orientation = "portrait" if portrait else "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     # fit: one page wide; otherwise (the wide detail sheet) three pages wide, left to right
@@ -129,12 +157,12 @@ COVER_WIDTHS = [5, 37, 11.5, 11.5, 12, 11]
 
 
 def place_and_date(province: str, day: date) -> str:
-    """"Đồng Tháp, ngày 05 tháng 02 năm 2026": Decree 30 zero-pads days below 10 and the
+    """ "Đồng Tháp, ngày 05 tháng 02 năm 2026": Decree 30 zero-pads days below 10 and the
     months 1 and 2 only; the province's administrative prefix is dropped."""
     place = province.strip()
     for prefix in ("Tỉnh ", "tỉnh ", "Thành phố ", "thành phố ", "TP. ", "TP "):
         if place.startswith(prefix):
-            place = place[len(prefix):]
+            place = place[len(prefix) :]
             break
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
     when = f"ngày {day.day:02d} tháng {month} năm {day.year}"
@@ -153,8 +181,11 @@ def write_cover(ws: Worksheet, report: Report, remarks: list[str]) -> None:
         ws.column_dimensions[get_column_letter(i)].width = w
     office = report.office
     left_top = (office.parent_body or "").upper()
-    left_name = (L.COL_OFFICE.upper() + " TỔNG HỢP") if report.consolidated and not office.name \
+    left_name = (
+        (L.COL_OFFICE.upper() + " TỔNG HỢP")
+        if report.consolidated and not office.name
         else (office.name or "").upper()
+    )
     _merge_put(ws, 1, 1, 2, left_top, size=12, align="center")
     _merge_put(ws, 1, 3, 6, L.NATIONAL_1, size=12, bold=True, align="center")
     _merge_put(ws, 2, 1, 2, left_name, size=12, bold=True, align="center", wrap=True)
@@ -165,8 +196,16 @@ def write_cover(ws: Worksheet, report: Report, remarks: list[str]) -> None:
     _merge_put(ws, 3, 3, 6, "———————————", size=12, align="center")
     code = office.code if not report.consolidated else "TH"
     _merge_put(ws, 4, 1, 2, L.NUMBER_LINE + code, size=13, align="center")
-    _merge_put(ws, 4, 3, 6, place_and_date(office.province, report.generated_at.date()),
-               size=13, italic=True, align="center")
+    _merge_put(
+        ws,
+        4,
+        3,
+        6,
+        place_and_date(office.province, report.generated_at.date()),
+        size=13,
+        italic=True,
+        align="center",
+    )
     title = L.TITLE_CONSOLIDATED if report.consolidated else L.TITLE
     _merge_put(ws, 6, 1, 6, title, size=14, bold=True, align="center", wrap=True)
     ws.row_dimensions[6].height = 20 * _lines(title, 84, 1.3) + 4
@@ -181,13 +220,23 @@ def write_cover(ws: Worksheet, report: Report, remarks: list[str]) -> None:
     _merge_put(ws, row, 1, 6, L.SECTION_FIGURES, size=13, bold=True)
     row += 1
     prev_name = report.previous.name
-    heads = [L.COL_NO, L.COL_INDICATOR, report.period.name, prev_name, L.COL_DELTA,
-             L.COL_DELTA_PCT]
+    heads = [L.COL_NO, L.COL_INDICATOR, report.period.name, prev_name, L.COL_DELTA, L.COL_DELTA_PCT]
     for c, h in enumerate(heads, 1):
-        put(ws, row, c, h, size=12, bold=True, align="center", wrap=True, border=True,
-            fill=HEADER_FILL)
-        ws.cell(row, c).alignment = Alignment(horizontal="center", vertical="center",
-                                              wrap_text=True)
+        put(
+            ws,
+            row,
+            c,
+            h,
+            size=12,
+            bold=True,
+            align="center",
+            wrap=True,
+            border=True,
+            fill=HEADER_FILL,
+        )
+        ws.cell(row, c).alignment = Alignment(
+            horizontal="center", vertical="center", wrap_text=True
+        )
     ws.row_dimensions[row].height = 34
     n = 0
     for kf in report.key_figures():
@@ -202,13 +251,33 @@ def write_cover(ws: Worksheet, report: Report, remarks: list[str]) -> None:
             ws.cell(row, 2).alignment = Alignment(indent=2, vertical="center", wrap_text=True)
         # a rate of an empty period is not defined: "—" as for the previous period, not a
         # blank cell a reader takes for a figure someone forgot to fill in
-        put(ws, row, 3, kf.current if kf.current is not None else L.NO_PREVIOUS, fmt=fmt,
-            size=12, bold=not sub, align="right", border=True)
-        put(ws, row, 4, kf.previous if kf.previous is not None else L.NO_PREVIOUS, fmt=fmt,
-            size=12, align="right", border=True)
+        put(
+            ws,
+            row,
+            3,
+            kf.current if kf.current is not None else L.NO_PREVIOUS,
+            fmt=fmt,
+            size=12,
+            bold=not sub,
+            align="right",
+            border=True,
+        )
+        put(
+            ws,
+            row,
+            4,
+            kf.previous if kf.previous is not None else L.NO_PREVIOUS,
+            fmt=fmt,
+            size=12,
+            align="right",
+            border=True,
+        )
         delta, rel = _delta_cells(kf)
-        dfmt = {"int": "+#,##0;−#,##0;0", "pct": '+0.0" điểm %";−0.0" điểm %";0',
-                "dec": "+#,##0.0;−#,##0.0;0"}[kf.kind]
+        dfmt = {
+            "int": "+#,##0;−#,##0;0",
+            "pct": '+0.0" điểm %";−0.0" điểm %";0',
+            "dec": "+#,##0.0;−#,##0.0;0",
+        }[kf.kind]
         if kf.kind == "pct" and isinstance(delta, float):
             delta = delta * 100
         put(ws, row, 5, delta, fmt=dfmt, size=12, align="right", border=True)
@@ -221,8 +290,7 @@ def write_cover(ws: Worksheet, report: Report, remarks: list[str]) -> None:
     for text in remarks:
         row += 1
         _merge_put(ws, row, 1, 6, text, size=13, wrap=True)
-        ws.cell(row, 1).alignment = Alignment(horizontal="justify", vertical="top",
-                                              wrap_text=True)
+        ws.cell(row, 1).alignment = Alignment(horizontal="justify", vertical="top", wrap_text=True)
         ws.row_dimensions[row].height = 17.5 * _lines(text, 84, 1.0) + 4
     row += 2
     sign = row
@@ -232,11 +300,11 @@ def write_cover(ws: Worksheet, report: Report, remarks: list[str]) -> None:
     _merge_put(ws, sign + 1, 3, 6, L.SIGN_RIGHT_HINT, size=12, italic=True, align="center")
     rec = sign + 7
     _merge_put(ws, rec, 1, 2, L.RECIPIENTS, size=12, bold=True, italic=True)
-    _merge_put(ws, rec + 1, 1, 2, "- " + (office.parent_body or "Lãnh đạo đơn vị") + ";",
-               size=11)
+    _merge_put(ws, rec + 1, 1, 2, "- " + (office.parent_body or "Lãnh đạo đơn vị") + ";", size=11)
     _merge_put(ws, rec + 2, 1, 2, L.RECIPIENT_ARCHIVE, size=11)
-    gen = L.GENERATED.format(version=__version__,
-                             when=report.generated_at.strftime("%H:%M %d/%m/%Y"))
+    gen = L.GENERATED.format(
+        version=__version__, when=report.generated_at.strftime("%H:%M %d/%m/%Y")
+    )
     _merge_put(ws, rec + 4, 1, 6, gen, size=9, italic=True)
     _print_setup(ws, portrait=True)
     ws.print_area = f"A1:F{rec + 4}"
@@ -244,21 +312,30 @@ def write_cover(ws: Worksheet, report: Report, remarks: list[str]) -> None:
 
 
 # --- breakdown sheets -------------------------------------------------------------------
-TOTAL_TABLES = {"procedures": (4, 5, 6, 7), "fields": (1, 2), "days": (2, 3, 4),
-                "weekdays": (1, 2, 3), "officers": (1, 2, 3), "counters": (1, 2, 3),
-                "offices": (2, 3, 4)}
+TOTAL_TABLES = {
+    "procedures": (4, 5, 6, 7),
+    "fields": (1, 2),
+    "days": (2, 3, 4),
+    "weekdays": (1, 2, 3),
+    "officers": (1, 2, 3),
+    "counters": (1, 2, 3),
+    "offices": (2, 3, 4),
+}
 
 
 def _sheet_heading(ws: Worksheet, title: str, report: Report, width: int) -> None:
     _merge_put(ws, 1, 1, max(width, 6), title.upper(), size=13, bold=True)
-    who = report.office.name if not report.consolidated else \
-        L.CONSOLIDATED_OF.format(n=len(report.offices))
-    _merge_put(ws, 2, 1, max(width, 6), f"{report.period.label} — {who}", size=11,
-               italic=True)
+    who = (
+        report.office.name
+        if not report.consolidated
+        else L.CONSOLIDATED_OF.format(n=len(report.offices))
+    )
+    _merge_put(ws, 2, 1, max(width, 6), f"{report.period.label} — {who}", size=11, italic=True)
 
 
-def write_table(ws: Worksheet, table: Table, row: int, *, filter_: bool = False,
-                title: bool = True) -> int:
+def write_table(
+    ws: Worksheet, table: Table, row: int, *, filter_: bool = False, title: bool = True
+) -> int:
     """Render ``table`` from ``row``; return the next free row."""
     ncol = len(table.columns)
     if title:
@@ -267,8 +344,9 @@ def write_table(ws: Worksheet, table: Table, row: int, *, filter_: bool = False,
     header = row
     for c, col in enumerate(table.columns, 1):
         put(ws, row, c, col.header, size=11, bold=True, border=True, fill=HEADER_FILL)
-        ws.cell(row, c).alignment = Alignment(horizontal="center", vertical="center",
-                                              wrap_text=True)
+        ws.cell(row, c).alignment = Alignment(
+            horizontal="center", vertical="center", wrap_text=True
+        )
         dim = ws.column_dimensions[get_column_letter(c)]
         dim.width = max(dim.width or 0, col.width)
     ws.row_dimensions[row].height = 31
@@ -276,12 +354,19 @@ def write_table(ws: Worksheet, table: Table, row: int, *, filter_: bool = False,
     for values in table.rows:
         row += 1
         for c, (col, v) in enumerate(zip(table.columns, values, strict=False), 1):
-            put(ws, row, c, v, fmt=FORMATS.get(col.kind) if col.kind != "text" else None,
-                border=True, wrap=col.kind == "text",
-                align="center" if col.kind == "date" else None)
-        lines = max([_lines(str(values[i] or ""), table.columns[i].width, 0.8)
-                     for i in wrapped]
-                    or [1])
+            put(
+                ws,
+                row,
+                c,
+                v,
+                fmt=FORMATS.get(col.kind) if col.kind != "text" else None,
+                border=True,
+                wrap=col.kind == "text",
+                align="center" if col.kind == "date" else None,
+            )
+        lines = max(
+            [_lines(str(values[i] or ""), table.columns[i].width, 0.8) for i in wrapped] or [1]
+        )
         if lines > 1:
             ws.row_dimensions[row].height = 15 * lines + 1
     last_data = row
@@ -298,14 +383,22 @@ def write_table(ws: Worksheet, table: Table, row: int, *, filter_: bool = False,
         # rates in the total row, computed from the sums (values, not formulas)
         for c, col in enumerate(table.columns, 1):
             if col.header == L.COL_RATE:
-                proc_idx = next(i for i, x in enumerate(table.columns)
-                                if x.header == L.COL_PROCEDURES)
-                ok_idx = next(i for i, x in enumerate(table.columns)
-                              if x.header == L.COL_SUBMITTED)
+                proc_idx = next(
+                    i for i, x in enumerate(table.columns) if x.header == L.COL_PROCEDURES
+                )
+                ok_idx = next(i for i, x in enumerate(table.columns) if x.header == L.COL_SUBMITTED)
                 den = sum(r[proc_idx] or 0 for r in table.rows)
                 num = sum(r[ok_idx] or 0 for r in table.rows)
-                put(ws, row, c, num / den if den else None, fmt=FORMATS["pct"], bold=True,
-                    border=True, fill=TOTAL_FILL)
+                put(
+                    ws,
+                    row,
+                    c,
+                    num / den if den else None,
+                    fmt=FORMATS["pct"],
+                    bold=True,
+                    border=True,
+                    fill=TOTAL_FILL,
+                )
     if filter_ and table.rows:
         ws.auto_filter.ref = f"A{header}:{get_column_letter(ncol)}{last_data}"
     if table.note:
@@ -350,8 +443,14 @@ def write_charts(ws: Worksheet, report: Report) -> None:
     days = report.tables["days"].rows
     long_period = len(days) > 31
     blocks = [
-        (L.CHART_DAYS, [(f"{d:%d/%m}" if long_period else f"{SHORT_DAYS[d.weekday()]} {d:%d/%m}",
-                         n) for d, _weekday, n, *_rest in days], "col"),
+        (
+            L.CHART_DAYS,
+            [
+                (f"{d:%d/%m}" if long_period else f"{SHORT_DAYS[d.weekday()]} {d:%d/%m}", n)
+                for d, _weekday, n, *_rest in days
+            ],
+            "col",
+        ),
         (L.CHART_PROCEDURES, [(short(name), c) for _, name, c in report.top_procedures], "bar"),
         (L.CHART_BARRIERS, [(short(label), c) for label, c in report.top_barriers], "bar"),
     ]
@@ -359,10 +458,24 @@ def write_charts(ws: Worksheet, report: Report) -> None:
     anchor_rows = []
     for title, data, style in blocks:
         _merge_put(ws, row, 1, 2, title, size=12, bold=True)
-        put(ws, row + 1, 1, L.COL_VALUE if style == "bar" else L.COL_DATE, bold=True,
-            border=True, fill=HEADER_FILL)
-        put(ws, row + 1, 2, L.COL_SESSIONS if "ngày" in title else L.COL_PROCEDURES,
-            bold=True, border=True, fill=HEADER_FILL)
+        put(
+            ws,
+            row + 1,
+            1,
+            L.COL_VALUE if style == "bar" else L.COL_DATE,
+            bold=True,
+            border=True,
+            fill=HEADER_FILL,
+        )
+        put(
+            ws,
+            row + 1,
+            2,
+            L.COL_SESSIONS if "ngày" in title else L.COL_PROCEDURES,
+            bold=True,
+            border=True,
+            fill=HEADER_FILL,
+        )
         first = row + 2
         for i, (label, value) in enumerate(data):
             put(ws, first + i, 1, label, border=True)
@@ -386,8 +499,9 @@ def write_charts(ws: Worksheet, report: Report) -> None:
             chart.title = title
             chart.legend = None
             chart.style = 10
-            chart.add_data(Reference(ws, min_col=2, min_row=first - 1, max_row=last),
-                           titles_from_data=True)
+            chart.add_data(
+                Reference(ws, min_col=2, min_row=first - 1, max_row=last), titles_from_data=True
+            )
             chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
             chart.x_axis.delete = False
             chart.y_axis.delete = False
@@ -400,6 +514,7 @@ def write_charts(ws: Worksheet, report: Report) -> None:
     _print_setup(ws, "1:2")
     for r in anchor_rows[1:]:
         from openpyxl.worksheet.pagebreak import Break
+
         ws.row_breaks.append(Break(id=r - 1))
 
 
@@ -407,8 +522,12 @@ def write_charts(ws: Worksheet, report: Report) -> None:
 def detail_headers(report: Report) -> list[str]:
     base = list(L.DETAIL_HEADERS)
     note = base.pop()
-    return (base + [L.HELP_PREFIX + h for h in report.help_labels]
-            + [L.BARRIER_PREFIX + b for b in report.barrier_labels] + [note])
+    return (
+        base
+        + [L.HELP_PREFIX + h for h in report.help_labels]
+        + [L.BARRIER_PREFIX + b for b in report.barrier_labels]
+        + [note]
+    )
 
 
 def detail_rows(report: Report, sessions: list[SessionRec]) -> Iterator[list]:
@@ -422,11 +541,22 @@ def detail_rows(report: Report, sessions: list[SessionRec]) -> Iterator[list]:
     n = 0
     for s in sessions:
         when = s.started_at
-        session_part = [s.uuid, s.office_code, when.date(), time(when.hour, when.minute),
-                        days[when.weekday()], s.officer, s.counter, s.channel, s.portal,
-                        s.applicant_type, tri.get(s.elderly, s.elderly),
-                        tri.get(s.ethnic_minority, s.ethnic_minority),
-                        tri.get(s.disability, s.disability), s.minutes]
+        session_part = [
+            s.uuid,
+            s.office_code,
+            when.date(),
+            time(when.hour, when.minute),
+            days[when.weekday()],
+            s.officer,
+            s.counter,
+            s.channel,
+            s.portal,
+            s.applicant_type,
+            tri.get(s.elderly, s.elderly),
+            tri.get(s.ethnic_minority, s.ethnic_minority),
+            tri.get(s.disability, s.disability),
+            s.minutes,
+        ]
         help_flags = help_xml.get(s.help_types)
         if help_flags is None:
             hs = set(s.help_types)
@@ -437,9 +567,17 @@ def detail_rows(report: Report, sessions: list[SessionRec]) -> Iterator[list]:
                 proc_part = [1, None, "", "", "", "", "", 0, ""]
                 key: tuple[str, ...] = ()
             else:
-                proc_part = [1 if i == 0 else 0, i + 1, p.code, p.name, p.field,
-                             p.online_level, p.outcome, 1 if p.submitted else 0,
-                             p.dossier_code]
+                proc_part = [
+                    1 if i == 0 else 0,
+                    i + 1,
+                    p.code,
+                    p.name,
+                    p.field,
+                    p.online_level,
+                    p.outcome,
+                    1 if p.submitted else 0,
+                    p.dossier_code,
+                ]
                 key = p.barriers
             barrier_flags = barrier_xml.get(key)
             if barrier_flags is None:
@@ -454,25 +592,45 @@ def detail_rows(report: Report, sessions: list[SessionRec]) -> Iterator[list]:
             yield row
 
 
-DETAIL_WIDTHS = {"STT": 7, "Mã lượt": 12, "Mã đơn vị": 10, "Ngày": 11, "Giờ": 7, "Thứ": 9,
-                 "Cán bộ": 20, "Quầy": 9, "Hình thức": 14, "Cổng/ứng dụng": 14,
-                 "Loại đối tượng": 12, "Số phút": 8, "Tính lượt": 7, "TT thủ tục": 7,
-                 "Mã TTHC": 10, "Tên thủ tục": 45, "Lĩnh vực": 16, "Mức độ DVC": 11,
-                 "Kết quả": 18, "Nộp thành công": 9, "Mã hồ sơ": 14, "Ghi chú": 40}
+DETAIL_WIDTHS = {
+    "STT": 7,
+    "Mã lượt": 12,
+    "Mã đơn vị": 10,
+    "Ngày": 11,
+    "Giờ": 7,
+    "Thứ": 9,
+    "Cán bộ": 20,
+    "Quầy": 9,
+    "Hình thức": 14,
+    "Cổng/ứng dụng": 14,
+    "Loại đối tượng": 12,
+    "Số phút": 8,
+    "Tính lượt": 7,
+    "TT thủ tục": 7,
+    "Mã TTHC": 10,
+    "Tên thủ tục": 45,
+    "Lĩnh vực": 16,
+    "Mức độ DVC": 11,
+    "Kết quả": 18,
+    "Nộp thành công": 9,
+    "Mã hồ sơ": 14,
+    "Ghi chú": 40,
+}
 
 
 def prepare_detail(ws: Worksheet, report: Report, n_rows: int) -> int:
     """Header, widths, print setup and the template row; returns the first data row."""
     headers = detail_headers(report)
-    _merge_put(ws, 1, 1, 12, f"{L.SHEET_DETAIL.upper()} — {report.period.label}", size=12,
-               bold=True)
+    _merge_put(
+        ws, 1, 1, 12, f"{L.SHEET_DETAIL.upper()} — {report.period.label}", size=12, bold=True
+    )
     _merge_put(ws, 2, 1, 20, L.NOTE_DETAIL, size=10, italic=True)
     for c, h in enumerate(headers, 1):
         put(ws, 3, c, h, size=10, bold=True, border=True, fill=HEADER_FILL)
-        ws.cell(3, c).alignment = Alignment(horizontal="center", vertical="center",
-                                            wrap_text=True)
+        ws.cell(3, c).alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         ws.column_dimensions[get_column_letter(c)].width = DETAIL_WIDTHS.get(
-            h, 9 if h.startswith((L.HELP_PREFIX, L.BARRIER_PREFIX)) else 11)
+            h, 9 if h.startswith((L.HELP_PREFIX, L.BARRIER_PREFIX)) else 11
+        )
     ws.row_dimensions[3].height = 64
     # template row: the streamed rows reuse these cell styles
     template = {"Ngày": FORMATS["date"], "Giờ": FORMATS["time"]}
@@ -503,27 +661,36 @@ class ReportTooLargeError(ValueError):
 
     def __init__(self, rows: int):
         self.rows = rows
-        super().__init__(tr(
-            "The report would need {rows} rows on one sheet, more than Excel can open "
-            "({limit}). Nothing was written; choose a shorter period or fewer files."
-        ).format(rows=f"{rows:,}".replace(",", "."),
-                 limit=f"{EXCEL_MAX_ROWS:,}".replace(",", ".")))
+        super().__init__(
+            tr(
+                "The report would need {rows} rows on one sheet, more than Excel can open "
+                "({limit}). Nothing was written; choose a shorter period or fewer files."
+            ).format(
+                rows=f"{rows:,}".replace(",", "."), limit=f"{EXCEL_MAX_ROWS:,}".replace(",", ".")
+            )
+        )
 
 
 def _check_sheet_sizes(report: Report, sessions: list[SessionRec]) -> None:
     """Excel silently drops (or "repairs" away) rows past its limit: refuse beforehand."""
     procedures = sum(len(s.procedures) for s in sessions)
     detail = 3 + count_detail_rows(sessions)
-    data = (20 + len(report.lookups.records()) + len({s.office_code for s in sessions})
-            + len({p.code for s in sessions for p in s.procedures}) + len(sessions)
-            + procedures)
+    data = (
+        20
+        + len(report.lookups.records())
+        + len({s.office_code for s in sessions})
+        + len({p.code for s in sessions for p in s.procedures})
+        + len(sessions)
+        + procedures
+    )
     biggest = max(detail, data)
     if biggest > EXCEL_MAX_ROWS:
         raise ReportTooLargeError(biggest)
 
 
-def write_workbook(report: Report, sessions: list[SessionRec], out: Path,
-                   progress: Progress | None = None) -> Path:
+def write_workbook(
+    report: Report, sessions: list[SessionRec], out: Path, progress: Progress | None = None
+) -> Path:
     """Write the workbook to ``out`` (or ``out (2)``… if a file of that name appeared
     meanwhile) and return where it went; nothing partial ever appears there."""
     _check_sheet_sizes(report, sessions)
@@ -543,18 +710,28 @@ def write_workbook(report: Report, sessions: list[SessionRec], out: Path,
     cover = wb.active
     cover.title = L.SHEET_SUMMARY
     write_cover(cover, report, sentences(report))
-    write_tables_sheet(wb.create_sheet(L.SHEET_PROCEDURES), report, L.T_PROCEDURES,
-                       ["procedures"])
-    write_tables_sheet(wb.create_sheet("Lĩnh vực - Kết quả"), report, "Theo lĩnh vực và kết quả",
-                       ["fields", "outcomes"])
-    write_tables_sheet(wb.create_sheet(L.SHEET_TIME), report, L.SHEET_TIME,
-                       ["days", "weekdays", "hours"])
-    write_tables_sheet(wb.create_sheet(L.SHEET_PEOPLE), report, L.SHEET_PEOPLE,
-                       ["officers", "counters"])
-    write_tables_sheet(wb.create_sheet(L.SHEET_HELP), report, L.SHEET_HELP,
-                       ["help_types", "barriers"])
-    write_tables_sheet(wb.create_sheet(L.SHEET_CHANNELS), report, L.SHEET_CHANNELS,
-                       ["channels", "portals", "groups", "self_reliance", "satisfaction"])
+    write_tables_sheet(wb.create_sheet(L.SHEET_PROCEDURES), report, L.T_PROCEDURES, ["procedures"])
+    write_tables_sheet(
+        wb.create_sheet("Lĩnh vực - Kết quả"),
+        report,
+        "Theo lĩnh vực và kết quả",
+        ["fields", "outcomes"],
+    )
+    write_tables_sheet(
+        wb.create_sheet(L.SHEET_TIME), report, L.SHEET_TIME, ["days", "weekdays", "hours"]
+    )
+    write_tables_sheet(
+        wb.create_sheet(L.SHEET_PEOPLE), report, L.SHEET_PEOPLE, ["officers", "counters"]
+    )
+    write_tables_sheet(
+        wb.create_sheet(L.SHEET_HELP), report, L.SHEET_HELP, ["help_types", "barriers"]
+    )
+    write_tables_sheet(
+        wb.create_sheet(L.SHEET_CHANNELS),
+        report,
+        L.SHEET_CHANNELS,
+        ["channels", "portals", "groups", "self_reliance", "satisfaction"],
+    )
     write_charts(wb.create_sheet(L.SHEET_CHARTS), report)
     if report.consolidated:
         write_tables_sheet(wb.create_sheet(L.SHEET_OFFICES), report, L.T_OFFICES, ["offices"])
@@ -566,10 +743,21 @@ def write_workbook(report: Report, sessions: list[SessionRec], out: Path,
     names = wb.sheetnames
     big = [
         BigSheet(names.index(L.SHEET_DETAIL), detail_rows(report, sessions), first),
-        BigSheet(names.index(L.SHEET_DATA), data_rows(
-            report.period, report.office, sessions, report.lookups, report.prev_totals,
-            consolidated=report.consolidated, app_version=__version__,
-            generated_at=report.generated_at), 1, style_from_template=False),
+        BigSheet(
+            names.index(L.SHEET_DATA),
+            data_rows(
+                report.period,
+                report.office,
+                sessions,
+                report.lookups,
+                report.prev_totals,
+                consolidated=report.consolidated,
+                app_version=__version__,
+                generated_at=report.generated_at,
+            ),
+            1,
+            style_from_template=False,
+        ),
     ]
     fd, skeleton = tempfile.mkstemp(suffix=".xlsx", dir=out.parent, prefix=".~skel_")
     os.close(fd)
@@ -655,8 +843,9 @@ def compute(store, period: Period) -> tuple[Report, list[SessionRec]]:
     return report, sessions
 
 
-def export_report(store, period: Period, out: Path | None = None, *,
-                  progress: Progress | None = None) -> Path:
+def export_report(
+    store, period: Period, out: Path | None = None, *, progress: Progress | None = None
+) -> Path:
     from counter_app import paths
 
     if progress:

@@ -33,7 +33,7 @@ def clean_text(value: str) -> str:
     """Remove characters XML 1.0 cannot hold (pasted control characters); cut text Excel
     could not hold in one cell."""
     value = _ILLEGAL.sub("", value)
-    return value if len(value) <= MAX_CELL_CHARS else value[:MAX_CELL_CHARS - 1] + "…"
+    return value if len(value) <= MAX_CELL_CHARS else value[: MAX_CELL_CHARS - 1] + "…"
 
 
 def _esc(value: str) -> str:
@@ -126,8 +126,9 @@ class _RowWriter:
                 if not text:
                     append("<c/>")
                 elif text[0].isspace() or text[-1].isspace():
-                    append(f'{heads[i]} t="inlineStr"><is><t xml:space="preserve">{text}'
-                           "</t></is></c>")
+                    append(
+                        f'{heads[i]} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+                    )
                 else:
                     append(f'{heads[i]} t="inlineStr"><is><t>{text}</t></is></c>')
             elif v is None:
@@ -156,8 +157,11 @@ _TEMPLATE_CELL = re.compile(r'<c r="([A-Z]+)(\d+)"[^>]*?\bs="(\d+)"')
 
 def _template_styles(xml: str, row: int) -> dict[int, int]:
     letters = {letter: i for i, letter in enumerate(_LETTERS)}
-    return {letters[m.group(1)]: int(m.group(3)) for m in _TEMPLATE_CELL.finditer(xml)
-            if int(m.group(2)) == row}
+    return {
+        letters[m.group(1)]: int(m.group(3))
+        for m in _TEMPLATE_CELL.finditer(xml)
+        if int(m.group(2)) == row
+    }
 
 
 def _chunks(sheet: BigSheet, progress: Callable[[int], None] | None) -> Iterator[str]:
@@ -179,12 +183,19 @@ def _chunks(sheet: BigSheet, progress: Callable[[int], None] | None) -> Iterator
             progress(len(buf))
 
 
-def splice(src: Path, dst: Path, sheets: list[BigSheet],
-           progress: Callable[[int], None] | None = None, compresslevel: int = 1) -> None:
+def splice(
+    src: Path,
+    dst: Path,
+    sheets: list[BigSheet],
+    progress: Callable[[int], None] | None = None,
+    compresslevel: int = 1,
+) -> None:
     """Copy the package ``src`` to ``dst`` with each BigSheet's rows spliced in."""
     by_path = {f"xl/worksheets/sheet{s.index + 1}.xml": s for s in sheets}
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(
-            dst, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as zout:
+    with (
+        zipfile.ZipFile(src) as zin,
+        zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as zout,
+    ):
         for info in zin.infolist():
             data = zin.read(info.filename)
             sheet = by_path.get(info.filename)
@@ -219,5 +230,5 @@ def _split(xml: str, first_row: int) -> tuple[str, str]:
     end = xml.index("</sheetData>")
     rows = xml[start:end]
     m = re.search(rf'<row r="{first_row}"[ >]', rows)
-    keep = rows[:m.start()] if m else rows
+    keep = rows[: m.start()] if m else rows
     return xml[:start] + keep, xml[end:]

@@ -36,8 +36,15 @@ class PinError(ValueError):
 def hash_pin(pin: str, *, salt: bytes | None = None) -> str:
     """``scrypt$n$r$p$salt$hash`` with base64 parts: self-describing, so costs can change."""
     salt = salt or os.urandom(16)
-    digest = hashlib.scrypt(pin.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R,
-                            p=SCRYPT_P, maxmem=SCRYPT_MAXMEM, dklen=32)
+    digest = hashlib.scrypt(
+        pin.encode("utf-8"),
+        salt=salt,
+        n=SCRYPT_N,
+        r=SCRYPT_R,
+        p=SCRYPT_P,
+        maxmem=SCRYPT_MAXMEM,
+        dklen=32,
+    )
     b64 = base64.b64encode
     return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${b64(salt).decode()}${b64(digest).decode()}"
 
@@ -51,8 +58,15 @@ def verify_pin(pin: str, stored: str | None) -> bool:
         if scheme != "scrypt":
             return False
         expected = base64.b64decode(digest)
-        actual = hashlib.scrypt(pin.encode("utf-8"), salt=base64.b64decode(salt), n=int(n),
-                                r=int(r), p=int(p), maxmem=SCRYPT_MAXMEM, dklen=len(expected))
+        actual = hashlib.scrypt(
+            pin.encode("utf-8"),
+            salt=base64.b64decode(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            maxmem=SCRYPT_MAXMEM,
+            dklen=len(expected),
+        )
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(actual, expected)
@@ -102,7 +116,9 @@ class AuthService:
         with self.store.transaction() as db:
             changed = db.execute(
                 "UPDATE officer SET pin_hash = ? WHERE id = ? "
-                "AND (pin_hash IS NULL OR pin_hash = '')", [hash_pin(pin), officer_id]).rowcount
+                "AND (pin_hash IS NULL OR pin_hash = '')",
+                [hash_pin(pin), officer_id],
+            ).rowcount
         if changed:
             self._clear(officer_id)
         return bool(changed)
@@ -116,8 +132,7 @@ class AuthService:
     def login(self, officer: Officer, pin: str) -> LoginResult:
         """Check ``pin`` for ``officer``, counting failures and enforcing the lockout."""
         if self.must_set_pin(officer):
-            return LoginResult(False, tr("Choose your PIN before you start."),
-                               must_set_pin=True)
+            return LoginResult(False, tr("Choose your PIN before you start."), must_set_pin=True)
         if not self.needs_pin(officer):
             return LoginResult(True)
         state = self._state(officer.id)
@@ -125,8 +140,9 @@ class AuthService:
         locked = state.get("locked_until")
         if locked and datetime.fromisoformat(locked) > now:
             until = datetime.fromisoformat(locked)
-            return LoginResult(False, self._locked_message(until), locked_until=until,
-                               attempts_left=0)
+            return LoginResult(
+                False, self._locked_message(until), locked_until=until, attempts_left=0
+            )
         if verify_pin(pin, officer.pin_hash):
             self._clear(officer.id)
             return LoginResult(True)
@@ -134,17 +150,20 @@ class AuthService:
         if failures >= MAX_FAILURES:
             until = (now + LOCKOUT).replace(microsecond=0)
             self._save(officer.id, {"failures": failures, "locked_until": until.isoformat()})
-            return LoginResult(False, self._locked_message(until), locked_until=until,
-                               attempts_left=0)
+            return LoginResult(
+                False, self._locked_message(until), locked_until=until, attempts_left=0
+            )
         self._save(officer.id, {"failures": failures})
         left = MAX_FAILURES - failures
-        return LoginResult(False, tr("Wrong PIN. {n} attempts left.").format(n=left),
-                           attempts_left=left)
+        return LoginResult(
+            False, tr("Wrong PIN. {n} attempts left.").format(n=left), attempts_left=left
+        )
 
     @staticmethod
     def _locked_message(until: datetime) -> str:
         return tr("Too many wrong PINs. Try again after {time}.").format(
-            time=until.strftime("%H:%M"))
+            time=until.strftime("%H:%M")
+        )
 
     def _key(self, officer_id: int) -> str:
         return f"auth.failures.{officer_id}"

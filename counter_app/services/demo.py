@@ -24,21 +24,45 @@ CHUNK = 5000
 
 # The procedures commune counters guide most (weights ≈ share of sessions).
 POPULAR = {
-    "1.001193": 14, "1.004222": 8, "1.004194": 7, "1.000656": 5, "1.000894": 5,
-    "2.000986": 5, "2.000815": 6, "2.000884": 3, "2.000635": 4, "1.014137": 4,
-    "3.000228": 6, "1.014063": 3, "1.004884": 2, "1.001022": 1, "1.003583": 1,
+    "1.001193": 14,
+    "1.004222": 8,
+    "1.004194": 7,
+    "1.000656": 5,
+    "1.000894": 5,
+    "2.000986": 5,
+    "2.000815": 6,
+    "2.000884": 3,
+    "2.000635": 4,
+    "1.014137": 4,
+    "3.000228": 6,
+    "1.014063": 3,
+    "1.004884": 2,
+    "1.001022": 1,
+    "1.003583": 1,
 }
 OUTCOME_WEIGHTS = {"submitted": 70, "not_submitted": 20, "referred_to_counter": 10}
 CHANNEL_WEIGHTS = {"counter": 85, "phone_zalo": 8, "mobile_team": 7}
 PORTAL_WEIGHTS = {"national": 55, "provincial": 25, "vneid": 14, "vssid": 4, "other": 2}
 HELP_WEIGHTS = {
-    "portal_account": 30, "vneid_level2": 35, "scan_documents": 45, "eform": 55,
-    "online_payment": 20, "digital_signature": 5, "status_lookup": 15, "install_app": 10,
+    "portal_account": 30,
+    "vneid_level2": 35,
+    "scan_documents": 45,
+    "eform": 55,
+    "online_payment": 20,
+    "digital_signature": 5,
+    "status_lookup": 15,
+    "install_app": 10,
     "other": 3,
 }
 BARRIER_WEIGHTS = {
-    "missing_documents": 30, "no_vneid_level2": 20, "password_otp": 15, "payment_error": 8,
-    "system_error": 10, "no_smartphone": 7, "not_online": 5, "prefers_in_person": 8,
+    "missing_documents": 30,
+    "no_vneid_level2": 20,
+    "password_otp": 15,
+    "payment_error": 8,
+    "system_error": 10,
+    "no_smartphone": 7,
+    "not_online": 5,
+    "prefers_in_person": 8,
     "other": 3,
 }
 APPLICANT_WEIGHTS = {"individual": 88, "organisation": 8, "unknown": 4}
@@ -46,11 +70,24 @@ SELF_RELIANCE_WEIGHTS = {"yes": 55, "needs_more_help": 35, "no": 10}
 SATISFACTION_WEIGHTS = {"very_satisfied": 40, "satisfied": 45, "unsatisfied": 3, "no_answer": 12}
 HOUR_WEIGHTS = {7: 6, 8: 16, 9: 18, 10: 15, 11: 6, 13: 8, 14: 14, 15: 12, 16: 5}
 WEEKDAY_WEIGHTS = [20, 18, 18, 17, 16, 6, 0]  # Monday busiest, Saturday morning, Sunday shut
-OFFICERS = ["Nguyễn Thị Lan", "Trần Văn Hùng", "Lê Thị Thu Hà", "Phạm Minh Đức",
-            "Hoàng Thị Mai", "Đặng Quốc Bảo"]
-NOTES = ["", "", "", "", "Người dân lớn tuổi, cần hướng dẫn kỹ",
-         "Hẹn quay lại bổ sung giấy tờ", "Đã hướng dẫn tra cứu kết quả qua VNeID",
-         "Mạng chậm, nộp lại lần 2"]
+OFFICERS = [
+    "Nguyễn Thị Lan",
+    "Trần Văn Hùng",
+    "Lê Thị Thu Hà",
+    "Phạm Minh Đức",
+    "Hoàng Thị Mai",
+    "Đặng Quốc Bảo",
+]
+NOTES = [
+    "",
+    "",
+    "",
+    "",
+    "Người dân lớn tuổi, cần hướng dẫn kỹ",
+    "Hẹn quay lại bổ sung giấy tờ",
+    "Đã hướng dẫn tra cứu kết quả qua VNeID",
+    "Mạng chậm, nộp lại lần 2",
+]
 
 
 class RealDataError(RuntimeError):
@@ -76,15 +113,20 @@ def ensure_demo_office(store: Store, counters: int = 3) -> tuple[list[int], list
     offices = OfficeService(store)
     office = offices.office()
     if office is None:
-        office = offices.save_office(Office(
-            code="DEMO", name="Trung tâm Phục vụ hành chính công xã Mẫu",
-            province="Tỉnh Mẫu", parent_body="UBND xã Mẫu"))
+        office = offices.save_office(
+            Office(
+                code="DEMO",
+                name="Trung tâm Phục vụ hành chính công xã Mẫu",
+                province="Tỉnh Mẫu",
+                parent_body="UBND xã Mẫu",
+            )
+        )
     counter_ids = [c.id for c in offices.counters()]
     for i in range(len(counter_ids), counters):
         counter_ids.append(offices.add_counter(office.id, f"Quầy {i + 1}").id)
     officer_ids = [o.id for o in offices.officers()]
     if not officer_ids:
-        for i, name in enumerate(OFFICERS[:max(counters, 2)]):
+        for i, name in enumerate(OFFICERS[: max(counters, 2)]):
             role = Role.SUPERVISOR if i == 0 else Role.OFFICER
             officer_ids.append(offices.add_officer(office.id, name, role).id)
     return counter_ids, officer_ids
@@ -103,14 +145,18 @@ def generate(
     """Add ``weeks`` weeks of demo sessions ending yesterday (or ``end``)."""
     real = real_session_count(store)
     if real and not force:
-        raise RealDataError(tr(
-            "This data file already holds {n} real sessions; demo data was not added. "
-            "Use a separate data file, or confirm explicitly (--force).").format(n=real))
+        raise RealDataError(
+            tr(
+                "This data file already holds {n} real sessions; demo data was not added. "
+                "Use a separate data file, or confirm explicitly (--force)."
+            ).format(n=real)
+        )
     rng = random.Random(seed)
     db = store.db
     counter_ids, officer_ids = ensure_demo_office(store)
-    office_id = db.execute("SELECT office_id FROM counter WHERE id = ?",
-                           [counter_ids[0]]).fetchone()[0]
+    office_id = db.execute(
+        "SELECT office_id FROM counter WHERE id = ?", [counter_ids[0]]
+    ).fetchone()[0]
     ids = {(r[0], r[1]): r[2] for r in db.execute("SELECT kind, code, id FROM lookup")}
     catalogue = [r[0] for r in db.execute("SELECT code FROM procedure WHERE active = 1")]
     popular = [c for c in POPULAR if c in set(catalogue)]
@@ -131,8 +177,7 @@ def generate(
     submitted = ids[("outcome", "submitted")]
     sessions, procs, barriers, helps = [], [], [], []
     next_session = (db.execute("SELECT coalesce(max(id), 0) FROM session").fetchone()[0]) + 1
-    next_sp = (db.execute("SELECT coalesce(max(id), 0) FROM session_procedure")
-               .fetchone()[0]) + 1
+    next_sp = (db.execute("SELECT coalesce(max(id), 0) FROM session_procedure").fetchone()[0]) + 1
     made = 0
 
     offices = OfficeService(store)
@@ -141,8 +186,9 @@ def generate(
         with store.transaction():
             # counted in the same transaction: an interrupted run never leaves demo
             # sessions that look real (and block the next run)
-            offices.set_setting(DEMO_COUNT_KEY,
-                                offices.get_setting(DEMO_COUNT_KEY, 0) + len(sessions))
+            offices.set_setting(
+                DEMO_COUNT_KEY, offices.get_setting(DEMO_COUNT_KEY, 0) + len(sessions)
+            )
             db.conn.executemany(_INSERT_SESSION, sessions)
             db.conn.executemany(_INSERT_SP, procs)
             db.conn.executemany("INSERT INTO session_procedure_barrier VALUES (?, ?)", barriers)
@@ -156,8 +202,9 @@ def generate(
         n = int(rng.gauss(per_day * weekday_weight / 18, per_day * 0.1)) if weekday_weight else 0
         for _ in range(max(0, n)):
             hour = rng.choices(hours, hour_w)[0] if day.weekday() < 5 else rng.choice([7, 8, 9, 10])
-            start = datetime(day.year, day.month, day.day, hour, rng.randrange(60),
-                             rng.randrange(60))
+            start = datetime(
+                day.year, day.month, day.day, hour, rng.randrange(60), rng.randrange(60)
+            )
             minutes = max(1, min(120, int(rng.lognormvariate(2.4, 0.5))))
             sid = next_session
             next_session += 1
@@ -169,8 +216,9 @@ def generate(
                 outcome = pick("outcome", OUTCOME_WEIGHTS)
                 procs.append((next_sp, sid, pos, code, outcome, ""))
                 if outcome != submitted:
-                    for b in {pick("barrier", BARRIER_WEIGHTS)
-                              for _ in range(rng.choice([1, 1, 1, 2]))}:
+                    for b in {
+                        pick("barrier", BARRIER_WEIGHTS) for _ in range(rng.choice([1, 1, 1, 2]))
+                    }:
                         barriers.append((next_sp, b))
                 else:
                     procs[-1] = procs[-1][:5] + (f"H{rng.randrange(10**9):09d}",)
@@ -180,17 +228,30 @@ def generate(
                 helps.append((sid, h))
             note = rng.choice(NOTES)
             iso_start = start.isoformat(timespec="seconds")
-            sessions.append((
-                sid, str(uuidlib.uuid4()), office_id,
-                rng.choice(counter_ids), rng.choice(officer_ids), iso_start,
-                (start + timedelta(minutes=minutes)).isoformat(timespec="seconds"), minutes,
-                pick("channel", CHANNEL_WEIGHTS), pick("portal", PORTAL_WEIGHTS),
-                pick("applicant_type", APPLICANT_WEIGHTS),
-                _tri(rng, 0.18), _tri(rng, 0.08), _tri(rng, 0.03),
-                pick("self_reliance", SELF_RELIANCE_WEIGHTS),
-                pick("satisfaction", SATISFACTION_WEIGHTS), note,
-                fold(" ".join([note, *text_codes])), iso_start, iso_start,
-            ))
+            sessions.append(
+                (
+                    sid,
+                    str(uuidlib.uuid4()),
+                    office_id,
+                    rng.choice(counter_ids),
+                    rng.choice(officer_ids),
+                    iso_start,
+                    (start + timedelta(minutes=minutes)).isoformat(timespec="seconds"),
+                    minutes,
+                    pick("channel", CHANNEL_WEIGHTS),
+                    pick("portal", PORTAL_WEIGHTS),
+                    pick("applicant_type", APPLICANT_WEIGHTS),
+                    _tri(rng, 0.18),
+                    _tri(rng, 0.08),
+                    _tri(rng, 0.03),
+                    pick("self_reliance", SELF_RELIANCE_WEIGHTS),
+                    pick("satisfaction", SATISFACTION_WEIGHTS),
+                    note,
+                    fold(" ".join([note, *text_codes])),
+                    iso_start,
+                    iso_start,
+                )
+            )
             made += 1
             if len(sessions) >= CHUNK:
                 flush()

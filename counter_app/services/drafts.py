@@ -53,8 +53,8 @@ def purge_personal_before(store: Store, cutoff: str) -> int:
     """Blank citizen name, phone and ID number in drafts begun before ``cutoff`` (ISO):
     a draft left by an officer who never signed in again must not keep them for ever."""
     rows = store.db.execute(
-        "SELECT key, value FROM setting WHERE key = ? OR key LIKE ?",
-        [DRAFT_KEY, DRAFT_KEY + ".%"]).fetchall()
+        "SELECT key, value FROM setting WHERE key = ? OR key LIKE ?", [DRAFT_KEY, DRAFT_KEY + ".%"]
+    ).fetchall()
     changed = {}
     for key, value in rows:
         try:
@@ -62,12 +62,17 @@ def purge_personal_before(store: Store, cutoff: str) -> int:
         except ValueError:
             continue
         began = draft.get("first_input_at") if isinstance(draft, dict) else None
-        if isinstance(began, str) and began < cutoff and any(
-                draft.get(name) for name in PERSONAL_FIELDS):
+        if (
+            isinstance(began, str)
+            and began < cutoff
+            and any(draft.get(name) for name in PERSONAL_FIELDS)
+        ):
             changed[key] = {**draft, **{name: "" for name in PERSONAL_FIELDS}}
     if changed:
         with store.transaction() as db:
             for key, draft in changed.items():
-                db.execute("UPDATE setting SET value = ? WHERE key = ?",
-                           [json.dumps(draft, ensure_ascii=False), key])
+                db.execute(
+                    "UPDATE setting SET value = ? WHERE key = ?",
+                    [json.dumps(draft, ensure_ascii=False), key],
+                )
     return len(changed)

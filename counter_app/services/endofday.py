@@ -24,8 +24,10 @@ class Flagged:
 def check_day(store: Store, day: date, officer_id: int | None = None) -> list[Flagged]:
     """Sessions of ``day`` with a procedure lacking an outcome, or longer than 60 minutes."""
     start = datetime.combine(day, datetime.min.time())
-    params: list = [start.isoformat(timespec="seconds"),
-                    (start + timedelta(days=1)).isoformat(timespec="seconds")]
+    params: list = [
+        start.isoformat(timespec="seconds"),
+        (start + timedelta(days=1)).isoformat(timespec="seconds"),
+    ]
     extra = ""
     if officer_id:
         extra = " AND s.officer_id = ?"
@@ -53,6 +55,14 @@ def check_day(store: Store, day: date, officer_id: int | None = None) -> list[Fl
             problems.append(tr("outcome missing"))
         if r["minutes"] > LONG_MINUTES:
             problems.append(tr("over 60 minutes"))
-        out.append(Flagged(r["uuid"], datetime.fromisoformat(r["started_at"]), r["minutes"],
-                           r["officer_name"], r["procedures"] or "", problems))
+        out.append(
+            Flagged(
+                r["uuid"],
+                datetime.fromisoformat(r["started_at"]),
+                r["minutes"],
+                r["officer_name"],
+                r["procedures"] or "",
+                problems,
+            )
+        )
     return out

@@ -19,8 +19,14 @@ class LookupService:
             sql += " AND active = 1"
         rows = self.store.db.query(sql + " ORDER BY sort_order, id", [kind.value])
         return [
-            LookupValue(kind=kind, code=r["code"], label=r["label"], sort_order=r["sort_order"],
-                        active=bool(r["active"]), id=r["id"])
+            LookupValue(
+                kind=kind,
+                code=r["code"],
+                label=r["label"],
+                sort_order=r["sort_order"],
+                active=bool(r["active"]),
+                id=r["id"],
+            )
             for r in rows
         ]
 
@@ -64,7 +70,8 @@ class LookupService:
             if row is None:
                 raise KeyError(value_id)
             for (other,) in db.execute(
-                    "SELECT label FROM lookup WHERE kind = ? AND id <> ?", [row[0], value_id]):
+                "SELECT label FROM lookup WHERE kind = ? AND id <> ?", [row[0], value_id]
+            ):
                 if other.casefold() == label.casefold():
                     raise ValueError(tr("Another value in this list already has this name."))
             db.execute("UPDATE lookup SET label = ? WHERE id = ?", [label, value_id])

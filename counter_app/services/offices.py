@@ -23,12 +23,16 @@ class OfficeService:
         if not rows:
             return None
         r = rows[0]
-        return Office(code=r["code"], name=r["name"], province=r["province"],
-                      parent_body=r["parent_body"], id=r["id"])
+        return Office(
+            code=r["code"],
+            name=r["name"],
+            province=r["province"],
+            parent_body=r["parent_body"],
+            id=r["id"],
+        )
 
     def save_office(self, office: Office) -> Office:
-        values = [nfc(office.code), nfc(office.name), nfc(office.province),
-                  nfc(office.parent_body)]
+        values = [nfc(office.code), nfc(office.name), nfc(office.province), nfc(office.parent_body)]
         with self.store.transaction() as db:
             if office.id is None:
                 office.id = db.execute(
@@ -45,30 +49,43 @@ class OfficeService:
 
     def counters(self, include_retired: bool = False) -> list[Counter]:
         sql = "SELECT * FROM counter" + ("" if include_retired else " WHERE active = 1")
-        return [Counter(name=r["name"], office_id=r["office_id"], active=bool(r["active"]),
-                        id=r["id"]) for r in self.db.query(sql + " ORDER BY id")]
+        return [
+            Counter(name=r["name"], office_id=r["office_id"], active=bool(r["active"]), id=r["id"])
+            for r in self.db.query(sql + " ORDER BY id")
+        ]
 
     def add_counter(self, office_id: int, name: str) -> Counter:
         with self.store.transaction() as db:
-            cid = db.execute("INSERT INTO counter (office_id, name) VALUES (?, ?)",
-                             [office_id, nfc(name)]).lastrowid
+            cid = db.execute(
+                "INSERT INTO counter (office_id, name) VALUES (?, ?)", [office_id, nfc(name)]
+            ).lastrowid
         return Counter(name=nfc(name), office_id=office_id, id=cid)
 
     def officers(self, include_retired: bool = False) -> list[Officer]:
         sql = "SELECT * FROM officer" + ("" if include_retired else " WHERE active = 1")
-        return [Officer(name=r["name"], role=Role(r["role"]), office_id=r["office_id"],
-                        active=bool(r["active"]), pin_hash=r["pin_hash"], id=r["id"])
-                for r in self.db.query(sql + " ORDER BY id")]
+        return [
+            Officer(
+                name=r["name"],
+                role=Role(r["role"]),
+                office_id=r["office_id"],
+                active=bool(r["active"]),
+                pin_hash=r["pin_hash"],
+                id=r["id"],
+            )
+            for r in self.db.query(sql + " ORDER BY id")
+        ]
 
-    def add_officer(self, office_id: int, name: str, role: Role = Role.OFFICER,
-                    pin_hash: str | None = None) -> Officer:
+    def add_officer(
+        self, office_id: int, name: str, role: Role = Role.OFFICER, pin_hash: str | None = None
+    ) -> Officer:
         with self.store.transaction() as db:
             oid = db.execute(
                 "INSERT INTO officer (office_id, name, role, pin_hash) VALUES (?, ?, ?, ?)",
                 [office_id, nfc(name), Role(role).value, pin_hash],
             ).lastrowid
-        return Officer(name=nfc(name), role=Role(role), office_id=office_id,
-                       pin_hash=pin_hash, id=oid)
+        return Officer(
+            name=nfc(name), role=Role(role), office_id=office_id, pin_hash=pin_hash, id=oid
+        )
 
     def get_setting(self, key: str, default: Any = None) -> Any:
         row = self.db.execute("SELECT value FROM setting WHERE key = ?", [key]).fetchone()

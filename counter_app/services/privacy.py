@@ -74,16 +74,27 @@ def purge_personal_data(
             params,
         ).rowcount
         if n:
-            write_audit(db, officer_id=actor_id, entity="privacy", entity_key="session",
-                        action="purge_personal_data", before=None,
-                        after={"sessions": n, "started_before": cutoff,
-                               "retention_days": int(retention_days)},
-                        reason="retention", at=now)
+            write_audit(
+                db,
+                officer_id=actor_id,
+                entity="privacy",
+                entity_key="session",
+                action="purge_personal_data",
+                before=None,
+                after={
+                    "sessions": n,
+                    "started_before": cutoff,
+                    "retention_days": int(retention_days),
+                },
+                reason="retention",
+                at=now,
+            )
     return n
 
 
-def purge_due(store: Store, actor_id: int | None = None,
-              clock: Callable[[], datetime] = datetime.now) -> int:
+def purge_due(
+    store: Store, actor_id: int | None = None, clock: Callable[[], datetime] = datetime.now
+) -> int:
     """The automatic purge at start: only what aged past the cutoff since the last run.
 
     A shorter retention than before moves the cutoff back, so that case rescans all.

@@ -34,11 +34,32 @@ ENTITY = "session"
 ISO = "seconds"
 
 _SESSION_COLUMNS = (
-    "uuid", "office_id", "counter_id", "officer_id", "started_at", "ended_at", "minutes",
-    "backdated_reason", "channel_id", "portal_id", "applicant_type_id", "elderly",
-    "ethnic_minority", "disability", "self_reliance_id", "satisfaction_id", "note",
-    "search_text", "citizen_name", "citizen_phone", "citizen_id_number", "voided",
-    "void_reason", "created_at", "created_by", "updated_at",
+    "uuid",
+    "office_id",
+    "counter_id",
+    "officer_id",
+    "started_at",
+    "ended_at",
+    "minutes",
+    "backdated_reason",
+    "channel_id",
+    "portal_id",
+    "applicant_type_id",
+    "elderly",
+    "ethnic_minority",
+    "disability",
+    "self_reliance_id",
+    "satisfaction_id",
+    "note",
+    "search_text",
+    "citizen_name",
+    "citizen_phone",
+    "citizen_id_number",
+    "voided",
+    "void_reason",
+    "created_at",
+    "created_by",
+    "updated_at",
 )
 
 
@@ -132,9 +153,15 @@ class SessionService:
             self._delete_children(s.id)
             self._write_children(s)
             write_audit(
-                db, officer_id=actor_id, entity=ENTITY, entity_key=s.uuid, action="update",
-                before=session_to_record(before), after=session_to_record(s),
-                reason=nfc(reason), at=s.updated_at,
+                db,
+                officer_id=actor_id,
+                entity=ENTITY,
+                entity_key=s.uuid,
+                action="update",
+                before=session_to_record(before),
+                after=session_to_record(s),
+                reason=nfc(reason),
+                at=s.updated_at,
             )
         return s
 
@@ -147,20 +174,28 @@ class SessionService:
             )
         before = self.get(session_uuid)
         if before.voided:
-            raise ValidationError(
-                [FieldError("voided", tr("This session is already voided."))]
-            )
+            raise ValidationError([FieldError("voided", tr("This session is already voided."))])
         now = self.clock().replace(microsecond=0)
         with self.store.transaction() as db:
             db.execute(
                 "UPDATE session SET voided = 1, void_reason = ?, updated_at = ? WHERE id = ?",
                 [reason, now.isoformat(timespec=ISO), before.id],
             )
-            after = session_to_record(before) | {"voided": True, "void_reason": reason,
-                                                  "updated_at": now.isoformat(timespec=ISO)}
+            after = session_to_record(before) | {
+                "voided": True,
+                "void_reason": reason,
+                "updated_at": now.isoformat(timespec=ISO),
+            }
             write_audit(
-                db, officer_id=actor_id, entity=ENTITY, entity_key=before.uuid, action="void",
-                before=session_to_record(before), after=after, reason=reason, at=now,
+                db,
+                officer_id=actor_id,
+                entity=ENTITY,
+                entity_key=before.uuid,
+                action="void",
+                before=session_to_record(before),
+                after=after,
+                reason=reason,
+                at=now,
             )
         return self.get(session_uuid)
 
@@ -192,23 +227,35 @@ class SessionService:
         helps = [
             h["help_type_id"]
             for h in self.db.query(
-                "SELECT help_type_id FROM session_help WHERE session_id = ? "
-                "ORDER BY help_type_id",
+                "SELECT help_type_id FROM session_help WHERE session_id = ? ORDER BY help_type_id",
                 [r["id"]],
             )
         ]
         return Session(
-            id=r["id"], uuid=r["uuid"], office_id=r["office_id"], counter_id=r["counter_id"],
-            officer_id=r["officer_id"], started_at=datetime.fromisoformat(r["started_at"]),
-            minutes=r["minutes"], procedures=procedures, help_type_ids=helps,
-            channel_id=r["channel_id"], portal_id=r["portal_id"],
-            applicant_type_id=r["applicant_type_id"], elderly=TriState(r["elderly"]),
+            id=r["id"],
+            uuid=r["uuid"],
+            office_id=r["office_id"],
+            counter_id=r["counter_id"],
+            officer_id=r["officer_id"],
+            started_at=datetime.fromisoformat(r["started_at"]),
+            minutes=r["minutes"],
+            procedures=procedures,
+            help_type_ids=helps,
+            channel_id=r["channel_id"],
+            portal_id=r["portal_id"],
+            applicant_type_id=r["applicant_type_id"],
+            elderly=TriState(r["elderly"]),
             ethnic_minority=TriState(r["ethnic_minority"]),
-            disability=TriState(r["disability"]), self_reliance_id=r["self_reliance_id"],
-            satisfaction_id=r["satisfaction_id"], note=r["note"],
-            backdated_reason=r["backdated_reason"], citizen_name=r["citizen_name"],
-            citizen_phone=r["citizen_phone"], citizen_id_number=r["citizen_id_number"],
-            voided=bool(r["voided"]), void_reason=r["void_reason"],
+            disability=TriState(r["disability"]),
+            self_reliance_id=r["self_reliance_id"],
+            satisfaction_id=r["satisfaction_id"],
+            note=r["note"],
+            backdated_reason=r["backdated_reason"],
+            citizen_name=r["citizen_name"],
+            citizen_phone=r["citizen_phone"],
+            citizen_id_number=r["citizen_id_number"],
+            voided=bool(r["voided"]),
+            void_reason=r["void_reason"],
             created_at=datetime.fromisoformat(r["created_at"]),
             updated_at=datetime.fromisoformat(r["updated_at"]),
         )
@@ -239,10 +286,16 @@ class SessionService:
         """
         return [
             SessionRow(
-                id=r["id"], uuid=r["uuid"], started_at=datetime.fromisoformat(r["started_at"]),
-                minutes=r["minutes"], officer_name=r["officer_name"],
-                counter_name=r["counter_name"], procedures=r["procedures"] or "",
-                outcomes=r["outcomes"] or "", note=r["note"], voided=bool(r["voided"]),
+                id=r["id"],
+                uuid=r["uuid"],
+                started_at=datetime.fromisoformat(r["started_at"]),
+                minutes=r["minutes"],
+                officer_name=r["officer_name"],
+                counter_name=r["counter_name"],
+                procedures=r["procedures"] or "",
+                outcomes=r["outcomes"] or "",
+                note=r["note"],
+                voided=bool(r["voided"]),
             )
             for r in self.db.query(sql, params + [int(limit), int(offset)])
         ]
@@ -279,15 +332,17 @@ class SessionService:
         errors = validate_session(s, now=self.clock())
         if existing is not None:
             # Editing an old session must not demand a new late-entry reason.
-            errors = [e for e in errors if e.field != "backdated_reason"
-                      or s.started_at != existing.started_at]
+            errors = [
+                e
+                for e in errors
+                if e.field != "backdated_reason" or s.started_at != existing.started_at
+            ]
         errors.extend(self._reference_errors(s, existing))
         if errors:
             raise ValidationError(errors)
         return s
 
-    def _reference_errors(self, s: Session, existing: Session | None = None
-                          ) -> list[FieldError]:
+    def _reference_errors(self, s: Session, existing: Session | None = None) -> list[FieldError]:
         errors = []
         codes = [p.procedure_code for p in s.procedures if p.procedure_code]
         if codes:
@@ -300,14 +355,27 @@ class SessionService:
             }
             for code in codes:
                 if code not in known:
-                    errors.append(FieldError("procedures", tr(
-                        "Procedure {code} is not in the catalogue.").format(code=code)))
+                    errors.append(
+                        FieldError(
+                            "procedures",
+                            tr("Procedure {code} is not in the catalogue.").format(code=code),
+                        )
+                    )
         for table, value, kept, message, retired in (
-            ("officer", s.officer_id, existing and existing.officer_id,
-             tr("Choose the officer at the counter."),
-             tr("This officer has left the office; choose another officer.")),
-            ("counter", s.counter_id, existing and existing.counter_id,
-             tr("Choose the counter."), tr("This counter is no longer in use; choose another.")),
+            (
+                "officer",
+                s.officer_id,
+                existing and existing.officer_id,
+                tr("Choose the officer at the counter."),
+                tr("This officer has left the office; choose another officer."),
+            ),
+            (
+                "counter",
+                s.counter_id,
+                existing and existing.counter_id,
+                tr("Choose the counter."),
+                tr("This counter is no longer in use; choose another."),
+            ),
         ):
             # table is one of two literals above, never user input
             row = self.db.execute(f"SELECT active FROM {table} WHERE id = ?", [value]).fetchone()
@@ -336,12 +404,16 @@ class SessionService:
         if not wanted:
             return []
         ids = sorted({v for _, _, v in wanted if isinstance(v, int)})
-        known = {
-            r[0]: r[1]
-            for r in self.db.execute(
-                f"SELECT id, kind FROM lookup WHERE id IN ({', '.join('?' * len(ids))})", ids
-            )
-        } if ids else {}
+        known = (
+            {
+                r[0]: r[1]
+                for r in self.db.execute(
+                    f"SELECT id, kind FROM lookup WHERE id IN ({', '.join('?' * len(ids))})", ids
+                )
+            }
+            if ids
+            else {}
+        )
         errors: list[FieldError] = []
         message = tr("A value chosen in the form is not valid; choose it again.")
         for name, kind, value in wanted:
@@ -357,21 +429,34 @@ class SessionService:
 
     def _row(self, s: Session) -> dict:
         search = " ".join(
-            [s.note] + [p.procedure_code for p in s.procedures]
+            [s.note]
+            + [p.procedure_code for p in s.procedures]
             + [p.dossier_code for p in s.procedures if p.dossier_code]
         )
         return {
-            "uuid": s.uuid, "office_id": s.office_id, "counter_id": s.counter_id,
-            "officer_id": s.officer_id, "started_at": s.started_at.isoformat(timespec=ISO),
-            "ended_at": s.ended_at.isoformat(timespec=ISO), "minutes": s.minutes,
-            "backdated_reason": s.backdated_reason, "channel_id": s.channel_id,
-            "portal_id": s.portal_id, "applicant_type_id": s.applicant_type_id,
-            "elderly": s.elderly.value, "ethnic_minority": s.ethnic_minority.value,
-            "disability": s.disability.value, "self_reliance_id": s.self_reliance_id,
-            "satisfaction_id": s.satisfaction_id, "note": s.note,
-            "search_text": fold(search), "citizen_name": s.citizen_name,
-            "citizen_phone": s.citizen_phone, "citizen_id_number": s.citizen_id_number,
-            "voided": int(s.voided), "void_reason": s.void_reason,
+            "uuid": s.uuid,
+            "office_id": s.office_id,
+            "counter_id": s.counter_id,
+            "officer_id": s.officer_id,
+            "started_at": s.started_at.isoformat(timespec=ISO),
+            "ended_at": s.ended_at.isoformat(timespec=ISO),
+            "minutes": s.minutes,
+            "backdated_reason": s.backdated_reason,
+            "channel_id": s.channel_id,
+            "portal_id": s.portal_id,
+            "applicant_type_id": s.applicant_type_id,
+            "elderly": s.elderly.value,
+            "ethnic_minority": s.ethnic_minority.value,
+            "disability": s.disability.value,
+            "self_reliance_id": s.self_reliance_id,
+            "satisfaction_id": s.satisfaction_id,
+            "note": s.note,
+            "search_text": fold(search),
+            "citizen_name": s.citizen_name,
+            "citizen_phone": s.citizen_phone,
+            "citizen_id_number": s.citizen_id_number,
+            "voided": int(s.voided),
+            "void_reason": s.void_reason,
             "created_at": s.created_at.isoformat(timespec=ISO),
             "created_by": s.officer_id,
             "updated_at": s.updated_at.isoformat(timespec=ISO),
@@ -418,12 +503,16 @@ class SessionService:
             clauses.append("s.counter_id = ?")
             params.append(flt.counter_id)
         if flt.procedure_code:
-            clauses.append("EXISTS (SELECT 1 FROM session_procedure sp WHERE sp.session_id = "
-                           "s.id AND sp.procedure_code = ?)")
+            clauses.append(
+                "EXISTS (SELECT 1 FROM session_procedure sp WHERE sp.session_id = "
+                "s.id AND sp.procedure_code = ?)"
+            )
             params.append(flt.procedure_code)
         if flt.outcome_id:
-            clauses.append("EXISTS (SELECT 1 FROM session_procedure sp WHERE sp.session_id = "
-                           "s.id AND sp.outcome_id = ?)")
+            clauses.append(
+                "EXISTS (SELECT 1 FROM session_procedure sp WHERE sp.session_id = "
+                "s.id AND sp.outcome_id = ?)"
+            )
             params.append(flt.outcome_id)
         text = fold(nfc(flt.text))
         if text:
@@ -434,8 +523,11 @@ class SessionService:
 
 
 _LOOKUP_FIELDS = (
-    ("channel_id", "channel"), ("portal_id", "portal"), ("applicant_type_id", "applicant_type"),
-    ("self_reliance_id", "self_reliance"), ("satisfaction_id", "satisfaction"),
+    ("channel_id", "channel"),
+    ("portal_id", "portal"),
+    ("applicant_type_id", "applicant_type"),
+    ("self_reliance_id", "self_reliance"),
+    ("satisfaction_id", "satisfaction"),
 )
 
 

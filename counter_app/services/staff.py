@@ -25,8 +25,10 @@ class StaffService:
 
     def update_officer(self, officer_id: int, name: str, role: Role) -> None:
         with self.store.transaction() as db:
-            db.execute("UPDATE officer SET name = ?, role = ? WHERE id = ?",
-                       [nfc(name), Role(role).value, officer_id])
+            db.execute(
+                "UPDATE officer SET name = ?, role = ? WHERE id = ?",
+                [nfc(name), Role(role).value, officer_id],
+            )
 
     def set_officer_active(self, officer_id: int, active: bool) -> None:
         with self.store.transaction() as db:

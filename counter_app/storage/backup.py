@@ -120,8 +120,9 @@ def _take_backup(db_path: Path, backups_dir: Path, reason: str, now: datetime | 
             src.close()
         problem = check_integrity(tmp)
         if problem != "ok":
-            raise BackupError(tr("The backup copy failed its check: {problem}").format(
-                problem=problem))
+            raise BackupError(
+                tr("The backup copy failed its check: {problem}").format(problem=problem)
+            )
         os.replace(tmp, final)
     except (OSError, sqlite3.Error) as exc:
         raise BackupError(_backup_failed(exc)) from exc

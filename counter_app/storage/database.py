@@ -109,8 +109,9 @@ class Store:
         return self.backup(reason)
 
     def backup_in_background(
-        self, reason: str = "auto", on_done: Callable[[Path | None, Exception | None], None]
-        | None = None,
+        self,
+        reason: str = "auto",
+        on_done: Callable[[Path | None, Exception | None], None] | None = None,
     ) -> threading.Thread | None:
         """Back up on a worker thread if something changed, so a big file never freezes
         the window. The copy uses its own connection; ``on_done`` runs on that thread."""
@@ -134,9 +135,7 @@ class Store:
         thread.start()
         return thread
 
-    def check_in_background(
-        self, on_done: Callable[[str], None] | None = None
-    ) -> threading.Thread:
+    def check_in_background(self, on_done: Callable[[str], None] | None = None) -> threading.Thread:
         """The start-up ``quick_check`` deferred after a clean exit: run it on its own
         read-only connection while the officer already works. A failure is remembered so
         the next start runs the blocking check (and restores the newest good backup)."""
@@ -278,8 +277,12 @@ def open_store(
             db.close()
             raise translate_sqlite_error(exc) from exc
         store = Store(
-            db=db, path=path, backups_dir=backups_dir, lock=lock,
-            recovery=recovery, migrated_from=migrated_from,
+            db=db,
+            path=path,
+            backups_dir=backups_dir,
+            lock=lock,
+            recovery=recovery,
+            migrated_from=migrated_from,
         )
         store._changes_at_backup = db.conn.total_changes
         store.check_deferred = trusted

@@ -22,8 +22,9 @@ def unsafe_reason(path: Path | str) -> str | None:
         return tr("it is a network share.")
     parts = [p.casefold() for p in _parts(text)]
     for marker in CLOUD_MARKERS:
-        if any(p == marker or p.startswith(marker + " ") or p.startswith(marker + "-")
-               for p in parts):
+        if any(
+            p == marker or p.startswith(marker + " ") or p.startswith(marker + "-") for p in parts
+        ):
             return tr("it is inside a cloud-synced folder (OneDrive, Dropbox, Google Drive).")
     for var in CLOUD_ENV:
         root = os.environ.get(var)

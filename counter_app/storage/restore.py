@@ -30,26 +30,36 @@ class RestoreResult:
     def message(self) -> str:
         kept = (
             tr("The previous data file was kept at {path}.").format(path=self.previous_kept_at)
-            if self.previous_kept_at else ""
+            if self.previous_kept_at
+            else ""
         )
-        return (tr("Restored {n} sessions from {file}.").format(
-            n=self.sessions, file=self.restored_from) + " " + kept).strip()
+        return (
+            tr("Restored {n} sessions from {file}.").format(
+                n=self.sessions, file=self.restored_from
+            )
+            + " "
+            + kept
+        ).strip()
 
 
 def verify_backup_file(file: Path) -> None:
     """Raise RestoreError unless ``file`` is a healthy counter_app database we can open."""
     problem = backup.check_integrity(file)
     if problem != "ok":
-        raise RestoreError(tr(
-            "{file} cannot be restored: it is not a readable, undamaged data file ({problem})."
-        ).format(file=file, problem=problem))
+        raise RestoreError(
+            tr(
+                "{file} cannot be restored: it is not a readable, undamaged data file ({problem})."
+            ).format(file=file, problem=problem)
+        )
     version, names = stored_schema(file)
     if not names or "m001_initial" not in names:
         raise RestoreError(tr("{file} is not a counter_app data file.").format(file=file))
     if version > SCHEMA_VERSION or names - KNOWN_MIGRATIONS:
-        raise RestoreError(tr(
-            "{file} was written by a newer version of the app; install that version first."
-        ).format(file=file))
+        raise RestoreError(
+            tr(
+                "{file} was written by a newer version of the app; install that version first."
+            ).format(file=file)
+        )
 
 
 def restore_file(

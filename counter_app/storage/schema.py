@@ -153,7 +153,6 @@ def m002_procedure_search(db: Database) -> None:
     _set_version(db, 2)
 
 
-
 @migrations(name="m003_catalogue")
 def m003_catalogue(db: Database) -> None:
     """Catalogue tables: editable search abbreviations and bundles (liên thông)."""
@@ -183,42 +182,63 @@ def m003_catalogue(db: Database) -> None:
         """
     )
     abbreviations = [
-        ("dk", "đăng ký"), ("gcn", "giấy chứng nhận"), ("ks", "khai sinh"),
-        ("kt", "khai tử"), ("kh", "kết hôn"), ("tt", "thường trú"), ("tt", "tạm trú"),
-        ("bhxh", "bảo hiểm xã hội"), ("bhyt", "bảo hiểm y tế"),
-        ("cccd", "căn cước công dân"), ("cccd", "căn cước"), ("cmnd", "chứng minh nhân dân"),
-        ("qsdd", "quyền sử dụng đất"), ("qsd", "quyền sử dụng"), ("ct", "chứng thực"),
-        ("xn", "xác nhận"), ("gp", "giấy phép"), ("hkd", "hộ kinh doanh"),
-        ("dn", "doanh nghiệp"), ("ytnn", "yếu tố nước ngoài"), ("nn", "nước ngoài"),
-        ("tthc", "thủ tục hành chính"), ("tthn", "tình trạng hôn nhân"),
-        ("ncc", "người có công"), ("btxh", "bảo trợ xã hội"), ("tc", "trợ cấp"),
-        ("hc", "hộ chiếu"), ("lltp", "lý lịch tư pháp"), ("dd", "đất đai"),
-        ("bs", "bản sao"), ("ld", "lưu động"), ("cn", "chứng nhận"),
+        ("dk", "đăng ký"),
+        ("gcn", "giấy chứng nhận"),
+        ("ks", "khai sinh"),
+        ("kt", "khai tử"),
+        ("kh", "kết hôn"),
+        ("tt", "thường trú"),
+        ("tt", "tạm trú"),
+        ("bhxh", "bảo hiểm xã hội"),
+        ("bhyt", "bảo hiểm y tế"),
+        ("cccd", "căn cước công dân"),
+        ("cccd", "căn cước"),
+        ("cmnd", "chứng minh nhân dân"),
+        ("qsdd", "quyền sử dụng đất"),
+        ("qsd", "quyền sử dụng"),
+        ("ct", "chứng thực"),
+        ("xn", "xác nhận"),
+        ("gp", "giấy phép"),
+        ("hkd", "hộ kinh doanh"),
+        ("dn", "doanh nghiệp"),
+        ("ytnn", "yếu tố nước ngoài"),
+        ("nn", "nước ngoài"),
+        ("tthc", "thủ tục hành chính"),
+        ("tthn", "tình trạng hôn nhân"),
+        ("ncc", "người có công"),
+        ("btxh", "bảo trợ xã hội"),
+        ("tc", "trợ cấp"),
+        ("hc", "hộ chiếu"),
+        ("lltp", "lý lịch tư pháp"),
+        ("dd", "đất đai"),
+        ("bs", "bản sao"),
+        ("ld", "lưu động"),
+        ("cn", "chứng nhận"),
     ]
     db.conn.executemany(
         "INSERT OR IGNORE INTO abbreviation (short, expansion) VALUES (?, ?)", abbreviations
     )
     bundles = [
-        ("Khai sinh – Thường trú – Thẻ BHYT (trẻ em dưới 6 tuổi)",
-         ["1.001193", "1.004222", "1.014137"]),
+        (
+            "Khai sinh – Thường trú – Thẻ BHYT (trẻ em dưới 6 tuổi)",
+            ["1.001193", "1.004222", "1.014137"],
+        ),
         ("Khai tử – Xóa đăng ký thường trú", ["1.000656", "1.003197"]),
     ]
     for position, (name, codes) in enumerate(bundles):
         present = [
-            c for c in codes
-            if db.execute("SELECT 1 FROM procedure WHERE code = ?", [c]).fetchone()
+            c for c in codes if db.execute("SELECT 1 FROM procedure WHERE code = ?", [c]).fetchone()
         ]
         if not present:
             continue
-        cursor = db.execute(
-            "INSERT INTO bundle (name, sort_order) VALUES (?, ?)", [name, position]
-        )
+        cursor = db.execute("INSERT INTO bundle (name, sort_order) VALUES (?, ?)", [name, position])
         for i, code in enumerate(present):
             db.execute(
                 "INSERT INTO bundle_item (bundle_id, position, procedure_code) VALUES (?, ?, ?)",
                 [cursor.lastrowid, i, code],
             )
     _set_version(db, 3)
+
 
 SCHEMA_VERSION = len(migrations._migrations)
 KNOWN_MIGRATIONS = frozenset(m.name for m in migrations._migrations)

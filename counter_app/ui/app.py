@@ -44,11 +44,13 @@ def watch_background_check(window: tk.Misc, store: Store) -> None:
         if not result:
             window.after(500, poll)
         elif result[0] != "ok":
-            window.show_warning(tr(
-                "The check of the data file found damage ({problem}). Close the app and open "
-                "it again: it will keep the damaged file aside and restore the newest good "
-                "backup."
-            ).format(problem=result[0]))
+            window.show_warning(
+                tr(
+                    "The check of the data file found damage ({problem}). Close the app and open "
+                    "it again: it will keep the damaged file aside and restore the newest good "
+                    "backup."
+                ).format(problem=result[0])
+            )
 
     window.after(500, poll)
 

@@ -86,17 +86,20 @@ class HistoryScreen(ttk.Frame):
     def _build(self) -> None:
         bar = ttk.Labelframe(self, text=tr("Filter"), padding=8)
         bar.pack(fill="x")
-        self.from_date = ttk.DateEntry(bar, date_format=DATE_FORMAT, first_weekday=0,
-                                       value=None, width=11)
-        self.to_date = ttk.DateEntry(bar, date_format=DATE_FORMAT, first_weekday=0,
-                                     value=None, width=11)
+        self.from_date = ttk.DateEntry(
+            bar, date_format=DATE_FORMAT, first_weekday=0, value=None, width=11
+        )
+        self.to_date = ttk.DateEntry(
+            bar, date_format=DATE_FORMAT, first_weekday=0, value=None, width=11
+        )
         self.officer = ChoiceCombo(bar, blank=tr("All officers"), width=20)
         self.procedure_var = tk.StringVar(self)
         self.outcome = ChoiceCombo(bar, blank=tr("All outcomes"), width=24)
         self.text_var = tk.StringVar(self)
         self.voided_var = tk.BooleanVar(self, False)
         cells = [
-            (tr("From"), self.from_date), (tr("To"), self.to_date),
+            (tr("From"), self.from_date),
+            (tr("To"), self.to_date),
             (tr("Officer"), self.officer),
             (tr("Procedure code"), ttk.Entry(bar, textvariable=self.procedure_var, width=12)),
             (tr("Outcome"), self.outcome),
@@ -110,29 +113,52 @@ class HistoryScreen(ttk.Frame):
                 entry.bind("<Return>", lambda e: self.apply())
                 entry.bind("<KP_Enter>", lambda e: self.apply())
         ttk.Checkbutton(bar, text=tr("Show voided"), variable=self.voided_var).grid(
-            row=2, column=0, columnspan=2, sticky="w", pady=(6, 0))
-        self.apply_button = ttk.Button(bar, text=tr("Apply (Enter)"), bootstyle="primary",
-                                       command=self.apply)
+            row=2, column=0, columnspan=2, sticky="w", pady=(6, 0)
+        )
+        self.apply_button = ttk.Button(
+            bar, text=tr("Apply (Enter)"), bootstyle="primary", command=self.apply
+        )
         self.apply_button.grid(row=2, column=4, sticky="e", pady=(6, 0))
-        ttk.Button(bar, text=tr("Clear filters"), bootstyle="secondary-outline",
-                   command=self.reset).grid(row=2, column=5, sticky="w", pady=(6, 0))
+        ttk.Button(
+            bar, text=tr("Clear filters"), bootstyle="secondary-outline", command=self.reset
+        ).grid(row=2, column=5, sticky="w", pady=(6, 0))
 
         self.mode_label = ttk.Label(self, bootstyle="warning")
         table = ttk.Frame(self)
         table.pack(fill="both", expand=True, pady=(8, 4))
         columns = ("when", "minutes", "officer", "counter", "procedures", "outcomes", "note")
-        self.tree = ttk.Treeview(table, columns=columns, show="headings", height=18,
-                                 selectmode="browse")
-        headings = (tr("Time"), tr("Min."), tr("Officer"), tr("Counter"), tr("Procedures"),
-                    tr("Outcome"), tr("Note / problems"))
+        self.tree = ttk.Treeview(
+            table, columns=columns, show="headings", height=18, selectmode="browse"
+        )
+        headings = (
+            tr("Time"),
+            tr("Min."),
+            tr("Officer"),
+            tr("Counter"),
+            tr("Procedures"),
+            tr("Outcome"),
+            tr("Note / problems"),
+        )
         font = tkfont.nametofont("TkDefaultFont", root=self)
-        samples = ("00/00/0000 00:00", "000", "Nguyễn Thị Thu Hà", "Quầy 10",
-                   "1.001193, 2.000986", "Nộp trực tuyến thành công", "")
+        samples = (
+            "00/00/0000 00:00",
+            "000",
+            "Nguyễn Thị Thu Hà",
+            "Quầy 10",
+            "1.001193, 2.000986",
+            "Nộp trực tuyến thành công",
+            "",
+        )
         for col, text, sample in zip(columns, headings, samples, strict=True):
             width = max(font.measure(sample or "x" * 24), font.measure(text)) + 24
             self.tree.heading(col, text=text, anchor="w")
-            self.tree.column(col, width=width, minwidth=font.measure("000") + 16, anchor="w",
-                             stretch=col in ("note", "outcomes"))
+            self.tree.column(
+                col,
+                width=width,
+                minwidth=font.measure("000") + 16,
+                anchor="w",
+                stretch=col in ("note", "outcomes"),
+            )
         scroll = ttk.Scrollbar(table, orient="vertical", command=self.tree.yview)
         self.tree.configure(yscrollcommand=scroll.set)
         self.tree.pack(side="left", fill="both", expand=True)
@@ -146,26 +172,40 @@ class HistoryScreen(ttk.Frame):
 
         nav = ttk.Frame(self)
         nav.pack(fill="x")
-        ttk.Button(nav, text="«", width=3, command=lambda: self._page(
-            self.presenter.first_page)).pack(side="left")
-        ttk.Button(nav, text=tr("◀ Previous (PgUp)"), command=lambda: self._page(
-            self.presenter.prev_page)).pack(side="left", padx=4)
+        ttk.Button(
+            nav, text="«", width=3, command=lambda: self._page(self.presenter.first_page)
+        ).pack(side="left")
+        ttk.Button(
+            nav, text=tr("◀ Previous (PgUp)"), command=lambda: self._page(self.presenter.prev_page)
+        ).pack(side="left", padx=4)
         self.page_label = ttk.Label(nav)
         self.page_label.pack(side="left", padx=8)
-        ttk.Button(nav, text=tr("Next (PgDn) ▶"), command=lambda: self._page(
-            self.presenter.next_page)).pack(side="left", padx=4)
-        ttk.Button(nav, text="»", width=3, command=lambda: self._page(
-            self.presenter.last_page)).pack(side="left")
+        ttk.Button(
+            nav, text=tr("Next (PgDn) ▶"), command=lambda: self._page(self.presenter.next_page)
+        ).pack(side="left", padx=4)
+        ttk.Button(
+            nav, text="»", width=3, command=lambda: self._page(self.presenter.last_page)
+        ).pack(side="left")
         actions = ttk.Frame(self)
         actions.pack(fill="x", pady=(8, 0), before=table)
-        ttk.Button(actions, text=tr("Open to correct (Enter)"), bootstyle="primary-outline",
-                   command=self.open_selected).pack(side="left")
-        ttk.Button(actions, text=tr("Void (Del)"), bootstyle="danger-outline",
-                   command=self.void_selected).pack(side="left", padx=6)
-        ttk.Button(actions, text=tr("Change history"), bootstyle="secondary-outline",
-                   command=self.audit_selected).pack(side="left")
-        ttk.Button(actions, text=tr("End-of-day check"), bootstyle="info",
-                   command=self.end_of_day).pack(side="right")
+        ttk.Button(
+            actions,
+            text=tr("Open to correct (Enter)"),
+            bootstyle="primary-outline",
+            command=self.open_selected,
+        ).pack(side="left")
+        ttk.Button(
+            actions, text=tr("Void (Del)"), bootstyle="danger-outline", command=self.void_selected
+        ).pack(side="left", padx=6)
+        ttk.Button(
+            actions,
+            text=tr("Change history"),
+            bootstyle="secondary-outline",
+            command=self.audit_selected,
+        ).pack(side="left")
+        ttk.Button(
+            actions, text=tr("End-of-day check"), bootstyle="info", command=self.end_of_day
+        ).pack(side="right")
 
     # -- presenter → view ---------------------------------------------------------------
 
@@ -181,32 +221,61 @@ class HistoryScreen(ttk.Frame):
         self.tree.delete(*self.tree.get_children())
         for r in rows:
             note = (tr("[voided] ") if r.voided else "") + r.note
-            self.tree.insert("", "end", iid=r.uuid, tags=("voided",) if r.voided else (),
-                             values=(r.started_at.strftime("%d/%m/%Y %H:%M"), r.minutes,
-                                     r.officer_name, r.counter_name, r.procedures,
-                                     r.outcomes, note))
+            self.tree.insert(
+                "",
+                "end",
+                iid=r.uuid,
+                tags=("voided",) if r.voided else (),
+                values=(
+                    r.started_at.strftime("%d/%m/%Y %H:%M"),
+                    r.minutes,
+                    r.officer_name,
+                    r.counter_name,
+                    r.procedures,
+                    r.outcomes,
+                    note,
+                ),
+            )
         self._select_first()
 
     def show_page(self, info: PageInfo) -> None:
         if self.mode == "endofday":
             return  # a count finishing late must not label the end-of-day list
         if info.total is None:
-            self.page_label.configure(text=tr("Page {page} · counting…").format(
-                page=_number(info.page)))
+            self.page_label.configure(
+                text=tr("Page {page} · counting…").format(page=_number(info.page))
+            )
             return
-        self.page_label.configure(text=tr("Page {page}/{pages} · {total} sessions").format(
-            page=_number(info.page), pages=_number(info.pages), total=_number(info.total)))
+        self.page_label.configure(
+            text=tr("Page {page}/{pages} · {total} sessions").format(
+                page=_number(info.page), pages=_number(info.pages), total=_number(info.total)
+            )
+        )
 
     def show_flagged(self, flagged: list[Flagged]) -> None:
         self.mode = "endofday"
         self.tree.delete(*self.tree.get_children())
         for f in flagged:
-            self.tree.insert("", "end", iid=f.uuid, values=(
-                f.started_at.strftime("%d/%m/%Y %H:%M"), f.minutes, f.officer_name, "",
-                f.procedures, "", "; ".join(f.problems)))
-        self.mode_label.configure(text=tr(
-            "End-of-day check: {n} sessions to look at. Enter opens one to fix; "
-            "Apply returns to the history.").format(n=len(flagged)))
+            self.tree.insert(
+                "",
+                "end",
+                iid=f.uuid,
+                values=(
+                    f.started_at.strftime("%d/%m/%Y %H:%M"),
+                    f.minutes,
+                    f.officer_name,
+                    "",
+                    f.procedures,
+                    "",
+                    "; ".join(f.problems),
+                ),
+            )
+        self.mode_label.configure(
+            text=tr(
+                "End-of-day check: {n} sessions to look at. Enter opens one to fix; "
+                "Apply returns to the history."
+            ).format(n=len(flagged))
+        )
         self.mode_label.pack(fill="x", before=self.tree.master, pady=(6, 0))
         self.page_label.configure(text="")  # the history's page and total do not apply
         self._select_first()
@@ -235,10 +304,14 @@ class HistoryScreen(ttk.Frame):
 
     def current_filter(self) -> HistoryFilter:
         return HistoryFilter(
-            date_from=self._date(self.from_date), date_to=self._date(self.to_date),
-            officer_id=self.officer.value(), procedure_code=self.procedure_var.get(),
-            outcome_id=self.outcome.value(), text=self.text_var.get(),
-            include_voided=self.voided_var.get())
+            date_from=self._date(self.from_date),
+            date_to=self._date(self.to_date),
+            officer_id=self.officer.value(),
+            procedure_code=self.procedure_var.get(),
+            outcome_id=self.outcome.value(),
+            text=self.text_var.get(),
+            include_voided=self.voided_var.get(),
+        )
 
     def apply(self) -> None:
         try:

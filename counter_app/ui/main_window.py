@@ -67,14 +67,24 @@ def _focus_screen(screen: tk.Widget) -> None:
 
 
 class MainWindow(ttk.App):
-    def __init__(self, store: Store, theme: str | None = None,
-                 user: tuple[int, int] | None = None, scaling: float | None = None):
+    def __init__(
+        self,
+        store: Store,
+        theme: str | None = None,
+        user: tuple[int, int] | None = None,
+        scaling: float | None = None,
+    ):
         offices = OfficeService(store)
         apply_saved_language(store)
         self.theme_name = theme or offices.get_setting(THEME_KEY, DEFAULT_THEME)
         kwargs = {"scaling": scaling} if scaling else {}
-        super().__init__(title=self.window_title(store), theme=ttk_theme(self.theme_name),
-                         minsize=(960, 620), size=(1280, 820), **kwargs)
+        super().__init__(
+            title=self.window_title(store),
+            theme=ttk_theme(self.theme_name),
+            minsize=(960, 620),
+            size=(1280, 820),
+            **kwargs,
+        )
         self.store = store
         self.current_officer: Officer | None = None
         self.current_counter: Counter | None = None
@@ -129,12 +139,17 @@ class MainWindow(ttk.App):
         self.header.pack(fill="x")
         self.title_label = ttk.Label(self.header, font="-size 13 -weight bold")
         self.title_label.pack(side="left")
-        self.theme_button = ttk.Button(self.header, bootstyle="secondary-link",
-                                       command=self.toggle_theme, takefocus=False)
+        self.theme_button = ttk.Button(
+            self.header, bootstyle="secondary-link", command=self.toggle_theme, takefocus=False
+        )
         self.theme_button.pack(side="right")
-        self.switch_button = ttk.Button(self.header, text=tr("Change user"),
-                                        bootstyle="secondary-outline", takefocus=False,
-                                        command=self.switch_user)
+        self.switch_button = ttk.Button(
+            self.header,
+            text=tr("Change user"),
+            bootstyle="secondary-outline",
+            takefocus=False,
+            command=self.switch_user,
+        )
         self.user_label = ttk.Label(self.header)
         # The strip is packed before the body so that a short screen squeezes the body,
         # never today's figures.
@@ -143,23 +158,32 @@ class MainWindow(ttk.App):
         self.body = ttk.Frame(self)
         self.body.pack(fill="both", expand=True)
         self.counts_var = tk.StringVar(self)
-        ttk.Label(self.strip, textvariable=self.counts_var, font="-size 11",
-                  bootstyle="@secondary").pack(side="left")
+        ttk.Label(
+            self.strip, textvariable=self.counts_var, font="-size 11", bootstyle="@secondary"
+        ).pack(side="left")
         self.toaster = Toast(self)
         self._update_header()
 
     def _update_header(self) -> None:
         office = OfficeService(self.store).office()
-        self.title_label.configure(text=(office.name if office else tr("Counter guidance log"))
-                                   + (tr(" — TRAINING MODE") if self.store.is_demo else ""))
-        self.theme_button.configure(text=tr("☾ Dark") if self.theme_name == "light"
-                                    else tr("☀ Light"))
+        self.title_label.configure(
+            text=(office.name if office else tr("Counter guidance log"))
+            + (tr(" — TRAINING MODE") if self.store.is_demo else "")
+        )
+        self.theme_button.configure(
+            text=tr("☾ Dark") if self.theme_name == "light" else tr("☀ Light")
+        )
         if self.current_officer:
-            role = (tr("supervisor") if self.current_officer.role == Role.SUPERVISOR
-                    else tr("officer"))
-            self.user_label.configure(text=tr("{officer} ({role}) · {counter}").format(
-                officer=self.current_officer.name, role=role,
-                counter=self.current_counter.name if self.current_counter else ""))
+            role = (
+                tr("supervisor") if self.current_officer.role == Role.SUPERVISOR else tr("officer")
+            )
+            self.user_label.configure(
+                text=tr("{officer} ({role}) · {counter}").format(
+                    officer=self.current_officer.name,
+                    role=role,
+                    counter=self.current_counter.name if self.current_counter else "",
+                )
+            )
             self.switch_button.pack(side="right", padx=6)
             self.user_label.pack(side="right", padx=6)
         else:
@@ -202,9 +226,13 @@ class MainWindow(ttk.App):
         self._update_header()
         self.notebook = ttk.Notebook(self.body)
         self.notebook.pack(fill="both", expand=True, padx=8, pady=(0, 4))
-        tabs = [("session", tr("New session")), ("history", tr("History")),
-                ("reports", tr("Reports")), ("catalogue", tr("Catalogue")),
-                ("settings", tr("Settings"))]
+        tabs = [
+            ("session", tr("New session")),
+            ("history", tr("History")),
+            ("reports", tr("Reports")),
+            ("catalogue", tr("Catalogue")),
+            ("settings", tr("Settings")),
+        ]
         for (name, text), key in zip(tabs, SCREEN_KEYS, strict=True):
             frame = ttk.Frame(self.notebook)
             self._tab_frames[name] = frame
@@ -270,8 +298,12 @@ class MainWindow(ttk.App):
             if exc.name != module_name:
                 raise
             placeholder = ttk.Frame(frame, padding=24)
-            ttk.Label(placeholder, text=tr("This part of the app is not installed yet."),
-                      bootstyle="secondary", font="-size 12").pack(anchor="w")
+            ttk.Label(
+                placeholder,
+                text=tr("This part of the app is not installed yet."),
+                bootstyle="secondary",
+                font="-size 12",
+            ).pack(anchor="w")
             return placeholder
         return getattr(module, class_name)(frame, self)
 
@@ -300,8 +332,11 @@ class MainWindow(ttk.App):
         if name is None:
             return
         previous, self._last_tab = getattr(self, "_last_tab", None), name
-        if name == "session" and previous in ("catalogue", "settings") and \
-                "session" in self.screens:
+        if (
+            name == "session"
+            and previous in ("catalogue", "settings")
+            and "session" in self.screens
+        ):
             self.screens["session"].presenter.refresh_choices()
         screen = self._ensure_screen(name)
         if name == "history" and self._history_dirty and screen is not None:
@@ -325,15 +360,20 @@ class MainWindow(ttk.App):
         for seq in ("<Alt-Return>", "<Alt-KP_Enter>"):
             self.bind(seq, lambda e: self._form_key(lambda s: s.save(False)))
         for n in range(1, 10):
-            self.bind(f"<Alt-Key-{n}>", lambda e, n=n: self._form_key(
-                lambda s: s.presenter.add_favourite(n)))
-            self.bind(f"<Control-Key-{n}>", lambda e, n=n: self._form_key(
-                lambda s: s.presenter.toggle_help(n)))
+            self.bind(
+                f"<Alt-Key-{n}>",
+                lambda e, n=n: self._form_key(lambda s: s.presenter.add_favourite(n)),
+            )
+            self.bind(
+                f"<Control-Key-{n}>",
+                lambda e, n=n: self._form_key(lambda s: s.presenter.toggle_help(n)),
+            )
         from counter_app.ui.session_screen import BUNDLE_KEYS
 
         for n, key in enumerate(BUNDLE_KEYS, start=1):
-            self.bind(f"<{key}>", lambda e, n=n: self._form_key(
-                lambda s: s.presenter.add_bundle(n)))
+            self.bind(
+                f"<{key}>", lambda e, n=n: self._form_key(lambda s: s.presenter.add_bundle(n))
+            )
 
     @staticmethod
     def _key(action) -> str:
@@ -370,17 +410,23 @@ class MainWindow(ttk.App):
         from ttkbootstrap.dialogs import MessageDialog
 
         yes, no = tr("Yes"), tr("No")
-        dialog = MessageDialog(message, tr("Counter guidance log"),
-                               buttons=[f"{no}:secondary", f"{yes}:primary"],
-                               default=yes if default else no, parent=self, localize=False)
+        dialog = MessageDialog(
+            message,
+            tr("Counter guidance log"),
+            buttons=[f"{no}:secondary", f"{yes}:primary"],
+            default=yes if default else no,
+            parent=self,
+            localize=False,
+        )
         dialog.show()
         return dialog.result == yes
 
     def ask_string(self, prompt: str, initial: str = "") -> str | None:
         from ttkbootstrap.dialogs import Querybox
 
-        return Querybox.get_string(prompt, tr("Counter guidance log"), initialvalue=initial,
-                                   parent=self)
+        return Querybox.get_string(
+            prompt, tr("Counter guidance log"), initialvalue=initial, parent=self
+        )
 
     def run_in_background(self, job, done) -> None:
         """Run ``job()`` on a worker thread; ``done(result, error)`` runs on the Tk thread
@@ -417,8 +463,10 @@ class MainWindow(ttk.App):
             log.error("counts failed: %s", exc)
             return
         self.counts_var.set(
-            tr("Today: {today} sessions · submitted online: {submitted} · this week: {week}")
-            .format(today=c.today, submitted=c.submitted_today, week=c.week))
+            tr(
+                "Today: {today} sessions · submitted online: {submitted} · this week: {week}"
+            ).format(today=c.today, submitted=c.submitted_today, week=c.week)
+        )
         self._counts_after = self.after(COUNTS_REFRESH_MS, self.refresh_counts)
 
     def sessions_changed(self) -> None:
@@ -511,8 +559,9 @@ class MainWindow(ttk.App):
 
     def _purge_personal_data(self) -> None:
         try:
-            n = purge_due(self.store, actor_id=self.current_officer.id if self.current_officer
-                          else None)
+            n = purge_due(
+                self.store, actor_id=self.current_officer.id if self.current_officer else None
+            )
         except StorageError:
             log.exception("personal data purge failed")
             return
@@ -528,9 +577,11 @@ class MainWindow(ttk.App):
             flagged = check_day(self.store, date.today(), self.current_officer.id)
         except (StorageError, sqlite3.Error):
             return False
-        if not flagged or self.confirm(tr(
-                "{n} of your sessions today lack an outcome or last over 60 minutes. "
-                "Close anyway?").format(n=len(flagged))):
+        if not flagged or self.confirm(
+            tr(
+                "{n} of your sessions today lack an outcome or last over 60 minutes. Close anyway?"
+            ).format(n=len(flagged))
+        ):
             return False
         self.show_screen("history")
         history = self.screens.get("history")
@@ -544,8 +595,12 @@ class MainWindow(ttk.App):
         session = self.screens.get("session")
         if session is None or self._store_closed or not session.presenter.has_unsaved_edit():
             return False
-        if self.confirm(tr("The correction of a stored session is not saved. Leave anyway "
-                           "and lose the change?"), default=False):
+        if self.confirm(
+            tr(
+                "The correction of a stored session is not saved. Leave anyway and lose the change?"
+            ),
+            default=False,
+        ):
             return False
         self.show_screen("session")
         return True
@@ -562,8 +617,7 @@ class MainWindow(ttk.App):
         log.error("Tk callback failed", exc_info=(exc, val, tb))
         self.callback_errors.append(val)
         try:
-            self.show_error(tr("Something went wrong; the details were written to the log "
-                               "file."))
+            self.show_error(tr("Something went wrong; the details were written to the log file."))
         except Exception:  # the window may be going away
             log.exception("could not show the error")
 

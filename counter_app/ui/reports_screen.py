@@ -65,17 +65,21 @@ def open_folder(folder: Path) -> None:
     elif sys.platform == "darwin":
         subprocess.Popen(["open", str(folder)])
     else:
-        subprocess.Popen(["xdg-open", str(folder)], stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL)
+        subprocess.Popen(
+            ["xdg-open", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
 
 
 def period_kinds() -> list[tuple[str, str]]:
-    return [("week", tr("Week")), ("month", tr("Month")), ("quarter", tr("Quarter")),
-            ("custom", tr("Custom range"))]
+    return [
+        ("week", tr("Week")),
+        ("month", tr("Month")),
+        ("quarter", tr("Quarter")),
+        ("custom", tr("Custom range")),
+    ]
 
 
 class ReportsScreen(ttk.Frame):
-
     def __init__(self, master: tk.Misc, app):
         super().__init__(master, padding=(12, 8))
         self.app = app
@@ -93,26 +97,35 @@ class ReportsScreen(ttk.Frame):
         top.pack(fill="x")
         self.kind_var = tk.StringVar(self, tr("Week"))
         self._kind_by_label = {label: key for key, label in period_kinds()}
-        self.kind_box = ttk.Combobox(top, textvariable=self.kind_var, state="readonly", width=14,
-                                     values=[label for _, label in period_kinds()])
+        self.kind_box = ttk.Combobox(
+            top,
+            textvariable=self.kind_var,
+            state="readonly",
+            width=14,
+            values=[label for _, label in period_kinds()],
+        )
         self.kind_box.grid(row=0, column=0, padx=(0, 8))
         self.kind_box.bind("<<ComboboxSelected>>", lambda _e: self._on_kind())
         self.period_var = tk.StringVar(self)
-        self.period_box = ttk.Combobox(top, textvariable=self.period_var, state="readonly",
-                                       width=46)
+        self.period_box = ttk.Combobox(
+            top, textvariable=self.period_var, state="readonly", width=46
+        )
         self.period_box.grid(row=0, column=1, padx=(0, 8))
         self.period_box.bind("<<ComboboxSelected>>", lambda _e: self.refresh_preview())
         self.custom = ttk.Frame(top)
         ttk.Label(self.custom, text=tr("From")).pack(side="left")
-        self.from_date = ttk.DateEntry(self.custom, date_format=DATE_FORMAT, first_weekday=0,
-                                       width=11)
+        self.from_date = ttk.DateEntry(
+            self.custom, date_format=DATE_FORMAT, first_weekday=0, width=11
+        )
         self.from_date.pack(side="left", padx=4)
         ttk.Label(self.custom, text=tr("To")).pack(side="left")
-        self.to_date = ttk.DateEntry(self.custom, date_format=DATE_FORMAT, first_weekday=0,
-                                     width=11)
+        self.to_date = ttk.DateEntry(
+            self.custom, date_format=DATE_FORMAT, first_weekday=0, width=11
+        )
         self.to_date.pack(side="left", padx=4)
-        ttk.Button(self.custom, text=tr("Show"), bootstyle="secondary",
-                   command=self.refresh_preview).pack(side="left", padx=4)
+        ttk.Button(
+            self.custom, text=tr("Show"), bootstyle="secondary", command=self.refresh_preview
+        ).pack(side="left", padx=4)
         self.custom.grid(row=0, column=2, sticky="w")
 
         self.preview = ttk.Labelframe(self, text=tr("Key figures"), padding=8)
@@ -123,28 +136,32 @@ class ReportsScreen(ttk.Frame):
 
         actions = ttk.Frame(self)
         actions.pack(fill="x")
-        self.export_button = ttk.Button(actions, text=tr("Export to Excel"),
-                                        bootstyle="primary", command=self.export)
+        self.export_button = ttk.Button(
+            actions, text=tr("Export to Excel"), bootstyle="primary", command=self.export
+        )
         self.export_button.pack(side="left")
-        self.folder_button = ttk.Button(actions, text=tr("Open folder"), bootstyle="secondary",
-                                        command=self.open_exports)
+        self.folder_button = ttk.Button(
+            actions, text=tr("Open folder"), bootstyle="secondary", command=self.open_exports
+        )
         self.folder_button.pack(side="left", padx=8)
         self.progress = ttk.Progressbar(actions, length=260, maximum=1.0)
         self.progress.pack(side="left", padx=8)
         self.status_var = tk.StringVar(self, "")
         ttk.Label(actions, textvariable=self.status_var).pack(side="left", padx=4)
 
-        cons = ttk.Labelframe(self, text=tr("Consolidate files from several offices"),
-                              padding=8)
+        cons = ttk.Labelframe(self, text=tr("Consolidate files from several offices"), padding=8)
         cons.pack(fill="both", expand=True, pady=(12, 0))
         buttons = ttk.Frame(cons)
         buttons.pack(fill="x")
-        ttk.Button(buttons, text=tr("Add files…"), bootstyle="secondary",
-                   command=self.add_files).pack(side="left")
-        ttk.Button(buttons, text=tr("Clear list"), bootstyle="secondary-outline",
-                   command=self.clear_files).pack(side="left", padx=8)
-        self.consolidate_button = ttk.Button(buttons, text=tr("Consolidate"),
-                                             bootstyle="primary", command=self.consolidate)
+        ttk.Button(
+            buttons, text=tr("Add files…"), bootstyle="secondary", command=self.add_files
+        ).pack(side="left")
+        ttk.Button(
+            buttons, text=tr("Clear list"), bootstyle="secondary-outline", command=self.clear_files
+        ).pack(side="left", padx=8)
+        self.consolidate_button = ttk.Button(
+            buttons, text=tr("Consolidate"), bootstyle="primary", command=self.consolidate
+        )
         self.consolidate_button.pack(side="left")
         self.file_list = tk.Listbox(cons, height=6)
         self.file_list.pack(fill="both", expand=True, pady=(6, 0))
@@ -224,9 +241,13 @@ class ReportsScreen(ttk.Frame):
         for r, values in enumerate(rows, start=1):
             widgets = []
             for c, text in enumerate(values):
-                w = ttk.Label(self.preview, text=text,
-                              font="-weight bold" if r == 1 else None,
-                              anchor="w" if c == 0 else "e", width=None if c == 0 else 14)
+                w = ttk.Label(
+                    self.preview,
+                    text=text,
+                    font="-weight bold" if r == 1 else None,
+                    anchor="w" if c == 0 else "e",
+                    width=None if c == 0 else 14,
+                )
                 w.grid(row=r, column=c, sticky="we", padx=(0, 12))
                 widgets.append(w)
             self.figure_labels.append(tuple(widgets))
@@ -258,11 +279,13 @@ class ReportsScreen(ttk.Frame):
             def job(progress):
                 return write_workbook(report, sessions, target, progress)
         else:
+
             def job(progress):
                 try:
                     return export_report(reader, period, progress=progress)
                 finally:
                     reader.db.close()
+
         self._run(job, self._exported, tr("Writing the report…"))
 
     def _exported(self, path: Path) -> None:
@@ -276,17 +299,24 @@ class ReportsScreen(ttk.Frame):
             folder.mkdir(parents=True, exist_ok=True)
             self.open_folder(folder)
         except (OSError, AttributeError) as exc:
-            self.app.show_error(tr("The folder could not be opened: {folder} ({error})")
-                                .format(folder=folder, error=exc))
+            self.app.show_error(
+                tr("The folder could not be opened: {folder} ({error})").format(
+                    folder=folder, error=exc
+                )
+            )
 
     def open_folder(self, folder: Path) -> None:
         open_folder(folder)
 
     # -- consolidation ------------------------------------------------------------------
     def ask_files(self) -> list[str]:
-        return list(filedialog.askopenfilenames(
-            parent=self, title=tr("Choose report files to consolidate"),
-            filetypes=[(tr("Excel reports"), "*.xlsx"), (tr("All files"), "*.*")]))
+        return list(
+            filedialog.askopenfilenames(
+                parent=self,
+                title=tr("Choose report files to consolidate"),
+                filetypes=[(tr("Excel reports"), "*.xlsx"), (tr("All files"), "*.*")],
+            )
+        )
 
     def add_files(self) -> None:
         for name in self.ask_files():
@@ -317,10 +347,17 @@ class ReportsScreen(ttk.Frame):
     def _consolidated(self, result) -> None:
         self.last_export = result.path
         self.status_var.set(tr("Saved: {name}").format(name=result.path.name))
-        self.app.show_info(tr("Consolidated {files} files: {sessions} sessions ({duplicates} "
-                              "duplicates counted once).\n{path}").format(
-            files=result.files, sessions=result.sessions, duplicates=result.duplicates,
-            path=result.path))
+        self.app.show_info(
+            tr(
+                "Consolidated {files} files: {sessions} sessions ({duplicates} "
+                "duplicates counted once).\n{path}"
+            ).format(
+                files=result.files,
+                sessions=result.sessions,
+                duplicates=result.duplicates,
+                path=result.path,
+            )
+        )
 
     # -- worker plumbing ----------------------------------------------------------------
     def _run(self, job: Callable, done: Callable, message: str) -> None:

@@ -26,13 +26,24 @@ from counter_app.ui.widgets import ChoiceCombo, shorten
 DRAFT_DELAY_MS = 600
 TIMER_TICK_MS = 15_000
 PERSONAL_FIELDS = ("citizen_name", "citizen_phone", "citizen_id_number")
-TEXT_FIELDS = ("note", "minutes_text", "started_text", "backdated_reason", "citizen_name",
-               "citizen_phone", "citizen_id_number", "edit_reason")
+TEXT_FIELDS = (
+    "note",
+    "minutes_text",
+    "started_text",
+    "backdated_reason",
+    "citizen_name",
+    "citizen_phone",
+    "citizen_id_number",
+    "edit_reason",
+)
 
 
 def tristate_items() -> list[tuple[str, str]]:
-    return [(TriState.UNKNOWN.value, tr("Unknown")), (TriState.YES.value, tr("Yes")),
-            (TriState.NO.value, tr("No"))]
+    return [
+        (TriState.UNKNOWN.value, tr("Unknown")),
+        (TriState.YES.value, tr("Yes")),
+        (TriState.NO.value, tr("No")),
+    ]
 
 
 class SessionScreen(ttk.Frame):
@@ -76,8 +87,11 @@ class SessionScreen(ttk.Frame):
     def _build_procedures(self, parent: ttk.Frame) -> None:
         box = ttk.Labelframe(parent, text=tr("Procedures"), padding=8)
         box.pack(fill="both", expand=True)
-        ttk.Label(box, text=tr("Type a code or name, Enter adds (Alt+1…9: favourites)"),
-                  bootstyle="secondary").pack(anchor="w")
+        ttk.Label(
+            box,
+            text=tr("Type a code or name, Enter adds (Alt+1…9: favourites)"),
+            bootstyle="secondary",
+        ).pack(anchor="w")
         self.search_var = tk.StringVar(self)
         self.search_var.trace_add("write", lambda *_: self._search_changed())
         self.search_entry = ttk.Entry(box, textvariable=self.search_var, font="-size 12")
@@ -123,21 +137,24 @@ class SessionScreen(ttk.Frame):
         r = 0
         for name, label, blank in rows:
             ttk.Label(box, text=label).grid(row=r, column=0, sticky="w", pady=2, padx=(0, 8))
-            combo = ChoiceCombo(box, blank=blank, width=24,
-                                on_select=lambda v, n=name: self._combo_changed(n, v))
+            combo = ChoiceCombo(
+                box, blank=blank, width=24, on_select=lambda v, n=name: self._combo_changed(n, v)
+            )
             combo.grid(row=r, column=1, sticky="ew", pady=2)
             self.combos[name] = combo
             r += 1
         for name in ("elderly", "ethnic_minority", "disability"):
             self.combos[name].set_items(tristate_items())
         ttk.Label(box, text=tr("Note")).grid(row=r, column=0, sticky="w", pady=2)
-        ttk.Entry(box, textvariable=self._text_var("note")).grid(row=r, column=1,
-                                                                  sticky="ew", pady=2)
+        ttk.Entry(box, textvariable=self._text_var("note")).grid(
+            row=r, column=1, sticky="ew", pady=2
+        )
         r += 1
         ttk.Separator(box).grid(row=r, column=0, columnspan=2, sticky="ew", pady=6)
         r += 1
-        ttk.Label(box, text=tr("Started (dd/mm/yyyy hh:mm)")).grid(row=r, column=0,
-                                                                   sticky="w", pady=2)
+        ttk.Label(box, text=tr("Started (dd/mm/yyyy hh:mm)")).grid(
+            row=r, column=0, sticky="w", pady=2
+        )
         self.started_entry = ttk.Entry(box, textvariable=self._text_var("started_text"))
         self.started_entry.grid(row=r, column=1, sticky="ew", pady=2)
         r += 1
@@ -154,9 +171,11 @@ class SessionScreen(ttk.Frame):
         self.late_row = r
         r += 1
         self.personal: list[tk.Widget] = []
-        for name, label in (("citizen_name", tr("Citizen name")),
-                            ("citizen_phone", tr("Phone")),
-                            ("citizen_id_number", tr("ID number (CCCD)"))):
+        for name, label in (
+            ("citizen_name", tr("Citizen name")),
+            ("citizen_phone", tr("Phone")),
+            ("citizen_id_number", tr("ID number (CCCD)")),
+        ):
             lbl = ttk.Label(box, text=label)
             ent = ttk.Entry(box, textvariable=self._text_var(name))
             self.personal.append((lbl, ent, r))
@@ -170,29 +189,47 @@ class SessionScreen(ttk.Frame):
     def _build_buttons(self) -> None:
         bar = ttk.Frame(self)
         bar.grid(row=2, column=0, columnspan=2, sticky="ew", pady=(10, 0))
-        self.save_button = ttk.Button(bar, text=tr("Save & keep (Ctrl+Enter)"),
-                                      bootstyle="success", command=lambda: self.save(True))
+        self.save_button = ttk.Button(
+            bar,
+            text=tr("Save & keep (Ctrl+Enter)"),
+            bootstyle="success",
+            command=lambda: self.save(True),
+        )
         self.save_button.pack(side="left")
-        self.save_clear_button = ttk.Button(bar, text=tr("Save & clear (Alt+Enter)"),
-                                            bootstyle="success-outline",
-                                            command=lambda: self.save(False))
+        self.save_clear_button = ttk.Button(
+            bar,
+            text=tr("Save & clear (Alt+Enter)"),
+            bootstyle="success-outline",
+            command=lambda: self.save(False),
+        )
         self.save_clear_button.pack(side="left", padx=8)
-        self.clear_button = ttk.Button(bar, text=tr("Clear the form"),
-                                       bootstyle="secondary-outline", command=self._clear)
+        self.clear_button = ttk.Button(
+            bar, text=tr("Clear the form"), bootstyle="secondary-outline", command=self._clear
+        )
         self.clear_button.pack(side="right")
         # Next to the save buttons, so a refused save is always explained on screen (at the
         # bottom of the details it fell below the edge of a 1366×768 screen when editing).
         self.errors_label = ttk.Label(bar, bootstyle="danger", wraplength=480, justify="left")
         self.errors_label.pack(side="left", fill="x", expand=True, padx=(4, 8))
-        bar.bind("<Configure>", lambda e: self.errors_label.configure(
-            wraplength=max(240, e.width - self.save_button.winfo_width()
-                           - self.save_clear_button.winfo_width()
-                           - self.clear_button.winfo_width() - 48)))
+        bar.bind(
+            "<Configure>",
+            lambda e: self.errors_label.configure(
+                wraplength=max(
+                    240,
+                    e.width
+                    - self.save_button.winfo_width()
+                    - self.save_clear_button.winfo_width()
+                    - self.clear_button.winfo_width()
+                    - 48,
+                )
+            ),
+        )
 
     # -- presenter → view ---------------------------------------------------------------
 
     def set_choices(self, choices: Choices) -> None:
         self.choices = choices
+
         def items(values):
             return [(v.id, v.label) for v in values]
 
@@ -209,27 +246,48 @@ class SessionScreen(ttk.Frame):
             var = tk.BooleanVar(self, False)
             self.help_vars[value.id] = var
             prefix = f"{i + 1}. " if i < 9 else ""
-            cb = ttk.Checkbutton(self.help_box, text=prefix + value.label, variable=var,
-                                 command=lambda v=value.id: self._help_clicked(v))
+            cb = ttk.Checkbutton(
+                self.help_box,
+                text=prefix + value.label,
+                variable=var,
+                command=lambda v=value.id: self._help_clicked(v),
+            )
             cb.grid(row=i // 2, column=i % 2, sticky="w", padx=(0, 8), pady=1)
             for n in range(1, min(9, len(choices.help_types)) + 1):
                 cb.bind(f"<Key-{n}>", lambda e, n=n: self._toggle_help(n, e))
         for child in self.picks.winfo_children():
             child.destroy()
-        picks = [(f"Alt+{i + 1}", fav.name, "info-outline",
-                  lambda n=i + 1: self.presenter.add_favourite(n))
-                 for i, fav in enumerate(choices.favourites)]
-        picks += [(bundle_key(i + 1), bundle.name, "secondary-outline",
-                   lambda n=i + 1: self.presenter.add_bundle(n))
-                  for i, bundle in enumerate(choices.bundles)]
+        picks = [
+            (
+                f"Alt+{i + 1}",
+                fav.name,
+                "info-outline",
+                lambda n=i + 1: self.presenter.add_favourite(n),
+            )
+            for i, fav in enumerate(choices.favourites)
+        ]
+        picks += [
+            (
+                bundle_key(i + 1),
+                bundle.name,
+                "secondary-outline",
+                lambda n=i + 1: self.presenter.add_bundle(n),
+            )
+            for i, bundle in enumerate(choices.bundles)
+        ]
         columns, limit = (2, 30) if len(picks) <= 6 else (3, 18)  # keep the box short
         for col, (key, name, style, command) in enumerate(picks):
-            ttk.Button(self.picks, text=f"{key} {shorten(name, limit)}", bootstyle=style,
-                       takefocus=False, command=command).grid(
-                row=col // columns, column=col % columns, sticky="ew", padx=2, pady=2)
+            ttk.Button(
+                self.picks,
+                text=f"{key} {shorten(name, limit)}",
+                bootstyle=style,
+                takefocus=False,
+                command=command,
+            ).grid(row=col // columns, column=col % columns, sticky="ew", padx=2, pady=2)
         for c in range(3):
-            self.picks.columnconfigure(c, weight=1 if c < columns else 0,
-                                       uniform="picks" if c < columns else "")
+            self.picks.columnconfigure(
+                c, weight=1 if c < columns else 0, uniform="picks" if c < columns else ""
+            )
         for lbl, ent, row in self.personal:
             if choices.personal_fields:
                 lbl.grid(row=row, column=0, sticky="w", pady=2)
@@ -251,8 +309,9 @@ class SessionScreen(ttk.Frame):
             self._render_lines(state)
             editing = bool(state.editing_uuid)
             if editing:
-                self.banner.configure(text=tr("Correcting a stored session — save writes the "
-                                              "change to its history."))
+                self.banner.configure(
+                    text=tr("Correcting a stored session — save writes the change to its history.")
+                )
                 self.banner.grid(row=0, column=0, columnspan=2, sticky="ew", pady=(0, 8))
                 self.edit_label.grid(row=self.edit_row, column=0, sticky="w", pady=2)
                 self.edit_entry.grid(row=self.edit_row, column=1, sticky="ew", pady=2)
@@ -260,7 +319,8 @@ class SessionScreen(ttk.Frame):
                 # Personal data stays correctable where a session holds some; empty rows
                 # of an office that records none would push the reason off the screen.
                 show = bool(self.choices and self.choices.personal_fields) or any(
-                    getattr(state, name) for name in PERSONAL_FIELDS)
+                    getattr(state, name) for name in PERSONAL_FIELDS
+                )
                 for lbl, ent, row in self.personal:
                     if show:
                         lbl.grid(row=row, column=0, sticky="w", pady=2)
@@ -292,8 +352,9 @@ class SessionScreen(ttk.Frame):
                 self._line_widgets.append(self._build_line(i, line))
             self._line_codes = codes
             if not codes:
-                ttk.Label(self.lines, text=tr("No procedure yet."),
-                          bootstyle="secondary").grid(row=0, column=0, sticky="w")
+                ttk.Label(self.lines, text=tr("No procedure yet."), bootstyle="secondary").grid(
+                    row=0, column=0, sticky="w"
+                )
             else:
                 self.after(30, self._show_last_line)
         for widgets, line in zip(self._line_widgets, state.procedures, strict=False):
@@ -306,34 +367,51 @@ class SessionScreen(ttk.Frame):
             n = len(line.barrier_ids)
             widgets["barriers"].configure(
                 state="disabled" if submitted else "normal",
-                text=tr("Barriers") + (f" ({n})" if n else ""))
+                text=tr("Barriers") + (f" ({n})" if n else ""),
+            )
 
     def _build_line(self, i: int, line) -> dict:
         frame = ttk.Frame(self.lines, padding=(0, 4))
         frame.grid(row=i, column=0, sticky="ew")
         frame.columnconfigure(0, weight=1)
-        title = ttk.Label(frame, text=f"{line.code} — {line.name}", wraplength=520,
-                          font="-weight bold")
+        title = ttk.Label(
+            frame, text=f"{line.code} — {line.name}", wraplength=520, font="-weight bold"
+        )
         title.grid(row=0, column=0, sticky="w")
-        frame.bind("<Configure>", lambda e, t=title: t.configure(
-            wraplength=max(200, e.width - 60)))
-        ttk.Button(frame, text="✕", width=3, bootstyle="danger-link", takefocus=False,
-                   command=lambda i=i: self.presenter.remove_procedure(i)).grid(
-            row=0, column=1, sticky="ne")
+        frame.bind("<Configure>", lambda e, t=title: t.configure(wraplength=max(200, e.width - 60)))
+        ttk.Button(
+            frame,
+            text="✕",
+            width=3,
+            bootstyle="danger-link",
+            takefocus=False,
+            command=lambda i=i: self.presenter.remove_procedure(i),
+        ).grid(row=0, column=1, sticky="ne")
         row = ttk.Frame(frame)
         row.grid(row=1, column=0, columnspan=2, sticky="w", pady=2)
-        outcome = ChoiceCombo(row, [(v.id, v.label) for v in self.choices.outcomes],
-                              width=24, on_select=lambda v, i=i: self.presenter.set_outcome(i, v))
+        outcome = ChoiceCombo(
+            row,
+            [(v.id, v.label) for v in self.choices.outcomes],
+            width=24,
+            on_select=lambda v, i=i: self.presenter.set_outcome(i, v),
+        )
         outcome.pack(side="left")
         barrier_vars: dict[int, tk.BooleanVar] = {}
-        barriers = ttk.Menubutton(row, text=tr("Barriers"), bootstyle="warning-outline",
-                                  width=max(12, len(tr("Barriers")) + 4))
+        barriers = ttk.Menubutton(
+            row,
+            text=tr("Barriers"),
+            bootstyle="warning-outline",
+            width=max(12, len(tr("Barriers")) + 4),
+        )
         menu = tk.Menu(barriers, tearoff=False)
         for value in self.choices.barriers:
             var = tk.BooleanVar(self, False)
             barrier_vars[value.id] = var
-            menu.add_checkbutton(label=value.label, variable=var,
-                                 command=lambda b=value.id, i=i: self._barrier_clicked(i, b))
+            menu.add_checkbutton(
+                label=value.label,
+                variable=var,
+                command=lambda b=value.id, i=i: self._barrier_clicked(i, b),
+            )
         barriers.configure(menu=menu)
         barriers.pack(side="left", padx=6)
         ttk.Label(row, text=tr("Dossier code")).pack(side="left", padx=(6, 2))
@@ -343,8 +421,12 @@ class SessionScreen(ttk.Frame):
         dossier_entry.pack(side="left")
         for widget in (outcome, barriers, dossier_entry):  # Tab into a line: scroll to it
             widget.bind("<FocusIn>", lambda e, f=frame: self._scroll_to(f), add="+")
-        return {"outcome": outcome, "dossier": dossier, "barriers": barriers,
-                "barrier_vars": barrier_vars}
+        return {
+            "outcome": outcome,
+            "dossier": dossier,
+            "barriers": barriers,
+            "barrier_vars": barrier_vars,
+        }
 
     def _scroll_to(self, frame: tk.Widget) -> None:
         try:
@@ -487,9 +569,17 @@ class SessionScreen(ttk.Frame):
         text that matches no procedure stops the save (it would be dropped unseen)."""
         text = self.search_var.get().strip()
         if text and not self.presenter.hits:
-            self.show_errors([FieldError("procedures", tr(
-                "No procedure matches “{text}”. Choose one from the list or clear the box "
-                "(Esc).").format(text=text))])
+            self.show_errors(
+                [
+                    FieldError(
+                        "procedures",
+                        tr(
+                            "No procedure matches “{text}”. Choose one from the list or clear the "
+                            "box (Esc)."
+                        ).format(text=text),
+                    )
+                ]
+            )
             self.focus_procedure_box()
             return
         if text:
@@ -500,12 +590,14 @@ class SessionScreen(ttk.Frame):
     def _clear(self) -> None:
         if self.presenter.state.editing_uuid:
             if self.presenter.has_unsaved_edit() and not self.app.confirm(
-                    tr("Drop the changes made to this session?"), default=False):
+                tr("Drop the changes made to this session?"), default=False
+            ):
                 return
             self.presenter.cancel_edit()
             return
         if self.presenter.has_input() and not self.app.confirm(
-                tr("Clear the form? What was entered is lost."), default=False):
+            tr("Clear the form? What was entered is lost."), default=False
+        ):
             return
         self.search_var.set("")
         self.presenter.clear()

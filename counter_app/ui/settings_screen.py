@@ -39,10 +39,16 @@ class SettingsScreen(ttk.Frame):
         return frame
 
     @staticmethod
-    def _tree(parent: tk.Misc, columns: tuple[str, ...], headings: tuple[str, ...],
-              widths: tuple[int, ...], height: int = 8) -> ttk.Treeview:
-        tree = ttk.Treeview(parent, columns=columns, show="headings", height=height,
-                            selectmode="browse")
+    def _tree(
+        parent: tk.Misc,
+        columns: tuple[str, ...],
+        headings: tuple[str, ...],
+        widths: tuple[int, ...],
+        height: int = 8,
+    ) -> ttk.Treeview:
+        tree = ttk.Treeview(
+            parent, columns=columns, show="headings", height=height, selectmode="browse"
+        )
         for col, text, width in zip(columns, headings, widths, strict=True):
             tree.heading(col, text=text, anchor="w")
             tree.column(col, width=width * 8, anchor="w")
@@ -53,20 +59,31 @@ class SettingsScreen(ttk.Frame):
     def _build_office(self) -> None:
         tab = self._tab(tr("Office"))
         tab.columnconfigure(1, weight=1)
-        self.office_vars = {k: tk.StringVar(self) for k in
-                            ("name", "code", "province", "parent_body")}
-        labels = {"name": tr("Office name"), "code": tr("Office code"),
-                  "province": tr("Province"), "parent_body": tr("Parent body")}
+        self.office_vars = {
+            k: tk.StringVar(self) for k in ("name", "code", "province", "parent_body")
+        }
+        labels = {
+            "name": tr("Office name"),
+            "code": tr("Office code"),
+            "province": tr("Province"),
+            "parent_body": tr("Parent body"),
+        }
         for r, key in enumerate(self.office_vars):
-            ttk.Label(tab, text=labels[key]).grid(row=r, column=0, sticky="w", pady=3,
-                                                  padx=(0, 8))
+            ttk.Label(tab, text=labels[key]).grid(row=r, column=0, sticky="w", pady=3, padx=(0, 8))
             ttk.Entry(tab, textvariable=self.office_vars[key], width=60).grid(
-                row=r, column=1, sticky="ew", pady=3)
-        ttk.Label(tab, text=tr("Shown in the headers of the weekly report."),
-                  bootstyle="secondary").grid(row=4, column=1, sticky="w")
-        ttk.Button(tab, text=tr("Save"), bootstyle="primary", command=lambda: (
-            self.presenter.save_office(*(v.get() for v in self.office_vars.values())))).grid(
-            row=5, column=1, sticky="w", pady=8)
+                row=r, column=1, sticky="ew", pady=3
+            )
+        ttk.Label(
+            tab, text=tr("Shown in the headers of the weekly report."), bootstyle="secondary"
+        ).grid(row=4, column=1, sticky="w")
+        ttk.Button(
+            tab,
+            text=tr("Save"),
+            bootstyle="primary",
+            command=lambda: self.presenter.save_office(
+                *(v.get() for v in self.office_vars.values())
+            ),
+        ).grid(row=5, column=1, sticky="w", pady=8)
 
     def show_office(self, office: Office | None) -> None:
         if office:
@@ -81,31 +98,46 @@ class SettingsScreen(ttk.Frame):
         tab.columnconfigure(1, weight=2)
         left = ttk.Labelframe(tab, text=tr("Counters"), padding=8)
         left.grid(row=0, column=0, sticky="nsew", padx=(0, 8))
-        self.counter_tree = self._tree(left, ("name", "state"), (tr("Name"), tr("State")),
-                                       (16, 10))
+        self.counter_tree = self._tree(left, ("name", "state"), (tr("Name"), tr("State")), (16, 10))
         self.counter_tree.pack(fill="both", expand=True)
-        self.counter_tree.bind("<<TreeviewSelect>>", lambda e: self.counter_name.set(
-            self._selected_value(self.counter_tree, 0)))
+        self.counter_tree.bind(
+            "<<TreeviewSelect>>",
+            lambda e: self.counter_name.set(self._selected_value(self.counter_tree, 0)),
+        )
         self.counter_name = tk.StringVar(self)
         ttk.Entry(left, textvariable=self.counter_name).pack(fill="x", pady=4)
         row = ttk.Frame(left)
         row.pack(fill="x")
-        ttk.Button(row, text=tr("Add"), command=lambda: self.presenter.add_counter(
-            self.counter_name.get())).pack(side="left")
-        ttk.Button(row, text=tr("Rename"), bootstyle="secondary-outline",
-                   command=lambda: self._with_id(self.counter_tree, lambda i: (
-                       self.presenter.rename_counter(i, self.counter_name.get())))).pack(
-            side="left", padx=4)
-        ttk.Button(row, text=tr("Retire / restore"), bootstyle="warning-outline",
-                   command=lambda: self._with_id(self.counter_tree, lambda i: (
-                       self.presenter.set_counter_active(i, not self._active(
-                           self.counter_tree))))).pack(side="left")
+        ttk.Button(
+            row, text=tr("Add"), command=lambda: self.presenter.add_counter(self.counter_name.get())
+        ).pack(side="left")
+        ttk.Button(
+            row,
+            text=tr("Rename"),
+            bootstyle="secondary-outline",
+            command=lambda: self._with_id(
+                self.counter_tree,
+                lambda i: self.presenter.rename_counter(i, self.counter_name.get()),
+            ),
+        ).pack(side="left", padx=4)
+        ttk.Button(
+            row,
+            text=tr("Retire / restore"),
+            bootstyle="warning-outline",
+            command=lambda: self._with_id(
+                self.counter_tree,
+                lambda i: self.presenter.set_counter_active(i, not self._active(self.counter_tree)),
+            ),
+        ).pack(side="left")
 
         right = ttk.Labelframe(tab, text=tr("Officers"), padding=8)
         right.grid(row=0, column=1, sticky="nsew")
-        self.officer_tree = self._tree(right, ("name", "role", "pin", "state"),
-                                       (tr("Name"), tr("Role"), tr("PIN"), tr("State")),
-                                       (22, 12, 6, 10))
+        self.officer_tree = self._tree(
+            right,
+            ("name", "role", "pin", "state"),
+            (tr("Name"), tr("Role"), tr("PIN"), tr("State")),
+            (22, 12, 6, 10),
+        )
         self.officer_tree.pack(fill="both", expand=True)
         self.officer_tree.bind("<<TreeviewSelect>>", self._officer_selected)
         form = ttk.Frame(right)
@@ -113,56 +145,79 @@ class SettingsScreen(ttk.Frame):
         self.officer_name = tk.StringVar(self)
         self.officer_pin = tk.StringVar(self)
         ttk.Label(form, text=tr("Name")).grid(row=0, column=0, sticky="w")
-        ttk.Entry(form, textvariable=self.officer_name, width=26).grid(row=0, column=1,
-                                                                       sticky="w", padx=4)
+        ttk.Entry(form, textvariable=self.officer_name, width=26).grid(
+            row=0, column=1, sticky="w", padx=4
+        )
         ttk.Label(form, text=tr("Role")).grid(row=0, column=2, sticky="w")
-        self.officer_role = ChoiceCombo(form, [(Role.OFFICER, tr("Officer")),
-                                               (Role.SUPERVISOR, tr("Supervisor"))], width=20)
+        self.officer_role = ChoiceCombo(
+            form, [(Role.OFFICER, tr("Officer")), (Role.SUPERVISOR, tr("Supervisor"))], width=20
+        )
         self.officer_role.set_value(Role.OFFICER)
         self.officer_role.grid(row=0, column=3, sticky="w", padx=4)
         self.officer_pin_again = tk.StringVar(self)
         ttk.Label(form, text=tr("PIN")).grid(row=1, column=0, sticky="w", pady=(4, 0))
-        self.officer_pin_entry = ttk.Entry(form, textvariable=self.officer_pin, show="•",
-                                           width=10)
+        self.officer_pin_entry = ttk.Entry(form, textvariable=self.officer_pin, show="•", width=10)
         self.officer_pin_entry.grid(row=1, column=1, sticky="w", padx=4, pady=(4, 0))
         ttk.Label(form, text=tr("PIN again")).grid(row=1, column=2, sticky="w", pady=(4, 0))
-        self.officer_pin_again_entry = ttk.Entry(form, textvariable=self.officer_pin_again,
-                                                 show="•", width=10)
+        self.officer_pin_again_entry = ttk.Entry(
+            form, textvariable=self.officer_pin_again, show="•", width=10
+        )
         self.officer_pin_again_entry.grid(row=1, column=3, sticky="w", padx=4, pady=(4, 0))
         row = ttk.Frame(right)
         row.pack(fill="x")
         ttk.Button(row, text=tr("Add"), command=self._add_officer).pack(side="left")
-        ttk.Button(row, text=tr("Save changes"), bootstyle="secondary-outline",
-                   command=lambda: self._with_id(self.officer_tree, lambda i: (
-                       self.presenter.update_officer(i, self.officer_name.get(),
-                                                     self.officer_role.value())))).pack(
-            side="left", padx=4)
-        ttk.Button(row, text=tr("Set PIN"), bootstyle="secondary-outline",
-                   command=lambda: self._with_id(self.officer_tree, self._set_pin)).pack(
-            side="left")
-        ttk.Button(row, text=tr("Retire / restore"), bootstyle="warning-outline",
-                   command=lambda: self._with_id(self.officer_tree, lambda i: (
-                       self.presenter.set_officer_active(i, not self._active(
-                           self.officer_tree))))).pack(side="left", padx=4)
+        ttk.Button(
+            row,
+            text=tr("Save changes"),
+            bootstyle="secondary-outline",
+            command=lambda: self._with_id(
+                self.officer_tree,
+                lambda i: self.presenter.update_officer(
+                    i, self.officer_name.get(), self.officer_role.value()
+                ),
+            ),
+        ).pack(side="left", padx=4)
+        ttk.Button(
+            row,
+            text=tr("Set PIN"),
+            bootstyle="secondary-outline",
+            command=lambda: self._with_id(self.officer_tree, self._set_pin),
+        ).pack(side="left")
+        ttk.Button(
+            row,
+            text=tr("Retire / restore"),
+            bootstyle="warning-outline",
+            command=lambda: self._with_id(
+                self.officer_tree,
+                lambda i: self.presenter.set_officer_active(i, not self._active(self.officer_tree)),
+            ),
+        ).pack(side="left", padx=4)
         self.officer_pin_var = tk.BooleanVar(self, False)
-        ttk.Checkbutton(right, text=tr("Officers also sign in with a PIN"),
-                        variable=self.officer_pin_var,
-                        command=lambda: self.presenter.set_officer_pin_required(
-                            self.officer_pin_var.get())).pack(anchor="w", pady=(8, 0))
+        ttk.Checkbutton(
+            right,
+            text=tr("Officers also sign in with a PIN"),
+            variable=self.officer_pin_var,
+            command=lambda: self.presenter.set_officer_pin_required(self.officer_pin_var.get()),
+        ).pack(anchor="w", pady=(8, 0))
 
     def _clear_pins(self) -> None:
         self.officer_pin.set("")
         self.officer_pin_again.set("")
 
     def _add_officer(self) -> None:
-        if self.presenter.add_officer(self.officer_name.get(), self.officer_role.value(),
-                                      self.officer_pin.get(), self.officer_pin_again.get()):
+        if self.presenter.add_officer(
+            self.officer_name.get(),
+            self.officer_role.value(),
+            self.officer_pin.get(),
+            self.officer_pin_again.get(),
+        ):
             self.officer_name.set("")
         self._clear_pins()
 
     def _set_pin(self, officer_id: int) -> None:
-        self.presenter.set_officer_pin(officer_id, self.officer_pin.get(),
-                                       self.officer_pin_again.get())
+        self.presenter.set_officer_pin(
+            officer_id, self.officer_pin.get(), self.officer_pin_again.get()
+        )
         self._clear_pins()
 
     def _officer_selected(self, _event=None) -> None:
@@ -174,14 +229,23 @@ class SettingsScreen(ttk.Frame):
                 self.officer_role.set_value(officer.role)
 
     def show_counters(self, counters: list[Counter]) -> None:
-        self._fill(self.counter_tree, [(c.id, (c.name, self._state(c.active)), c.active)
-                                       for c in counters])
+        self._fill(
+            self.counter_tree, [(c.id, (c.name, self._state(c.active)), c.active) for c in counters]
+        )
 
     def show_officers(self, officers: list[Officer]) -> None:
         self._officers = {o.id: o for o in officers}
-        self._fill(self.officer_tree, [
-            (o.id, (o.name, role_label(o.role), "✓" if o.pin_hash else "",
-                    self._state(o.active)), o.active) for o in officers])
+        self._fill(
+            self.officer_tree,
+            [
+                (
+                    o.id,
+                    (o.name, role_label(o.role), "✓" if o.pin_hash else "", self._state(o.active)),
+                    o.active,
+                )
+                for o in officers
+            ],
+        )
 
     # -- lookup lists ---------------------------------------------------------------------
 
@@ -190,36 +254,58 @@ class SettingsScreen(ttk.Frame):
         top = ttk.Frame(tab)
         top.pack(fill="x")
         ttk.Label(top, text=tr("List")).pack(side="left")
-        self.kind_combo = ChoiceCombo(top, [(k, kind_label(k)) for k in EDITABLE_KINDS],
-                                      on_select=lambda k: self.presenter.select_kind(k))
+        self.kind_combo = ChoiceCombo(
+            top,
+            [(k, kind_label(k)) for k in EDITABLE_KINDS],
+            on_select=lambda k: self.presenter.select_kind(k),
+        )
         self.kind_combo.pack(side="left", padx=8)
-        ttk.Label(tab, text=tr("Retired values are hidden from the form but stay readable in "
-                               "old records and reports."), bootstyle="secondary").pack(
-            anchor="w", pady=4)
-        self.value_tree = self._tree(tab, ("label", "state"), (tr("Value"), tr("State")),
-                                     (50, 10), height=10)
+        ttk.Label(
+            tab,
+            text=tr(
+                "Retired values are hidden from the form but stay readable in "
+                "old records and reports."
+            ),
+            bootstyle="secondary",
+        ).pack(anchor="w", pady=4)
+        self.value_tree = self._tree(
+            tab, ("label", "state"), (tr("Value"), tr("State")), (50, 10), height=10
+        )
         self.value_tree.pack(fill="both", expand=True)
         self.value_label = tk.StringVar(self)
-        self.value_tree.bind("<<TreeviewSelect>>", lambda e: self.value_label.set(
-            self._selected_value(self.value_tree, 0)))
+        self.value_tree.bind(
+            "<<TreeviewSelect>>",
+            lambda e: self.value_label.set(self._selected_value(self.value_tree, 0)),
+        )
         ttk.Entry(tab, textvariable=self.value_label).pack(fill="x", pady=4)
         row = ttk.Frame(tab)
         row.pack(fill="x")
-        ttk.Button(row, text=tr("Add"), command=lambda: (
-            self.presenter.add_value(self.value_label.get()))).pack(side="left")
-        ttk.Button(row, text=tr("Rename"), bootstyle="secondary-outline",
-                   command=lambda: self._with_id(self.value_tree, lambda i: (
-                       self.presenter.rename_value(i, self.value_label.get())))).pack(
-            side="left", padx=4)
-        ttk.Button(row, text=tr("Retire / restore"), bootstyle="warning-outline",
-                   command=lambda: self._with_id(self.value_tree, lambda i: (
-                       self.presenter.set_value_active(i, not self._active(
-                           self.value_tree))))).pack(side="left")
+        ttk.Button(
+            row, text=tr("Add"), command=lambda: self.presenter.add_value(self.value_label.get())
+        ).pack(side="left")
+        ttk.Button(
+            row,
+            text=tr("Rename"),
+            bootstyle="secondary-outline",
+            command=lambda: self._with_id(
+                self.value_tree, lambda i: self.presenter.rename_value(i, self.value_label.get())
+            ),
+        ).pack(side="left", padx=4)
+        ttk.Button(
+            row,
+            text=tr("Retire / restore"),
+            bootstyle="warning-outline",
+            command=lambda: self._with_id(
+                self.value_tree,
+                lambda i: self.presenter.set_value_active(i, not self._active(self.value_tree)),
+            ),
+        ).pack(side="left")
 
     def show_lookup_values(self, kind: LookupKind, values: list[LookupValue]) -> None:
         self.kind_combo.set_value(kind)
-        self._fill(self.value_tree, [(v.id, (v.label, self._state(v.active)), v.active)
-                                     for v in values])
+        self._fill(
+            self.value_tree, [(v.id, (v.label, self._state(v.active)), v.active) for v in values]
+        )
 
     # -- form defaults and personal data --------------------------------------------------
 
@@ -237,30 +323,46 @@ class SettingsScreen(ttk.Frame):
         self.default_help = ttk.Frame(box)
         self.default_help.grid(row=2, column=1, sticky="w", padx=8)
         self.default_help_vars: dict[int, tk.BooleanVar] = {}
-        ttk.Button(box, text=tr("Save"), bootstyle="primary", command=lambda: (
-            self.presenter.save_defaults(
-                self.default_channel.value(), self.default_portal.value(),
-                [i for i, v in self.default_help_vars.items() if v.get()]))).grid(
-            row=3, column=1, sticky="w", padx=8, pady=6)
+        ttk.Button(
+            box,
+            text=tr("Save"),
+            bootstyle="primary",
+            command=lambda: self.presenter.save_defaults(
+                self.default_channel.value(),
+                self.default_portal.value(),
+                [i for i, v in self.default_help_vars.items() if v.get()],
+            ),
+        ).grid(row=3, column=1, sticky="w", padx=8, pady=6)
 
         box = ttk.Labelframe(tab, text=tr("Personal data of citizens"), padding=8)
         box.pack(fill="x", pady=(10, 0))
         self.personal_var = tk.BooleanVar(self, False)
         self.retention_var = tk.StringVar(self)
-        ttk.Checkbutton(box, text=tr("Record name, phone and ID number (optional fields)"),
-                        variable=self.personal_var).grid(row=0, column=0, columnspan=3,
-                                                         sticky="w")
-        ttk.Label(box, text=tr("Delete them after (days)")).grid(row=1, column=0, sticky="w",
-                                                                 pady=4)
-        ttk.Entry(box, textvariable=self.retention_var, width=6).grid(row=1, column=1,
-                                                                      sticky="w", padx=8)
-        ttk.Button(box, text=tr("Save"), bootstyle="primary", command=lambda: (
-            self.presenter.save_privacy(self.personal_var.get(),
-                                        self.retention_var.get()))).grid(
-            row=2, column=0, sticky="w", pady=4)
-        ttk.Button(box, text=tr("Delete expired personal data now"),
-                   bootstyle="warning-outline", command=self.presenter_purge).grid(
-            row=2, column=1, columnspan=2, sticky="w", padx=8)
+        ttk.Checkbutton(
+            box,
+            text=tr("Record name, phone and ID number (optional fields)"),
+            variable=self.personal_var,
+        ).grid(row=0, column=0, columnspan=3, sticky="w")
+        ttk.Label(box, text=tr("Delete them after (days)")).grid(
+            row=1, column=0, sticky="w", pady=4
+        )
+        ttk.Entry(box, textvariable=self.retention_var, width=6).grid(
+            row=1, column=1, sticky="w", padx=8
+        )
+        ttk.Button(
+            box,
+            text=tr("Save"),
+            bootstyle="primary",
+            command=lambda: self.presenter.save_privacy(
+                self.personal_var.get(), self.retention_var.get()
+            ),
+        ).grid(row=2, column=0, sticky="w", pady=4)
+        ttk.Button(
+            box,
+            text=tr("Delete expired personal data now"),
+            bootstyle="warning-outline",
+            command=self.presenter_purge,
+        ).grid(row=2, column=1, columnspan=2, sticky="w", padx=8)
 
     def presenter_purge(self) -> None:
         self.presenter.purge_now()
@@ -278,7 +380,8 @@ class SettingsScreen(ttk.Frame):
             var = tk.BooleanVar(self, value.id in chosen)
             self.default_help_vars[value.id] = var
             ttk.Checkbutton(self.default_help, text=value.label, variable=var).grid(
-                row=i // 2, column=i % 2, sticky="w", padx=(0, 10), pady=1)
+                row=i // 2, column=i % 2, sticky="w", padx=(0, 10), pady=1
+            )
 
     def show_privacy(self, settings: PrivacySettings) -> None:
         self.personal_var.set(settings.personal_fields)
@@ -294,35 +397,51 @@ class SettingsScreen(ttk.Frame):
         self.backup_var = tk.StringVar(self)
         ttk.Label(box, text=tr("Backup folder")).grid(row=0, column=0, sticky="w")
         ttk.Entry(box, textvariable=self.backup_var).grid(row=0, column=1, sticky="ew", padx=8)
-        ttk.Button(box, text=tr("Choose…"), bootstyle="secondary-outline",
-                   command=self._choose_folder).grid(row=0, column=2)
-        ttk.Button(box, text=tr("Save"), command=lambda: self.presenter.set_backup_folder(
-            self.backup_var.get())).grid(row=0, column=3, padx=4)
+        ttk.Button(
+            box, text=tr("Choose…"), bootstyle="secondary-outline", command=self._choose_folder
+        ).grid(row=0, column=2)
+        ttk.Button(
+            box,
+            text=tr("Save"),
+            command=lambda: self.presenter.set_backup_folder(self.backup_var.get()),
+        ).grid(row=0, column=3, padx=4)
         row = ttk.Frame(box)
         row.grid(row=1, column=0, columnspan=4, sticky="w", pady=(8, 0))
-        self.backup_button = ttk.Button(row, text=tr("Back up now"), bootstyle="primary",
-                                        command=self._backup_now)
+        self.backup_button = ttk.Button(
+            row, text=tr("Back up now"), bootstyle="primary", command=self._backup_now
+        )
         self.backup_button.pack(side="left")
-        ttk.Button(row, text=tr("Restore from a backup…"), bootstyle="danger-outline",
-                   command=self._restore).pack(side="left", padx=8)
+        ttk.Button(
+            row,
+            text=tr("Restore from a backup…"),
+            bootstyle="danger-outline",
+            command=self._restore,
+        ).pack(side="left", padx=8)
 
         box = ttk.Labelframe(tab, text=tr("Display"), padding=8)
         box.pack(fill="x", pady=(10, 0))
         self.theme_var = tk.StringVar(self, self.app.theme_name)
         ttk.Label(box, text=tr("Theme")).grid(row=0, column=0, sticky="w")
         for i, (value, text) in enumerate((("light", tr("Light")), ("dark", tr("Dark")))):
-            ttk.Radiobutton(box, text=text, value=value, variable=self.theme_var,
-                            command=lambda: self.presenter.set_theme(self.theme_var.get())
-                            ).grid(row=0, column=i + 1, sticky="w", padx=8)
+            ttk.Radiobutton(
+                box,
+                text=text,
+                value=value,
+                variable=self.theme_var,
+                command=lambda: self.presenter.set_theme(self.theme_var.get()),
+            ).grid(row=0, column=i + 1, sticky="w", padx=8)
         from counter_app.i18n import language
 
         self.language_var = tk.StringVar(self, language())
         ttk.Label(box, text=tr("Language")).grid(row=1, column=0, sticky="w", pady=4)
         for i, (value, text) in enumerate((("vi", "Tiếng Việt"), ("en", "English"))):
-            ttk.Radiobutton(box, text=text, value=value, variable=self.language_var,
-                            command=lambda: self.presenter.set_language(
-                                self.language_var.get())).grid(row=1, column=i + 1,
-                                                               sticky="w", padx=8)
+            ttk.Radiobutton(
+                box,
+                text=text,
+                value=value,
+                variable=self.language_var,
+                command=lambda: self.presenter.set_language(self.language_var.get()),
+            ).grid(row=1, column=i + 1, sticky="w", padx=8)
 
     def show_backup(self, folder: Path, officer_pin_required: bool) -> None:
         self.backup_var.set(str(folder))
@@ -354,8 +473,10 @@ class SettingsScreen(ttk.Frame):
 
     def _restore(self) -> None:
         file = filedialog.askopenfilename(
-            parent=self, initialdir=self.backup_var.get() or None,
-            filetypes=[(tr("Backups"), "*.db"), (tr("All files"), "*.*")])
+            parent=self,
+            initialdir=self.backup_var.get() or None,
+            filetypes=[(tr("Backups"), "*.db"), (tr("All files"), "*.*")],
+        )
         if file:
             self.presenter.restore(file)
 
@@ -370,8 +491,7 @@ class SettingsScreen(ttk.Frame):
         selected = tree.selection()
         tree.delete(*tree.get_children())
         for iid, values, active in rows:
-            tree.insert("", "end", iid=str(iid), values=values,
-                        tags=() if active else ("retired",))
+            tree.insert("", "end", iid=str(iid), values=values, tags=() if active else ("retired",))
         tree.tag_configure("retired", foreground="#999999")
         if selected and tree.exists(selected[0]):
             tree.selection_set(selected[0])

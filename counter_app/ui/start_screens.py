@@ -26,7 +26,8 @@ class LoginScreen(ttk.Frame):
         card = ttk.Frame(self, padding=24)
         card.place(relx=0.5, rely=0.4, anchor="center")
         ttk.Label(card, text=tr("Who is at the counter?"), font="-size 16 -weight bold").grid(
-            row=0, column=0, columnspan=2, sticky="w", pady=(0, 12))
+            row=0, column=0, columnspan=2, sticky="w", pady=(0, 12)
+        )
         ttk.Label(card, text=tr("Officer")).grid(row=1, column=0, sticky="w", pady=4)
         self.officer = ChoiceCombo(card, width=30, on_select=self._officer_changed)
         self.officer.grid(row=1, column=1, sticky="ew", pady=4, padx=(8, 0))
@@ -41,24 +42,29 @@ class LoginScreen(ttk.Frame):
         # A supervisor without a PIN chooses one here, typed twice, before starting.
         self.pin_again_label = ttk.Label(card, text=tr("PIN again"))
         self.pin_again_var = tk.StringVar(self)
-        self.pin_again_entry = ttk.Entry(card, textvariable=self.pin_again_var, show="•",
-                                         width=12)
+        self.pin_again_entry = ttk.Entry(card, textvariable=self.pin_again_var, show="•", width=12)
         self.pin_again_entry.bind("<Return>", lambda e: self.submit())
         self.pin_again_entry.bind("<KP_Enter>", lambda e: self.submit())
         self.pin_needed = False
         self.new_pin_needed = False
         self.message = ttk.Label(card, bootstyle="danger", wraplength=380)
         self.message.grid(row=5, column=0, columnspan=2, sticky="w", pady=(8, 0))
-        self.ok = ttk.Button(card, text=tr("Start (Enter)"), bootstyle="primary",
-                             command=self.submit)
+        self.ok = ttk.Button(
+            card, text=tr("Start (Enter)"), bootstyle="primary", command=self.submit
+        )
         self.ok.grid(row=6, column=1, sticky="e", pady=(12, 0))
         for widget in (self.officer, self.counter, self.ok):
             widget.bind("<Return>", lambda e: self.submit())
         self.presenter = LoginPresenter(self, store)
         self.presenter.start()
 
-    def set_people(self, officers: list[Officer], counters: list[Counter],
-                   officer_id: int | None, counter_id: int | None) -> None:
+    def set_people(
+        self,
+        officers: list[Officer],
+        counters: list[Counter],
+        officer_id: int | None,
+        counter_id: int | None,
+    ) -> None:
         self.officer.set_items([(o.id, o.name) for o in officers])
         self.officer.set_value(officer_id)
         self.counter.set_items([(c.id, c.name) for c in counters])
@@ -74,8 +80,9 @@ class LoginScreen(ttk.Frame):
 
     def _layout_pin(self) -> None:
         if self.pin_needed or self.new_pin_needed:
-            self.pin_label.configure(text=tr("New PIN (4–8 digits)") if self.new_pin_needed
-                                     else tr("PIN"))
+            self.pin_label.configure(
+                text=tr("New PIN (4–8 digits)") if self.new_pin_needed else tr("PIN")
+            )
             self.pin_label.grid(row=3, column=0, sticky="w", pady=4)
             self.pin_entry.grid(row=3, column=1, sticky="w", pady=4, padx=(8, 0))
         else:
@@ -106,8 +113,9 @@ class LoginScreen(ttk.Frame):
         return self.submit()
 
     def submit(self) -> str:
-        outcome = self.presenter.submit(self.officer.value(), self.counter.value(),
-                                        self.pin_var.get(), self.pin_again_var.get())
+        outcome = self.presenter.submit(
+            self.officer.value(), self.counter.value(), self.pin_var.get(), self.pin_again_var.get()
+        )
         self.pin_var.set("")
         self.pin_again_var.set("")
         if outcome:
@@ -125,15 +133,31 @@ class SetupScreen(ttk.Frame):
         self.on_done = on_done
         card = ttk.Frame(self, padding=24)
         card.place(relx=0.5, rely=0.45, anchor="center")
-        ttk.Label(card, text=tr("First start: set up the office"),
-                  font="-size 16 -weight bold").grid(row=0, column=0, columnspan=2,
-                                                     sticky="w", pady=(0, 4))
-        ttk.Label(card, text=tr("These details appear in the weekly report; a supervisor can "
-                                "change them later in Settings."), bootstyle="secondary",
-                  wraplength=480).grid(row=1, column=0, columnspan=2, sticky="w", pady=(0, 10))
-        self.vars = {k: tk.StringVar(self) for k in (
-            "office_name", "office_code", "province", "parent_body", "counters",
-            "supervisor", "pin", "pin_again")}
+        ttk.Label(
+            card, text=tr("First start: set up the office"), font="-size 16 -weight bold"
+        ).grid(row=0, column=0, columnspan=2, sticky="w", pady=(0, 4))
+        ttk.Label(
+            card,
+            text=tr(
+                "These details appear in the weekly report; a supervisor can "
+                "change them later in Settings."
+            ),
+            bootstyle="secondary",
+            wraplength=480,
+        ).grid(row=1, column=0, columnspan=2, sticky="w", pady=(0, 10))
+        self.vars = {
+            k: tk.StringVar(self)
+            for k in (
+                "office_name",
+                "office_code",
+                "province",
+                "parent_body",
+                "counters",
+                "supervisor",
+                "pin",
+                "pin_again",
+            )
+        }
         self.vars["counters"].set(tr("Counter 1"))
         rows = [
             ("office_name", tr("Office name"), {}),
@@ -154,8 +178,9 @@ class SetupScreen(ttk.Frame):
         self.entries["pin_again"].bind("<Return>", lambda e: self.submit())
         self.message = ttk.Label(card, bootstyle="danger", wraplength=480, justify="left")
         self.message.grid(row=11, column=0, columnspan=2, sticky="w", pady=(8, 0))
-        ttk.Button(card, text=tr("Save and start"), bootstyle="primary",
-                   command=self.submit).grid(row=12, column=1, sticky="e", pady=(12, 0))
+        ttk.Button(card, text=tr("Save and start"), bootstyle="primary", command=self.submit).grid(
+            row=12, column=1, sticky="e", pady=(12, 0)
+        )
         self.presenter = SetupPresenter(self, store)
 
     def show_message(self, message: str) -> None:

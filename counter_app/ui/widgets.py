@@ -15,9 +15,15 @@ class ChoiceCombo(ttk.Combobox):
     explicit user choice), never through key events.
     """
 
-    def __init__(self, master: tk.Misc, items: Sequence[tuple[object, str]] = (),
-                 blank: str | None = None, on_select: Callable[[object], None] | None = None,
-                 width: int = 28, **kwargs):
+    def __init__(
+        self,
+        master: tk.Misc,
+        items: Sequence[tuple[object, str]] = (),
+        blank: str | None = None,
+        on_select: Callable[[object], None] | None = None,
+        width: int = 28,
+        **kwargs,
+    ):
         super().__init__(master, state="readonly", width=width, **kwargs)
         self._blank = blank
         self._on_select = on_select
@@ -54,8 +60,7 @@ class Toast:
     def __init__(self, master: tk.Misc, duration_ms: int = 2500):
         self.master = master
         self.duration_ms = duration_ms
-        self.label = ttk.Label(master, bootstyle="@success", padding=(12, 2),
-                               font="-size 11")
+        self.label = ttk.Label(master, bootstyle="@success", padding=(12, 2), font="-size 11")
         self._after: str | None = None
         self.text = ""
 

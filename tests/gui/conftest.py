@@ -121,7 +121,8 @@ def make_window():
 def window(world, make_window):
     """The work screens, signed in as the supervisor at counter 1."""
     world.store.db.execute(
-        "UPDATE procedure SET favourite = 1 WHERE code IN ('1.001193', '1.004222')")
+        "UPDATE procedure SET favourite = 1 WHERE code IN ('1.001193', '1.004222')"
+    )
     return make_window(world.store, user=(world.supervisor.id, world.counter1.id))
 
 
@@ -132,8 +133,7 @@ def pump(window: tk.Misc, rounds: int = 3) -> None:
         window.update()
 
 
-_KEYSYMS = {" ": "space", ".": "period", "-": "minus", "/": "slash", ":": "colon",
-            ",": "comma"}
+_KEYSYMS = {" ": "space", ".": "period", "-": "minus", "/": "slash", ":": "colon", ",": "comma"}
 
 
 def press(widget: tk.Misc, sequence: str) -> None:
@@ -159,8 +159,9 @@ def type_text(widget: tk.Misc, text: str) -> None:
 
 def screenshot_dir(request) -> Path:
     folder = os.environ.get("COUNTER_APP_SCREENSHOTS")
-    path = Path(folder) if folder else (
-        request.config._tmp_path_factory.getbasetemp() / "screenshots")
+    path = (
+        Path(folder) if folder else (request.config._tmp_path_factory.getbasetemp() / "screenshots")
+    )
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -176,8 +177,9 @@ def screenshot(request):
         pump(window)
         frame = window.wm_frame()
         out = screenshot_dir(request) / f"{name}.png"
-        subprocess.run([tool, "-window", frame, str(out)], check=True, timeout=30,
-                       capture_output=True)
+        subprocess.run(
+            [tool, "-window", frame, str(out)], check=True, timeout=30, capture_output=True
+        )
         return out
 
     return take

@@ -18,9 +18,11 @@ BASE = datetime.now().replace(hour=0, minute=50, second=0, microsecond=0)
 def filled(world):
     for i in range(120):
         code = "1.004222" if i % 4 == 0 else "1.001193"
-        world.save(started_at=BASE - timedelta(days=i // 20, minutes=i % 20),
-                   backdated_reason="nhập bù",
-                   procedures=[SessionProcedure(code, world.lookup("outcome", "submitted"))])
+        world.save(
+            started_at=BASE - timedelta(days=i // 20, minutes=i % 20),
+            backdated_reason="nhập bù",
+            procedures=[SessionProcedure(code, world.lookup("outcome", "submitted"))],
+        )
     return world
 
 
@@ -40,9 +42,11 @@ def test_history_paging_and_filter(window, filled, screenshot):
     press(history.tree, "<Next>")
     assert len(history.tree.get_children()) == 20
     screenshot(window, "history_page3")
-    code_entry = [w for w in history.winfo_children()[0].winfo_children()
-                  if "textvariable" in w.keys()
-                  and str(w.cget("textvariable")) == str(history.procedure_var)][0]
+    code_entry = [
+        w
+        for w in history.winfo_children()[0].winfo_children()
+        if "textvariable" in w.keys() and str(w.cget("textvariable")) == str(history.procedure_var)
+    ][0]
     type_text(code_entry, "1.004222")
     press(code_entry, "<Return>")
     assert "30" in history.page_label.cget("text")
@@ -62,9 +66,11 @@ def test_edit_from_history_writes_an_audit_row(window, world):
     assert form.presenter.state.editing_uuid == s.uuid
     form.vars["note"].set("")
     type_text(form.search_entry, "")
-    note_entry = [w for w in form.details_box.winfo_children()
-                  if "textvariable" in w.keys()
-                  and str(w.cget("textvariable")) == str(form.vars["note"])][0]
+    note_entry = [
+        w
+        for w in form.details_box.winfo_children()
+        if "textvariable" in w.keys() and str(w.cget("textvariable")) == str(form.vars["note"])
+    ][0]
     type_text(note_entry, "da sua")
     form.vars["edit_reason"].set("Sửa ghi chú")
     press(note_entry, "<Control-Return>")
@@ -83,9 +89,11 @@ def test_find_and_correct_with_the_keyboard(window, world):
     world.save(started_at=BASE - timedelta(minutes=5), note="khac")
     press(window, "<F3>")
     history = window.screens["history"]
-    text_entry = [w for w in history.winfo_children()[0].winfo_children()
-                  if "textvariable" in w.keys()
-                  and str(w.cget("textvariable")) == str(history.text_var)][0]
+    text_entry = [
+        w
+        for w in history.winfo_children()[0].winfo_children()
+        if "textvariable" in w.keys() and str(w.cget("textvariable")) == str(history.text_var)
+    ][0]
     type_text(text_entry, "mang cham")
     press(text_entry, "<Return>")
     assert history.tree.get_children() == (s.uuid,)
@@ -94,9 +102,11 @@ def test_find_and_correct_with_the_keyboard(window, world):
     form = window.screens["session"]
     assert form.presenter.state.editing_uuid == s.uuid
     form.search_entry.focus_force()
-    note_entry = [w for w in form.details_box.winfo_children()
-                  if "textvariable" in w.keys()
-                  and str(w.cget("textvariable")) == str(form.vars["note"])][0]
+    note_entry = [
+        w
+        for w in form.details_box.winfo_children()
+        if "textvariable" in w.keys() and str(w.cget("textvariable")) == str(form.vars["note"])
+    ][0]
     press(note_entry, "<End>")
     type_text(note_entry, ", nop lai lan 2")
     press(note_entry, "<Control-Return>")
@@ -222,8 +232,9 @@ def test_f3_puts_the_keys_on_the_table_not_the_hidden_form(window, world):
     assert window.focus_get() is history.tree
     press(window.focus_get(), "<Return>")
     assert form.presenter.state.editing_uuid == s.uuid
-    assert [p.code for p in form.presenter.state.procedures] == \
-        [p.procedure_code for p in s.procedures]
+    assert [p.code for p in form.presenter.state.procedures] == [
+        p.procedure_code for p in s.procedures
+    ]
 
 
 def test_a_voided_session_is_not_opened_for_correction(window, world):

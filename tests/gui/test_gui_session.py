@@ -32,7 +32,8 @@ def test_type_a_session_with_the_keyboard(window, world, screenshot):
     assert [p.procedure_code for p in session.procedures] == ["1.001193"]
     assert session.procedures[0].outcome_id == world.lookup("outcome", "submitted")
     assert sorted(session.help_type_ids) == sorted(
-        [world.lookup("help_type", "eform"), world.lookup("help_type", "vneid_level2")])
+        [world.lookup("help_type", "eform"), world.lookup("help_type", "vneid_level2")]
+    )
     assert session.officer_id == world.supervisor.id
     assert window.toasts[-1].startswith("Đã lưu:") and "khai sinh" in window.toasts[-1]
     assert window.focus_get() is form.search_entry
@@ -57,9 +58,12 @@ def test_vietnamese_search_and_note_then_save_and_clear(window, world):
     press(form.search_entry, "<Down>")
     press(form.hits_list, "<Return>")
     assert form.presenter.state.procedures
-    note_entry = [w for w in form.details_box.winfo_children()
-                  if str(w.cget("textvariable") if "textvariable" in w.keys() else "")
-                  == str(form.vars["note"])][0]
+    note_entry = [
+        w
+        for w in form.details_box.winfo_children()
+        if str(w.cget("textvariable") if "textvariable" in w.keys() else "")
+        == str(form.vars["note"])
+    ][0]
     type_text(note_entry, "Người dân lớn tuổi")
     press(note_entry, "<Alt-Return>")
     [session] = stored(world)
@@ -95,8 +99,18 @@ def test_draft_comes_back_after_the_window_is_destroyed(world, make_window):
 
 def test_ten_sessions_with_keyboard_only(window, world):
     form = window.screens["session"]
-    queries = ["khai sinh", "thuong tru", "1.004222", "ket hon", "khai tu", "chung thuc",
-               "bao hiem", "tam tru", "ho tich", "1.001193"]
+    queries = [
+        "khai sinh",
+        "thuong tru",
+        "1.004222",
+        "ket hon",
+        "khai tu",
+        "chung thuc",
+        "bao hiem",
+        "tam tru",
+        "ho tich",
+        "1.001193",
+    ]
     for q in queries:
         type_text(form.search_entry, q)
         if form.presenter.hits:
@@ -114,12 +128,10 @@ def _on_screen(window, widget) -> bool:
     """Mapped and its bottom edge inside the window (nothing cut off at 1366×768)."""
     pump(window)
     bottom = widget.winfo_rooty() + widget.winfo_height()
-    return bool(widget.winfo_ismapped()) and \
-        bottom <= window.winfo_rooty() + window.winfo_height()
+    return bool(widget.winfo_ismapped()) and bottom <= window.winfo_rooty() + window.winfo_height()
 
 
-def test_correcting_an_old_session_keeps_reason_and_errors_on_screen(window, world,
-                                                                      screenshot):
+def test_correcting_an_old_session_keeps_reason_and_errors_on_screen(window, world, screenshot):
     from datetime import datetime, timedelta
 
     s = world.save()  # entered on its day, no late-entry reason; now three days old

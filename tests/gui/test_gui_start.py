@@ -15,9 +15,14 @@ def test_first_run_setup_opens_the_work_screens(memory_store, make_window, scree
     window = make_window(memory_store)
     setup = window.screens["setup"]
     screenshot(window, "first_run")
-    values = {"office_name": "Trung tâm PVHCC xã Hòa An", "office_code": "HA01",
-              "province": "Tỉnh Cà Mau", "supervisor": "Võ Thị Lệ", "pin": "2580",
-              "pin_again": "2580"}
+    values = {
+        "office_name": "Trung tâm PVHCC xã Hòa An",
+        "office_code": "HA01",
+        "province": "Tỉnh Cà Mau",
+        "supervisor": "Võ Thị Lệ",
+        "pin": "2580",
+        "pin_again": "2580",
+    }
     for key, text in values.items():
         setup.entries[key].delete(0, "end")
         type_text(setup.entries[key], text)
@@ -70,8 +75,13 @@ def test_officer_does_not_see_settings(world, make_window):
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_each_screen_builds_and_looks(window, screenshot, theme):
     window.apply_theme(theme)
-    for key, name in (("<F2>", "session"), ("<F3>", "history"), ("<F4>", "reports"),
-                      ("<F5>", "catalogue"), ("<F6>", "settings")):
+    for key, name in (
+        ("<F2>", "session"),
+        ("<F3>", "history"),
+        ("<F4>", "reports"),
+        ("<F5>", "catalogue"),
+        ("<F6>", "settings"),
+    ):
         press(window, key)
         pump(window)
         if window.notebook.tab(window._tab_frames[name], "state") == "disabled":

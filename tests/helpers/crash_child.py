@@ -17,17 +17,22 @@ def main() -> None:
     store = open_store(folder / "counter_app.db", folder / "backups", folder / "damaged")
     service = SessionService(store)
     outcome = store.db.execute(
-        "SELECT id FROM lookup WHERE kind = 'outcome' AND code = 'submitted'").fetchone()[0]
+        "SELECT id FROM lookup WHERE kind = 'outcome' AND code = 'submitted'"
+    ).fetchone()[0]
     print("READY", flush=True)
     i = 0
     while True:
         i += 1
-        saved = service.create(Session(
-            officer_id=1, counter_id=1,
-            started_at=datetime.now().replace(microsecond=0) - timedelta(minutes=5),
-            minutes=1 + i % 60, note=f"lượt {i}",
-            procedures=[SessionProcedure("1.001193", outcome, [], f"H{i}")],
-        ))
+        saved = service.create(
+            Session(
+                officer_id=1,
+                counter_id=1,
+                started_at=datetime.now().replace(microsecond=0) - timedelta(minutes=5),
+                minutes=1 + i % 60,
+                note=f"lượt {i}",
+                procedures=[SessionProcedure("1.001193", outcome, [], f"H{i}")],
+            )
+        )
         sys.stdout.write(saved.uuid + "\n")
         sys.stdout.flush()
 
