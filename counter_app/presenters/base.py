@@ -3,7 +3,8 @@ counter, and every message box — one place, so tests can replace them."""
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from counter_app.domain.models import Counter, Officer
 from counter_app.storage.database import Store
@@ -26,3 +27,10 @@ class AppLike(Protocol):
     def apply_theme(self, theme: str) -> None: ...
     def apply_language(self, language: str) -> None: ...
     def restore_from(self, file) -> None: ...
+    def run_in_background(
+        self,
+        job: Callable[..., Any],
+        done: Callable[[Any, BaseException | None], None],
+        progress: Callable[[float, str], None] | None = None,
+        key: str | None = None,
+    ) -> None: ...

@@ -77,6 +77,7 @@ class Store:
     recovery: Recovery | None = None
     migrated_from: int | None = None
     is_demo: bool = False
+    is_reader: bool = False
     check_deferred: bool = False
     check_failed: bool = False
     _changes_at_backup: int = field(default=0, repr=False)
@@ -153,7 +154,34 @@ class Store:
         thread.start()
         return thread
 
+    def reader(self) -> Store:
+        """A read-only Store on a connection of its own, for one job on a worker thread
+        (the app's connection belongs to the Tk thread). Call it on the thread that owns
+        this store; the worker calls ``close()`` when done.
+
+        A file database gets a new ``mode=ro`` connection (WAL: it reads a consistent
+        snapshot while the officer keeps saving). An in-memory database (tests, the
+        self-test) cannot be opened twice, so the reader gets a copy made now with the
+        backup API: the same data as of this call."""
+        if self.db.memory:
+            conn = sqlite3.connect(":memory:", check_same_thread=False)
+            self.conn.backup(conn)
+        else:
+            conn = sqlite3.connect(_readonly_uri(self.path), uri=True, check_same_thread=False)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA query_only = 1")
+        return Store(
+            db=Database(conn),
+            path=self.path,
+            backups_dir=self.backups_dir,
+            is_demo=self.is_demo,
+            is_reader=True,
+        )
+
     def close(self, backup_on_exit: bool = True) -> None:
+        if self.is_reader:
+            self.db.close()
+            return
         try:
             if backup_on_exit and not self.db.memory:
                 try:
@@ -166,6 +194,10 @@ class Store:
         finally:
             if self.lock:
                 self.lock.release()
+
+
+def _readonly_uri(path: Path) -> str:
+    return Path(path).resolve().as_uri() + "?mode=ro"
 
 
 def translate_sqlite_error(exc: sqlite3.OperationalError) -> StorageError | sqlite3.Error:

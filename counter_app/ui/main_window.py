@@ -13,7 +13,6 @@ import importlib.util
 import logging
 import sqlite3
 import sys
-import threading
 import tkinter as tk
 from datetime import date
 from pathlib import Path
@@ -31,6 +30,7 @@ from counter_app.services.privacy import purge_due
 from counter_app.services.sessions import SessionService
 from counter_app.storage.database import Store
 from counter_app.storage.errors import StorageError
+from counter_app.ui.jobs import JobRunner
 from counter_app.ui.theme import DEFAULT_THEME, register_ttk_locale, setup_fonts, ttk_theme
 from counter_app.ui.widgets import Toast
 
@@ -94,6 +94,7 @@ class MainWindow(ttk.App):
         self._resume_silently = False
         self._carried_edit = None  # a correction carried over a language switch
         self.callback_errors: list[BaseException] = []
+        self.jobs = JobRunner(self)
         self.screens: dict[str, tk.Widget] = {}
         self._tab_frames: dict[str, ttk.Frame] = {}
         self._history_dirty = False
@@ -428,27 +429,10 @@ class MainWindow(ttk.App):
             prompt, tr("Counter guidance log"), initialvalue=initial, parent=self
         )
 
-    def run_in_background(self, job, done) -> None:
-        """Run ``job()`` on a worker thread; ``done(result, error)`` runs on the Tk thread
-        (polled with ``after``: the worker never touches a widget)."""
-        result: dict = {}
-
-        def work() -> None:
-            try:
-                result["value"] = job()
-            except Exception as exc:  # handed to done() on the Tk thread
-                result["error"] = exc
-
-        thread = threading.Thread(target=work, name="ui-worker", daemon=True)
-        thread.start()
-
-        def poll() -> None:
-            if thread.is_alive():
-                self.after(50, poll)
-            else:
-                done(result.get("value"), result.get("error"))
-
-        self.after(50, poll)
+    def run_in_background(self, job, done, progress=None, key=None) -> None:
+        """Run ``job`` on a worker thread; ``done(result, error)`` runs on the Tk thread
+        (see ``ui/jobs.py``: the worker never touches a widget)."""
+        self.jobs.submit(job, done, progress=progress, key=key)
 
     def busy(self, on: bool) -> None:
         self.configure(cursor="watch" if on else "")
