@@ -23,8 +23,9 @@ def display_or_skip() -> None:
 class FakeApp:
     """What the main window gives a screen: data, the person, and message boxes."""
 
-    def __init__(self, store, officer=None):
+    def __init__(self, store, officer=None, root=None):
         self.store = store
+        self.root = root
         self.current_officer = officer
         self.current_counter = None
         self.errors: list[str] = []
@@ -50,6 +51,27 @@ class FakeApp:
     def catalogue_changed(self) -> None:
         self.changes += 1
 
+    def run_in_background(self, job, done, progress=None, key=None) -> None:
+        """On a real worker thread when the screen has a root window (as the app does),
+        else synchronously."""
+        if self.root is None:
+            try:
+                value = job(progress) if progress is not None else job()
+            except Exception as exc:
+                done(None, exc)
+            else:
+                done(value, None)
+            return
+        from counter_app.ui.jobs import JobRunner
+
+        runner = self.__dict__.setdefault("_runner", JobRunner(self.root))
+        runner.submit(job, done, progress=progress, key=key)
+
+    @property
+    def jobs_running(self) -> bool:
+        runner = self.__dict__.get("_runner")
+        return bool(runner and runner.busy)
+
 
 class ScreenHarness:
     """Builds screens in their own root windows; ``close`` fails the test when a Tk
@@ -65,7 +87,7 @@ class ScreenHarness:
 
         root = ttk.Window(size=size) if size else ttk.Window()
         root.report_callback_exception = lambda exc, val, tb: self.errors.append(val)
-        app = FakeApp(store, officer)
+        app = FakeApp(store, officer, root=root)
         screen = screen_class(root, app)
         screen.pack(fill="both", expand=True)
         root.update()
