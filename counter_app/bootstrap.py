@@ -34,7 +34,7 @@ def open_default_store(take_lock: bool = True, trust_clean_exit: bool = False) -
 
 def _apply_office_profile(store: Store) -> None:
     """First run of an office's installer: fill the office from its embedded profile."""
-    from counter_app.profile import ProfileError, apply_profile_if_new
+    from counter_app.services.profile import ProfileError, apply_profile_if_new
     from counter_app.storage.errors import StorageError
 
     try:

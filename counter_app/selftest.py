@@ -128,7 +128,7 @@ def run_self_test() -> int:
 
 def _describe(exc: BaseException) -> str:
     """Our own errors already speak Vietnamese; others are named by their type."""
-    from counter_app.profile import ProfileError
+    from counter_app.services.profile import ProfileError
     from counter_app.storage.errors import StorageError
 
     text = str(exc) or type(exc).__name__
@@ -187,8 +187,8 @@ def _open_database(ctx: Context) -> str:
 
 def _apply_profile(ctx: Context) -> str:
     from counter_app.domain.models import Office, Role
-    from counter_app.profile import apply_profile_if_new, load_profile
     from counter_app.services.offices import OfficeService
+    from counter_app.services.profile import apply_profile_if_new, load_profile
 
     ctx.profile = load_profile()
     offices = OfficeService(ctx.store)

@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     code = name = ""
     if args.office:
         sys.path.insert(0, str(ROOT))
-        from counter_app.profile import load_profile_file
+        from counter_app.services.profile import load_profile_file
 
         profile = load_profile_file(args.office)
         code, name = profile.code, profile.name

@@ -65,7 +65,7 @@ def defines(
 ) -> tuple[list[str], Path]:
     """The -D options for makensis, and the installer file they will produce."""
     sys.path.insert(0, str(ROOT))
-    from counter_app.profile import load_profile_file
+    from counter_app.services.profile import load_profile_file
 
     meta = _meta()
     profile = load_profile_file(office)

@@ -104,12 +104,8 @@ def file_world(file_store):
 
 @pytest.fixture
 def supervisor_app(world):
-    """A stand-in for the main window (the ``app`` presenters receive), signed in as the
-    supervisor at counter 1."""
-    from unittest.mock import MagicMock
+    """The one stand-in for the main window (the ``app`` presenters receive), signed in
+    as the supervisor at counter 1."""
+    from tests.helpers.fake_app import FakeApp
 
-    app = MagicMock()
-    app.store = world.store
-    app.current_officer = world.supervisor
-    app.current_counter = world.counter1
-    return app
+    return FakeApp(world.store, world.supervisor, world.counter1)

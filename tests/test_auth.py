@@ -82,7 +82,7 @@ def test_officer_pin_only_when_turned_on(world):
     officer = next(o for o in OfficeService(world.store).officers() if o.id == world.officer.id)
     assert not service.needs_pin(officer)
     assert service.login(officer, "").ok
-    OfficeService(world.store).set_setting(auth.OFFICER_PIN_KEY, True)
+    auth.AuthService(world.store).set_officer_pin_required(True)
     assert service.needs_pin(officer)
     assert not service.login(officer, "").ok
 
@@ -105,5 +105,5 @@ def test_officer_without_pin_must_set_one_once_the_office_asks(world):
     service = AuthService(world.store)
     officer = next(o for o in OfficeService(world.store).officers() if o.id == world.officer.id)
     assert not service.must_set_pin(officer) and service.login(officer, "").ok
-    OfficeService(world.store).set_setting(auth.OFFICER_PIN_KEY, True)
+    auth.AuthService(world.store).set_officer_pin_required(True)
     assert service.must_set_pin(officer) and not service.login(officer, "").ok

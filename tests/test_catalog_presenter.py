@@ -4,29 +4,18 @@ from __future__ import annotations
 
 from unittest.mock import MagicMock
 
-from counter_app.catalog.presenter import ALL_FIELDS, FAVOURITES, CataloguePresenter
+from counter_app.presenters.catalogue import ALL_FIELDS, FAVOURITES, CataloguePresenter
 from counter_app.ui.catalogue_screen import CatalogueScreen
-from tests.helpers.screens import FakeApp
+from tests.helpers.fake_app import FakeApp
 from tests.test_catalog_import import PORTAL_ROWS, make_portal_xlsx
 
 
 def make(world, officer):
     view = MagicMock(spec=CatalogueScreen)
-    # the background runner runs at once here; the real one uses a thread and `after`
-    view.run_background.side_effect = lambda work, done: _run(work, done)
-    app = FakeApp(world.store, officer)
+    app = FakeApp(world.store, officer)  # background jobs run at once here
     presenter = CataloguePresenter(view, app)
     presenter.start()
     return presenter, view, app
-
-
-def _run(work, done):
-    try:
-        result = work()
-    except Exception as exc:  # handed to the presenter like the real runner does
-        done(None, exc)
-    else:
-        done(result, None)
 
 
 def test_start_shows_fields_list_and_editing_state(world):

@@ -197,12 +197,13 @@ def test_look_alike_eth_folds_like_d(eth):
 
 
 def test_a_name_with_the_look_alike_eth_is_found(memory_store):
+    name = "Ðăng ký hoạt động tín ngưỡng Ðặc biệt"
     with memory_store.transaction() as db:
         db.execute(
             "INSERT INTO procedure (code, full_code, name, name_folded, source) "
             "VALUES ('2.999001', '2.999001', ?, ?, 'import')",
-            ["Ðăng ký hoạt động tín ngưỡng Ðặc biệt", "ðang ky hoat dong tin nguong ðac biet"],
-        )  # as an older fold() stored it
+            [name, fold(name)],
+        )  # folded as every writer stores it
     index = CatalogueSearch(memory_store)
     for query in (
         "dang ky hoat dong tin nguong dac biet",

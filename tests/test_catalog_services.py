@@ -11,6 +11,7 @@ from counter_app.catalog.bundles import Bundle, BundleService
 from counter_app.catalog.procedures import CatalogueEntry, ProcedureService
 from counter_app.catalog.sorting import sort_vietnamese, vietnamese_key
 from counter_app.domain.validation import ValidationError
+from counter_app.services import settings
 from counter_app.storage.schema import SCHEMA_VERSION
 
 
@@ -195,7 +196,7 @@ def test_builtin_sync_runs_once_per_file_version(memory_store):
     assert builtin.sync_builtin_catalogue(memory_store) is True
     assert builtin.sync_builtin_catalogue(memory_store) is False
     stored = memory_store.db.execute(
-        "SELECT value FROM setting WHERE key = ?", [builtin.SETTING_KEY]
+        "SELECT value FROM setting WHERE key = ?", [settings.BUILTIN_CATALOGUE_SHA256.key]
     ).fetchone()[0]
     assert json.loads(stored) == builtin.builtin_digest()
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from counter_app import profile as prof
 from counter_app.domain.models import Office, Role
+from counter_app.services import profile as prof
+from counter_app.services import settings
 from counter_app.services.offices import OfficeService
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -128,7 +129,7 @@ def test_first_run_creates_office_counters_officers(memory_store):
         ("Lê Thị Hồng", Role.SUPERVISOR),
         ("Trần Văn Đức", Role.OFFICER),
     ]
-    applied = offices.get_setting(prof.APPLIED_SETTING)
+    applied = settings.OFFICE_PROFILE_APPLIED.get(memory_store)
     assert applied["code"] == "XA-TEST" and applied["source"] == "XA-TEST.toml"
 
 

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from counter_app import paths, selftest
-from counter_app import profile as prof
+from counter_app.services import profile as prof
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.gui

@@ -149,11 +149,9 @@ def test_end_of_day_flags_long_sessions_and_missing_outcomes(history, world):
 
 def test_first_page_shows_before_the_count_and_stale_counts_are_ignored(app, world):
     fill(world, 23)
-    pending = []
+    app.defer_jobs = True  # the counts stay pending until the test finishes them
     view = MagicMock(spec=HistoryView)
-    history = HistoryPresenter(
-        view, app, page_size=10, count_runner=lambda flt, done: pending.append((flt, done))
-    )
+    history = HistoryPresenter(view, app, page_size=10)
     history.start()
     assert len(view.show_rows.call_args.args[0]) == 10
     assert view.show_page.call_args.args[0].total is None  # "counting…"
@@ -162,10 +160,11 @@ def test_first_page_shows_before_the_count_and_stale_counts_are_ignored(app, wor
     history.last_page()  # unknown yet: stays
     assert history.page == 1
     history.apply_filter(HistoryFilter(procedure_code="1.001193"))
-    first_done, second_done = pending[0][1], pending[1][1]
-    first_done(23)  # the count of the previous filter arrives late: ignored
+    (_, first_done, _, first_key), (_, second_done, _, second_key) = app.pending_jobs
+    assert first_key == second_key  # the newer count supersedes the older in the app
+    first_done(23, None)  # the count of the previous filter arrives late: ignored
     assert history.total is None
-    second_done(23)
+    second_done(23, None)
     assert view.show_page.call_args.args[0].pages == 3
 
 

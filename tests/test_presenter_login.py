@@ -5,13 +5,13 @@ from __future__ import annotations
 from unittest.mock import MagicMock
 
 from counter_app.presenters.login import (
-    LAST_USER_KEY,
     LoginPresenter,
     LoginView,
     SetupData,
     SetupPresenter,
     SetupView,
 )
+from counter_app.services import settings
 from counter_app.services.auth import AuthService, verify_pin
 from counter_app.services.offices import OfficeService
 
@@ -60,7 +60,7 @@ def test_login_remembers_the_last_pick(world):
     login.start()
     outcome = login.submit(world.officer2.id, world.counter2.id, "")
     assert outcome.officer.id == world.officer2.id
-    assert world.offices.get_setting(LAST_USER_KEY) == {
+    assert settings.LAST_USER.get(world.store) == {
         "officer_id": world.officer2.id,
         "counter_id": world.counter2.id,
     }

@@ -10,6 +10,7 @@ import pytest
 from counter_app.domain.models import SessionFilter
 from counter_app.presenters.session_form import SessionFormPresenter, SessionFormView
 from counter_app.services.drafts import DraftService
+from tests.helpers.fake_app import FakeApp
 
 NOW = datetime(2026, 11, 18, 9, 0, 0)
 
@@ -32,11 +33,7 @@ def clock():
 
 @pytest.fixture
 def app(world):
-    app = MagicMock()
-    app.store = world.store
-    app.current_officer = world.officer
-    app.current_counter = world.counter1
-    app.confirm.return_value = True
+    app = FakeApp(world.store, world.officer, world.counter1)
     world.store.db.execute(
         "UPDATE procedure SET favourite = 1 WHERE code IN ('1.001193', '1.004222')"
     )
@@ -169,12 +166,12 @@ def test_backdating_needs_a_reason(form, world):
 
 
 def test_bundle_adds_its_procedures(form, world):
-    from counter_app.presenters.catalogue import SimpleBundle
+    from counter_app.catalog.bundles import Bundle
 
     form.choices = form.choices.__class__(
         **{
             **form.choices.__dict__,
-            "bundles": [SimpleBundle(1, "Khai sinh – thường trú", ["1.001193", "1.004222"])],
+            "bundles": [Bundle(1, "Khai sinh – thường trú", ["1.001193", "1.004222"])],
         }
     )
     assert form.add_bundle(1)
@@ -326,13 +323,13 @@ def test_a_search_typed_and_cleared_is_not_a_half_entered_session(form, world):
 
 
 def test_retired_defaults_are_not_put_into_new_sessions(app, world, clock):
-    from counter_app.presenters.session_form import DEFAULTS_KEY
+    from counter_app.services import settings
     from counter_app.services.lookups import LookupService
 
     zalo = world.lookup("channel", "phone_zalo")
     helps = LookupService(world.store).values("help_type")
-    world.offices.set_setting(
-        DEFAULTS_KEY,
+    settings.FORM_DEFAULTS.set(
+        world.store,
         {"channel_id": zalo, "portal_id": None, "help_type_ids": [helps[0].id, helps[1].id]},
     )
     LookupService(world.store).set_active(zalo, False)

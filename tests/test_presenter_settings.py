@@ -8,7 +8,9 @@ import pytest
 
 from counter_app.domain.models import LookupKind, Role
 from counter_app.presenters.settings import SettingsPresenter, SettingsView
+from counter_app.services import settings as settings_module
 from counter_app.services.privacy import load_settings
+from tests.helpers.fake_app import FakeApp
 
 
 @pytest.fixture
@@ -86,7 +88,7 @@ def test_theme_and_language_go_to_the_app(settings, app, world):
     app.apply_theme.assert_called_once_with("dark")
     settings.set_language("en")
     app.apply_language.assert_called_once_with("en")
-    assert world.offices.get_setting("ui.theme") == "dark"
+    assert settings_module.THEME.get(world.store) == "dark"
 
 
 def test_restore_needs_confirmation(settings, app, tmp_path):
@@ -105,9 +107,7 @@ def test_backup_folder_setting(settings, world, tmp_path):
 
 
 def test_backup_now_writes_a_verified_copy(file_world, tmp_path):
-    app = MagicMock()
-    app.store = file_world.store
-    app.current_officer = file_world.supervisor
+    app = FakeApp(file_world.store, file_world.supervisor)
     settings = SettingsPresenter(MagicMock(spec=SettingsView), app)
     settings.set_backup_folder(str(tmp_path / "bk"))
     settings.backup_now()
@@ -152,10 +152,8 @@ def test_a_counter_name_already_used_is_refused_with_a_message(settings, world, 
 def test_a_busy_database_is_explained_not_a_crash(settings, app, monkeypatch, action):
     from counter_app.storage.errors import DatabaseBusyError
 
-    monkeypatch.setattr(settings.offices, "set_setting", MagicMock(side_effect=DatabaseBusyError()))
     monkeypatch.setattr(
-        "counter_app.services.privacy.OfficeService.set_setting",
-        MagicMock(side_effect=DatabaseBusyError()),
+        "counter_app.services.settings.Setting.set", MagicMock(side_effect=DatabaseBusyError())
     )
     assert action(settings) is False
     app.show_error.assert_called_once_with(str(DatabaseBusyError()))

@@ -47,10 +47,10 @@ def test_mask(value, shown):
 
 
 def test_draft_roundtrip_and_discard(memory_store):
-    drafts = DraftService(memory_store)
+    drafts = DraftService(memory_store, officer_id=1)
     assert drafts.load() is None
     drafts.save({"note": "Người dân lớn tuổi", "procedures": []})
-    assert DraftService(memory_store).load()["note"] == "Người dân lớn tuổi"
+    assert DraftService(memory_store, officer_id=1).load()["note"] == "Người dân lớn tuổi"
     drafts.discard()
     assert drafts.load() is None
 
@@ -70,7 +70,7 @@ def test_automatic_purge_scans_only_what_aged_since_the_last_run(world):
     assert purge_personal_data(world.store, 90) == 1
 
 
-def test_drafts_are_kept_per_officer_and_an_old_shared_draft_is_still_offered(memory_store):
+def test_drafts_are_kept_per_officer(memory_store):
     mine, theirs = (
         DraftService(memory_store, officer_id=1),
         DraftService(memory_store, officer_id=2),
@@ -79,11 +79,7 @@ def test_drafts_are_kept_per_officer_and_an_old_shared_draft_is_still_offered(me
     assert theirs.load() is None
     theirs.discard()
     assert mine.load() == {"note": "của tôi"}
-    # A draft from before drafts were per officer: offered to whoever signs in, once.
-    DraftService(memory_store).save({"note": "cũ"})
-    assert theirs.load() == {"note": "cũ"}
-    theirs.save({"note": "cũ, nhập tiếp"})
-    assert DraftService(memory_store).load() is None
+    theirs.save({"note": "của đồng nghiệp"})
     assert mine.load() == {"note": "của tôi"}
 
 

@@ -9,13 +9,11 @@ so every session keeps its procedure).
 from __future__ import annotations
 
 import hashlib
-import json
 
 from counter_app.resources import resource_path
+from counter_app.services import settings
 from counter_app.storage import seed
 from counter_app.storage.database import Store
-
-SETTING_KEY = "catalogue.builtin_sha256"
 
 
 def builtin_digest() -> str:
@@ -25,14 +23,9 @@ def builtin_digest() -> str:
 def sync_builtin_catalogue(store: Store) -> bool:
     """Apply a changed built-in list; returns True when something was (re)loaded."""
     digest = builtin_digest()
-    row = store.db.execute("SELECT value FROM setting WHERE key = ?", [SETTING_KEY]).fetchone()
-    if row and json.loads(row[0]) == digest:
+    if settings.BUILTIN_CATALOGUE_SHA256.get(store) == digest:
         return False
     with store.transaction() as db:
         seed.load_builtin_catalogue(db)
-        db.execute(
-            "INSERT INTO setting (key, value) VALUES (?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            [SETTING_KEY, json.dumps(digest)],
-        )
+        settings.BUILTIN_CATALOGUE_SHA256.set(store, digest)
     return True

@@ -92,6 +92,16 @@ class ProcedureService:
             return sorted(entries, key=lambda e: order[e.code])
         return sorted(entries, key=lambda e: name_key(e.name))
 
+    def names(self, codes: list[str]) -> dict[str, str]:
+        """{code: name} of the given codes that exist (retired ones included)."""
+        if not codes:
+            return {}
+        marks = ", ".join("?" for _ in codes)
+        rows = self.store.db.execute(
+            f"SELECT code, name FROM procedure WHERE code IN ({marks})", list(codes)
+        )
+        return {r[0]: r[1] for r in rows}
+
     def get(self, code: str) -> CatalogueEntry | None:
         found = self.browse(codes=[code], include_retired=True)
         return found[0] if found else None

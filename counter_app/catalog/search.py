@@ -18,7 +18,6 @@ import bisect
 import heapq
 import itertools
 import re
-import sqlite3
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -112,8 +111,9 @@ def code_digits(code: str) -> str:
 class CatalogueSearch:
     """In-memory index over the ``procedure`` table; call ``refresh`` after changes."""
 
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, clock: Callable[[], datetime] = datetime.now):
         self.store = store
+        self.clock = clock
         self._entries: list[_Entry] = []
         self._by_code: dict[str, int] = {}
         self._codes_sorted: list[tuple[str, int]] = []
@@ -145,11 +145,8 @@ class CatalogueSearch:
         entries: list[_Entry] = []
         postings: dict[str, set[int]] = {}
         for i, (code, full_code, name, field, online, fav, active, folded) in enumerate(rows):
-            # name_folded is kept by every writer (seed, import, edits); fold() is the fallback,
-            # also for rows folded before fold() knew the look-alike "Ð" (U+00D0)
-            words = _WORD.findall(
-                search_form(fold(name) if not folded or "ð" in folded else folded)
-            )
+            # name_folded is kept by every writer (seed, import, edits)
+            words = _WORD.findall(search_form(folded or fold(name)))
             core = words[2:] if tuple(words[:2]) == _NOISE_PREFIX and len(words) > 2 else words
             entries.append(
                 _Entry(
@@ -213,12 +210,9 @@ class CatalogueSearch:
         self._names_sorted = sorted((e.padded, i) for i, e in enumerate(entries))
 
     def _load_abbreviations(self) -> dict[str, list[list[str]]]:
-        try:
-            rows = self.store.db.execute(
-                "SELECT short, expansion FROM abbreviation WHERE active = 1"
-            ).fetchall()
-        except sqlite3.OperationalError:  # a database from before the catalogue tables
-            return {}
+        rows = self.store.db.execute(
+            "SELECT short, expansion FROM abbreviation WHERE active = 1"
+        ).fetchall()
         result: dict[str, list[list[str]]] = {}
         for short, expansion in rows:
             key = search_form(fold(short).strip())
@@ -235,7 +229,7 @@ class CatalogueSearch:
         cached = self._usage.get(counter_id)
         if cached and now - cached[0] < USAGE_CACHE_SECONDS:
             return cached[1]
-        since = (datetime.now() - timedelta(days=USAGE_DAYS)).isoformat(timespec="seconds")
+        since = (self.clock() - timedelta(days=USAGE_DAYS)).isoformat(timespec="seconds")
         rows = self.store.db.execute(
             "SELECT sp.procedure_code, count(*) FROM session_procedure sp "
             "JOIN session s ON s.id = sp.session_id "

@@ -24,3 +24,10 @@ def fold(value: str) -> str:
     decomposed = unicodedata.normalize("NFD", value.translate(_D))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return unicodedata.normalize("NFC", stripped).casefold()
+
+
+def same_label(a: str, b: str) -> bool:
+    """Two names a person would read as the same entry of a list (counters, officers'
+    lists, lookup values): equal after NFC, trimming and casefolding. Reports count by
+    label, so two such values would silently be added together."""
+    return nfc(a).casefold() == nfc(b).casefold()

@@ -3,6 +3,7 @@ and the end-of-day check."""
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from counter_app.services.offices import OfficeService
 from counter_app.services.sessions import SessionService
 from counter_app.storage.errors import StorageError
 
+log = logging.getLogger(__name__)
 PAGE_SIZE = 50
 
 
@@ -70,13 +72,11 @@ class HistoryView(Protocol):
     def show_audit(self, title: str, lines: list[str]) -> None: ...
 
 
-CountRunner = Callable[[SessionFilter, Callable[[int | None], None]], None]
-
-
 class HistoryPresenter:
     """Pages come straight from SQL (LIMIT/OFFSET on the started_at index); the total,
-    which needs a scan of the filtered rows, is counted by ``count_runner`` — the view
-    runs it on a worker thread so the first page shows before the count is known."""
+    which needs a scan of the filtered rows, is counted on the app's worker with a reader
+    of its own, so the first page shows before the count is known. A newer filter's
+    count supersedes an older one still running."""
 
     def __init__(
         self,
@@ -84,14 +84,12 @@ class HistoryPresenter:
         app: AppLike,
         clock: Callable[[], datetime] = datetime.now,
         page_size: int = PAGE_SIZE,
-        count_runner: CountRunner | None = None,
     ):
         self.view = view
         self.app = app
         self.clock = clock
         self.sessions = SessionService(app.store, clock=clock)
         self.page_size = page_size
-        self.count_runner = count_runner or (lambda flt, done: done(self.sessions.count(flt)))
         self.filter = HistoryFilter()
         self.page = 0
         self.total: int | None = 0
@@ -118,7 +116,21 @@ class HistoryPresenter:
     def _recount(self) -> None:
         self._count_token += 1
         token = self._count_token
-        self.count_runner(self.filter.to_session_filter(), lambda n: self._counted(token, n))
+        flt = self.filter.to_session_filter()
+        reader = self.app.store.reader()
+
+        def job() -> int:
+            try:
+                return SessionService(reader).count(flt)
+            finally:
+                reader.close()
+
+        def done(total: int | None, error: BaseException | None) -> None:
+            if error is not None:
+                log.error("history count failed: %s", error)
+            self._counted(token, None if error is not None else total)
+
+        self.app.run_in_background(job, done, key="history-count")
 
     def _counted(self, token: int, total: int | None) -> None:
         if token != self._count_token or total is None:

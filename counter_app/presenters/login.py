@@ -8,13 +8,12 @@ from datetime import datetime
 from typing import Protocol
 
 from counter_app.domain.models import Counter, Office, Officer, Role
-from counter_app.domain.text import nfc
 from counter_app.i18n import tr
+from counter_app.services import settings
 from counter_app.services.auth import AuthService, PinError, check_pin_shape, hash_pin
-from counter_app.services.offices import OfficeService
+from counter_app.services.offices import NewOfficer, OfficeService
 from counter_app.storage.database import Store
-
-LAST_USER_KEY = "ui.last_user"
+from counter_app.storage.errors import StorageError
 
 
 class LoginView(Protocol):
@@ -48,7 +47,7 @@ class LoginPresenter:
     def start(self) -> None:
         self.officers = self.offices.officers()
         self.counters = self.offices.counters()
-        last = self.offices.get_setting(LAST_USER_KEY, {}) or {}
+        last = settings.LAST_USER.get(self.store)
         officer_id = last.get("officer_id")
         if officer_id not in {o.id for o in self.officers}:
             officer_id = self.officers[0].id if self.officers else None
@@ -95,9 +94,7 @@ class LoginPresenter:
         if not result.ok:
             self.view.show_message(result.message)
             return None
-        self.offices.set_setting(
-            LAST_USER_KEY, {"officer_id": officer.id, "counter_id": counter.id}
-        )
+        settings.LAST_USER.set(self.store, {"officer_id": officer.id, "counter_id": counter.id})
         return LoginOutcome(officer, counter)
 
     def _set_first_pin(self, officer: Officer, pin: str, pin_again: str) -> Officer | None:
@@ -143,40 +140,35 @@ class SetupPresenter:
         self.offices = OfficeService(store)
 
     def submit(self, data: SetupData) -> LoginOutcome | None:
-        problems = []
-        if not nfc(data.office_name):
-            problems.append(tr("Enter the office name."))
-        if not nfc(data.office_code):
-            problems.append(tr("Enter the office code."))
-        counters = [nfc(c) for c in data.counters.replace(",", "\n").splitlines() if nfc(c)]
-        if not counters:
-            problems.append(tr("Enter at least one counter."))
-        if len(set(counters)) != len(counters):
-            problems.append(tr("Two counters have the same name."))
-        if not nfc(data.supervisor):
-            problems.append(tr("Enter the supervisor's name."))
+        pin_problems = []
         try:
             check_pin_shape(data.pin)
         except PinError as exc:
-            problems.append(str(exc))
+            pin_problems.append(str(exc))
         if data.pin != data.pin_again:
-            problems.append(tr("The two PINs differ."))
+            pin_problems.append(tr("The two PINs differ."))
+        office = Office(
+            code=data.office_code,
+            name=data.office_name,
+            province=data.province,
+            parent_body=data.parent_body,
+        )
+        counters = data.counters.replace(",", "\n").splitlines()
+        supervisor = NewOfficer(
+            data.supervisor, Role.SUPERVISOR, None if pin_problems else hash_pin(data.pin)
+        )
+        problems = self.offices.office_problems(office, counters, [supervisor]) + pin_problems
         if problems:
             self.view.show_message("\n".join(problems))
             return None
-        office = self.offices.save_office(
-            Office(
-                code=data.office_code,
-                name=data.office_name,
-                province=data.province,
-                parent_body=data.parent_body,
-            )
-        )
-        made = [self.offices.add_counter(office.id, name) for name in counters]
-        supervisor = self.offices.add_officer(
-            office.id, data.supervisor, Role.SUPERVISOR, pin_hash=hash_pin(data.pin)
-        )
-        self.offices.set_setting(
-            LAST_USER_KEY, {"officer_id": supervisor.id, "counter_id": made[0].id}
-        )
-        return LoginOutcome(supervisor, made[0])
+        try:
+            with self.store.transaction():
+                created = self.offices.create_office(office, counters, [supervisor])
+                first = LoginOutcome(created.officers[0], created.counters[0])
+                settings.LAST_USER.set(
+                    self.store, {"officer_id": first.officer.id, "counter_id": first.counter.id}
+                )
+        except (ValueError, StorageError) as exc:
+            self.view.show_message(str(exc))
+            return None
+        return first

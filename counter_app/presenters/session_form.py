@@ -14,6 +14,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from counter_app.catalog.bundles import BundleService
+from counter_app.catalog.procedures import ProcedureService
+from counter_app.catalog.search import CatalogueSearch
 from counter_app.domain.models import (
     OUTCOME_SUBMITTED,
     LookupKind,
@@ -25,16 +28,15 @@ from counter_app.domain.models import (
 from counter_app.domain.validation import MAX_MINUTES, FieldError, ValidationError
 from counter_app.i18n import tr
 from counter_app.presenters.base import AppLike
-from counter_app.presenters.catalogue import list_bundles, make_search, procedure_names
+from counter_app.services import settings
 from counter_app.services.drafts import DraftService
 from counter_app.services.lookups import LookupService
 from counter_app.services.offices import OfficeService
-from counter_app.services.privacy import load_settings, retention_cutoff
+from counter_app.services.privacy import load_settings
 from counter_app.services.sessions import SessionService
 from counter_app.storage.errors import StorageError
 
 log = logging.getLogger(__name__)
-DEFAULTS_KEY = "form.defaults"
 MAX_SHORTCUTS = 9
 DATETIME_FORMATS = ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y")
 TRISTATE_FIELDS = ("elderly", "ethnic_minority", "disability")
@@ -141,7 +143,8 @@ class SessionFormPresenter:
         self.offices = OfficeService(self.store)
         officer = app.current_officer
         self.drafts = DraftService(self.store, officer_id=officer.id if officer else None)
-        self.search_engine = search if search is not None else make_search(self.store)
+        self.search_engine = search if search is not None else CatalogueSearch(self.store)
+        self.procedures = ProcedureService(self.store)
         self.state = FormState()
         self.hits: list = []
         self.choices: Choices | None = None
@@ -158,9 +161,7 @@ class SessionFormPresenter:
 
     def refresh_choices(self) -> None:
         """After the catalogue or settings changed favourites, bundles or lists."""
-        refresh = getattr(self.search_engine, "refresh", None)
-        if refresh:
-            refresh()
+        self.search_engine.refresh()
         self.load_choices()
         self.view.render(self.state)
 
@@ -180,7 +181,7 @@ class SessionFormPresenter:
             self_reliance=v(LookupKind.SELF_RELIANCE),
             satisfaction=v(LookupKind.SATISFACTION),
             favourites=list(self.search_engine.favourites())[:MAX_SHORTCUTS],
-            bundles=list_bundles(self.store)[:6],
+            bundles=BundleService(self.store).list()[:6],
             personal_fields=load_settings(self.store).personal_fields,
             submitted_id=submitted,
         )
@@ -188,7 +189,7 @@ class SessionFormPresenter:
 
     def defaults(self) -> dict[str, Any]:
         """Office defaults for channel, portal and help (Settings), else the first values."""
-        saved = self.offices.get_setting(DEFAULTS_KEY, {}) or {}
+        saved = settings.FORM_DEFAULTS.get(self.store)
         c = self.choices
 
         def first(values: list[LookupValue]) -> int | None:
@@ -261,7 +262,7 @@ class SessionFormPresenter:
         if any(p.code == code for p in self.state.procedures):
             return False
         if name is None:
-            name = procedure_names(self.store, [code]).get(code, code)
+            name = self.procedures.names([code]).get(code, code)
         self.touch()
         self.state.procedures.append(
             ProcedureLine(code, name, self.choices.submitted_id if self.choices else None)
@@ -281,7 +282,7 @@ class SessionFormPresenter:
         if not 1 <= n <= len(bundles):
             return False
         codes = list(bundles[n - 1].codes)
-        names = procedure_names(self.store, codes)
+        names = self.procedures.names(codes)
         added = False
         for code in codes:
             if code in names:
@@ -424,11 +425,6 @@ class SessionFormPresenter:
         if errors:
             raise ValidationError(errors)
         personal = self.choices.personal_fields if self.choices else False
-        if personal or s.editing_uuid:
-            # Never re-introduce personal data into a session past the retention period.
-            days = load_settings(self.store).retention_days
-            if started < retention_cutoff(days, self.clock()):
-                s.citizen_name = s.citizen_phone = s.citizen_id_number = ""
         return Session(
             officer_id=officer.id,
             counter_id=counter.id,
@@ -460,8 +456,6 @@ class SessionFormPresenter:
             session = self.build_session()
             actor = self.app.current_officer.id
             if editing:
-                original = self.sessions.get(editing)
-                session.officer_id, session.counter_id = original.officer_id, original.counter_id
                 saved = self.sessions.update(
                     editing, session, actor_id=actor, reason=self.state.edit_reason
                 )
@@ -527,7 +521,7 @@ class SessionFormPresenter:
             return False
         if not self.state.editing_uuid:
             self.save_draft()
-        names = procedure_names(self.store, [p.procedure_code for p in s.procedures])
+        names = self.procedures.names([p.procedure_code for p in s.procedures])
         self.state = FormState(
             procedures=[
                 ProcedureLine(

@@ -12,34 +12,15 @@ from counter_app.domain.models import Counter, LookupKind, LookupValue, Office, 
 from counter_app.domain.text import nfc
 from counter_app.i18n import tr
 from counter_app.presenters.base import AppLike
-from counter_app.presenters.session_form import DEFAULTS_KEY
-from counter_app.services.auth import OFFICER_PIN_KEY, AuthService, PinError, check_pin_shape
+from counter_app.services import settings
+from counter_app.services.auth import AuthService, PinError, check_pin_shape
 from counter_app.services.lookups import LookupService
 from counter_app.services.offices import OfficeService
 from counter_app.services.privacy import PrivacySettings, load_settings, purge_personal_data
 from counter_app.services.privacy import save_settings as save_privacy
-from counter_app.services.staff import StaffService
 from counter_app.storage.backup import take_backup
 from counter_app.storage.errors import StorageError
 
-BACKUP_FOLDER_KEY = "backup.folder"
-Runner = Callable[[Callable[[], object], Callable[[object, BaseException | None], None]], None]
-
-
-def run_now(
-    job: Callable[[], object], done: Callable[[object, BaseException | None], None]
-) -> None:
-    """The synchronous runner (tests, and where no worker is available)."""
-    try:
-        result = job()
-    except (StorageError, OSError) as exc:
-        done(None, exc)
-        return
-    done(result, None)
-
-
-THEME_KEY = "ui.theme"
-LANGUAGE_KEY = "ui.language"
 EDITABLE_KINDS = (
     LookupKind.HELP_TYPE,
     LookupKind.BARRIER,
@@ -73,6 +54,7 @@ class SettingsView(Protocol):
     def show_privacy(self, settings: PrivacySettings) -> None: ...
     def show_backup(self, folder: Path, officer_pin_required: bool) -> None: ...
     def show_defaults(self, defaults: dict, choices: dict) -> None: ...
+    def show_backup_running(self, running: bool) -> None: ...
 
 
 class SettingsPresenter:
@@ -84,10 +66,10 @@ class SettingsPresenter:
         self.store = app.store
         self.clock = clock
         self.offices = OfficeService(self.store)
-        self.staff = StaffService(self.store)
         self.lookups = LookupService(self.store)
         self.auth = AuthService(self.store, clock=clock)
         self.kind = LookupKind.HELP_TYPE
+        self.backing_up = False  # a backup from this screen is being written
 
     def start(self) -> None:
         self.view.show_office(self.offices.office())
@@ -97,7 +79,7 @@ class SettingsPresenter:
         self.view.show_privacy(load_settings(self.store))
         self.view.show_backup(self.store.backups_dir, self.auth.officer_pin_required())
         self.view.show_defaults(
-            self.offices.get_setting(DEFAULTS_KEY, {}) or {},
+            settings.FORM_DEFAULTS.get(self.store),
             {
                 "channels": self.lookups.values(LookupKind.CHANNEL),
                 "portals": self.lookups.values(LookupKind.PORTAL),
@@ -128,32 +110,17 @@ class SettingsPresenter:
             self.app.office_changed()
         return ok
 
-    def _counter_name_taken(self, name: str, counter_id: int | None = None) -> bool:
-        """Counter names are unique per office (a database constraint): say so plainly
-        instead of failing inside the save."""
-        taken = any(
-            fold_label(c.name) == fold_label(name) and c.id != counter_id
-            for c in self.offices.counters(include_retired=True)
-        )
-        if taken:
-            self.app.show_error(tr("There is already a counter with this name."))
-        return taken
-
     def add_counter(self, name: str) -> bool:
         office = self.offices.office()
-        if not nfc(name) or office is None:
-            self.app.show_error(tr("Enter the counter name."))
+        if office is None or office.id is None:
             return False
-        if self._counter_name_taken(name):
-            return False
-        ok = self._run(lambda: self.offices.add_counter(office.id, name), tr("Counter added."))
+        office_id = office.id
+        ok = self._run(lambda: self.offices.add_counter(office_id, name), tr("Counter added."))
         self.view.show_counters(self.offices.counters(include_retired=True))
         return ok
 
     def rename_counter(self, counter_id: int, name: str) -> bool:
-        if not nfc(name) or self._counter_name_taken(name, counter_id):
-            return False
-        ok = self._run(lambda: self.staff.rename_counter(counter_id, name), tr("Saved."))
+        ok = self._run(lambda: self.offices.rename_counter(counter_id, name), tr("Saved."))
         self.view.show_counters(self.offices.counters(include_retired=True))
         return ok
 
@@ -162,14 +129,9 @@ class SettingsPresenter:
         if not active and current and current.id == counter_id:
             self.app.show_error(tr("The counter in use cannot be retired."))
             return False
-        ok = self._run(lambda: self.staff.set_counter_active(counter_id, active), tr("Saved."))
+        ok = self._run(lambda: self.offices.set_counter_active(counter_id, active), tr("Saved."))
         self.view.show_counters(self.offices.counters(include_retired=True))
         return ok
-
-    def _active_supervisors(self, excluding: int | None = None) -> int:
-        return sum(
-            1 for o in self.offices.officers() if o.role == Role.SUPERVISOR and o.id != excluding
-        )
 
     def _pins_differ(self, pin: str, pin_again: str | None) -> bool:
         """``pin_again`` is the PIN typed a second time (None: the caller confirmed it):
@@ -183,7 +145,10 @@ class SettingsPresenter:
         self, name: str, role: Role, pin: str = "", pin_again: str | None = None
     ) -> bool:
         office = self.offices.office()
-        if not nfc(name) or office is None:
+        if office is None or office.id is None:
+            return False
+        office_id = office.id
+        if not nfc(name):
             self.app.show_error(tr("Enter the officer's name."))
             return False
         if pin or role == Role.SUPERVISOR:
@@ -196,22 +161,19 @@ class SettingsPresenter:
             return False
 
         def add() -> None:
-            officer = self.offices.add_officer(office.id, name, Role(role))
-            if pin:
-                self.auth.set_pin(officer.id, pin)
+            with self.store.transaction():  # never a supervisor without the PIN just typed
+                officer = self.offices.add_officer(office_id, name, Role(role))
+                if pin:
+                    assert officer.id is not None
+                    self.auth.set_pin(officer.id, pin)
 
         ok = self._run(add, tr("Officer added."))
         self.view.show_officers(self.offices.officers(include_retired=True))
         return ok
 
     def update_officer(self, officer_id: int, name: str, role: Role) -> bool:
-        if Role(role) != Role.SUPERVISOR and not self._active_supervisors(excluding=officer_id):
-            self.app.show_error(tr("The office needs at least one supervisor."))
-            return False
-        if not nfc(name):
-            return False
         ok = self._run(
-            lambda: self.staff.update_officer(officer_id, name, Role(role)), tr("Saved.")
+            lambda: self.offices.update_officer(officer_id, name, Role(role)), tr("Saved.")
         )
         self.view.show_officers(self.offices.officers(include_retired=True))
         return ok
@@ -224,22 +186,16 @@ class SettingsPresenter:
         return ok
 
     def set_officer_active(self, officer_id: int, active: bool) -> bool:
-        if not active:
-            me = self.app.current_officer
-            if me and me.id == officer_id:
-                self.app.show_error(tr("You cannot retire yourself."))
-                return False
-            if not self._active_supervisors(excluding=officer_id):
-                self.app.show_error(tr("The office needs at least one supervisor."))
-                return False
-        ok = self._run(lambda: self.staff.set_officer_active(officer_id, active), tr("Saved."))
+        me = self.app.current_officer
+        ok = self._run(
+            lambda: self.offices.set_officer_active(officer_id, active, me.id if me else None),
+            tr("Saved."),
+        )
         self.view.show_officers(self.offices.officers(include_retired=True))
         return ok
 
     def set_officer_pin_required(self, required: bool) -> bool:
-        return self._run(
-            lambda: self.offices.set_setting(OFFICER_PIN_KEY, bool(required)), tr("Saved.")
-        )
+        return self._run(lambda: self.auth.set_officer_pin_required(bool(required)), tr("Saved."))
 
     # -- lookup lists -------------------------------------------------------------------
 
@@ -251,10 +207,6 @@ class SettingsPresenter:
 
     def add_value(self, label: str) -> bool:
         if not nfc(label):
-            return False
-        exists = {fold_label(v.label) for v in self.lookups.values(self.kind, True)}
-        if fold_label(label) in exists:
-            self.app.show_error(tr("This value is already in the list."))
             return False
         ok = self._run(lambda: self.lookups.add(self.kind, label), tr("Value added."))
         self.select_kind(self.kind)
@@ -268,11 +220,6 @@ class SettingsPresenter:
         return ok
 
     def set_value_active(self, value_id: int, active: bool) -> bool:
-        if not active and self.kind == LookupKind.OUTCOME:
-            self.app.show_error(
-                tr("Outcomes are used by the reports and cannot be retired; rename them instead.")
-            )
-            return False
         ok = self._run(
             lambda: self.lookups.set_active(value_id, active),
             tr("Value retired; old records keep it.") if not active else tr("Value restored."),
@@ -286,8 +233,8 @@ class SettingsPresenter:
         self, channel_id: int | None, portal_id: int | None, help_type_ids: list[int]
     ) -> bool:
         return self._run(
-            lambda: self.offices.set_setting(
-                DEFAULTS_KEY,
+            lambda: settings.FORM_DEFAULTS.set(
+                self.store,
                 {
                     "channel_id": channel_id,
                     "portal_id": portal_id,
@@ -333,26 +280,36 @@ class SettingsPresenter:
                 tr("The folder cannot be used: {error}").format(error=exc.strerror or exc)
             )
             return False
-        self.offices.set_setting(BACKUP_FOLDER_KEY, str(path))
+        try:
+            settings.BACKUP_FOLDER.set(self.store, str(path))
+        except StorageError as exc:
+            self.app.show_error(str(exc))
+            return False
         self.store.backups_dir = path
         self.app.toast(tr("Saved."))
         return True
 
-    def backup_now(self, runner: Runner | None = None) -> None:
-        """A verified copy now; ``runner`` runs the copy off the Tk thread (the view's
-        worker), the result comes back to ``done`` on the Tk thread."""
+    def backup_now(self) -> None:
+        """A verified copy now, on the app's worker: a big file never freezes the
+        window; the result comes back to ``done`` on the UI thread."""
+        if self.backing_up:
+            return
         store = self.store
+        self.backing_up = True
+        self.view.show_backup_running(True)
 
         def job() -> Path:
             return take_backup(store.path, store.backups_dir, reason="manual")
 
         def done(path: Path | None, error: BaseException | None) -> None:
+            self.backing_up = False
+            self.view.show_backup_running(False)
             if error is not None:
                 self.app.show_error(str(error))
             else:
                 self.app.show_info(tr("Backup written and verified: {path}").format(path=path))
 
-        (runner or run_now)(job, done)
+        self.app.run_in_background(job, done, key="backup")
 
     def restore(self, file: str) -> bool:
         if not file:
@@ -368,13 +325,9 @@ class SettingsPresenter:
         return True
 
     def set_theme(self, theme: str) -> None:
-        self.offices.set_setting(THEME_KEY, theme)
+        settings.THEME.set(self.store, theme)
         self.app.apply_theme(theme)
 
     def set_language(self, language: str) -> None:
-        self.offices.set_setting(LANGUAGE_KEY, language)
+        settings.LANGUAGE.set(self.store, language)
         self.app.apply_language(language)
-
-
-def fold_label(label: str) -> str:
-    return nfc(label).casefold()

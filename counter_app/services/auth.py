@@ -18,14 +18,13 @@ from datetime import datetime, timedelta
 
 from counter_app.domain.models import Officer, Role
 from counter_app.i18n import tr
-from counter_app.services.offices import OfficeService
+from counter_app.services import settings
 from counter_app.storage.database import Store
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 SCRYPT_MAXMEM = 64 * 1024 * 1024  # explicit: the default (32 MiB) is too tight on some builds
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=5)
-OFFICER_PIN_KEY = "auth.officer_pin_required"
 _PIN = re.compile(r"^[0-9]{4,8}$")
 
 
@@ -89,11 +88,10 @@ class LoginResult:
 class AuthService:
     def __init__(self, store: Store, clock: Callable[[], datetime] = datetime.now):
         self.store = store
-        self.offices = OfficeService(store)
         self.clock = clock
 
     def officer_pin_required(self) -> bool:
-        return bool(self.offices.get_setting(OFFICER_PIN_KEY, False))
+        return settings.OFFICER_PIN_REQUIRED.get(self.store)
 
     def needs_pin(self, officer: Officer) -> bool:
         """Supervisors always (when they have a PIN); officers when the office turns it on."""
@@ -165,15 +163,14 @@ class AuthService:
             time=until.strftime("%H:%M")
         )
 
-    def _key(self, officer_id: int) -> str:
-        return f"auth.failures.{officer_id}"
-
     def _state(self, officer_id: int) -> dict:
-        return self.offices.get_setting(self._key(officer_id), {}) or {}
+        return settings.PIN_FAILURES.of(officer_id).get(self.store)
 
     def _save(self, officer_id: int, state: dict) -> None:
-        self.offices.set_setting(self._key(officer_id), state)
+        settings.PIN_FAILURES.of(officer_id).set(self.store, state)
 
     def _clear(self, officer_id: int) -> None:
-        with self.store.transaction() as db:
-            db.execute("DELETE FROM setting WHERE key = ?", [self._key(officer_id)])
+        settings.PIN_FAILURES.of(officer_id).clear(self.store)
+
+    def set_officer_pin_required(self, required: bool) -> None:
+        settings.OFFICER_PIN_REQUIRED.set(self.store, bool(required))

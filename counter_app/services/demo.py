@@ -16,10 +16,10 @@ from datetime import date, datetime, timedelta
 from counter_app.domain.models import Office, Role
 from counter_app.domain.text import fold
 from counter_app.i18n import tr
-from counter_app.services.offices import OfficeService
+from counter_app.services import settings
+from counter_app.services.offices import NewOfficer, OfficeService
 from counter_app.storage.database import Store
 
-DEMO_COUNT_KEY = "demo_session_count"
 CHUNK = 5000
 
 # The procedures commune counters guide most (weights ≈ share of sessions).
@@ -104,7 +104,7 @@ class DemoResult:
 
 def real_session_count(store: Store) -> int:
     total = store.db.execute("SELECT count(*) FROM session").fetchone()[0]
-    demo = OfficeService(store).get_setting(DEMO_COUNT_KEY, 0)
+    demo = settings.DEMO_SESSION_COUNT.get(store)
     return max(0, total - demo)
 
 
@@ -113,14 +113,20 @@ def ensure_demo_office(store: Store, counters: int = 3) -> tuple[list[int], list
     offices = OfficeService(store)
     office = offices.office()
     if office is None:
-        office = offices.save_office(
+        office = offices.create_office(
             Office(
                 code="DEMO",
                 name="Trung tâm Phục vụ hành chính công xã Mẫu",
                 province="Tỉnh Mẫu",
                 parent_body="UBND xã Mẫu",
-            )
-        )
+            ),
+            [f"Quầy {i + 1}" for i in range(counters)],
+            [
+                NewOfficer(name, Role.SUPERVISOR if i == 0 else Role.OFFICER)
+                for i, name in enumerate(OFFICERS[: max(counters, 2)])
+            ],
+        ).office
+    assert office.id is not None
     counter_ids = [c.id for c in offices.counters()]
     for i in range(len(counter_ids), counters):
         counter_ids.append(offices.add_counter(office.id, f"Quầy {i + 1}").id)
@@ -180,14 +186,12 @@ def generate(
     next_sp = (db.execute("SELECT coalesce(max(id), 0) FROM session_procedure").fetchone()[0]) + 1
     made = 0
 
-    offices = OfficeService(store)
-
     def flush() -> None:
         with store.transaction():
             # counted in the same transaction: an interrupted run never leaves demo
             # sessions that look real (and block the next run)
-            offices.set_setting(
-                DEMO_COUNT_KEY, offices.get_setting(DEMO_COUNT_KEY, 0) + len(sessions)
+            settings.DEMO_SESSION_COUNT.set(
+                store, settings.DEMO_SESSION_COUNT.get(store) + len(sessions)
             )
             db.conn.executemany(_INSERT_SESSION, sessions)
             db.conn.executemany(_INSERT_SP, procs)

@@ -6,61 +6,38 @@ session under the wrong officer and drop it for its owner)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from counter_app.services.offices import OfficeService
+from counter_app.services import settings
 from counter_app.storage.database import Store
 
-DRAFT_KEY = "draft.session_form"
+PERSONAL_FIELDS = ("citizen_name", "citizen_phone", "citizen_id_number")
 
 
 class DraftService:
-    def __init__(self, store: Store, key: str = DRAFT_KEY, officer_id: int | None = None):
-        self.offices = OfficeService(store)
+    """The draft of one officer; with nobody signed in (``None``) nothing is kept."""
+
+    def __init__(self, store: Store, officer_id: int | None):
         self.store = store
-        self.key = f"{key}.{officer_id}" if officer_id is not None else key
-        # A draft written before drafts were per officer is still offered (once).
-        self.legacy_key = key if officer_id is not None else None
+        self.setting = settings.DRAFTS.of(officer_id) if officer_id is not None else None
 
     def save(self, draft: dict[str, Any]) -> None:
-        self.offices.set_setting(self.key, draft)
-        if self.legacy_key:
-            self._delete(self.legacy_key)
+        if self.setting is not None:
+            self.setting.set(self.store, draft)
 
     def load(self) -> dict[str, Any] | None:
-        for key in (self.key, self.legacy_key):
-            if key:
-                value = self.offices.get_setting(key)
-                if isinstance(value, dict) and value:
-                    return value
-        return None
+        return (self.setting.get(self.store) or None) if self.setting is not None else None
 
     def discard(self) -> None:
-        self._delete(self.key)
-        if self.legacy_key:
-            self._delete(self.legacy_key)
-
-    def _delete(self, key: str) -> None:
-        with self.store.transaction() as db:
-            db.execute("DELETE FROM setting WHERE key = ?", [key])
-
-
-PERSONAL_FIELDS = ("citizen_name", "citizen_phone", "citizen_id_number")
+        if self.setting is not None:
+            self.setting.clear(self.store)
 
 
 def purge_personal_before(store: Store, cutoff: str) -> int:
     """Blank citizen name, phone and ID number in drafts begun before ``cutoff`` (ISO):
     a draft left by an officer who never signed in again must not keep them for ever."""
-    rows = store.db.execute(
-        "SELECT key, value FROM setting WHERE key = ? OR key LIKE ?", [DRAFT_KEY, DRAFT_KEY + ".%"]
-    ).fetchall()
     changed = {}
-    for key, value in rows:
-        try:
-            draft = json.loads(value)
-        except ValueError:
-            continue
+    for key, draft in settings.DRAFTS.all(store):
         began = draft.get("first_input_at") if isinstance(draft, dict) else None
         if (
             isinstance(began, str)
@@ -69,10 +46,5 @@ def purge_personal_before(store: Store, cutoff: str) -> int:
         ):
             changed[key] = {**draft, **{name: "" for name in PERSONAL_FIELDS}}
     if changed:
-        with store.transaction() as db:
-            for key, draft in changed.items():
-                db.execute(
-                    "UPDATE setting SET value = ? WHERE key = ?",
-                    [json.dumps(draft, ensure_ascii=False), key],
-                )
+        settings.DRAFTS.replace(store, changed)
     return len(changed)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from counter_app.domain.models import LookupKind, LookupValue
-from counter_app.domain.text import nfc
+from counter_app.domain.text import nfc, same_label
 from counter_app.i18n import tr
 from counter_app.storage.database import Store
 
@@ -43,10 +43,14 @@ class LookupService:
         return {r[0]: r[1] for r in self.store.db.execute("SELECT id, label FROM lookup")}
 
     def add(self, kind: LookupKind | str, label: str, code: str | None = None) -> LookupValue:
+        """A new value at the end of its list. Reports count by label, so a label the
+        list already has is refused (ValueError with a Vietnamese message)."""
         kind = LookupKind(kind)
         label = nfc(label)
         if not label:
-            raise ValueError("empty label")
+            raise ValueError(tr("The value needs a name."))
+        if any(same_label(v.label, label) for v in self.values(kind, include_retired=True)):
+            raise ValueError(tr("This value is already in the list."))
         with self.store.transaction() as db:
             order = db.execute(
                 "SELECT coalesce(max(sort_order), -1) + 1 FROM lookup WHERE kind = ?",
@@ -72,11 +76,20 @@ class LookupService:
             for (other,) in db.execute(
                 "SELECT label FROM lookup WHERE kind = ? AND id <> ?", [row[0], value_id]
             ):
-                if other.casefold() == label.casefold():
+                if same_label(other, label):
                     raise ValueError(tr("Another value in this list already has this name."))
             db.execute("UPDATE lookup SET label = ? WHERE id = ?", [label, value_id])
 
     def set_active(self, value_id: int, active: bool) -> None:
-        """Retire (hide from pickers) or restore; nothing is deleted."""
+        """Retire (hide from pickers) or restore; nothing is deleted. Outcomes are what
+        the reports count by, so they are renamed, never retired."""
         with self.store.transaction() as db:
+            row = db.execute("SELECT kind FROM lookup WHERE id = ?", [value_id]).fetchone()
+            if not active and row is not None and row[0] == LookupKind.OUTCOME.value:
+                raise ValueError(
+                    tr(
+                        "Outcomes are used by the reports and cannot be retired; "
+                        "rename them instead."
+                    )
+                )
             db.execute("UPDATE lookup SET active = ? WHERE id = ?", [int(active), value_id])

@@ -1,13 +1,32 @@
-"""The office profile, its counters and officers, and simple settings."""
+"""The office profile, its counters and officers: who works where, and the rules that
+keep that consistent (unique counter names, always one active supervisor)."""
 
 from __future__ import annotations
 
-import json
-from typing import Any
+from dataclasses import dataclass
+
+from sqlite_utils import Database
 
 from counter_app.domain.models import Counter, Office, Officer, Role
-from counter_app.domain.text import nfc
+from counter_app.domain.text import nfc, same_label
+from counter_app.i18n import tr
 from counter_app.storage.database import Store
+
+
+@dataclass(frozen=True)
+class NewOfficer:
+    """An officer to create with the office (first-run setup, office profiles)."""
+
+    name: str
+    role: Role = Role.OFFICER
+    pin_hash: str | None = None
+
+
+@dataclass(frozen=True)
+class CreatedOffice:
+    office: Office
+    counters: list[Counter]
+    officers: list[Officer]
 
 
 class OfficeService:
@@ -15,8 +34,10 @@ class OfficeService:
         self.store = store
 
     @property
-    def db(self):
+    def db(self) -> Database:
         return self.store.db
+
+    # -- the office ---------------------------------------------------------------------
 
     def office(self) -> Office | None:
         rows = list(self.db.query("SELECT * FROM office ORDER BY id LIMIT 1"))
@@ -33,6 +54,8 @@ class OfficeService:
 
     def save_office(self, office: Office) -> Office:
         values = [nfc(office.code), nfc(office.name), nfc(office.province), nfc(office.parent_body)]
+        if not values[0] or not values[1]:
+            raise ValueError(tr("The office name and code are required."))
         with self.store.transaction() as db:
             if office.id is None:
                 office.id = db.execute(
@@ -47,6 +70,46 @@ class OfficeService:
                 )
         return office
 
+    def create_office(
+        self, office: Office, counters: list[str], officers: list[NewOfficer]
+    ) -> CreatedOffice:
+        """The office with its counters and first officers in ONE transaction: a failure
+        at any step leaves no office behind (never an office without a supervisor)."""
+        problems = self.office_problems(office, counters, officers)
+        if problems:
+            raise ValueError("\n".join(problems))
+        names = [nfc(c) for c in counters if nfc(c)]
+        with self.store.transaction():
+            saved = self.save_office(office)
+            assert saved.id is not None
+            made = [self.add_counter(saved.id, name) for name in names]
+            people = [self.add_officer(saved.id, o.name, o.role, o.pin_hash) for o in officers]
+        return CreatedOffice(saved, made, people)
+
+    @staticmethod
+    def office_problems(
+        office: Office, counters: list[str], officers: list[NewOfficer]
+    ) -> list[str]:
+        """Everything that stops ``create_office``, each as a Vietnamese sentence."""
+        names = [nfc(c) for c in counters if nfc(c)]
+        problems = []
+        if not nfc(office.name):
+            problems.append(tr("Enter the office name."))
+        if not nfc(office.code):
+            problems.append(tr("Enter the office code."))
+        if not names:
+            problems.append(tr("Enter at least one counter."))
+        if any(same_label(a, b) for i, a in enumerate(names) for b in names[i + 1 :]):
+            problems.append(tr("Two counters have the same name."))
+        supervisors = [o for o in officers if o.role == Role.SUPERVISOR]
+        if not supervisors or any(not nfc(o.name) for o in supervisors):
+            problems.append(tr("Enter the supervisor's name."))
+        elif any(not nfc(o.name) for o in officers):
+            problems.append(tr("Enter the officer's name."))
+        return problems
+
+    # -- counters -----------------------------------------------------------------------
+
     def counters(self, include_retired: bool = False) -> list[Counter]:
         sql = "SELECT * FROM counter" + ("" if include_retired else " WHERE active = 1")
         return [
@@ -54,12 +117,37 @@ class OfficeService:
             for r in self.db.query(sql + " ORDER BY id")
         ]
 
+    def _check_counter_name(self, name: str, counter_id: int | None = None) -> str:
+        """Counter names are unique per office (a database constraint): refuse plainly
+        instead of failing inside the save."""
+        name = nfc(name)
+        if not name:
+            raise ValueError(tr("Enter the counter name."))
+        if any(
+            same_label(c.name, name) and c.id != counter_id
+            for c in self.counters(include_retired=True)
+        ):
+            raise ValueError(tr("There is already a counter with this name."))
+        return name
+
     def add_counter(self, office_id: int, name: str) -> Counter:
+        name = self._check_counter_name(name)
         with self.store.transaction() as db:
             cid = db.execute(
-                "INSERT INTO counter (office_id, name) VALUES (?, ?)", [office_id, nfc(name)]
+                "INSERT INTO counter (office_id, name) VALUES (?, ?)", [office_id, name]
             ).lastrowid
-        return Counter(name=nfc(name), office_id=office_id, id=cid)
+        return Counter(name=name, office_id=office_id, id=cid)
+
+    def rename_counter(self, counter_id: int, name: str) -> None:
+        name = self._check_counter_name(name, counter_id)
+        with self.store.transaction() as db:
+            db.execute("UPDATE counter SET name = ? WHERE id = ?", [name, counter_id])
+
+    def set_counter_active(self, counter_id: int, active: bool) -> None:
+        with self.store.transaction() as db:
+            db.execute("UPDATE counter SET active = ? WHERE id = ?", [int(active), counter_id])
+
+    # -- officers -----------------------------------------------------------------------
 
     def officers(self, include_retired: bool = False) -> list[Officer]:
         sql = "SELECT * FROM officer" + ("" if include_retired else " WHERE active = 1")
@@ -75,26 +163,51 @@ class OfficeService:
             for r in self.db.query(sql + " ORDER BY id")
         ]
 
+    def officer(self, officer_id: int) -> Officer | None:
+        return next((o for o in self.officers(True) if o.id == officer_id), None)
+
     def add_officer(
-        self, office_id: int, name: str, role: Role = Role.OFFICER, pin_hash: str | None = None
+        self,
+        office_id: int,
+        name: str,
+        role: Role = Role.OFFICER,
+        pin_hash: str | None = None,
     ) -> Officer:
+        name = nfc(name)
+        if not name:
+            raise ValueError(tr("Enter the officer's name."))
         with self.store.transaction() as db:
             oid = db.execute(
                 "INSERT INTO officer (office_id, name, role, pin_hash) VALUES (?, ?, ?, ?)",
-                [office_id, nfc(name), Role(role).value, pin_hash],
+                [office_id, name, Role(role).value, pin_hash],
             ).lastrowid
-        return Officer(
-            name=nfc(name), role=Role(role), office_id=office_id, pin_hash=pin_hash, id=oid
-        )
+        return Officer(name=name, role=Role(role), office_id=office_id, pin_hash=pin_hash, id=oid)
 
-    def get_setting(self, key: str, default: Any = None) -> Any:
-        row = self.db.execute("SELECT value FROM setting WHERE key = ?", [key]).fetchone()
-        return json.loads(row[0]) if row else default
+    def _other_active_supervisors(self, officer_id: int) -> int:
+        return sum(1 for o in self.officers() if o.role == Role.SUPERVISOR and o.id != officer_id)
 
-    def set_setting(self, key: str, value: Any) -> None:
+    def update_officer(self, officer_id: int, name: str, role: Role) -> None:
+        """New name or role; the last active supervisor keeps the role (else nobody could
+        open Settings again)."""
+        name = nfc(name)
+        if not name:
+            raise ValueError(tr("Enter the officer's name."))
+        if Role(role) != Role.SUPERVISOR and not self._other_active_supervisors(officer_id):
+            raise ValueError(tr("The office needs at least one supervisor."))
         with self.store.transaction() as db:
             db.execute(
-                "INSERT INTO setting (key, value) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                [key, json.dumps(value, ensure_ascii=False)],
+                "UPDATE officer SET name = ?, role = ? WHERE id = ?",
+                [name, Role(role).value, officer_id],
             )
+
+    def set_officer_active(
+        self, officer_id: int, active: bool, actor_id: int | None = None
+    ) -> None:
+        """Retire or restore; nobody retires themselves or the last active supervisor."""
+        if not active:
+            if actor_id is not None and actor_id == officer_id:
+                raise ValueError(tr("You cannot retire yourself."))
+            if not self._other_active_supervisors(officer_id):
+                raise ValueError(tr("The office needs at least one supervisor."))
+        with self.store.transaction() as db:
+            db.execute("UPDATE officer SET active = ? WHERE id = ?", [int(active), officer_id])

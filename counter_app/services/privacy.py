@@ -10,15 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from counter_app.services import settings
 from counter_app.services.audit import write_audit
 from counter_app.services.drafts import purge_personal_before
-from counter_app.services.offices import OfficeService
 from counter_app.storage.database import Store
-
-ENABLED_KEY = "privacy.personal_fields"
-PURGED_BEFORE_KEY = "privacy.purged_before"
-RETENTION_KEY = "privacy.retention_days"
-DEFAULT_RETENTION_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -28,19 +23,15 @@ class PrivacySettings:
 
 
 def load_settings(store: Store) -> PrivacySettings:
-    offices = OfficeService(store)
-    return PrivacySettings(
-        bool(offices.get_setting(ENABLED_KEY, False)),
-        int(offices.get_setting(RETENTION_KEY, DEFAULT_RETENTION_DAYS)),
-    )
+    return PrivacySettings(settings.PERSONAL_FIELDS.get(store), settings.RETENTION_DAYS.get(store))
 
 
-def save_settings(store: Store, settings: PrivacySettings) -> None:
-    if settings.retention_days < 1:
+def save_settings(store: Store, privacy: PrivacySettings) -> None:
+    if privacy.retention_days < 1:
         raise ValueError("retention must be at least one day")
-    offices = OfficeService(store)
-    offices.set_setting(ENABLED_KEY, bool(settings.personal_fields))
-    offices.set_setting(RETENTION_KEY, int(settings.retention_days))
+    with store.transaction():
+        settings.PERSONAL_FIELDS.set(store, bool(privacy.personal_fields))
+        settings.RETENTION_DAYS.set(store, int(privacy.retention_days))
 
 
 def retention_cutoff(retention_days: int, now: datetime) -> datetime:
@@ -99,15 +90,14 @@ def purge_due(
 
     A shorter retention than before moves the cutoff back, so that case rescans all.
     """
-    offices = OfficeService(store)
-    settings = load_settings(store)
-    cutoff = retention_cutoff(settings.retention_days, clock()).isoformat(timespec="seconds")
-    since = offices.get_setting(PURGED_BEFORE_KEY)
-    if not isinstance(since, str) or since > cutoff:
+    days = settings.RETENTION_DAYS.get(store)
+    cutoff = retention_cutoff(days, clock()).isoformat(timespec="seconds")
+    since: str | None = settings.PURGED_BEFORE.get(store) or None
+    if since is not None and since > cutoff:
         since = None
-    n = purge_personal_data(store, settings.retention_days, actor_id, clock, since=since)
+    n = purge_personal_data(store, days, actor_id, clock, since=since)
     purge_personal_before(store, cutoff)  # a draft is personal data too
-    offices.set_setting(PURGED_BEFORE_KEY, cutoff)
+    settings.PURGED_BEFORE.set(store, cutoff)
     return n
 
 

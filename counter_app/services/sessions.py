@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid as uuidlib
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timedelta
 
 from counter_app.domain.models import (
@@ -27,7 +27,9 @@ from counter_app.domain.validation import (
     validate_session,
 )
 from counter_app.i18n import tr
+from counter_app.services import settings
 from counter_app.services.audit import audit_trail, write_audit
+from counter_app.services.privacy import mask, retention_cutoff
 from counter_app.storage.database import Store
 
 ENTITY = "session"
@@ -85,8 +87,6 @@ def session_to_record(s: Session) -> dict:
     Personal data is masked: the audit trail is shown in the history view and is never
     purged, so a clear name, phone or ID number there would outlive the retention period
     and appear outside the edit form."""
-    from counter_app.services.privacy import mask
-
     d = asdict(s)
     for k in PERSONAL_FIELDS:
         d[k] = mask(d.get(k) or "")
@@ -137,6 +137,9 @@ class SessionService:
         before = self.get(session_uuid)
         if before.voided:
             raise ValidationError([FieldError("voided", tr("A voided session cannot be edited."))])
+        # Who guided and where does not change on a correction: the session stays the
+        # officer's and the counter's it was entered for, whoever corrects it.
+        session = replace(session, officer_id=before.officer_id, counter_id=before.counter_id)
         s = self._checked(session, existing=before)
         s.id, s.uuid = before.id, before.uuid
         s.office_id = s.office_id or before.office_id
@@ -329,6 +332,7 @@ class SessionService:
 
     def _checked(self, session: Session, existing: Session | None = None) -> Session:
         s = normalise_session(session)
+        self._apply_retention(s)
         errors = validate_session(s, now=self.clock())
         if existing is not None:
             # Editing an old session must not demand a new late-entry reason.
@@ -341,6 +345,15 @@ class SessionService:
         if errors:
             raise ValidationError(errors)
         return s
+
+    def _apply_retention(self, s: Session) -> None:
+        """A session older than the retention period keeps no personal data: not when
+        it is created late, nor when it is corrected (the purge has blanked it already)."""
+        if not (s.citizen_name or s.citizen_phone or s.citizen_id_number):
+            return
+        days = settings.RETENTION_DAYS.get(self.store)
+        if s.started_at is not None and s.started_at < retention_cutoff(days, self.clock()):
+            s.citizen_name = s.citizen_phone = s.citizen_id_number = ""
 
     def _reference_errors(self, s: Session, existing: Session | None = None) -> list[FieldError]:
         errors = []

@@ -142,17 +142,23 @@ class Store:
         the next start runs the blocking check (and restores the newest good backup)."""
 
         def work() -> None:
-            result = backup.check_integrity(self.path, quick=True)
-            if result != "ok":
-                self.check_failed = True
-                _clean_marker(self.path).unlink(missing_ok=True)
-                log.error("background quick_check failed on %s: %s", self.path, result)
+            result = self.deferred_check()
             if on_done:
                 on_done(result)
 
         thread = threading.Thread(target=work, name="quick_check", daemon=True)
         thread.start()
         return thread
+
+    def deferred_check(self) -> str:
+        """Run the deferred ``quick_check`` now (any thread: it opens its own read-only
+        connection); "ok" or the problem found, which is remembered for the next start."""
+        result = backup.check_integrity(self.path, quick=True)
+        if result != "ok":
+            self.check_failed = True
+            _clean_marker(self.path).unlink(missing_ok=True)
+            log.error("background quick_check failed on %s: %s", self.path, result)
+        return result
 
     def reader(self) -> Store:
         """A read-only Store on a connection of its own, for one job on a worker thread

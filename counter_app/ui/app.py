@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-import tkinter as tk
 
 from counter_app.i18n import tr
 from counter_app.storage.database import Store
 from counter_app.storage.errors import StorageError
+from counter_app.ui.dialogs import show_fatal
+from counter_app.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 BACKUP_INTERVAL_MS = 30 * 60 * 1000
@@ -17,7 +18,6 @@ def run_gui(demo: bool = False) -> int:
     """Open the data and run the window; a restore from Settings restarts the window on
     the restored data (the lock must be released for the restore, so the store closes)."""
     from counter_app.bootstrap import open_default_store, open_demo_store
-    from counter_app.ui.main_window import MainWindow
 
     while True:
         try:
@@ -26,50 +26,35 @@ def run_gui(demo: bool = False) -> int:
             show_fatal(str(exc))
             return 1
         window = MainWindow(store)
-        if store.recovery:
-            window.after_idle(lambda w=window, s=store: w.show_warning(s.recovery.message()))
+        recovery = store.recovery
+        if recovery is not None:
+            window.after_idle(lambda w=window, r=recovery: w.show_warning(r.message()))
         if store.check_deferred:
-            watch_background_check(window, store)
+            run_deferred_check(window, store)
+        schedule_backups(window, store)
         window.mainloop()
         if not window.restart_requested:
             return 0
 
 
-def watch_background_check(window: tk.Misc, store: Store) -> None:
-    """Run the deferred start-up check; the worker only records, the Tk thread shows."""
-    result: list[str] = []
-    store.check_in_background(result.append)
+def run_deferred_check(window: MainWindow, store: Store) -> None:
+    """The start-up check behind the window; a failure is shown, never silent."""
 
-    def poll() -> None:
-        if not result:
-            window.after(500, poll)
-        elif result[0] != "ok":
+    def done(result: str | None, error: BaseException | None) -> None:
+        problem = str(error) if error is not None else result
+        if problem != "ok":
             window.show_warning(
                 tr(
-                    "The check of the data file found damage ({problem}). Close the app and open "
-                    "it again: it will keep the damaged file aside and restore the newest good "
-                    "backup."
-                ).format(problem=result[0])
+                    "The check of the data file found damage ({problem}). Close the app and "
+                    "open it again: it will keep the damaged file aside and restore the "
+                    "newest good backup."
+                ).format(problem=problem)
             )
 
-    window.after(500, poll)
+    window.run_in_background(store.deferred_check, done)
 
 
-def show_fatal(message: str) -> None:
-    """A message box without the main window: the data could not be opened."""
-    log.error("fatal at start: %s", message)
-    try:
-        root = tk.Tk()
-        root.withdraw()
-        from tkinter import messagebox
-
-        messagebox.showerror(tr("Counter guidance log"), message, parent=root)
-        root.destroy()
-    except tk.TclError:
-        print(message)
-
-
-def schedule_backups(root: tk.Misc, store: Store) -> None:
+def schedule_backups(window: MainWindow, store: Store) -> None:
     """Every 30 minutes, a verified backup if anything was saved since the last one —
     on a worker thread, so a big data file never freezes the window."""
 
@@ -78,6 +63,6 @@ def schedule_backups(root: tk.Misc, store: Store) -> None:
             store.backup_in_background("auto")
         except Exception:  # the store may be closed during a restore
             log.exception("scheduled backup skipped")
-        root.after(BACKUP_INTERVAL_MS, tick)
+        window.after(BACKUP_INTERVAL_MS, tick)
 
-    root.after(BACKUP_INTERVAL_MS, tick)
+    window.after(BACKUP_INTERVAL_MS, tick)

@@ -7,8 +7,6 @@ the list is refreshed shortly after the last change.
 
 from __future__ import annotations
 
-import queue
-import threading
 import tkinter as tk
 from collections.abc import Callable
 from tkinter import filedialog
@@ -16,8 +14,9 @@ from typing import Any
 
 import ttkbootstrap as ttk
 
-from counter_app.catalog.presenter import ONLINE_LEVELS, CataloguePresenter
 from counter_app.i18n import tr
+from counter_app.presenters.catalogue import ONLINE_LEVELS, CataloguePresenter
+from counter_app.ui import shortcuts
 
 SEARCH_DELAY_MS = 150
 LEVELS = ("Cấp xã", "Cấp tỉnh", "Nhiều cấp", "Cấp bộ")
@@ -29,8 +28,6 @@ class CatalogueScreen(ttk.Frame):
         self.app = app
         self._search_job: str | None = None
         self._bundle_job: str | None = None
-        self._jobs: queue.Queue = queue.Queue()
-        self._running = 0  # background jobs not yet reported back
         self._editable = True
         self._is_new = False
         self.notebook = ttk.Notebook(self)
@@ -82,36 +79,13 @@ class CatalogueScreen(ttk.Frame):
         selection = tree.selection()
         return selection[0] if selection else None
 
-    def run_background(
-        self, work: Callable[[], Any], done: Callable[[Any, BaseException | None], None]
-    ) -> None:
-        """Run ``work`` in a thread; ``done(result, error)`` runs back on the Tk thread."""
-
-        def target() -> None:
-            try:
-                self._jobs.put((done, work(), None))
-            except BaseException as exc:  # reported to the presenter, not swallowed
-                self._jobs.put((done, None, exc))
-
-        self._running += 1
-        threading.Thread(target=target, daemon=True, name="catalogue-import").start()
-        self.configure(cursor="watch")
-        self.after(50, self._poll_jobs)
-
     @property
-    def busy(self) -> bool:
+    def working(self) -> bool:
         """A file is being read: the window must not rebuild this screen meanwhile."""
-        return self._running > 0
+        return self.presenter.reading
 
-    def _poll_jobs(self) -> None:
-        try:
-            done, result, error = self._jobs.get_nowait()
-        except queue.Empty:
-            self.after(50, self._poll_jobs)
-            return
-        self._running -= 1
-        self.configure(cursor="")
-        done(result, error)
+    def show_reading(self, reading: bool) -> None:
+        self.configure(cursor="watch" if reading else "")
 
     # -- procedures tab -------------------------------------------------------------------
     def _build_procedures(self) -> None:
@@ -395,8 +369,7 @@ class CatalogueScreen(ttk.Frame):
             right, ("code", "name"), (tr("Code"), tr("Name")), (11, 60), height=6, stretch="name"
         )
         self.bundle_candidates.grid(row=4, column=0, columnspan=2, sticky="nsew")
-        self.bundle_candidates.bind("<Double-1>", lambda e: self._add_candidate())
-        self.bundle_candidates.bind("<Return>", lambda e: self._add_candidate())
+        shortcuts.bind(self.bundle_candidates, "catalogue.bundle.add", self._add_candidate)
         self._other_edit = [new_bundle, self.bundle_active_button, self.bundle_save]
 
     def presenter_remove(self, code: str) -> None:

@@ -4,21 +4,17 @@ trail and the end-of-day check."""
 from __future__ import annotations
 
 import logging
-import threading
 import tkinter as tk
 import tkinter.font as tkfont
 from datetime import date, datetime
-from types import SimpleNamespace
 
 import ttkbootstrap as ttk
-from sqlite_utils import Database
 
-from counter_app.domain.models import SessionFilter, SessionRow
+from counter_app.domain.models import SessionRow
 from counter_app.i18n import tr
 from counter_app.presenters.history import HistoryChoices, HistoryFilter, HistoryPresenter, PageInfo
 from counter_app.services.endofday import Flagged
-from counter_app.services.sessions import SessionService
-from counter_app.storage.backup import connect_readonly
+from counter_app.ui import shortcuts
 from counter_app.ui.widgets import ChoiceCombo
 
 DATE_FORMAT = "%d/%m/%Y"
@@ -35,51 +31,9 @@ class HistoryScreen(ttk.Frame):
         super().__init__(master, padding=(12, 8))
         self.app = app
         self.mode = "history"
-        self._poll_after: str | None = None
         self._build()
-        self.presenter = presenter_factory(self, app, count_runner=self._count_in_background)
+        self.presenter = presenter_factory(self, app)
         self.presenter.start()
-
-    def _count_in_background(self, flt: SessionFilter, done) -> None:
-        """Count on a worker thread with its own read-only connection; the result comes
-        back to the Tk thread through ``after`` (the worker never touches a widget)."""
-        store = self.app.store
-        if store.db.memory:
-            done(SessionService(store).count(flt))
-            return
-        result: dict = {}
-
-        def work() -> None:
-            try:
-                conn = connect_readonly(store.path)
-                try:
-                    result["n"] = SessionService(SimpleNamespace(db=Database(conn))).count(flt)
-                finally:
-                    conn.close()
-            except Exception as exc:  # reported below, on the Tk thread
-                result["error"] = exc
-
-        thread = threading.Thread(target=work, name="history-count", daemon=True)
-        thread.start()
-
-        def poll() -> None:
-            if thread.is_alive():
-                self._poll_after = self.after(40, poll)
-                return
-            self._poll_after = None
-            if "error" in result:
-                log.error("history count failed: %s", result["error"])
-            done(result.get("n"))
-
-        self._poll_after = self.after(20, poll)
-
-    def destroy(self) -> None:
-        if self._poll_after:
-            try:
-                self.after_cancel(self._poll_after)
-            except tk.TclError:
-                pass
-        super().destroy()
 
     # -- building -----------------------------------------------------------------------
 
@@ -110,8 +64,7 @@ class HistoryScreen(ttk.Frame):
             widget.grid(row=1, column=i, sticky="w", padx=(0, 10))
             entry = widget.entry if isinstance(widget, ttk.DateEntry) else widget
             if isinstance(entry, ttk.Entry):  # the date boxes too: "Apply (Enter)"
-                entry.bind("<Return>", lambda e: self.apply())
-                entry.bind("<KP_Enter>", lambda e: self.apply())
+                shortcuts.bind(entry, "history.apply", self.apply)
         ttk.Checkbutton(bar, text=tr("Show voided"), variable=self.voided_var).grid(
             row=2, column=0, columnspan=2, sticky="w", pady=(6, 0)
         )
@@ -164,11 +117,10 @@ class HistoryScreen(ttk.Frame):
         self.tree.pack(side="left", fill="both", expand=True)
         scroll.pack(side="right", fill="y")
         self.tree.tag_configure("voided", foreground="#999999")
-        self.tree.bind("<Return>", lambda e: self.open_selected())
-        self.tree.bind("<Double-Button-1>", lambda e: self.open_selected())
-        self.tree.bind("<Delete>", lambda e: self.void_selected())
-        self.tree.bind("<Next>", lambda e: self._page(self.presenter.next_page))
-        self.tree.bind("<Prior>", lambda e: self._page(self.presenter.prev_page))
+        shortcuts.bind(self.tree, "history.open", self.open_selected)
+        shortcuts.bind(self.tree, "history.void", self.void_selected)
+        shortcuts.bind(self.tree, "history.next_page", lambda: self._page(self.presenter.next_page))
+        shortcuts.bind(self.tree, "history.prev_page", lambda: self._page(self.presenter.prev_page))
 
         nav = ttk.Frame(self)
         nav.pack(fill="x")
@@ -287,7 +239,7 @@ class HistoryScreen(ttk.Frame):
         text.configure(state="disabled")
         text.pack(fill="both", expand=True)
         ttk.Button(top, text=tr("Close"), command=top.destroy).pack(pady=6)
-        top.bind("<Escape>", lambda e: top.destroy())
+        shortcuts.bind(top, "dialog.close", top.destroy)
         self.audit_window = top
 
     # -- view → presenter ---------------------------------------------------------------
@@ -360,10 +312,9 @@ class HistoryScreen(ttk.Frame):
         self.presenter.end_of_day(officer_id=officer_id)
         self.tree.focus_set()
 
-    def _page(self, action) -> str:
+    def _page(self, action) -> None:
         if self.mode == "history":
             action()
-        return "break"
 
     def focus_default(self) -> None:
         """On F3: the table, so Enter opens the selected session and Del voids it."""

@@ -1,21 +1,20 @@
 """The main window: one ttkbootstrap root holding the start screens (first-run setup, who
 is at the counter) and then the work screens in a notebook, with today's strip.
 
-It is the ``app`` every screen and presenter receives: data (``store``), the person at
-the counter, and every message box (``show_error``/``show_info``/``confirm``/
-``ask_string``) so tests can replace them in one place.
+It is the ``app`` every screen and presenter receives (``presenters.base.AppLike``): the
+data (``store``), the person at the counter, the message boxes (``ui/dialogs.py``), the
+one background-job runner (``ui/jobs.py``) and the notifications screens send each other.
+Keys are declared in ``ui/shortcuts.py``; the housekeeping it triggers (today's figures,
+the personal-data purge, the end-of-day check) is ``services/housekeeping.py``.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
-import sqlite3
 import sys
 import tkinter as tk
-from datetime import date
 from pathlib import Path
+from typing import Any
 
 import ttkbootstrap as ttk
 
@@ -23,13 +22,13 @@ from counter_app import __version__, i18n
 from counter_app.domain.models import Counter, Officer, Role
 from counter_app.i18n import tr
 from counter_app.presenters.login import LoginOutcome
-from counter_app.presenters.settings import BACKUP_FOLDER_KEY, LANGUAGE_KEY, THEME_KEY
-from counter_app.services.endofday import check_day
+from counter_app.services import settings
+from counter_app.services.housekeeping import Housekeeping
 from counter_app.services.offices import OfficeService
-from counter_app.services.privacy import purge_due
-from counter_app.services.sessions import SessionService
 from counter_app.storage.database import Store
 from counter_app.storage.errors import StorageError
+from counter_app.ui import shortcuts
+from counter_app.ui.dialogs import DialogsMixin
 from counter_app.ui.jobs import JobRunner
 from counter_app.ui.theme import DEFAULT_THEME, register_ttk_locale, setup_fonts, ttk_theme
 from counter_app.ui.widgets import Toast
@@ -37,25 +36,49 @@ from counter_app.ui.widgets import Toast
 log = logging.getLogger(__name__)
 COUNTS_REFRESH_MS = 5 * 60 * 1000
 PURGE_DELAY_MS = 3000  # after the window is up: start-up stays fast
-SCREEN_KEYS = ("F2", "F3", "F4", "F5", "F6")
-FEATURE_SCREENS = {
-    "reports": ("counter_app.ui.reports_screen", "ReportsScreen"),
-    "catalogue": ("counter_app.ui.catalogue_screen", "CatalogueScreen"),
-}
+SCREENS = ("session", "history", "reports", "catalogue", "settings")
+SUPERVISOR_SCREENS = ("catalogue", "settings")
 
 
 def apply_saved_language(store: Store) -> None:
-    language = OfficeService(store).get_setting(LANGUAGE_KEY)
+    language = settings.LANGUAGE.get(store)
     if language in i18n.LANGUAGES and language != i18n.language():
         i18n.set_language(language)
 
 
-def _installed(module_name: str) -> bool:
-    """Whether a feature screen exists, without importing it (start-up stays fast)."""
-    try:
-        return importlib.util.find_spec(module_name) is not None
-    except (ImportError, ValueError):
-        return False
+def make_screen(name: str, master: tk.Misc, app: MainWindow) -> tk.Widget:
+    """The view of screen ``name``; imported when first shown, so start-up stays fast."""
+    if name == "session":
+        from counter_app.ui.session_screen import SessionScreen
+
+        return SessionScreen(master, app)
+    if name == "history":
+        from counter_app.ui.history_screen import HistoryScreen
+
+        return HistoryScreen(master, app)
+    if name == "reports":
+        from counter_app.ui.reports_screen import ReportsScreen
+
+        return ReportsScreen(master, app)
+    if name == "catalogue":
+        from counter_app.ui.catalogue_screen import CatalogueScreen
+
+        return CatalogueScreen(master, app)
+    if name == "settings":
+        from counter_app.ui.settings_screen import SettingsScreen
+
+        return SettingsScreen(master, app)
+    raise KeyError(name)
+
+
+def screen_titles() -> dict[str, str]:
+    return {
+        "session": tr("New session"),
+        "history": tr("History"),
+        "reports": tr("Reports"),
+        "catalogue": tr("Catalogue"),
+        "settings": tr("Settings"),
+    }
 
 
 def _focus_screen(screen: tk.Widget) -> None:
@@ -66,7 +89,7 @@ def _focus_screen(screen: tk.Widget) -> None:
         pass
 
 
-class MainWindow(ttk.App):
+class MainWindow(DialogsMixin, ttk.App):
     def __init__(
         self,
         store: Store,
@@ -74,9 +97,8 @@ class MainWindow(ttk.App):
         user: tuple[int, int] | None = None,
         scaling: float | None = None,
     ):
-        offices = OfficeService(store)
         apply_saved_language(store)
-        self.theme_name = theme or offices.get_setting(THEME_KEY, DEFAULT_THEME)
+        self.theme_name = theme or settings.THEME.get(store) or DEFAULT_THEME
         kwargs = {"scaling": scaling} if scaling else {}
         super().__init__(
             title=self.window_title(store),
@@ -88,18 +110,20 @@ class MainWindow(ttk.App):
         self.store = store
         self.current_officer: Officer | None = None
         self.current_counter: Counter | None = None
-        self.sessions = SessionService(store)
+        self.housekeeping = Housekeeping(store)
+        self.jobs = JobRunner(self)
         self.restart_requested = False
         self._store_closed = False
         self._resume_silently = False
-        self._carried_edit = None  # a correction carried over a language switch
-        self.callback_errors: list[BaseException] = []
-        self.jobs = JobRunner(self)
+        self._carried_edit: Any = None  # a correction carried over a language switch
         self.screens: dict[str, tk.Widget] = {}
         self._tab_frames: dict[str, ttk.Frame] = {}
+        self.notebook: ttk.Notebook | None = None
+        self._last_tab: str | None = None
         self._history_dirty = False
+        self._choices_dirty = False
         self._counts_after: str | None = None
-        folder = offices.get_setting(BACKUP_FOLDER_KEY)
+        folder = settings.BACKUP_FOLDER.get(store)
         if folder:
             store.backups_dir = Path(folder)
         register_ttk_locale(i18n.language())
@@ -112,13 +136,10 @@ class MainWindow(ttk.App):
                 pass
         self.protocol("WM_DELETE_WINDOW", self.close)
         self._build_shell()
-        self._bind_keys()
-        from counter_app.ui.app import schedule_backups
-
-        schedule_backups(self, store)
+        shortcuts.bind_window(self, self._window_commands())
         if user is not None:
             self._start_as(*user)
-        elif offices.office() is None:
+        elif OfficeService(store).office() is None:
             self._show_start_screen("setup")
         else:
             self._show_start_screen("login")
@@ -216,7 +237,7 @@ class MainWindow(ttk.App):
 
     def _start_as(self, officer_id: int, counter_id: int) -> None:
         offices = OfficeService(self.store)
-        officer = next((o for o in offices.officers(True) if o.id == officer_id), None)
+        officer = offices.officer(officer_id)
         counter = next((c for c in offices.counters(True) if c.id == counter_id), None)
         if officer is None or counter is None:
             raise ValueError(f"unknown officer {officer_id} or counter {counter_id}")
@@ -227,22 +248,13 @@ class MainWindow(ttk.App):
         self._update_header()
         self.notebook = ttk.Notebook(self.body)
         self.notebook.pack(fill="both", expand=True, padx=8, pady=(0, 4))
-        tabs = [
-            ("session", tr("New session")),
-            ("history", tr("History")),
-            ("reports", tr("Reports")),
-            ("catalogue", tr("Catalogue")),
-            ("settings", tr("Settings")),
-        ]
-        for (name, text), key in zip(tabs, SCREEN_KEYS, strict=True):
+        titles = screen_titles()
+        for name, key in zip(SCREENS, shortcuts.SCREEN_KEYS, strict=True):
             frame = ttk.Frame(self.notebook)
             self._tab_frames[name] = frame
-            self.notebook.add(frame, text=f"{text} ({key})")
-            if name in ("catalogue", "settings") and not self.is_supervisor():
+            self.notebook.add(frame, text=f"{titles[name]} ({key})")
+            if name in SUPERVISOR_SCREENS and not self.is_supervisor():
                 self.notebook.hide(frame)
-            elif name in FEATURE_SCREENS and not _installed(FEATURE_SCREENS[name][0]):
-                self._ensure_screen(name)  # the placeholder, behind a disabled tab
-                self.notebook.tab(frame, state="disabled")
         self.notebook.bind("<<NotebookTabChanged>>", self._tab_changed)
         self._ensure_screen("session")
         self.refresh_counts()
@@ -262,51 +274,22 @@ class MainWindow(ttk.App):
             session.presenter.offer_draft()
         session.focus_procedure_box()
         self.after(PURGE_DELAY_MS, self._purge_personal_data)
-        if self.is_supervisor() and not self.current_officer.pin_hash:
+        if self.is_supervisor() and self.current_officer and not self.current_officer.pin_hash:
             self.toast(tr("Set your PIN in Settings › Counters and officers."))
 
     def is_supervisor(self) -> bool:
         return bool(self.current_officer and self.current_officer.role == Role.SUPERVISOR)
 
-    def _ensure_screen(self, name: str) -> tk.Widget | None:
+    def _ensure_screen(self, name: str) -> Any:
         if name in self.screens:
             return self.screens[name]
         frame = self._tab_frames.get(name)
         if frame is None:
             return None
-        screen = self._make_screen(name, frame)
+        screen = make_screen(name, frame, self)
         screen.pack(fill="both", expand=True)
         self.screens[name] = screen
         return screen
-
-    def _make_screen(self, name: str, frame: ttk.Frame) -> tk.Widget:
-        if name == "session":
-            from counter_app.ui.session_screen import SessionScreen
-
-            return SessionScreen(frame, self)
-        if name == "history":
-            from counter_app.ui.history_screen import HistoryScreen
-
-            return HistoryScreen(frame, self)
-        if name == "settings":
-            from counter_app.ui.settings_screen import SettingsScreen
-
-            return SettingsScreen(frame, self)
-        module_name, class_name = FEATURE_SCREENS[name]
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            placeholder = ttk.Frame(frame, padding=24)
-            ttk.Label(
-                placeholder,
-                text=tr("This part of the app is not installed yet."),
-                bootstyle="secondary",
-                font="-size 12",
-            ).pack(anchor="w")
-            return placeholder
-        return getattr(module, class_name)(frame, self)
 
     def show_screen(self, name: str) -> None:
         frame = self._tab_frames.get(name)
@@ -328,16 +311,17 @@ class MainWindow(ttk.App):
                 return name
         return None
 
-    def _tab_changed(self, _event=None) -> None:
+    def _tab_changed(self, _event: object = None) -> None:
         name = self.current_screen()
         if name is None:
             return
-        previous, self._last_tab = getattr(self, "_last_tab", None), name
+        previous, self._last_tab = self._last_tab, name
         if (
             name == "session"
-            and previous in ("catalogue", "settings")
             and "session" in self.screens
+            and (self._choices_dirty or previous in SUPERVISOR_SCREENS)
         ):
+            self._choices_dirty = False
             self.screens["session"].presenter.refresh_choices()
         screen = self._ensure_screen(name)
         if name == "history" and self._history_dirty and screen is not None:
@@ -352,89 +336,43 @@ class MainWindow(ttk.App):
 
     # -- keys -----------------------------------------------------------------------------
 
-    def _bind_keys(self) -> None:
-        names = ("session", "history", "reports", "catalogue", "settings")
-        for key, name in zip(SCREEN_KEYS, names, strict=True):
-            self.bind(f"<{key}>", lambda e, n=name: self._key(lambda: self.show_screen(n)))
-        for seq in ("<Control-Return>", "<Control-KP_Enter>"):
-            self.bind(seq, lambda e: self._form_key(lambda s: s.save(True)))
-        for seq in ("<Alt-Return>", "<Alt-KP_Enter>"):
-            self.bind(seq, lambda e: self._form_key(lambda s: s.save(False)))
-        for n in range(1, 10):
-            self.bind(
-                f"<Alt-Key-{n}>",
-                lambda e, n=n: self._form_key(lambda s: s.presenter.add_favourite(n)),
+    def _window_commands(self) -> dict[str, Any]:
+        commands: dict[str, Any] = {
+            f"screen.{name}": (lambda n=name: self.show_screen(n)) for name in SCREENS
+        }
+        commands["form.save_keep"] = lambda: self._on_form(lambda s: s.save(True))
+        commands["form.save_clear"] = lambda: self._on_form(lambda s: s.save(False))
+        for n in range(1, shortcuts.MAX_NUMBERED + 1):
+            commands[f"form.favourite.{n}"] = lambda n=n: self._on_form(
+                lambda s: s.presenter.add_favourite(n)
             )
-            self.bind(
-                f"<Control-Key-{n}>",
-                lambda e, n=n: self._form_key(lambda s: s.presenter.toggle_help(n)),
+            commands[f"form.help.{n}"] = lambda n=n: self._on_form(
+                lambda s: s.presenter.toggle_help(n)
             )
-        from counter_app.ui.session_screen import BUNDLE_KEYS
-
-        for n, key in enumerate(BUNDLE_KEYS, start=1):
-            self.bind(
-                f"<{key}>", lambda e, n=n: self._form_key(lambda s: s.presenter.add_bundle(n))
+        for n in range(1, len(shortcuts.BUNDLE_KEYS) + 1):
+            commands[f"form.bundle.{n}"] = lambda n=n: self._on_form(
+                lambda s: s.presenter.add_bundle(n)
             )
+        return commands
 
-    @staticmethod
-    def _key(action) -> str:
-        action()
-        return "break"
-
-    def _form_key(self, action) -> str:
+    def _on_form(self, action: Any) -> None:
+        """A form key acts only while the form is the screen on view."""
         if self.current_screen() == "session" and "session" in self.screens:
             action(self.screens["session"])
-        return "break"
 
     # -- the app interface used by screens and presenters --------------------------------
 
     def toast(self, message: str) -> None:
         self.toaster.show(message)
 
-    def show_error(self, message: str) -> None:
-        from ttkbootstrap.dialogs import Messagebox
-
-        Messagebox.show_error(message, tr("Counter guidance log"), parent=self)
-
-    def show_warning(self, message: str) -> None:
-        from ttkbootstrap.dialogs import Messagebox
-
-        Messagebox.show_warning(message, tr("Counter guidance log"), parent=self)
-
-    def show_info(self, message: str) -> None:
-        from ttkbootstrap.dialogs import Messagebox
-
-        Messagebox.show_info(message, tr("Counter guidance log"), parent=self)
-
-    def confirm(self, message: str, default: bool = True) -> bool:
-        """Yes/No; ``default=False`` where Yes loses typed work, so Enter keeps it."""
-        from ttkbootstrap.dialogs import MessageDialog
-
-        yes, no = tr("Yes"), tr("No")
-        dialog = MessageDialog(
-            message,
-            tr("Counter guidance log"),
-            buttons=[f"{no}:secondary", f"{yes}:primary"],
-            default=yes if default else no,
-            parent=self,
-            localize=False,
-        )
-        dialog.show()
-        return dialog.result == yes
-
-    def ask_string(self, prompt: str, initial: str = "") -> str | None:
-        from ttkbootstrap.dialogs import Querybox
-
-        return Querybox.get_string(
-            prompt, tr("Counter guidance log"), initialvalue=initial, parent=self
-        )
-
-    def run_in_background(self, job, done, progress=None, key=None) -> None:
+    def run_in_background(
+        self, job: Any, done: Any, progress: Any = None, key: str | None = None
+    ) -> None:
         """Run ``job`` on a worker thread; ``done(result, error)`` runs on the Tk thread
         (see ``ui/jobs.py``: the worker never touches a widget)."""
         self.jobs.submit(job, done, progress=progress, key=key)
 
-    def busy(self, on: bool) -> None:
+    def show_waiting(self, on: bool) -> None:
         self.configure(cursor="watch" if on else "")
         self.update_idletasks()
 
@@ -442,7 +380,7 @@ class MainWindow(ttk.App):
         if self._counts_after:
             self.after_cancel(self._counts_after)
         try:
-            c = self.sessions.counts()
+            c = self.housekeeping.counts()
         except StorageError as exc:
             log.error("counts failed: %s", exc)
             return
@@ -461,6 +399,10 @@ class MainWindow(ttk.App):
         else:
             self._history_dirty = True
 
+    def catalogue_changed(self) -> None:
+        """Favourites, bundles or abbreviations changed: the form re-reads them on view."""
+        self._choices_dirty = True
+
     def edit_session(self, session_uuid: str) -> None:
         self._ensure_screen("session")
         if self.screens["session"].presenter.load_session(session_uuid):
@@ -477,7 +419,7 @@ class MainWindow(ttk.App):
 
     def toggle_theme(self) -> None:
         theme = "dark" if self.theme_name == "light" else "light"
-        OfficeService(self.store).set_setting(THEME_KEY, theme)
+        settings.THEME.set(self.store, theme)
         self.apply_theme(theme)
 
     def apply_theme(self, theme: str) -> None:
@@ -505,8 +447,7 @@ class MainWindow(ttk.App):
     def _work_running(self) -> bool:
         """A report or catalogue file is being written or read: rebuilding the screens
         now would drop its result (and its worker would report to a dead screen)."""
-        # ``is True``: ttkbootstrap widgets also have a ``busy`` method (Tk's busy hold).
-        if any(getattr(screen, "busy", False) is True for screen in self.screens.values()):
+        if any(getattr(screen, "working", False) for screen in self.screens.values()):
             self.show_info(tr("Wait until the report or file being processed is finished."))
             return True
         return False
@@ -527,7 +468,7 @@ class MainWindow(ttk.App):
             self.show_error(tr("Restoring is not possible in training mode."))
             return
         self._flush_draft()
-        self.busy(True)
+        self.show_waiting(True)
         self._store_closed = True
         self.store.close(backup_on_exit=True)
         try:
@@ -542,24 +483,21 @@ class MainWindow(ttk.App):
     # -- housekeeping --------------------------------------------------------------------
 
     def _purge_personal_data(self) -> None:
+        actor = self.current_officer.id if self.current_officer else None
         try:
-            n = purge_due(
-                self.store, actor_id=self.current_officer.id if self.current_officer else None
-            )
+            self.housekeeping.purge_personal_data(actor)
         except StorageError:
             log.exception("personal data purge failed")
-            return
-        if n:
-            log.info("personal data purged from %d sessions", n)
 
     def _end_of_day_pending(self) -> bool:
         """On closing: today's sessions of this officer that still need a look are offered
         (the end-of-day check); True keeps the window open on that list."""
-        if self.current_officer is None or self._store_closed:
+        if self.current_officer is None or self.current_officer.id is None or self._store_closed:
             return False
         try:
-            flagged = check_day(self.store, date.today(), self.current_officer.id)
-        except (StorageError, sqlite3.Error):
+            flagged = self.housekeeping.unfinished_today(self.current_officer.id)
+        except StorageError:
+            log.exception("end-of-day check failed")
             return False
         if not flagged or self.confirm(
             tr(
@@ -597,9 +535,8 @@ class MainWindow(ttk.App):
             except (tk.TclError, StorageError):
                 log.exception("draft could not be saved")
 
-    def report_callback_exception(self, exc, val, tb):  # noqa: D401 - Tk hook
+    def report_callback_exception(self, exc: Any, val: Any, tb: Any) -> None:
         log.error("Tk callback failed", exc_info=(exc, val, tb))
-        self.callback_errors.append(val)
         try:
             self.show_error(tr("Something went wrong; the details were written to the log file."))
         except Exception:  # the window may be going away
@@ -632,6 +569,7 @@ class MainWindow(ttk.App):
         a dead window."""
         if not self._store_closed:
             self._flush_draft()
+        self.jobs.cancel_all()
         try:
             for after_id in self.tk.splitlist(self.tk.call("after", "info")):
                 # Tcl-level cancel: the Python callbacks are freed with their widgets.

@@ -21,6 +21,8 @@ from counter_app.presenters.session_form import (
     FormState,
     SessionFormPresenter,
 )
+from counter_app.ui import shortcuts
+from counter_app.ui.shortcuts import PASS, bundle_key
 from counter_app.ui.widgets import ChoiceCombo, shorten
 
 DRAFT_DELAY_MS = 600
@@ -96,16 +98,13 @@ class SessionScreen(ttk.Frame):
         self.search_var.trace_add("write", lambda *_: self._search_changed())
         self.search_entry = ttk.Entry(box, textvariable=self.search_var, font="-size 12")
         self.search_entry.pack(fill="x", pady=(2, 2))
-        self.search_entry.bind("<Return>", self._enter_in_search)
-        self.search_entry.bind("<KP_Enter>", self._enter_in_search)
-        self.search_entry.bind("<Down>", self._to_hits)
-        self.search_entry.bind("<Escape>", lambda e: self.search_var.set(""))
+        shortcuts.bind(self.search_entry, "form.search.add", self._enter_in_search, with_event=True)
+        shortcuts.bind(self.search_entry, "form.search.to_hits", self._to_hits)
+        shortcuts.bind(self.search_entry, "form.search.clear", lambda: self.search_var.set(""))
         self.hits_list = tk.Listbox(box, height=6, activestyle="dotbox", exportselection=False)
-        self.hits_list.bind("<Return>", self._enter_in_hits)
-        self.hits_list.bind("<KP_Enter>", self._enter_in_hits)
-        self.hits_list.bind("<Double-Button-1>", self._enter_in_hits)
-        self.hits_list.bind("<Escape>", lambda e: self.focus_procedure_box())
-        self.hits_list.bind("<Up>", self._hits_up)
+        shortcuts.bind(self.hits_list, "form.hits.add", self._enter_in_hits, with_event=True)
+        shortcuts.bind(self.hits_list, "form.hits.back", self.focus_procedure_box)
+        shortcuts.bind(self.hits_list, "form.hits.up", self._hits_up)
         self.picks = ttk.Frame(box)
         self.picks.pack(fill="x", pady=(4, 4))
         # Several procedures must not push the help types or the save buttons off a
@@ -254,7 +253,12 @@ class SessionScreen(ttk.Frame):
             )
             cb.grid(row=i // 2, column=i % 2, sticky="w", padx=(0, 8), pady=1)
             for n in range(1, min(9, len(choices.help_types)) + 1):
-                cb.bind(f"<Key-{n}>", lambda e, n=n: self._toggle_help(n, e))
+                shortcuts.bind(
+                    cb,
+                    f"form.help_box.{n}",
+                    lambda e, n=n: self._toggle_help(n, e),
+                    with_event=True,
+                )
         for child in self.picks.winfo_children():
             child.destroy()
         picks = [
@@ -517,9 +521,9 @@ class SessionScreen(ttk.Frame):
         """A digit on a focused help box. ``<Key-n>`` also matches Alt+n: that one is the
         window's favourite shortcut and must reach it, not toggle a help type."""
         if _with_alt(event):
-            return None
+            return PASS
         self.presenter.toggle_help(n)
-        return "break"
+        return None
 
     def _barrier_clicked(self, i: int, barrier_id: int) -> None:
         self.presenter.toggle_barrier(i, barrier_id)
@@ -532,37 +536,36 @@ class SessionScreen(ttk.Frame):
     def _search_changed(self) -> None:
         self.presenter.search(self.search_var.get())
 
-    def _enter_in_search(self, event=None) -> str | None:
+    def _enter_in_search(self, event: tk.Event | None = None) -> str | None:
         if _with_modifier(event):
-            return None  # Ctrl+Enter / Alt+Enter: the window's save shortcuts
+            return PASS  # Ctrl+Enter / Alt+Enter: the window's save shortcuts
         selection = self.hits_list.curselection()
         if self.presenter.add_hit(selection[0] if selection else 0):
             self.search_var.set("")
-        return "break"
+        return None
 
-    def _enter_in_hits(self, event=None) -> str | None:
+    def _enter_in_hits(self, event: tk.Event | None = None) -> str | None:
         if _with_modifier(event):
-            return None
+            return PASS
         selection = self.hits_list.curselection()
         if selection and self.presenter.add_hit(selection[0]):
             self.search_var.set("")
             self.focus_procedure_box()
-        return "break"
+        return None
 
-    def _to_hits(self, _event=None) -> str:
+    def _to_hits(self) -> None:
         if self.hits_list.size():
             self.hits_list.focus_set()
             self.hits_list.selection_clear(0, "end")
             self.hits_list.selection_set(0)
             self.hits_list.activate(0)
-        return "break"
 
-    def _hits_up(self, _event=None) -> str | None:
+    def _hits_up(self) -> str | None:
         selection = self.hits_list.curselection()
         if selection and selection[0] == 0:
             self.focus_procedure_box()
-            return "break"
-        return None
+            return None
+        return PASS
 
     def save(self, keep: bool = True) -> None:
         """Ctrl+Enter / Alt+Enter / the buttons. A pending search hit is added first;
@@ -629,10 +632,3 @@ def _with_modifier(event) -> bool:
 def _with_alt(event) -> bool:
     state = getattr(event, "state", 0)
     return isinstance(state, int) and bool(state & (0x0008 | 0x20000))
-
-
-def bundle_key(n: int) -> str:
-    return BUNDLE_KEYS[n - 1] if 1 <= n <= len(BUNDLE_KEYS) else ""
-
-
-BUNDLE_KEYS = ("F7", "F8", "F9", "F10", "F11", "F12")

@@ -453,23 +453,18 @@ class SettingsScreen(ttk.Frame):
             self.backup_var.set(folder)
 
     @property
-    def busy(self) -> bool:
+    def working(self) -> bool:
         """A backup is being written: the window must not rebuild this screen meanwhile."""
-        return getattr(self, "_backing_up", False)
+        return self.presenter.backing_up
+
+    def show_backup_running(self, running: bool) -> None:
+        self.backup_button.configure(
+            state="disabled" if running else "normal",
+            text=tr("Backing up…") if running else tr("Back up now"),
+        )
 
     def _backup_now(self) -> None:
-        self.backup_button.configure(state="disabled", text=tr("Backing up…"))
-        self._backing_up = True
-
-        def runner(job, done) -> None:
-            def finished(result, error) -> None:
-                self._backing_up = False
-                self.backup_button.configure(state="normal", text=tr("Back up now"))
-                done(result, error)
-
-            self.app.run_in_background(job, finished)
-
-        self.presenter.backup_now(runner)
+        self.presenter.backup_now()
 
     def _restore(self) -> None:
         file = filedialog.askopenfilename(

@@ -16,6 +16,7 @@ from counter_app.presenters.login import (
     SetupData,
     SetupPresenter,
 )
+from counter_app.ui import shortcuts
 from counter_app.ui.widgets import ChoiceCombo
 
 
@@ -37,14 +38,12 @@ class LoginScreen(ttk.Frame):
         self.pin_label = ttk.Label(card, text=tr("PIN"))
         self.pin_var = tk.StringVar(self)
         self.pin_entry = ttk.Entry(card, textvariable=self.pin_var, show="•", width=12)
-        self.pin_entry.bind("<Return>", self._enter_in_pin)
-        self.pin_entry.bind("<KP_Enter>", self._enter_in_pin)
+        shortcuts.bind(self.pin_entry, "login.submit", self._enter_in_pin)
         # A supervisor without a PIN chooses one here, typed twice, before starting.
         self.pin_again_label = ttk.Label(card, text=tr("PIN again"))
         self.pin_again_var = tk.StringVar(self)
         self.pin_again_entry = ttk.Entry(card, textvariable=self.pin_again_var, show="•", width=12)
-        self.pin_again_entry.bind("<Return>", lambda e: self.submit())
-        self.pin_again_entry.bind("<KP_Enter>", lambda e: self.submit())
+        shortcuts.bind(self.pin_again_entry, "login.submit", self.submit)
         self.pin_needed = False
         self.new_pin_needed = False
         self.message = ttk.Label(card, bootstyle="danger", wraplength=380)
@@ -54,7 +53,7 @@ class LoginScreen(ttk.Frame):
         )
         self.ok.grid(row=6, column=1, sticky="e", pady=(12, 0))
         for widget in (self.officer, self.counter, self.ok):
-            widget.bind("<Return>", lambda e: self.submit())
+            shortcuts.bind(widget, "login.submit", self.submit)
         self.presenter = LoginPresenter(self, store)
         self.presenter.start()
 
@@ -106,13 +105,13 @@ class LoginScreen(ttk.Frame):
         self.message.configure(text="")
         self.presenter.officer_changed(officer_id)
 
-    def _enter_in_pin(self, _event=None) -> str:
+    def _enter_in_pin(self) -> None:
         if self.new_pin_needed and not self.pin_again_var.get():
             self.pin_again_entry.focus_set()  # the new PIN once more, then Enter starts
-            return "break"
-        return self.submit()
+            return
+        self.submit()
 
-    def submit(self) -> str:
+    def submit(self) -> None:
         outcome = self.presenter.submit(
             self.officer.value(), self.counter.value(), self.pin_var.get(), self.pin_again_var.get()
         )
@@ -122,7 +121,6 @@ class LoginScreen(ttk.Frame):
             self.on_done(outcome)
         elif self.pin_needed or self.new_pin_needed:
             self.pin_entry.focus_set()
-        return "break"
 
 
 class SetupScreen(ttk.Frame):
@@ -175,7 +173,7 @@ class SetupScreen(ttk.Frame):
             entry = ttk.Entry(card, textvariable=self.vars[key], width=44, **extra)
             entry.grid(row=r, column=1, sticky="ew", pady=3, padx=(8, 0))
             self.entries[key] = entry
-        self.entries["pin_again"].bind("<Return>", lambda e: self.submit())
+        shortcuts.bind(self.entries["pin_again"], "login.submit", self.submit)
         self.message = ttk.Label(card, bootstyle="danger", wraplength=480, justify="left")
         self.message.grid(row=11, column=0, columnspan=2, sticky="w", pady=(8, 0))
         ttk.Button(card, text=tr("Save and start"), bootstyle="primary", command=self.submit).grid(
@@ -189,9 +187,8 @@ class SetupScreen(ttk.Frame):
     def focus_first(self) -> None:
         self.entries["office_name"].focus_set()
 
-    def submit(self) -> str:
+    def submit(self) -> None:
         v = {k: var.get() for k, var in self.vars.items()}
         outcome = self.presenter.submit(SetupData(**v))
         if outcome:
             self.on_done(outcome)
-        return "break"

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from counter_app.ui.main_window import MainWindow
+from tests.helpers.wait import wait_until
 
 REQUIRE_ENV = "COUNTER_APP_REQUIRE_DISPLAY"
 _display_problem: str | None = None
@@ -131,6 +132,11 @@ def pump(window: tk.Misc, rounds: int = 3) -> None:
     for _ in range(rounds):
         window.update_idletasks()
         window.update()
+
+
+def settle(window: tk.Misc, condition, timeout: float = 10.0) -> None:
+    """Run the event loop until ``condition()`` holds: results of worker jobs arrive."""
+    wait_until(condition, timeout, step=lambda: pump(window, 1))
 
 
 _KEYSYMS = {" ": "space", ".": "period", "-": "minus", "/": "slash", ":": "colon", ",": "comma"}

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from datetime import datetime, timedelta
 
 import pytest
 
 from counter_app.domain.models import SessionFilter, SessionProcedure
-from tests.gui.conftest import press, pump, type_text
+from tests.gui.conftest import press, pump, settle, type_text
 
 pytestmark = pytest.mark.gui
 BASE = datetime.now().replace(hour=0, minute=50, second=0, microsecond=0)
@@ -29,7 +28,9 @@ def filled(world):
 def open_history(window):
     press(window, "<F3>")
     pump(window)
-    return window.screens["history"]
+    history = window.screens["history"]
+    settle(window, lambda: "/" in history.page_label.cget("text"))  # the count is back
+    return history
 
 
 def test_history_paging_and_filter(window, filled, screenshot):
@@ -49,6 +50,7 @@ def test_history_paging_and_filter(window, filled, screenshot):
     ][0]
     type_text(code_entry, "1.004222")
     press(code_entry, "<Return>")
+    settle(window, lambda: "/" in history.page_label.cget("text"))  # the count is back
     assert "30" in history.page_label.cget("text")
     assert len(history.tree.get_children()) == 30
     rows = [history.tree.item(i, "values") for i in history.tree.get_children()]
@@ -149,11 +151,7 @@ def test_count_runs_in_the_background_on_a_file_database(file_world, make_window
     window = make_window(world.store, user=(world.supervisor.id, world.counter1.id))
     history = open_history(window)
     assert len(history.tree.get_children()) == 50
-    for _ in range(500):  # wait for the worker thread (bounded; not a timing assertion)
-        if "/" in history.page_label.cget("text"):
-            break
-        pump(window, 1)
-        time.sleep(0.01)
+    settle(window, lambda: "/" in history.page_label.cget("text"))  # the worker's count
     assert "1/2" in history.page_label.cget("text")
     assert "60" in history.page_label.cget("text")
 

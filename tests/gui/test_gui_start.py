@@ -6,7 +6,7 @@ import pytest
 
 from counter_app.services.auth import MAX_FAILURES, AuthService, verify_pin
 from counter_app.services.offices import OfficeService
-from tests.gui.conftest import press, pump, type_text
+from tests.gui.conftest import press, pump, settle, type_text
 
 pytestmark = pytest.mark.gui
 
@@ -109,7 +109,6 @@ def test_language_switch_rebuilds_in_english_and_keeps_the_entry(window):
 
 
 def test_backup_now_from_settings(file_world, make_window, tmp_path):
-    import time
 
     world = file_world
     window = make_window(world.store, user=(world.supervisor.id, world.counter1.id))
@@ -118,11 +117,7 @@ def test_backup_now_from_settings(file_world, make_window, tmp_path):
     settings.backup_var.set(str(tmp_path / "bk"))
     settings.presenter.set_backup_folder(settings.backup_var.get())
     settings.backup_button.invoke()
-    for _ in range(500):  # the copy runs on a worker thread; bounded wait
-        if window.infos or window.errors:
-            break
-        pump(window, 1)
-        time.sleep(0.01)
+    settle(window, lambda: window.infos or window.errors)  # the copy runs on a worker
     assert window.errors == []
     assert "Đã sao lưu" in window.infos[0]
     assert str(settings.backup_button.cget("state")) == "normal"
@@ -232,29 +227,32 @@ def test_change_user_and_language_wait_for_a_report_being_written(window):
     assert window.current_officer is None
 
 
-def test_change_user_waits_for_a_catalogue_file_being_read(window):
+def test_change_user_waits_for_a_catalogue_file_being_read(window, monkeypatch, tmp_path):
     import threading
-    import time
+
+    from counter_app.catalog.importer import CatalogueImportError
 
     press(window, "<F5>")
     pump(window)
     catalogue = window.screens["catalogue"]
     release, results = threading.Event(), []
-    catalogue.run_background(lambda: release.wait(10), lambda r, e: results.append(r))
-    assert catalogue.busy is True
+
+    def slow_read(path):
+        release.wait(10)
+        results.append(path)
+        raise CatalogueImportError("không đọc được")
+
+    monkeypatch.setattr("counter_app.presenters.catalogue.read_catalogue_file", slow_read)
+    catalogue.presenter.choose_import_file(tmp_path / "ds.xlsx", retire_missing=False)
+    assert catalogue.working is True
     window.switch_user()
     assert window.current_officer is not None and window.infos
     release.set()
-    for _ in range(200):
-        pump(window, 1)
-        if results:
-            break
-        time.sleep(0.02)
-    assert results == [True] and catalogue.busy is False
+    settle(window, lambda: not catalogue.working)
+    assert results == [tmp_path / "ds.xlsx"] and catalogue.working is False
 
 
 def test_language_switch_waits_for_a_backup_being_written(file_world, make_window, tmp_path):
-    import time
 
     world = file_world
     window = make_window(world.store, user=(world.supervisor.id, world.counter1.id))
@@ -264,10 +262,6 @@ def test_language_switch_waits_for_a_backup_being_written(file_world, make_windo
     settings.backup_button.invoke()
     window.apply_language("en")  # before the worker's result is back on the Tk thread
     assert window.screens["settings"] is settings and window.infos
-    for _ in range(500):
-        if len(window.infos) > 1 or window.errors:
-            break
-        pump(window, 1)
-        time.sleep(0.01)
+    settle(window, lambda: len(window.infos) > 1 or window.errors)
     assert window.errors == [] and "Đã sao lưu" in window.infos[-1]
-    assert settings.busy is False
+    assert settings.working is False

@@ -1,5 +1,5 @@
-"""What GUI tests of a single screen share: a display check, a stand-in for the main
-window (the ``app`` every screen receives) and a harness that builds and tears down."""
+"""What GUI tests of a single screen share: a display check and a harness that builds
+the screen with the one ``FakeApp`` and tears it down."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import os
 import tkinter as tk
 
 import pytest
+
+from tests.helpers.fake_app import FakeApp
 
 
 def display_or_skip() -> None:
@@ -18,59 +20,6 @@ def display_or_skip() -> None:
         if os.environ.get("COUNTER_APP_REQUIRE_DISPLAY") == "1":
             pytest.fail(f"no display: {exc}")
         pytest.skip(f"no display: {exc}")
-
-
-class FakeApp:
-    """What the main window gives a screen: data, the person, and message boxes."""
-
-    def __init__(self, store, officer=None, root=None):
-        self.store = store
-        self.root = root
-        self.current_officer = officer
-        self.current_counter = None
-        self.errors: list[str] = []
-        self.infos: list[str] = []
-        self.toasts: list[str] = []
-        self.confirmations: list[str] = []
-        self.confirm_answer = True
-        self.changes = 0
-
-    def show_error(self, msg: str) -> None:
-        self.errors.append(msg)
-
-    def show_info(self, msg: str) -> None:
-        self.infos.append(msg)
-
-    def confirm(self, msg: str, default: bool = True) -> bool:
-        self.confirmations.append(msg)
-        return self.confirm_answer
-
-    def toast(self, msg: str) -> None:
-        self.toasts.append(msg)
-
-    def catalogue_changed(self) -> None:
-        self.changes += 1
-
-    def run_in_background(self, job, done, progress=None, key=None) -> None:
-        """On a real worker thread when the screen has a root window (as the app does),
-        else synchronously."""
-        if self.root is None:
-            try:
-                value = job(progress) if progress is not None else job()
-            except Exception as exc:
-                done(None, exc)
-            else:
-                done(value, None)
-            return
-        from counter_app.ui.jobs import JobRunner
-
-        runner = self.__dict__.setdefault("_runner", JobRunner(self.root))
-        runner.submit(job, done, progress=progress, key=key)
-
-    @property
-    def jobs_running(self) -> bool:
-        runner = self.__dict__.get("_runner")
-        return bool(runner and runner.busy)
 
 
 class ScreenHarness:

@@ -17,21 +17,24 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from counter_app.domain.models import Office, Role
 from counter_app.domain.text import nfc
 from counter_app.i18n import tr
 from counter_app.resources import resource_path
 
+if TYPE_CHECKING:
+    from counter_app.storage.database import Store
+
 log = logging.getLogger(__name__)
 
 PROFILE_ENV = "COUNTER_APP_PROFILE"
 EMBEDDED_NAME = "office_profile.toml"
-APPLIED_SETTING = "office_profile.applied"
 FORMAT_VERSION = 1
 # The code ends up in the installer's file name and the NSIS defines: keep it plain.
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
@@ -196,13 +199,18 @@ def load_profile() -> OfficeProfile | None:
     return load_profile_file(path) if path is not None else None
 
 
-def apply_profile_if_new(store, profile: OfficeProfile | None = None) -> bool:
+def apply_profile_if_new(
+    store: Store,
+    profile: OfficeProfile | None = None,
+    clock: Callable[[], datetime] = datetime.now,
+) -> bool:
     """On first run (no office yet) create the profile's office, counters and officers.
 
     Returns True when it wrote something. An existing office is never touched, so
     re-installing or upgrading keeps every change the office made in the app.
     """
-    from counter_app.services.offices import OfficeService
+    from counter_app.services import settings
+    from counter_app.services.offices import NewOfficer, OfficeService
 
     offices = OfficeService(store)
     if offices.office() is not None:
@@ -211,17 +219,17 @@ def apply_profile_if_new(store, profile: OfficeProfile | None = None) -> bool:
     if profile is None:
         return False
     with store.transaction():  # all or nothing: never a half-initialised office
-        office = offices.save_office(profile.office())
-        for name in profile.counters:
-            offices.add_counter(office.id, name)
-        for officer in profile.officers:
-            offices.add_officer(office.id, officer.name, officer.role)
-        offices.set_setting(
-            APPLIED_SETTING,
+        offices.create_office(
+            profile.office(),
+            profile.counters,
+            [NewOfficer(o.name, o.role) for o in profile.officers],
+        )
+        settings.OFFICE_PROFILE_APPLIED.set(
+            store,
             {
                 "code": profile.code,
                 "source": Path(profile.source).name if profile.source else "",
-                "applied_at": datetime.now().replace(microsecond=0).isoformat(),
+                "applied_at": clock().replace(microsecond=0).isoformat(),
             },
         )
     log.info(

@@ -73,7 +73,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         if not preview.has_changes:
             print(tr("The catalogue is already up to date; nothing to apply."))
             return EXIT_OK
-        from counter_app.cli import ask_yes_no
+        from counter_app.cli.core import ask_yes_no
 
         if not args.yes and not ask_yes_no(tr("Apply these changes? [y/N] ")):
             print(tr("Nothing was changed."))

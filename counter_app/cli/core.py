@@ -1,44 +1,20 @@
-"""Command line: the GUI by default, plus headless jobs (backup, restore, check, demo data).
-
-Feature packages add their own subcommands through a ``register(subparsers)`` function
-listed in ``FEATURE_CLIS``; each sets ``func`` on its parser.
-"""
+"""The core commands: backup, restore, check, demo data."""
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import sys
 from pathlib import Path
 
-from counter_app import __version__, paths
+from counter_app import paths
 from counter_app.i18n import tr
-from counter_app.logging_setup import setup_logging
 
 log = logging.getLogger(__name__)
-FEATURE_CLIS = ("counter_app.catalog.cli", "counter_app.reports.cli")
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="counter-app",
-        description=tr("Guidance sessions at the one-stop-shop counter."),
-    )
-    parser.add_argument("--version", action="version", version=f"counter-app {__version__}")
-    parser.add_argument(
-        "--demo",
-        action="store_true",
-        help=tr("open a throwaway training database filled with demo data"),
-    )
-    parser.add_argument(
-        "--self-test",
-        action="store_true",
-        help=tr("check that the app works on this computer, then exit"),
-    )
-    sub = parser.add_subparsers(dest="command")
-
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("backup", help=tr("write a verified backup of the data now"))
     p.set_defaults(func=cmd_backup)
 
@@ -58,41 +34,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help=tr("add demo data even though real sessions exist")
     )
     p.set_defaults(func=cmd_demo_data)
-
-    for module_name in FEATURE_CLIS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            # Only "this feature is not installed" is tolerated, not a broken import inside it.
-            missing = exc.name or ""
-            if not missing or not (module_name == missing or module_name.startswith(missing + ".")):
-                raise
-            continue
-        module.register(sub)
-    return parser
-
-
-def run(argv: list[str]) -> int:
-    _utf8_console()
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    setup_logging()
-    from counter_app.storage.errors import StorageError
-
-    try:
-        if args.self_test:
-            from counter_app.selftest import run_self_test
-
-            return run_self_test()
-        if args.command is None:
-            from counter_app.ui.app import run_gui
-
-            return run_gui(demo=args.demo)
-        return args.func(args)
-    except StorageError as exc:
-        log.error("%s", exc)
-        _err(str(exc))
-        return EXIT_FAIL
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -190,13 +131,3 @@ def ask_yes_no(question: str) -> bool:
 def _err(message: str) -> None:
     if sys.stderr:
         print(message, file=sys.stderr)
-
-
-def _utf8_console() -> None:
-    """Vietnamese text on a Windows console that defaults to a legacy code page."""
-    for stream in (sys.stdout, sys.stderr):
-        if stream is not None and hasattr(stream, "reconfigure"):
-            try:
-                stream.reconfigure(encoding="utf-8", errors="replace")
-            except (ValueError, OSError):
-                pass
