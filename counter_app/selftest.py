@@ -187,7 +187,7 @@ def _open_database(ctx: Context) -> str:
 
 def _apply_profile(ctx: Context) -> str:
     from counter_app.domain.models import Office, Role
-    from counter_app.services.offices import OfficeService
+    from counter_app.services.offices import NewOfficer, OfficeService
     from counter_app.services.profile import apply_profile_if_new, load_profile
 
     ctx.profile = load_profile()
@@ -202,9 +202,11 @@ def _apply_profile(ctx: Context) -> str:
             raise SelfTestError(tr("the office profile was applied twice"))
         detail = f"{office.code} — {office.name}"
     else:  # a generic build without a profile: a stand-in office
-        office = offices.save_office(Office(code=SELFTEST_OFFICE_CODE, name="Self-test"))
-        offices.add_counter(office.id, "Quầy 1")
-        offices.add_officer(office.id, "Self-test", Role.SUPERVISOR)
+        office = offices.create_office(
+            Office(code=SELFTEST_OFFICE_CODE, name="Self-test"),
+            ["Quầy 1"],
+            [NewOfficer("Self-test", Role.SUPERVISOR)],
+        ).office
         detail = tr("no office profile in this build")
     ctx.counter_id = offices.counters()[0].id
     ctx.officer_id = offices.officers()[0].id

@@ -251,3 +251,39 @@ def test_renaming_a_value_to_an_empty_or_taken_label_is_refused(world, label):
     assert lookups.labels()[phone] == before
     lookups.rename(phone, "Qua điện thoại")
     assert lookups.labels()[phone] == "Qua điện thoại"
+
+
+def test_update_past_the_retention_period_stores_no_personal_data(world):
+    """The retention rule is the service's, not the form's: a direct call cannot put a
+    name back on a session older than the period (90 days by default)."""
+    old = world.save(
+        started_at=datetime.now().replace(microsecond=0) - timedelta(days=100),
+        backdated_reason="nhập bù",
+    )
+    edited = world.sessions.get(old.uuid)
+    edited.citizen_name, edited.citizen_phone = "Nguyễn Văn A", "0912345678"
+    world.sessions.update(old.uuid, edited, actor_id=world.supervisor.id)
+    stored = world.sessions.get(old.uuid)
+    assert (stored.citizen_name, stored.citizen_phone) == ("", "")
+
+
+def test_late_entry_past_the_retention_period_stores_no_personal_data(world):
+    saved = world.save(
+        started_at=datetime.now().replace(microsecond=0) - timedelta(days=95),
+        backdated_reason="sổ giấy",
+        citizen_id_number="001234567890",
+    )
+    assert world.sessions.get(saved.uuid).citizen_id_number == ""
+    recent = world.save(citizen_id_number="001234567890")
+    assert world.sessions.get(recent.uuid).citizen_id_number == "001234567890"
+
+
+def test_a_correction_keeps_the_officer_and_counter_of_the_session(world):
+    saved = world.save()
+    edited = world.sessions.get(saved.uuid)
+    edited.officer_id, edited.counter_id = world.officer2.id, world.counter2.id
+    edited.note = "sửa ghi chú"
+    world.sessions.update(saved.uuid, edited, actor_id=world.supervisor.id)
+    stored = world.sessions.get(saved.uuid)
+    assert (stored.officer_id, stored.counter_id) == (world.officer.id, world.counter1.id)
+    assert stored.note == "sửa ghi chú"

@@ -32,7 +32,6 @@ MAX_CELL_CHARS = 2_000
 HEADER_SEARCH_ROWS = 30
 PORTAL_SHEET = "Danh sách TTHC"
 
-COLUMNS = ("code", "name", "field", "level", "online_level")
 _CODE = re.compile(r"^(\d{1,2})\.(\d{6,9})((?:\.[0-9A-Za-z]+)*)$")
 _SPACES = re.compile(r"\s+")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

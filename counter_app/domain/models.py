@@ -67,17 +67,6 @@ class Officer:
 
 
 @dataclass
-class Procedure:
-    code: str
-    name: str
-    field: str = ""
-    level: str = ""
-    online_level: str = ""
-    active: bool = True
-    full_code: str = ""
-
-
-@dataclass
 class LookupValue:
     kind: LookupKind
     code: str

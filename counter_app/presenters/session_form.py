@@ -39,7 +39,6 @@ from counter_app.storage.errors import StorageError
 log = logging.getLogger(__name__)
 MAX_SHORTCUTS = 9
 DATETIME_FORMATS = ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y")
-TRISTATE_FIELDS = ("elderly", "ethnic_minority", "disability")
 SCALAR_FIELDS = (
     "channel_id",
     "portal_id",

@@ -3,7 +3,7 @@ keep that consistent (unique counter names, always one active supervisor)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlite_utils import Database
 
@@ -53,22 +53,26 @@ class OfficeService:
         )
 
     def save_office(self, office: Office) -> Office:
+        """Insert (no id) or update the office; returns it as stored, with its id."""
         values = [nfc(office.code), nfc(office.name), nfc(office.province), nfc(office.parent_body)]
         if not values[0] or not values[1]:
             raise ValueError(tr("The office name and code are required."))
         with self.store.transaction() as db:
             if office.id is None:
-                office.id = db.execute(
+                office_id = db.execute(
                     "INSERT INTO office (code, name, province, parent_body) VALUES (?, ?, ?, ?)",
                     values,
                 ).lastrowid
             else:
-                db.execute(
+                office_id = office.id
+                changed = db.execute(
                     "UPDATE office SET code = ?, name = ?, province = ?, parent_body = ? "
                     "WHERE id = ?",
-                    values + [office.id],
-                )
-        return office
+                    values + [office_id],
+                ).rowcount
+                if not changed:
+                    raise KeyError(office_id)
+        return Office(*values, id=office_id)
 
     def create_office(
         self, office: Office, counters: list[str], officers: list[NewOfficer]
@@ -80,7 +84,7 @@ class OfficeService:
             raise ValueError("\n".join(problems))
         names = [nfc(c) for c in counters if nfc(c)]
         with self.store.transaction():
-            saved = self.save_office(office)
+            saved = self.save_office(replace(office, id=None))
             assert saved.id is not None
             made = [self.add_counter(saved.id, name) for name in names]
             people = [self.add_officer(saved.id, o.name, o.role, o.pin_hash) for o in officers]

@@ -43,10 +43,6 @@ class InstanceLock:
             os.close(self._fd)
             self._fd = None
 
-    @property
-    def held(self) -> bool:
-        return self._fd is not None
-
 
 if sys.platform == "win32":
     import msvcrt
