@@ -32,7 +32,7 @@ def setup_logging(level: int = logging.INFO) -> None:
 
     def log_uncaught(exc_type, exc, tb):
         logging.getLogger("counter_app").critical("uncaught", exc_info=(exc_type, exc, tb))
-        if sys.__excepthook__ and sys.stderr:
+        if sys.stderr:
             sys.__excepthook__(exc_type, exc, tb)
 
     sys.excepthook = log_uncaught

@@ -44,8 +44,8 @@ class Context:
     store: Any = None
     window: Any = None
     profile: Any = None
-    officer_id: int | None = None
-    counter_id: int | None = None
+    officer_id: int = 0
+    counter_id: int = 0
     session: Any = None
     report: Path | None = None
     probe_image: Any = None
@@ -208,8 +208,10 @@ def _apply_profile(ctx: Context) -> str:
             [NewOfficer("Self-test", Role.SUPERVISOR)],
         ).office
         detail = tr("no office profile in this build")
-    ctx.counter_id = offices.counters()[0].id
-    ctx.officer_id = offices.officers()[0].id
+    counter_id, officer_id = offices.counters()[0].id, offices.officers()[0].id
+    if counter_id is None or officer_id is None:
+        raise SelfTestError(tr("the office has no counter or no officer"))
+    ctx.counter_id, ctx.officer_id = counter_id, officer_id
     return detail
 
 

@@ -5,6 +5,7 @@ A bundle is retired, never deleted, so nothing that mentions it disappears.
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass, field
 
 from counter_app.catalog.sorting import vietnamese_key
@@ -48,8 +49,8 @@ class BundleService:
     def get(self, bundle_id: int) -> Bundle | None:
         return next((b for b in self.list(include_retired=True) if b.id == bundle_id), None)
 
-    def validate(self, bundle: Bundle) -> list[FieldError]:
-        errors: list[FieldError] = []
+    def validate(self, bundle: Bundle) -> builtins.list[FieldError]:
+        errors: builtins.list[FieldError] = []
         name = nfc(bundle.name)
         if not name:
             errors.append(FieldError("name", tr("Give the bundle a name.")))

@@ -99,5 +99,7 @@ def vietnamese_key(text: str) -> tuple[tuple[int, ...], tuple[int, ...], tuple[i
 
 def sort_vietnamese(items: Iterable[T], key: Callable[[T], str] | None = None) -> list[T]:
     """``sorted`` in Vietnamese order; ``key`` picks the text of each item."""
-    pick = key or (lambda x: x)  # type: ignore[assignment,return-value]
+    if key is None:
+        return sorted(items, key=lambda item: vietnamese_key(str(item)))
+    pick = key
     return sorted(items, key=lambda item: vietnamese_key(pick(item)))

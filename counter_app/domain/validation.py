@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from counter_app.domain.models import Session, SessionProcedure, TriState
 from counter_app.domain.text import nfc
@@ -41,7 +42,7 @@ def normalise_phone(value: str) -> str:
 
 def normalise_session(session: Session) -> Session:
     """Return a copy with every text field NFC-normalised and trimmed."""
-    changes = {
+    changes: dict[str, Any] = {
         f.name: nfc(getattr(session, f.name))
         for f in fields(session)
         if isinstance(getattr(session, f.name), str) and f.name != "uuid"

@@ -72,6 +72,15 @@ APP_METHODS = (
 APP_ATTRIBUTES = ("store", "current_officer", "current_counter", "theme_name")
 
 
+def signed_in_id(app: AppLike) -> int:
+    """The id of the officer at the counter; the work screens exist only after sign-in,
+    so a missing one is a programming error, not a user's."""
+    officer = app.current_officer
+    if officer is None or officer.id is None:
+        raise RuntimeError("nobody is signed in")
+    return officer.id
+
+
 def run_now(job: Callable[..., Any], done: Done, progress: Progress | None = None) -> None:
     """The job contract, synchronously: where no window runs the job (the CLI)."""
     try:

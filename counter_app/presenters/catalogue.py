@@ -269,9 +269,10 @@ class CataloguePresenter:
         if self.bundle_id is None or not self._guard():
             return
         bundle = self.bundles.get(self.bundle_id)
-        if bundle is None:
+        if bundle is None or bundle.id is None:
             return
-        self._run(lambda: self.bundles.set_active(bundle.id, not bundle.active, self._officer_id()))
+        bundle_id = bundle.id
+        self._run(lambda: self.bundles.set_active(bundle_id, not bundle.active, self._officer_id()))
         self.refresh_bundles()
         self.select_bundle(bundle.id)
         self._catalogue_changed()
@@ -337,6 +338,8 @@ class CataloguePresenter:
                 log.error("import preview failed", exc_info=error)
             self.view.show_preview([message, tr("Nothing was changed.")], False)
             self.app.show_error(message)
+            return
+        if result is None:
             return
         self.preview = result
         lines = result.summary_lines(max_rejected=200)

@@ -8,12 +8,12 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from counter_app.domain.models import LookupKind, SessionFilter, SessionRow
 from counter_app.domain.validation import ValidationError
 from counter_app.i18n import tr
-from counter_app.presenters.base import AppLike
+from counter_app.presenters.base import AppLike, signed_in_id
 from counter_app.services.audit import changed_fields
 from counter_app.services.endofday import Flagged, check_day
 from counter_app.services.lookups import LookupService
@@ -136,8 +136,9 @@ class HistoryPresenter:
         if token != self._count_token or total is None:
             return  # a newer filter was applied meanwhile, or the count failed
         self.total = total
-        if self.page >= self.pages():
-            self.page = self.pages() - 1
+        pages = max(1, math.ceil(total / self.page_size))
+        if self.page >= pages:
+            self.page = pages - 1
             self.load_page()
         else:
             self.view.show_page(self.page_info())
@@ -205,7 +206,7 @@ class HistoryPresenter:
             self.app.show_error(tr("Give a reason for voiding the session."))
             return False
         try:
-            self.sessions.void(session_uuid, actor_id=self.app.current_officer.id, reason=reason)
+            self.sessions.void(session_uuid, actor_id=signed_in_id(self.app), reason=reason)
         except ValidationError as exc:
             self.app.show_error(str(exc))
             return False
@@ -223,7 +224,8 @@ class HistoryPresenter:
         s = self.sessions.get(session_uuid)
         lines.append(
             tr("Created {when} by {who}").format(
-                when=s.created_at.strftime("%H:%M %d/%m/%Y"), who=officers.get(s.officer_id, "?")
+                when=s.created_at.strftime("%H:%M %d/%m/%Y") if s.created_at else "?",
+                who=officers.get(s.officer_id, "?"),
             )
         )
         for entry in self.sessions.audit(session_uuid):
@@ -258,13 +260,14 @@ class HistoryPresenter:
         return self.end_of_day(officer_id=self._end_of_day_officer)
 
 
-def _show(value, labels: dict[int, str], ids: bool = False) -> str:
+def _show(value: Any, labels: dict[int, str], ids: bool = False) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_show(v, labels, ids) for v in value) + "]"
     if isinstance(value, dict):
         code = value.get("procedure_code")
         if code:
-            return f"{code} ({labels.get(value.get('outcome_id'), '-')})"
+            outcome = value.get("outcome_id")
+            return f"{code} ({labels.get(outcome, '-') if isinstance(outcome, int) else '-'})"
     if value in (None, ""):
         return "—"
     if ids and isinstance(value, int):

@@ -70,7 +70,7 @@ class LoginPresenter:
                 tr(
                     "{name} has no PIN yet. Choose one (4 to 8 digits) and type it twice; it is "
                     "asked at every sign-in."
-                ).format(name=officer.name)
+                ).format(name=officer.name if officer else "")
             )
 
     def submit(
@@ -107,7 +107,7 @@ class LoginPresenter:
         if pin != pin_again:
             self.view.show_message(tr("The two PINs differ."))
             return None
-        if not self.auth.set_first_pin(officer.id, pin):
+        if officer.id is None or not self.auth.set_first_pin(officer.id, pin):
             self.start()
             self.view.show_message(tr("A PIN was set meanwhile; type that PIN."))
             return None

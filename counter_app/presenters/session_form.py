@@ -27,7 +27,7 @@ from counter_app.domain.models import (
 )
 from counter_app.domain.validation import MAX_MINUTES, FieldError, ValidationError
 from counter_app.i18n import tr
-from counter_app.presenters.base import AppLike
+from counter_app.presenters.base import AppLike, signed_in_id
 from counter_app.services import settings
 from counter_app.services.drafts import DraftService
 from counter_app.services.lookups import LookupService
@@ -318,8 +318,9 @@ class SessionFormPresenter:
     def toggle_help(self, n: int) -> None:
         """Ctrl+n / n: toggle the n-th help type (1-based)."""
         helps = self.choices.help_types if self.choices else []
-        if 1 <= n <= len(helps):
-            self.set_help(helps[n - 1].id, helps[n - 1].id not in self.state.help_type_ids)
+        help_id = helps[n - 1].id if 1 <= n <= len(helps) else None
+        if help_id is not None:
+            self.set_help(help_id, help_id not in self.state.help_type_ids)
             self.view.render(self.state)
 
     def set_help(self, help_id: int, on: bool) -> None:
@@ -386,7 +387,7 @@ class SessionFormPresenter:
     def build_session(self) -> Session:
         """The Session to store; raises ValidationError for input the view must fix."""
         officer, counter = self.app.current_officer, self.app.current_counter
-        if officer is None or counter is None:
+        if officer is None or counter is None or officer.id is None or counter.id is None:
             raise ValidationError([FieldError("officer", tr("Choose the officer at the counter."))])
         s = self.state
         minutes = self._minutes()
@@ -453,7 +454,7 @@ class SessionFormPresenter:
         editing = self.state.editing_uuid
         try:
             session = self.build_session()
-            actor = self.app.current_officer.id
+            actor = signed_in_id(self.app)
             if editing:
                 saved = self.sessions.update(
                     editing, session, actor_id=actor, reason=self.state.edit_reason

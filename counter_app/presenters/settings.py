@@ -11,7 +11,7 @@ from typing import Protocol
 from counter_app.domain.models import Counter, LookupKind, LookupValue, Office, Officer, Role
 from counter_app.domain.text import nfc
 from counter_app.i18n import tr
-from counter_app.presenters.base import AppLike
+from counter_app.presenters.base import AppLike, signed_in_id
 from counter_app.services import settings
 from counter_app.services.auth import AuthService, PinError, check_pin_shape
 from counter_app.services.lookups import LookupService
@@ -262,7 +262,7 @@ class SettingsPresenter:
             n = purge_personal_data(
                 self.store,
                 settings.retention_days,
-                actor_id=self.app.current_officer.id,
+                actor_id=signed_in_id(self.app),
                 clock=self.clock,
             )
         except StorageError as exc:

@@ -133,6 +133,8 @@ class AuthService:
             return LoginResult(False, tr("Choose your PIN before you start."), must_set_pin=True)
         if not self.needs_pin(officer):
             return LoginResult(True)
+        if officer.id is None:
+            raise ValueError("an officer that was never stored cannot sign in")
         state = self._state(officer.id)
         now = self.clock()
         locked = state.get("locked_until")

@@ -72,7 +72,8 @@ class OfficeService:
                 ).rowcount
                 if not changed:
                     raise KeyError(office_id)
-        return Office(*values, id=office_id)
+        code, name, province, parent_body = values
+        return Office(code, name, province, parent_body, id=office_id)
 
     def create_office(
         self, office: Office, counters: list[str], officers: list[NewOfficer]

@@ -6,6 +6,7 @@ same transaction, so a change without its audit trail cannot exist.
 
 from __future__ import annotations
 
+import builtins
 import uuid as uuidlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
@@ -141,6 +142,7 @@ class SessionService:
         # officer's and the counter's it was entered for, whoever corrects it.
         session = replace(session, officer_id=before.officer_id, counter_id=before.counter_id)
         s = self._checked(session, existing=before)
+        assert before.id is not None  # read from the table
         s.id, s.uuid = before.id, before.uuid
         s.office_id = s.office_id or before.office_id
         s.created_at = before.created_at
@@ -153,7 +155,7 @@ class SessionService:
                 f"UPDATE session SET {', '.join(f'{c} = ?' for c in sets)} WHERE id = ?",
                 [row[c] for c in sets] + [s.id],
             )
-            self._delete_children(s.id)
+            self._delete_children(before.id)
             self._write_children(s)
             write_audit(
                 db,
@@ -265,7 +267,7 @@ class SessionService:
 
     def list(
         self, flt: SessionFilter, limit: int = 50, offset: int = 0, oldest_first: bool = False
-    ) -> list[SessionRow]:
+    ) -> builtins.list[SessionRow]:
         """One page of history, newest first (or oldest first), paged in SQL.
 
         ``oldest_first`` lets a pager reach the last pages of a long history by a small
@@ -355,7 +357,9 @@ class SessionService:
         if s.started_at is not None and s.started_at < retention_cutoff(days, self.clock()):
             s.citizen_name = s.citizen_phone = s.citizen_id_number = ""
 
-    def _reference_errors(self, s: Session, existing: Session | None = None) -> list[FieldError]:
+    def _reference_errors(
+        self, s: Session, existing: Session | None = None
+    ) -> builtins.list[FieldError]:
         errors = []
         codes = [p.procedure_code for p in s.procedures if p.procedure_code]
         if codes:
@@ -399,12 +403,12 @@ class SessionService:
         errors.extend(self._lookup_errors(s))
         return errors
 
-    def _lookup_errors(self, s: Session) -> list[FieldError]:
+    def _lookup_errors(self, s: Session) -> builtins.list[FieldError]:
         """Every lookup id must exist and be of its field's kind (an outcome id in the
         barrier list would silently count as a barrier). Retired values are not refused
         here: the form's saved defaults or kept values may still hold one, and refusing
         would block every save at a queue; reports list such a value as retired."""
-        wanted: list[tuple[str, str, int]] = []  # (field, kind, id)
+        wanted: builtins.list[tuple[str, str, int]] = []  # (field, kind, id)
         for name, kind in _LOOKUP_FIELDS:
             value = getattr(s, name)
             if value is not None:
@@ -427,7 +431,7 @@ class SessionService:
             if ids
             else {}
         )
-        errors: list[FieldError] = []
+        errors: builtins.list[FieldError] = []
         message = tr("A value chosen in the form is not valid; choose it again.")
         for name, kind, value in wanted:
             if isinstance(value, int) and known.get(value) == kind:
@@ -470,9 +474,9 @@ class SessionService:
             "citizen_id_number": s.citizen_id_number,
             "voided": int(s.voided),
             "void_reason": s.void_reason,
-            "created_at": s.created_at.isoformat(timespec=ISO),
+            "created_at": _iso(s.created_at),
             "created_by": s.officer_id,
-            "updated_at": s.updated_at.isoformat(timespec=ISO),
+            "updated_at": _iso(s.updated_at),
         }
 
     def _write_children(self, s: Session) -> None:
@@ -499,8 +503,9 @@ class SessionService:
         self.db.execute("DELETE FROM session_procedure WHERE session_id = ?", [session_id])
         self.db.execute("DELETE FROM session_help WHERE session_id = ?", [session_id])
 
-    def _where(self, flt: SessionFilter) -> tuple[str, list]:
-        clauses, params = ["1 = 1"], []
+    def _where(self, flt: SessionFilter) -> tuple[str, builtins.list[object]]:
+        clauses: builtins.list[str] = ["1 = 1"]
+        params: builtins.list[object] = []
         if not flt.include_voided:
             clauses.append("s.voided = 0")
         if flt.date_from:
@@ -547,3 +552,9 @@ _LOOKUP_FIELDS = (
 def _day_bounds(day: date) -> tuple[str, str]:
     start = datetime.combine(day, datetime.min.time())
     return start.isoformat(timespec=ISO), (start + timedelta(days=1)).isoformat(timespec=ISO)
+
+
+def _iso(value: datetime | None) -> str:
+    if value is None:
+        raise ValueError("a stored session always has its times")
+    return value.isoformat(timespec=ISO)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from counter_app.storage.database import Store
 
@@ -36,7 +36,9 @@ class Setting(Generic[T]):
             return self._default()
         if self.kind is int and isinstance(value, bool):
             return self._default()
-        return value if isinstance(value, self.kind) else self._default()
+        if not isinstance(value, self.kind):
+            return self._default()
+        return cast(T, value)
 
     def set(self, store: Store, value: T) -> None:
         if not isinstance(value, self.kind) or (self.kind is int and isinstance(value, bool)):

@@ -26,9 +26,8 @@ def run_gui(demo: bool = False) -> int:
             show_fatal(str(exc))
             return 1
         window = MainWindow(store)
-        recovery = store.recovery
-        if recovery is not None:
-            window.after_idle(lambda w=window, r=recovery: w.show_warning(r.message()))
+        if store.recovery is not None:
+            window.after_idle(window.show_warning, store.recovery.message())
         if store.check_deferred:
             run_deferred_check(window, store)
         schedule_backups(window, store)

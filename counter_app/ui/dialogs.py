@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import tkinter as tk
+from typing import cast
 
 from counter_app.i18n import tr
 
@@ -15,20 +16,23 @@ log = logging.getLogger(__name__)
 class DialogsMixin:
     """The message-box half of ``AppLike`` for a Tk window."""
 
+    def _dialog_parent(self) -> tk.Misc:
+        return cast(tk.Misc, self)
+
     def show_error(self, message: str) -> None:
         from ttkbootstrap.dialogs import Messagebox
 
-        Messagebox.show_error(message, tr("Counter guidance log"), parent=self)
+        Messagebox.show_error(message, tr("Counter guidance log"), parent=self._dialog_parent())
 
     def show_warning(self, message: str) -> None:
         from ttkbootstrap.dialogs import Messagebox
 
-        Messagebox.show_warning(message, tr("Counter guidance log"), parent=self)
+        Messagebox.show_warning(message, tr("Counter guidance log"), parent=self._dialog_parent())
 
     def show_info(self, message: str) -> None:
         from ttkbootstrap.dialogs import Messagebox
 
-        Messagebox.show_info(message, tr("Counter guidance log"), parent=self)
+        Messagebox.show_info(message, tr("Counter guidance log"), parent=self._dialog_parent())
 
     def confirm(self, message: str, default: bool = True) -> bool:
         """Yes/No; ``default=False`` where Yes loses typed work, so Enter keeps it."""
@@ -40,7 +44,7 @@ class DialogsMixin:
             tr("Counter guidance log"),
             buttons=[f"{no}:secondary", f"{yes}:primary"],
             default=yes if default else no,
-            parent=self,
+            parent=self._dialog_parent(),
             localize=False,
         )
         dialog.show()
@@ -50,7 +54,7 @@ class DialogsMixin:
         from ttkbootstrap.dialogs import Querybox
 
         result = Querybox.get_string(
-            prompt, tr("Counter guidance log"), initialvalue=initial, parent=self
+            prompt, tr("Counter guidance log"), initialvalue=initial, parent=self._dialog_parent()
         )
         return None if result is None else str(result)
 

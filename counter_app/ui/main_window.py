@@ -13,6 +13,8 @@ from __future__ import annotations
 import logging
 import sys
 import tkinter as tk
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -99,7 +101,7 @@ class MainWindow(DialogsMixin, ttk.App):
     ):
         apply_saved_language(store)
         self.theme_name = theme or settings.THEME.get(store) or DEFAULT_THEME
-        kwargs = {"scaling": scaling} if scaling else {}
+        kwargs: dict[str, Any] = {"scaling": scaling} if scaling else {}
         super().__init__(
             title=self.window_title(store),
             theme=ttk_theme(self.theme_name),
@@ -116,7 +118,7 @@ class MainWindow(DialogsMixin, ttk.App):
         self._store_closed = False
         self._resume_silently = False
         self._carried_edit: Any = None  # a correction carried over a language switch
-        self.screens: dict[str, tk.Widget] = {}
+        self.screens: dict[str, Any] = {}  # name → the screen's view
         self._tab_frames: dict[str, ttk.Frame] = {}
         self.notebook: ttk.Notebook | None = None
         self._last_tab: str | None = None
@@ -332,33 +334,36 @@ class MainWindow(DialogsMixin, ttk.App):
         elif screen is not None:
             # Keys must reach the screen on view, never the hidden form's search box
             # (Enter there would add a procedure the officer cannot see).
-            self.after_idle(lambda s=screen: _focus_screen(s))
+            self.after_idle(_focus_screen, screen)
 
     # -- keys -----------------------------------------------------------------------------
 
-    def _window_commands(self) -> dict[str, Any]:
-        commands: dict[str, Any] = {
-            f"screen.{name}": (lambda n=name: self.show_screen(n)) for name in SCREENS
+    def _window_commands(self) -> dict[str, Callable[[], object]]:
+        commands: dict[str, Callable[[], object]] = {
+            f"screen.{name}": partial(self.show_screen, name) for name in SCREENS
         }
-        commands["form.save_keep"] = lambda: self._on_form(lambda s: s.save(True))
-        commands["form.save_clear"] = lambda: self._on_form(lambda s: s.save(False))
+        commands["form.save_keep"] = partial(self._form_key, "save", True)
+        commands["form.save_clear"] = partial(self._form_key, "save", False)
         for n in range(1, shortcuts.MAX_NUMBERED + 1):
-            commands[f"form.favourite.{n}"] = lambda n=n: self._on_form(
-                lambda s: s.presenter.add_favourite(n)
-            )
-            commands[f"form.help.{n}"] = lambda n=n: self._on_form(
-                lambda s: s.presenter.toggle_help(n)
-            )
+            commands[f"form.favourite.{n}"] = partial(self._form_key, "favourite", n)
+            commands[f"form.help.{n}"] = partial(self._form_key, "help", n)
         for n in range(1, len(shortcuts.BUNDLE_KEYS) + 1):
-            commands[f"form.bundle.{n}"] = lambda n=n: self._on_form(
-                lambda s: s.presenter.add_bundle(n)
-            )
+            commands[f"form.bundle.{n}"] = partial(self._form_key, "bundle", n)
         return commands
 
-    def _on_form(self, action: Any) -> None:
+    def _form_key(self, what: str, arg: Any) -> None:
         """A form key acts only while the form is the screen on view."""
-        if self.current_screen() == "session" and "session" in self.screens:
-            action(self.screens["session"])
+        form = self.screens.get("session")
+        if form is None or self.current_screen() != "session":
+            return
+        if what == "save":
+            form.save(arg)
+        elif what == "favourite":
+            form.presenter.add_favourite(arg)
+        elif what == "help":
+            form.presenter.toggle_help(arg)
+        elif what == "bundle":
+            form.presenter.add_bundle(arg)
 
     # -- the app interface used by screens and presenters --------------------------------
 

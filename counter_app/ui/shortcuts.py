@@ -131,8 +131,12 @@ def bind(
     """Bind every sequence of shortcut ``name`` on ``widget``. The handler gets the Tk
     event when ``with_event``; it returns ``PASS`` to let Tk handle the key as well,
     anything else (None) stops it there."""
+
+    def on_key(event: tk.Event) -> str:
+        return _run(handler, event if with_event else None)
+
     for sequence in ALL[name].sequences:
-        widget.bind(sequence, lambda e, h=handler: _run(h, e if with_event else None))
+        widget.bind(sequence, on_key)
 
 
 def bind_window(window: tk.Misc, handlers: dict[str, Callable[[], object]]) -> None:
@@ -141,8 +145,13 @@ def bind_window(window: tk.Misc, handlers: dict[str, Callable[[], object]]) -> N
     if missing:
         raise KeyError(missing)
     for shortcut in WINDOW:
+        handler = handlers[shortcut.name]
         for sequence in shortcut.sequences:
-            window.bind(sequence, lambda _e, h=handlers[shortcut.name]: _run(h, None))
+            window.bind(sequence, _window_key(handler))
+
+
+def _window_key(handler: Callable[[], object]) -> Callable[[tk.Event], str]:
+    return lambda _event: _run(handler, None)
 
 
 def _run(handler: Callable[..., object], event: tk.Event | None) -> str:
