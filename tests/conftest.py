@@ -1,8 +1,16 @@
 """Shared fixtures. Every test runs with COUNTER_APP_HOME in a temp folder: no test can
-touch the real user folders."""
+touch the real user folders. Time is the ``clock`` fixture (tests/helpers/clock.py): no
+test reads the wall clock to decide what it expects.
+
+``COUNTER_APP_FROZEN_AT=2026-11-30T00:10`` (CI) runs the whole suite with the wall clock
+moved to that moment (time-machine, still ticking): code that reads the wall clock where
+it should take a clock shows up as a failure shortly after midnight or before the week
+turns.
+"""
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta
 
 import pytest
@@ -14,6 +22,37 @@ from counter_app.services.lookups import LookupService
 from counter_app.services.offices import OfficeService
 from counter_app.services.sessions import SessionService
 from counter_app.storage.database import open_memory_store, open_store
+from tests.helpers.clock import FrozenClock
+
+FROZEN_ENV = "COUNTER_APP_FROZEN_AT"
+_traveller = None
+
+
+def pytest_configure(config):
+    """Move the wall clock before any test module is imported (module-level dates)."""
+    global _traveller
+    frozen = os.environ.get(FROZEN_ENV)
+    if frozen:
+        import time_machine
+
+        _traveller = time_machine.travel(datetime.fromisoformat(frozen), tick=True)
+        _traveller.start()
+
+
+def pytest_unconfigure(config):
+    if _traveller is not None:
+        _traveller.stop()
+
+
+def pytest_report_header(config):
+    frozen = os.environ.get(FROZEN_ENV)
+    return f"wall clock moved to {frozen} ({FROZEN_ENV})" if frozen else None
+
+
+@pytest.fixture
+def clock():
+    """The suite's fixed "now" (TEST_NOW); ``clock.advance(minutes=5)`` moves it."""
+    return FrozenClock()
 
 
 @pytest.fixture(autouse=True)
@@ -45,11 +84,12 @@ def file_store(isolated_home):
 class World:
     """A small office with two counters and three officers, and helpers to make sessions."""
 
-    def __init__(self, store):
+    def __init__(self, store, clock=None):
         self.store = store
+        self.clock = clock or FrozenClock()
         self.offices = OfficeService(store)
         self.lookups = LookupService(store)
-        self.sessions = SessionService(store)
+        self.sessions = SessionService(store, clock=self.clock)
         self.office = self.offices.save_office(
             Office(
                 code="XA01",
@@ -70,7 +110,7 @@ class World:
     def make(self, **overrides) -> Session:
         """A valid session (a birth registration submitted online) with overrides."""
         started = overrides.pop(
-            "started_at", datetime.now().replace(microsecond=0) - timedelta(minutes=20)
+            "started_at", self.clock().replace(microsecond=0) - timedelta(minutes=20)
         )
         procedures = overrides.pop("procedures", None)
         if procedures is None:
@@ -93,13 +133,13 @@ class World:
 
 
 @pytest.fixture
-def world(memory_store):
-    return World(memory_store)
+def world(memory_store, clock):
+    return World(memory_store, clock)
 
 
 @pytest.fixture
-def file_world(file_store):
-    return World(file_store)
+def file_world(file_store, clock):
+    return World(file_store, clock)
 
 
 @pytest.fixture
@@ -108,4 +148,4 @@ def supervisor_app(world):
     as the supervisor at counter 1."""
     from tests.helpers.fake_app import FakeApp
 
-    return FakeApp(world.store, world.supervisor, world.counter1)
+    return FakeApp(world.store, world.supervisor, world.counter1, clock=world.clock)

@@ -12,7 +12,7 @@ from tests.test_catalog_import import PORTAL_ROWS, make_portal_xlsx
 
 def make(world, officer):
     view = MagicMock(spec=CatalogueScreen)
-    app = FakeApp(world.store, officer)  # background jobs run at once here
+    app = FakeApp(world.store, officer, clock=world.clock)  # background jobs run at once here
     presenter = CataloguePresenter(view, app)
     presenter.start()
     return presenter, view, app

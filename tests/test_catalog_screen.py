@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from counter_app.catalog.search import CatalogueSearch
 from tests.helpers.screens import ScreenHarness
+from tests.helpers.wait import wait_until
 from tests.test_catalog_import import PORTAL_ROWS, make_portal_xlsx
 
 pytestmark = pytest.mark.gui
@@ -28,11 +27,11 @@ def rows(tree) -> list[tuple]:
     return [tuple(tree.item(i, "values")) for i in tree.get_children()]
 
 
-def settle(screen, seconds: float = 0.3) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        screen.update()
-        time.sleep(0.02)
+def settle(screen) -> None:
+    """Until the debounced searches of the screen have run."""
+    wait_until(
+        lambda: screen._search_job is None and screen._bundle_job is None, step=screen.update
+    )
 
 
 def test_search_browse_edit_retire(world, screen_for):
@@ -137,9 +136,7 @@ def test_import_with_preview_then_apply(world, screen_for, tmp_path, monkeypatch
     monkeypatch.setattr(screen, "ask_open_file", lambda: str(path))
     screen.notebook.select(3)
     screen._choose_file()
-    end = time.monotonic() + 30
-    while str(screen.apply_button.cget("state")) != "normal" and time.monotonic() < end:
-        settle(screen, 0.05)
+    wait_until(lambda: str(screen.apply_button.cget("state")) == "normal", 30, screen.update)
     text = screen.preview_text.get("1.0", "end")
     assert "2 thủ tục mới" in text and "dòng 13" in text, text
     assert (
@@ -166,9 +163,7 @@ def test_bad_import_file_shows_message(world, screen_for, tmp_path, monkeypatch)
     screen, app = screen_for(world.store, world.supervisor)
     monkeypatch.setattr(screen, "ask_open_file", lambda: str(path))
     screen._choose_file()
-    end = time.monotonic() + 30
-    while not app.errors and time.monotonic() < end:
-        settle(screen, 0.05)
+    wait_until(lambda: app.errors, 30, screen.update)
     assert "không có dữ liệu" in app.errors[0]
     assert "Không có gì thay đổi." in screen.preview_text.get("1.0", "end")
 

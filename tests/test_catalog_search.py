@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from hypothesis import given
@@ -147,13 +147,13 @@ def test_abbreviations_are_editable_data(memory_store):
 
 def test_recent_use_by_this_counter_ranks_first(world):
     # "Gia hạn tạm trú" and "Đăng ký tạm trú" tie on text; counter 1 registers a lot.
-    search = CatalogueSearch(world.store)
+    search = CatalogueSearch(world.store, clock=world.clock)
     assert search.search("tam tru")[0].code == "1.002755"
     outcome = world.lookup("outcome", "submitted")
     for minutes in (30, 60, 90):
         world.save(
             procedures=[SessionProcedure("1.004194", outcome)],
-            started_at=datetime.now().replace(microsecond=0) - timedelta(minutes=minutes),
+            started_at=world.clock() - timedelta(minutes=minutes),
         )
     search.refresh()
     assert search.search("tam tru", counter_id=world.counter1.id)[0].code == "1.004194"
@@ -165,10 +165,10 @@ def test_old_use_does_not_count(world):
     outcome = world.lookup("outcome", "submitted")
     world.save(
         procedures=[SessionProcedure("1.004194", outcome)],
-        started_at=datetime.now().replace(microsecond=0) - timedelta(days=120),
+        started_at=world.clock() - timedelta(days=120),
         backdated_reason="Nhập bù sổ giấy",
     )
-    search = CatalogueSearch(world.store)
+    search = CatalogueSearch(world.store, clock=world.clock)
     assert search.search("tam tru", counter_id=world.counter1.id)[0].code == "1.002755"
 
 

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from unittest.mock import MagicMock
 
 import pytest
 
 from counter_app.domain.models import SessionProcedure
 from counter_app.presenters.history import HistoryFilter, HistoryPresenter, HistoryView
+from tests.helpers.clock import TEST_NOW
 
-# Early in the day so "today + 10 minutes" is not in the future (the services use the
-# real clock); the tests assume they do not run in the first hour after midnight.
-TODAY = datetime.now().replace(hour=0, minute=40, second=0, microsecond=0)
+# Early in the test day: "today + 10 minutes" is still before the clock's now.
+TODAY = TEST_NOW.replace(hour=0, minute=40, second=0, microsecond=0)
 
 
 @pytest.fixture
@@ -21,9 +21,9 @@ def app(supervisor_app):
 
 
 @pytest.fixture
-def history(app):
+def history(app, clock):
     view = MagicMock(spec=HistoryView)
-    presenter = HistoryPresenter(view, app, page_size=10)
+    presenter = HistoryPresenter(view, app, clock=clock, page_size=10)
     return presenter
 
 
@@ -140,18 +140,18 @@ def test_end_of_day_flags_long_sessions_and_missing_outcomes(history, world):
         started_at=TODAY + timedelta(minutes=5), procedures=[SessionProcedure("1.001193", None)]
     )
     world.save(started_at=TODAY + timedelta(minutes=10))
-    flagged = history.end_of_day(date.today())
+    flagged = history.end_of_day(TODAY.date())
     assert [f.uuid for f in flagged] == [long.uuid, missing.uuid]
     assert flagged[0].problems == ["quá 60 phút"]
     assert flagged[1].problems == ["thiếu kết quả"]
     history.view.show_flagged.assert_called_once_with(flagged)
 
 
-def test_first_page_shows_before_the_count_and_stale_counts_are_ignored(app, world):
+def test_first_page_shows_before_the_count_and_stale_counts_are_ignored(app, world, clock):
     fill(world, 23)
     app.defer_jobs = True  # the counts stay pending until the test finishes them
     view = MagicMock(spec=HistoryView)
-    history = HistoryPresenter(view, app, page_size=10)
+    history = HistoryPresenter(view, app, clock=clock, page_size=10)
     history.start()
     assert len(view.show_rows.call_args.args[0]) == 10
     assert view.show_page.call_args.args[0].total is None  # "counting…"

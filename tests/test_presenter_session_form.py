@@ -10,30 +10,21 @@ import pytest
 from counter_app.domain.models import SessionFilter
 from counter_app.presenters.session_form import SessionFormPresenter, SessionFormView
 from counter_app.services.drafts import DraftService
+from tests.helpers.clock import FrozenClock
 from tests.helpers.fake_app import FakeApp
 
 NOW = datetime(2026, 11, 18, 9, 0, 0)
 
 
-class Clock:
-    def __init__(self, now: datetime):
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **kwargs) -> None:
-        self.now += timedelta(**kwargs)
-
-
 @pytest.fixture
 def clock():
-    return Clock(NOW)
+    """This module's "now": a Wednesday morning of the report tests' week."""
+    return FrozenClock(NOW)
 
 
 @pytest.fixture
 def app(world):
-    app = FakeApp(world.store, world.officer, world.counter1)
+    app = FakeApp(world.store, world.officer, world.counter1, clock=world.clock)
     world.store.db.execute(
         "UPDATE procedure SET favourite = 1 WHERE code IN ('1.001193', '1.004222')"
     )

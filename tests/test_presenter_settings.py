@@ -107,7 +107,7 @@ def test_backup_folder_setting(settings, world, tmp_path):
 
 
 def test_backup_now_writes_a_verified_copy(file_world, tmp_path):
-    app = FakeApp(file_world.store, file_world.supervisor)
+    app = FakeApp(file_world.store, file_world.supervisor, clock=file_world.clock)
     settings = SettingsPresenter(MagicMock(spec=SettingsView), app)
     settings.set_backup_folder(str(tmp_path / "bk"))
     settings.backup_now()

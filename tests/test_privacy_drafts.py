@@ -9,8 +9,9 @@ import pytest
 from counter_app.services.audit import audit_trail
 from counter_app.services.drafts import DraftService
 from counter_app.services.privacy import mask, purge_personal_data
+from tests.helpers.clock import TEST_NOW
 
-NOW = datetime.now().replace(microsecond=0)
+NOW = TEST_NOW
 
 
 def test_purge_blanks_only_old_personal_fields(world):
@@ -24,13 +25,15 @@ def test_purge_blanks_only_old_personal_fields(world):
     recent = world.save(
         started_at=NOW - timedelta(days=2), backdated_reason="x", citizen_name="Trần Thị Cúc"
     )
-    assert purge_personal_data(world.store, 30, actor_id=world.supervisor.id) == 1
+    n = purge_personal_data(world.store, 30, actor_id=world.supervisor.id, clock=world.clock)
+    assert n == 1
     o, r = world.sessions.get(old.uuid), world.sessions.get(recent.uuid)
     assert (o.citizen_name, o.citizen_phone, o.citizen_id_number) == ("", "", "")
     assert r.citizen_name == "Trần Thị Cúc"
     [entry] = audit_trail(world.store.db, "privacy", "session")
     assert entry.after["sessions"] == 1 and entry.officer_id == world.supervisor.id
-    assert purge_personal_data(world.store, 30) == 0  # nothing left: no second audit row
+    # nothing left: no second audit row
+    assert purge_personal_data(world.store, 30, clock=world.clock) == 0
     assert len(audit_trail(world.store.db, "privacy", "session")) == 1
 
 
@@ -65,13 +68,13 @@ def test_automatic_purge_scans_only_what_aged_since_the_last_run(world):
     # session already past the period, so the row ages in place)
     aged = (NOW - timedelta(days=200)).isoformat()
     world.store.db.execute("UPDATE session SET started_at = ? WHERE id = ?", [aged, old.id])
-    assert purge_due(world.store) == 1  # first run: everything past 90 days
+    assert purge_due(world.store, clock=world.clock) == 1  # first run: everything past 90 days
     assert world.sessions.get(old.uuid).citizen_name == ""
     # Data put back into an already-purged period is outside the incremental window...
     world.store.db.execute("UPDATE session SET citizen_name = 'x' WHERE id = ?", [old.id])
-    assert purge_due(world.store) == 0
+    assert purge_due(world.store, clock=world.clock) == 0
     # ...but the supervisor's "purge now" (a full scan) still catches it.
-    assert purge_personal_data(world.store, 90) == 1
+    assert purge_personal_data(world.store, 90, clock=world.clock) == 1
 
 
 def test_drafts_are_kept_per_officer(memory_store):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -65,7 +65,7 @@ def test_void_needs_reason_and_keeps_row(world):
 
 
 def test_counts_today_and_week(world):
-    now = datetime.now().replace(microsecond=0)
+    now = world.clock()
     world.save(started_at=now - timedelta(minutes=30))
     world.save(
         started_at=now - timedelta(minutes=20),
@@ -79,7 +79,7 @@ def test_counts_today_and_week(world):
 
 
 def test_list_filters_and_paging(world):
-    base = datetime.now().replace(microsecond=0) - timedelta(hours=5)
+    base = world.clock() - timedelta(hours=5)
     for i in range(25):
         world.save(
             started_at=base + timedelta(minutes=i),
@@ -105,7 +105,7 @@ def test_list_filters_and_paging(world):
 
 
 def test_editing_old_session_needs_no_new_reason(world):
-    old = world.save(started_at=datetime.now() - timedelta(days=3), backdated_reason="Mất mạng")
+    old = world.save(started_at=world.clock() - timedelta(days=3), backdated_reason="Mất mạng")
     got = world.sessions.get(old.uuid)
     got.note = "bổ sung"
     world.sessions.update(old.uuid, got, actor_id=world.supervisor.id)
@@ -113,7 +113,7 @@ def test_editing_old_session_needs_no_new_reason(world):
 
 
 def test_oldest_first_mirrors_newest_first(world):
-    base = datetime.now().replace(microsecond=0) - timedelta(hours=3)
+    base = world.clock() - timedelta(hours=3)
     for i in range(7):
         world.save(started_at=base + timedelta(minutes=i // 2))  # ties broken by id
     newest = [r.uuid for r in world.sessions.list(SessionFilter(), limit=10)]
@@ -257,7 +257,7 @@ def test_update_past_the_retention_period_stores_no_personal_data(world):
     """The retention rule is the service's, not the form's: a direct call cannot put a
     name back on a session older than the period (90 days by default)."""
     old = world.save(
-        started_at=datetime.now().replace(microsecond=0) - timedelta(days=100),
+        started_at=world.clock() - timedelta(days=100),
         backdated_reason="nhập bù",
     )
     edited = world.sessions.get(old.uuid)
@@ -269,7 +269,7 @@ def test_update_past_the_retention_period_stores_no_personal_data(world):
 
 def test_late_entry_past_the_retention_period_stores_no_personal_data(world):
     saved = world.save(
-        started_at=datetime.now().replace(microsecond=0) - timedelta(days=95),
+        started_at=world.clock() - timedelta(days=95),
         backdated_reason="sổ giấy",
         citizen_id_number="001234567890",
     )

@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ from counter_app.storage.errors import (
 from counter_app.storage.lock import InstanceLock
 from counter_app.storage.schema import SCHEMA_VERSION, migrations
 from tests.conftest import World
+from tests.helpers.clock import TEST_NOW
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -107,9 +109,8 @@ def test_corrupt_database_restored_from_newest_verified_backup(tmp_path, where):
     world = World(store)
     for _ in range(300):
         world.save(note="trước sao lưu " * 5)
-    first_backup = store.backup("manual")
-    time.sleep(1.1)  # backup names carry the second
-    newest = store.backup("manual")
+    first_backup = store.backup("manual", now=TEST_NOW)
+    newest = store.backup("manual", now=TEST_NOW + timedelta(seconds=5))
     world.save(note="sau sao lưu")  # lost with the damaged file, as the message says
     store.close(backup_on_exit=False)
     # The newest backup is itself damaged: the older verified one must be chosen.
@@ -172,14 +173,8 @@ def test_newer_schema_refused_and_file_untouched(tmp_path):
     InstanceLock(db_path).acquire().release()
 
 
-def test_older_schema_migrated_with_every_row(tmp_path):
-    from sqlite_utils import Database
-
-    folder = tmp_path / "data"
-    folder.mkdir()
-    db_path = folder / "counter_app.db"
-    old = Database(db_path)
-    migrations.apply(old, stop_before="m002_procedure_search")  # the version-1 schema
+def _fill_version_1(old) -> None:
+    """An office with 500 sessions as the first release stored them."""
     old.execute("INSERT INTO office (code, name) VALUES ('X', 'Xã X')")
     old.execute("INSERT INTO counter (office_id, name) VALUES (1, 'Quầy 1')")
     old.execute("INSERT INTO officer (office_id, name) VALUES (1, 'Cán bộ')")
@@ -201,6 +196,18 @@ def test_older_schema_migrated_with_every_row(tmp_path):
             "INSERT INTO session_procedure (session_id, procedure_code) VALUES (?, ?)",
             [i + 1, "1.001193"],
         )
+
+
+def test_older_schema_migrated_with_every_row(tmp_path):
+    from sqlite_utils import Database
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    db_path = folder / "counter_app.db"
+    old = Database(db_path)
+    migrations.apply(old, stop_before="m002_procedure_search")  # the version-1 schema
+    with old.atomic():  # one transaction: 1,000 inserts, one sync to the disk
+        _fill_version_1(old)
     assert old.execute("PRAGMA user_version").fetchone()[0] == 1
     old.close()
 
@@ -403,5 +410,96 @@ def test_damage_met_while_opening_a_trusted_file_falls_back_to_recovery(tmp_path
             assert results[0] != "ok"
         else:
             assert store.recovery is not None
+    finally:
+        store.close(backup_on_exit=False)
+
+
+# -- every opened store is durable ------------------------------------------------------
+
+
+def _pragmas(store) -> tuple[str, int, int]:
+    db = store.db
+    return (
+        db.execute("PRAGMA journal_mode").fetchone()[0],
+        db.execute("PRAGMA synchronous").fetchone()[0],
+        db.execute("PRAGMA foreign_keys").fetchone()[0],
+    )
+
+
+def _open_default(tmp_path):
+    from counter_app.bootstrap import open_default_store
+
+    return open_default_store()
+
+
+def _open_demo(tmp_path):
+    from counter_app.bootstrap import open_demo_store
+
+    return open_demo_store(weeks=1)
+
+
+def _open_after_restore(tmp_path):
+    from counter_app import paths
+    from counter_app.storage.restore import restore_file
+
+    first = open_in(tmp_path / "source")
+    copy = first.backup("manual")
+    first.close(backup_on_exit=False)
+    restore_file(copy)
+    return open_store(paths.database_path(), paths.backups_dir(), paths.damaged_dir())
+
+
+def _open_trusted(tmp_path):
+    store = open_in(tmp_path / "data")
+    store.close(backup_on_exit=False)  # a clean exit: the next open defers quick_check
+    return open_in(tmp_path / "data", trust_clean_exit=True)
+
+
+@pytest.mark.parametrize(
+    "opener",
+    [
+        lambda tmp_path: open_in(tmp_path / "data"),
+        _open_trusted,
+        _open_default,
+        _open_demo,
+        _open_after_restore,
+    ],
+    ids=["open_store", "after_clean_exit", "default", "demo", "after_restore"],
+)
+def test_every_opened_store_is_wal_synchronous_full_with_foreign_keys(tmp_path, opener):
+    """WAL + synchronous=FULL: a saved session is on the disk before save() returns;
+    foreign keys: no procedure line without its session. SQLite's defaults are DELETE,
+    FULL-but-not-in-WAL (NORMAL is common in wrappers) and foreign keys OFF."""
+    store = opener(tmp_path)
+    try:
+        assert _pragmas(store) == ("wal", 2, 1)
+    finally:
+        store.close(backup_on_exit=False)
+
+
+def test_a_reader_is_read_only_on_the_same_wal_file(file_store):
+    reader = file_store.reader()
+    try:
+        assert reader.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        with pytest.raises(sqlite3.OperationalError):
+            reader.db.execute("INSERT INTO setting (key, value) VALUES ('x', '1')")
+    finally:
+        reader.close()
+
+
+def test_synchronous_off_would_be_caught(tmp_path, monkeypatch):
+    """The test above can fail: with the pragma weakened, it sees it."""
+    from counter_app.storage import database
+
+    real = database.configure
+
+    def weak(db):
+        real(db)
+        db.execute("PRAGMA synchronous = OFF")
+
+    monkeypatch.setattr(database, "configure", weak)
+    store = open_in(tmp_path / "data")
+    try:
+        assert _pragmas(store) != ("wal", 2, 1)
     finally:
         store.close(backup_on_exit=False)

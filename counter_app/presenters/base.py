@@ -5,6 +5,7 @@ screens send each other — one contract, so tests replace it with one fake."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -20,6 +21,7 @@ class AppLike(Protocol):
     current_officer: Officer | None
     current_counter: Counter | None
     theme_name: str
+    clock: Callable[[], datetime]  # "now" for every presenter and service of the window
 
     # message boxes
     def show_error(self, message: str) -> None: ...
@@ -69,7 +71,7 @@ APP_METHODS = (
     "restore_from",
     "run_in_background",
 )
-APP_ATTRIBUTES = ("store", "current_officer", "current_counter", "theme_name")
+APP_ATTRIBUTES = ("store", "current_officer", "current_counter", "theme_name", "clock")
 
 
 def signed_in_id(app: AppLike) -> int:

@@ -46,7 +46,7 @@ class CataloguePresenter:
         self.procedures = ProcedureService(store)
         self.bundles = BundleService(store)
         self.abbreviations = AbbreviationService(store)
-        self.search = CatalogueSearch(store)
+        self.search = CatalogueSearch(store, clock=app.clock)
         self.field_filter: str = ALL_FIELDS
         self.query = ""
         self.include_retired = False

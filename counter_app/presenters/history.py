@@ -82,13 +82,13 @@ class HistoryPresenter:
         self,
         view: HistoryView,
         app: AppLike,
-        clock: Callable[[], datetime] = datetime.now,
+        clock: Callable[[], datetime] | None = None,
         page_size: int = PAGE_SIZE,
     ):
         self.view = view
         self.app = app
-        self.clock = clock
-        self.sessions = SessionService(app.store, clock=clock)
+        self.clock = clock or app.clock
+        self.sessions = SessionService(app.store, clock=self.clock)
         self.page_size = page_size
         self.filter = HistoryFilter()
         self.page = 0

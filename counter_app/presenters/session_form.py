@@ -130,19 +130,21 @@ class SessionFormPresenter:
         self,
         view: SessionFormView,
         app: AppLike,
-        clock: Callable[[], datetime] = datetime.now,
+        clock: Callable[[], datetime] | None = None,
         search: Any = None,
     ):
         self.view = view
         self.app = app
         self.store = app.store
-        self.clock = clock
-        self.sessions = SessionService(self.store, clock=clock)
+        self.clock = clock or app.clock
+        self.sessions = SessionService(self.store, clock=self.clock)
         self.lookups = LookupService(self.store)
         self.offices = OfficeService(self.store)
         officer = app.current_officer
         self.drafts = DraftService(self.store, officer_id=officer.id if officer else None)
-        self.search_engine = search if search is not None else CatalogueSearch(self.store)
+        self.search_engine = (
+            search if search is not None else CatalogueSearch(self.store, clock=self.clock)
+        )
         self.procedures = ProcedureService(self.store)
         self.state = FormState()
         self.hits: list = []

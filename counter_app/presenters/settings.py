@@ -59,15 +59,18 @@ class SettingsView(Protocol):
 
 class SettingsPresenter:
     def __init__(
-        self, view: SettingsView, app: AppLike, clock: Callable[[], datetime] = datetime.now
+        self,
+        view: SettingsView,
+        app: AppLike,
+        clock: Callable[[], datetime] | None = None,
     ):
         self.view = view
         self.app = app
         self.store = app.store
-        self.clock = clock
+        self.clock = clock or app.clock
         self.offices = OfficeService(self.store)
         self.lookups = LookupService(self.store)
-        self.auth = AuthService(self.store, clock=clock)
+        self.auth = AuthService(self.store, clock=self.clock)
         self.kind = LookupKind.HELP_TYPE
         self.backing_up = False  # a backup from this screen is being written
 

@@ -98,8 +98,8 @@ class Store:
     def changed_since_backup(self) -> bool:
         return self.conn.total_changes != self._changes_at_backup
 
-    def backup(self, reason: str = "manual") -> Path:
-        path = backup.take_backup(self.path, self.backups_dir, reason)
+    def backup(self, reason: str = "manual", now: datetime | None = None) -> Path:
+        path = backup.take_backup(self.path, self.backups_dir, reason, now)
         self._changes_at_backup = self.conn.total_changes
         return path
 
@@ -265,11 +265,24 @@ def migrate(db: Database) -> None:
     migrations.apply(db)
 
 
+_template: sqlite3.Connection | None = None
+_template_lock = threading.Lock()
+
+
 def open_memory_store() -> Store:
-    """A fully migrated in-memory database, for tests and the self-test."""
-    db = Database(memory=True)
+    """A fully migrated in-memory database, for tests and the self-test.
+
+    The schema is migrated once per process into a template; each store is a copy of it
+    made with the backup API (well under a millisecond, against tens for migrating)."""
+    global _template
+    with _template_lock:
+        if _template is None:
+            template = Database(sqlite3.connect(":memory:", check_same_thread=False))
+            migrate(template)
+            _template = template.conn
+        db = Database(memory=True)
+        _template.backup(db.conn)
     db.execute("PRAGMA foreign_keys = ON")
-    migrate(db)
     return Store(db=db, path=Path(":memory:"), backups_dir=Path(tempfile.gettempdir()))
 
 

@@ -14,6 +14,7 @@ import logging
 import sys
 import tkinter as tk
 from collections.abc import Callable
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -98,6 +99,7 @@ class MainWindow(DialogsMixin, ttk.App):
         theme: str | None = None,
         user: tuple[int, int] | None = None,
         scaling: float | None = None,
+        clock: Callable[[], datetime] = datetime.now,
     ):
         apply_saved_language(store)
         self.theme_name = theme or settings.THEME.get(store) or DEFAULT_THEME
@@ -110,9 +112,10 @@ class MainWindow(DialogsMixin, ttk.App):
             **kwargs,
         )
         self.store = store
+        self.clock = clock
         self.current_officer: Officer | None = None
         self.current_counter: Counter | None = None
-        self.housekeeping = Housekeeping(store)
+        self.housekeeping = Housekeeping(store, clock)
         self.jobs = JobRunner(self)
         self.restart_requested = False
         self._store_closed = False
@@ -226,7 +229,7 @@ class MainWindow(DialogsMixin, ttk.App):
 
         self._clear_body()
         cls = SetupScreen if which == "setup" else LoginScreen
-        screen = cls(self.body, self.store, on_done=self._logged_in)
+        screen = cls(self.body, self.store, on_done=self._logged_in, clock=self.clock)
         screen.pack(fill="both", expand=True)
         self.screens[which] = screen
         self.after_idle(screen.focus_first)

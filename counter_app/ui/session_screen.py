@@ -8,7 +8,6 @@ which Unikey fakes while composing Vietnamese."""
 from __future__ import annotations
 
 import tkinter as tk
-from datetime import datetime
 
 import ttkbootstrap as ttk
 from ttkbootstrap.widgets.scrolled import ScrolledFrame
@@ -447,7 +446,7 @@ class SessionScreen(ttk.Frame):
             pass
 
     def _render_late(self, state: FormState) -> None:
-        if self.presenter.late_reason_wanted(datetime.now()):
+        if self.presenter.late_reason_wanted(self.presenter.clock()):
             self.late_label.grid(row=self.late_row, column=0, sticky="w", pady=2)
             self.late_entry.grid(row=self.late_row, column=1, sticky="ew", pady=2)
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tkinter as tk
 from collections.abc import Callable
+from datetime import datetime
 
 import ttkbootstrap as ttk
 
@@ -16,12 +17,19 @@ from counter_app.presenters.login import (
     SetupData,
     SetupPresenter,
 )
+from counter_app.storage.database import Store
 from counter_app.ui import shortcuts
 from counter_app.ui.widgets import ChoiceCombo
 
 
 class LoginScreen(ttk.Frame):
-    def __init__(self, master: tk.Misc, store, on_done: Callable[[LoginOutcome], None]):
+    def __init__(
+        self,
+        master: tk.Misc,
+        store: Store,
+        on_done: Callable[[LoginOutcome], None],
+        clock: Callable[[], datetime] = datetime.now,
+    ):
         super().__init__(master, padding=24)
         self.on_done = on_done
         card = ttk.Frame(self, padding=24)
@@ -54,7 +62,7 @@ class LoginScreen(ttk.Frame):
         self.ok.grid(row=6, column=1, sticky="e", pady=(12, 0))
         for widget in (self.officer, self.counter, self.ok):
             shortcuts.bind(widget, "login.submit", self.submit)
-        self.presenter = LoginPresenter(self, store)
+        self.presenter = LoginPresenter(self, store, clock)
         self.presenter.start()
 
     def set_people(
@@ -126,7 +134,13 @@ class LoginScreen(ttk.Frame):
 class SetupScreen(ttk.Frame):
     """First run without an office profile: office, counters, first supervisor."""
 
-    def __init__(self, master: tk.Misc, store, on_done: Callable[[LoginOutcome], None]):
+    def __init__(
+        self,
+        master: tk.Misc,
+        store: Store,
+        on_done: Callable[[LoginOutcome], None],
+        clock: Callable[[], datetime] = datetime.now,
+    ):
         super().__init__(master, padding=24)
         self.on_done = on_done
         card = ttk.Frame(self, padding=24)

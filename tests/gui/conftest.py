@@ -94,11 +94,13 @@ class RecordingWindow(MainWindow):
 
 
 @pytest.fixture
-def make_window():
-    """Build windows; at teardown fail on Tk callback errors and destroy what is left."""
+def make_window(clock):
+    """Build windows on the suite's clock; at teardown fail on Tk callback errors and
+    destroy what is left."""
     windows: list[RecordingWindow] = []
 
     def make(store, **kwargs) -> RecordingWindow:
+        kwargs.setdefault("clock", clock)
         window = RecordingWindow(store, **kwargs)
         window.geometry("1366x768+0+0")
         windows.append(window)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from counter_app.domain.models import SessionFilter, SessionProcedure
 from tests.gui.conftest import press, pump, settle, type_text
+from tests.helpers.clock import TEST_NOW
 
 pytestmark = pytest.mark.gui
-BASE = datetime.now().replace(hour=0, minute=50, second=0, microsecond=0)
+BASE = TEST_NOW.replace(hour=0, minute=50, second=0, microsecond=0)
 
 
 @pytest.fixture

@@ -16,14 +16,23 @@ from typing import Any
 from unittest.mock import MagicMock
 
 from counter_app.presenters.base import APP_METHODS, run_now
+from tests.helpers.clock import FrozenClock
 
 
 class FakeApp:
-    def __init__(self, store: Any, officer: Any = None, counter: Any = None, root: Any = None):
+    def __init__(
+        self,
+        store: Any,
+        officer: Any = None,
+        counter: Any = None,
+        root: Any = None,
+        clock: Any = None,
+    ):
         self.store = store
         self.current_officer = officer
         self.current_counter = counter
         self.theme_name = "light"
+        self.clock = clock or FrozenClock()
         self.root = root
         self.errors: list[str] = []
         self.warnings: list[str] = []
