@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from counter_app.domain.models import OUTCOME_SUBMITTED
 from counter_app.reports.records import LookupOrder, LookupRec, OfficeInfo, ProcRec, SessionRec
 from counter_app.storage.database import Store
 
@@ -220,12 +221,12 @@ def load_totals(store: Store, start: date, end: date):
     ).fetchone()
     procedures, submitted = conn.execute(
         """
-        SELECT count(*), coalesce(sum(lo.code = 'submitted'), 0)
+        SELECT count(*), coalesce(sum(lo.code = ?), 0)
         FROM session_procedure sp JOIN session s ON s.id = sp.session_id
         LEFT JOIN lookup lo ON lo.id = sp.outcome_id
         WHERE s.voided = 0 AND s.started_at >= ? AND s.started_at < ?
         """,
-        args,
+        [OUTCOME_SUBMITTED, *args],
     ).fetchone()
     return Totals(
         sessions=n,
