@@ -250,8 +250,8 @@ class _SaveMidway:
 
 
 def test_a_session_saved_during_the_export_is_wholly_in_or_out(file_world):
+    from counter_app.reports.export import compute
     from counter_app.reports.source import worker_reader
-    from counter_app.reports.writer import compute
 
     period = Period.week_of(date.today())
     file_world.save()
