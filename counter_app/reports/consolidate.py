@@ -15,7 +15,8 @@ from pathlib import Path
 from counter_app.i18n import tr
 from counter_app.reports import labels as L
 from counter_app.reports.aggregate import Totals, build_report
-from counter_app.reports.datasheet import DataFile, DataSheetError, read_data_file
+from counter_app.reports.datasheet import DataFile, DataSheetError
+from counter_app.reports.datasheet_reader import read_data_file
 from counter_app.reports.period import Period
 from counter_app.reports.records import LookupOrder, OfficeInfo, SessionRec
 from counter_app.reports.xlsx.publish import consolidated_name, unique_path
