@@ -196,3 +196,60 @@ def test_more_rows_than_excel_holds_is_refused_before_writing(world, tmp_path, m
         export_report(world.store, WEEK, out / "lon.xlsx")
     assert "nhiều hơn số dòng Excel mở được (40)" in str(info.value)
     assert list(out.iterdir()) == []
+
+
+def test_every_total_row_is_the_sum_of_its_rows_by_column_role(world, tmp_path):
+    """Totals come from the columns' roles: counts add up, the success rate is recomputed
+    from the summed submitted / procedures, shares and averages stay blank."""
+    from collections import Counter
+
+    from counter_app.reports.breakdowns import breakdown_tables
+    from counter_app.reports.consolidate import consolidate
+    from counter_app.reports.records import LookupOrder
+    from counter_app.reports.xlsx.tables import TOTAL_LABEL
+
+    build_week(world)
+    single = export_report(world.store, WEEK, tmp_path / "a.xlsx")
+    merged = consolidate([single], tmp_path / "th.xlsx").path
+    layouts = breakdown_tables([], LookupOrder(), WEEK, Counter(), Counter(), consolidated=True)
+    checked = set()
+    for path in (single, merged):
+        book = CalamineWorkbook.from_path(str(path))
+        rows = [r for n in book.sheet_names for r in book.get_sheet_by_name(n).to_python()]
+        for key, table in layouts.items():
+            if not table.has_total:
+                continue
+            columns = table.columns
+            found = _body_and_total(rows, [c.header for c in columns], TOTAL_LABEL)
+            if found is None:
+                continue
+            body, total = found
+            assert body, key
+            for i, col in enumerate(columns[1:], 1):
+                where = (path.name, key, col.header)
+                if col.rate_of is not None:
+                    num, den = (sum(r[table.column_of(role)] for r in body) for role in col.rate_of)
+                    assert total[i] == pytest.approx(num / den), where
+                elif col.summed:
+                    assert total[i] == sum(r[i] for r in body), where
+                else:
+                    assert total[i] == "", where
+            checked.add((path.name, key))
+    summed = {"procedures", "fields", "days", "weekdays", "officers", "counters"}
+    assert checked == {("a.xlsx", k) for k in summed} | {
+        ("th.xlsx", k) for k in summed | {"offices"}
+    }
+
+
+def _body_and_total(rows: list[list], headers: list[str], total_label: str):
+    """The rows of the table whose header row is ``headers``, and its total row."""
+    n = len(headers)
+    start = next((i for i, r in enumerate(rows) if list(r[:n]) == headers), None)
+    if start is None:
+        return None
+    body = []
+    for r in rows[start + 1 :]:
+        if r[0] == total_label:
+            return body, r
+        body.append(r)
+    raise AssertionError(f"no total row after {headers}")

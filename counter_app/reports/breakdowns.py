@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from datetime import timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from counter_app.domain.models import (
     OUTCOME_NOT_SUBMITTED,
@@ -74,12 +74,17 @@ def _group(sessions: Iterable[SessionRec], key: Callable[[SessionRec], K]) -> di
     return groups
 
 
+def _most_first(count: int) -> Callable[[list[Any]], tuple[Any, Any]]:
+    """Sort key: the largest ``row[count]`` first, ties by the row's first cell."""
+    return lambda row: (-row[count], row[0])
+
+
 def _group_stats(groups: dict[str, list[int]]) -> list[list]:
     """[name, sessions, procedures, submitted, rate, avg minutes] sorted by sessions."""
     rows = []
     for name, (n, procs, ok, minutes) in groups.items():
         rows.append([name or L.NOT_RECORDED, n, procs, ok, ratio(ok, procs), ratio(minutes, n)])
-    rows.sort(key=lambda r: (-r[1], r[0]))
+    rows.sort(key=_most_first(1))
     return rows
 
 
@@ -100,7 +105,7 @@ def procedures_table(sessions: list[SessionRec]) -> Table:
             entry[slot] += 1
     rows = sorted(
         ([code, *v[:3], v[3], v[4], v[5], v[6], ratio(v[4], v[3])] for code, v in by_code.items()),
-        key=lambda r: (-r[4], r[0]),
+        key=_most_first(4),
     )
     columns = [
         label_col(L.COL_PROC_CODE, 11),
@@ -127,7 +132,7 @@ def fields_table(sessions: list[SessionRec], procedures: int) -> Table:
             [name or L.NOT_RECORDED, c, ok, ratio(ok, c), ratio(c, procedures)]
             for name, (c, ok) in by_field.items()
         ),
-        key=lambda r: (-r[1], r[0]),
+        key=_most_first(1),
     )
     columns = [
         label_col(L.COL_FIELD, 40),
@@ -220,7 +225,7 @@ def offices_table(sessions: list[SessionRec]) -> Table:
             sessions, lambda s: (s.office_code, s.office_name)
         ).items()
     ]
-    rows.sort(key=lambda r: (-r[2], r[0]))
+    rows.sort(key=_most_first(2))
     columns = [
         label_col(L.COL_OFFICE_CODE, 14),
         label_col(L.COL_OFFICE, 50),

@@ -163,7 +163,7 @@ def previous_totals(data: list[DataFile], period: Period) -> Totals | None:
         return None
     sources: list[tuple[str, set[str], Totals]] = []
     for d in data:
-        if d.consolidated:
+        if d.consolidated or d.prev_totals is None:
             return None
         uuids = {s.uuid for s in d.sessions}
         same = next(

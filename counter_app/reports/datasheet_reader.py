@@ -95,7 +95,7 @@ def sheet_rows(zf: zipfile.ZipFile, sheet_name: str) -> Iterator[tuple]:
     targets = {r.get("Id"): r.get("Target") for r in rels.iter(f"{_PKG}Relationship")}
     shared_part = next(
         (
-            _part(r.get("Target"))
+            _part(r.get("Target") or "")
             for r in rels.iter(f"{_PKG}Relationship")
             if r.get("Type", "").endswith("/sharedStrings")
         ),
@@ -107,7 +107,7 @@ def sheet_rows(zf: zipfile.ZipFile, sheet_name: str) -> Iterator[tuple]:
             shared.append(
                 "".join(t.text or "" for t in si.iter(f"{_NS}t") if not _in_phonetic(si, t))
             )
-    with zf.open(_part(targets[rid])) as stream:
+    with zf.open(_part(targets[rid] or "")) as stream:
         for _event, row in ET.iterparse(stream):
             if row.tag != f"{_NS}row":
                 continue

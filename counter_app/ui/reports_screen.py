@@ -212,13 +212,12 @@ class ReportsScreen(ttk.Frame):
         for r, values in enumerate(lines, start=1):
             widgets = []
             for c, text in enumerate(values):
-                w = ttk.Label(
-                    self.preview,
-                    text=text,
-                    font="-weight bold" if r == 1 else None,
-                    anchor="w" if c == 0 else "e",
-                    width=None if c == 0 else 14,
-                )
+                options: dict[str, Any] = {"anchor": "w" if c == 0 else "e"}
+                if r == 1:
+                    options["font"] = "-weight bold"
+                if c > 0:
+                    options["width"] = 14
+                w = ttk.Label(self.preview, text=text, **options)
                 w.grid(row=r, column=c, sticky="we", padx=(0, 12))
                 widgets.append(w)
             self.figure_labels.append(tuple(widgets))
