@@ -273,3 +273,14 @@ def test_the_report_engine_imports_no_presenter_ui_or_cli():
                 assert not name.startswith(
                     ("counter_app.presenters", "counter_app.ui", "counter_app.cli")
                 ), f"{path.name} imports {name}"
+
+
+def test_a_database_that_cannot_be_read_is_a_message(world, make, monkeypatch):
+    presenter, app = make(world.store)
+
+    def locked(_store):
+        raise OSError("tệp đang bị khoá")
+
+    monkeypatch.setattr(type(world.store), "reader", locked)
+    presenter.export()
+    assert app.errors == ["tệp đang bị khoá"] and not presenter.working and not app.pending

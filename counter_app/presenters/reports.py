@@ -196,7 +196,11 @@ class ReportsPresenter:
             return
         from counter_app.reports.export import export_report
 
-        reader = self.app.store.reader()
+        try:
+            reader = self.app.store.reader()
+        except Exception as exc:  # noqa: BLE001 - e.g. the data file is locked: say so
+            self.app.show_error(str(exc) or repr(exc))
+            return
 
         def job(progress: Callable[[float, str], None]) -> Path:
             try:
