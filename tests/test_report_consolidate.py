@@ -255,10 +255,10 @@ def test_wrong_types_in_the_data_sheet_are_named_not_a_crash(offices, tmp_path, 
 def test_a_zip_bomb_is_refused_before_it_is_unpacked(offices, tmp_path, monkeypatch):
     import zipfile
 
-    from counter_app.reports import datasheet
+    from counter_app.reports import datasheet, datasheet_reader
 
     _, files = offices
-    monkeypatch.setattr(datasheet, "RATIO_FROM_BYTES", 1024 * 1024)
+    monkeypatch.setattr(datasheet_reader, "RATIO_FROM_BYTES", 1024 * 1024)
     bomb = tmp_path / "bom.xlsx"
     with (
         zipfile.ZipFile(files["XA02"]) as zin,

@@ -250,17 +250,22 @@ class _SaveMidway:
 
 
 def test_a_session_saved_during_the_export_is_wholly_in_or_out(file_world):
-    from counter_app.reports.source import worker_reader
-    from counter_app.reports.writer import compute
+    from counter_app.reports.export import compute
 
-    period = Period.week_of(date.today())
-    file_world.save()
-    reader = worker_reader(file_world.store)
+    svc = SessionService(file_world.store, clock=lambda: datetime(2026, 11, 30, 12))
+
+    def save():
+        svc.create(
+            file_world.make(started_at=datetime(2026, 11, 18, 9), backdated_reason="nhập bù")
+        )
+
+    save()
+    reader = file_world.store.reader()
     try:
-        reader.db.conn = spy = _SaveMidway(reader.db.conn, lambda: file_world.save())
-        report, sessions = compute(reader, period)
+        reader.db.conn = spy = _SaveMidway(reader.db.conn, save)
+        report, sessions = compute(reader, WEEK)
     finally:
-        reader.db.close()
+        reader.close()
     assert spy.fired
     assert all(s.procedures and s.help_types for s in sessions)
     assert report.totals.procedures == sum(len(s.procedures) for s in sessions)

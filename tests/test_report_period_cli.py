@@ -8,7 +8,7 @@ import pytest
 
 from counter_app import cli, paths
 from counter_app.reports import Period, last_full_week
-from counter_app.reports.writer import default_name
+from counter_app.reports.xlsx.publish import default_name
 
 
 @pytest.mark.parametrize(

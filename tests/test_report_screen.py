@@ -3,8 +3,9 @@ progress, open folder, consolidation — with a small fake app object."""
 
 from __future__ import annotations
 
+import functools
 import time
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -15,6 +16,7 @@ from tests.helpers.screens import ScreenHarness
 from tests.test_report_figures import WEEK, build_week
 
 pytestmark = pytest.mark.gui
+NOW = datetime(2026, 11, 25, 10, 0)  # a Wednesday of week 48: the last full week is 47
 
 
 @pytest.fixture
@@ -22,24 +24,25 @@ def screen_for():
     from counter_app.ui.reports_screen import ReportsScreen
 
     harness = ScreenHarness()
-    yield lambda store, officer=None: harness.make(ReportsScreen, store, officer)
+    screen_class = functools.partial(ReportsScreen, clock=lambda: NOW)
+    yield lambda store, officer=None: harness.make(screen_class, store, officer)
     harness.close()
 
 
 def wait_until_idle(screen, limit_s: float = 60) -> None:
     end = time.monotonic() + limit_s
-    while screen.busy and time.monotonic() < end:
+    while screen.working and time.monotonic() < end:
         screen.update()
         time.sleep(0.02)
     screen.update()
-    assert not screen.busy
+    assert not screen.working
 
 
 def test_defaults_to_last_full_week_and_previews_figures(file_world, screen_for):
     build_week(file_world)
     screen, app = screen_for(file_world.store, file_world.officer)
     first = screen.selected_period()
-    assert first.kind == "week" and first.end < date.today()
+    assert first.kind == "week" and first.end < NOW.date() and first == WEEK
     screen.set_period(WEEK)
     rows = screen.preview_texts()
     assert rows[0] == ("Chỉ tiêu", "Kỳ này", "Kỳ trước", "Tăng/giảm")
@@ -56,7 +59,7 @@ def test_export_runs_on_a_worker_and_writes_the_file(file_world, screen_for, mon
     screen, app = screen_for(file_world.store, file_world.officer)
     screen.set_period(WEEK)
     screen.export_button.invoke()
-    assert screen.busy and str(screen.export_button.cget("state")) == "disabled"
+    assert screen.working and str(screen.export_button.cget("state")) == "disabled"
     wait_until_idle(screen)
     assert not app.errors, app.errors
     assert screen.last_export is not None and screen.last_export.exists()

@@ -12,7 +12,7 @@ from python_calamine import CalamineWorkbook
 
 from counter_app.reports import export_report
 from counter_app.reports import labels as L
-from counter_app.reports.writer import place_and_date
+from counter_app.reports.xlsx.cover import place_and_date
 from tests.test_report_figures import WEEK, build_week, summary_values
 
 INJECTIONS = ['=HYPERLINK("http://x","bấm")', "+84 gọi lại", "-2 giấy tờ", "@SUM(A1:A3)"]
@@ -145,7 +145,7 @@ def test_control_characters_in_notes_do_not_break_the_file(world, tmp_path):
 def test_a_file_created_during_a_long_export_is_never_replaced(world, tmp_path):
     """The name is free when the export starts; another program (or PC on a shared
     folder) may take it before the export ends: that file must survive untouched."""
-    from counter_app.reports.writer import compute, write_workbook
+    from counter_app.reports.export import compute, write_workbook
 
     build_week(world)
     report, sessions = compute(world.store, WEEK)
@@ -165,7 +165,7 @@ def test_a_file_created_during_a_long_export_is_never_replaced(world, tmp_path):
 def test_text_longer_than_an_excel_cell_is_cut_not_a_broken_file(world, tmp_path):
     """Consolidated files bring text this app's own limits never saw; Excel refuses a
     cell over 32 767 characters and offers to "repair" the whole workbook."""
-    from counter_app.reports.writer import compute, write_workbook
+    from counter_app.reports.export import compute, write_workbook
 
     build_week(world)
     report, sessions = compute(world.store, WEEK)
@@ -186,13 +186,70 @@ def test_text_longer_than_an_excel_cell_is_cut_not_a_broken_file(world, tmp_path
 def test_more_rows_than_excel_holds_is_refused_before_writing(world, tmp_path, monkeypatch):
     """A year of a whole province consolidated passes Excel's 1 048 576 rows per sheet;
     Excel would drop the rest. Refuse with a message; write nothing."""
-    from counter_app.reports import writer
+    from counter_app.reports.xlsx import workbook
 
     build_week(world)
-    monkeypatch.setattr(writer, "EXCEL_MAX_ROWS", 40)
+    monkeypatch.setattr(workbook, "EXCEL_MAX_ROWS", 40)
     out = tmp_path / "out"
     out.mkdir()
-    with pytest.raises(writer.ReportTooLargeError) as info:
+    with pytest.raises(workbook.ReportTooLargeError) as info:
         export_report(world.store, WEEK, out / "lon.xlsx")
     assert "nhiều hơn số dòng Excel mở được (40)" in str(info.value)
     assert list(out.iterdir()) == []
+
+
+def test_every_total_row_is_the_sum_of_its_rows_by_column_role(world, tmp_path):
+    """Totals come from the columns' roles: counts add up, the success rate is recomputed
+    from the summed submitted / procedures, shares and averages stay blank."""
+    from collections import Counter
+
+    from counter_app.reports.breakdowns import breakdown_tables
+    from counter_app.reports.consolidate import consolidate
+    from counter_app.reports.records import LookupOrder
+    from counter_app.reports.xlsx.tables import TOTAL_LABEL
+
+    build_week(world)
+    single = export_report(world.store, WEEK, tmp_path / "a.xlsx")
+    merged = consolidate([single], tmp_path / "th.xlsx").path
+    layouts = breakdown_tables([], LookupOrder(), WEEK, Counter(), Counter(), consolidated=True)
+    checked = set()
+    for path in (single, merged):
+        book = CalamineWorkbook.from_path(str(path))
+        rows = [r for n in book.sheet_names for r in book.get_sheet_by_name(n).to_python()]
+        for key, table in layouts.items():
+            if not table.has_total:
+                continue
+            columns = table.columns
+            found = _body_and_total(rows, [c.header for c in columns], TOTAL_LABEL)
+            if found is None:
+                continue
+            body, total = found
+            assert body, key
+            for i, col in enumerate(columns[1:], 1):
+                where = (path.name, key, col.header)
+                if col.rate_of is not None:
+                    num, den = (sum(r[table.column_of(role)] for r in body) for role in col.rate_of)
+                    assert total[i] == pytest.approx(num / den), where
+                elif col.summed:
+                    assert total[i] == sum(r[i] for r in body), where
+                else:
+                    assert total[i] == "", where
+            checked.add((path.name, key))
+    summed = {"procedures", "fields", "days", "weekdays", "officers", "counters"}
+    assert checked == {("a.xlsx", k) for k in summed} | {
+        ("th.xlsx", k) for k in summed | {"offices"}
+    }
+
+
+def _body_and_total(rows: list[list], headers: list[str], total_label: str):
+    """The rows of the table whose header row is ``headers``, and its total row."""
+    n = len(headers)
+    start = next((i for i, r in enumerate(rows) if list(r[:n]) == headers), None)
+    if start is None:
+        return None
+    body = []
+    for r in rows[start + 1 :]:
+        if r[0] == total_label:
+            return body, r
+        body.append(r)
+    raise AssertionError(f"no total row after {headers}")

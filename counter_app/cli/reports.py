@@ -67,8 +67,7 @@ def period_from_args(args: argparse.Namespace):
 
 def cmd_report(args: argparse.Namespace) -> int:
     from counter_app.bootstrap import open_default_store
-    from counter_app.reports import export_report
-    from counter_app.reports.writer import ReportTooLargeError
+    from counter_app.reports.export import ReportTooLargeError, export_report
 
     try:
         period = period_from_args(args)
@@ -92,7 +91,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_consolidate(args: argparse.Namespace) -> int:
     from counter_app.reports.consolidate import ConsolidationError, consolidate
-    from counter_app.reports.writer import ReportTooLargeError
+    from counter_app.reports.export import ReportTooLargeError
 
     try:
         result = consolidate(args.files, args.out)

@@ -1,8 +1,12 @@
-"""The weekly report (DESIGN.md §5): aggregation, the Excel writer, consolidation.
+"""The weekly report engine (DESIGN.md §5): which days, the figures, the workbook,
+consolidation. No screen and no command line here (``presenters.reports``, the CLI).
 
 Layout: ``period`` (which days), ``source`` (the only SQL: sessions of a range as plain
-records), ``aggregate`` (pure figures), ``sentences`` (Vietnamese prose), ``writer`` and
-``datasheet`` (openpyxl + the machine-readable sheet), ``consolidate`` (many files → one).
+records), ``aggregate`` (totals, key figures, the Report) with ``breakdowns`` and
+``shares`` (one function per breakdown table), ``sentences`` (Vietnamese prose),
+``xlsx/`` (the workbook: cells, cover, tables, charts, detail, publish, workbook),
+``datasheet`` (the machine-readable sheet), ``export`` (store → file, the one export
+path) and ``consolidate`` (many files → one).
 """
 
 from __future__ import annotations
@@ -26,12 +30,8 @@ def export_report(
     *,
     progress: Callable[[float, str], None] | None = None,
 ) -> Path:
-    """Write the report of ``period`` as .xlsx and return its path.
-
-    Default place: ``paths.exports_dir()/BaoCao_Tuan47-2026_<office-code>.xlsx``; an
-    existing file is never overwritten: " (2)", " (3)"… are added. ``progress(fraction,
-    message)`` is called from the calling thread.
-    """
-    from counter_app.reports.writer import export_report as _export
+    """``reports.export.export_report``, imported only when a report is written (the
+    workbook modules pull in openpyxl)."""
+    from counter_app.reports.export import export_report as _export
 
     return _export(store, period, out, progress=progress)

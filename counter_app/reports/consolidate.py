@@ -3,22 +3,24 @@
 Each file's machine-readable data sheet is read and validated; sessions are merged by
 UUID, so the same file given twice, or files whose periods overlap, count each session
 once. Any unusable file stops the whole job with a message naming it; nothing partial
-is written (the writer goes through a temporary file and ``os.replace``).
+is written (``xlsx.workbook`` goes through a temporary file, then ``xlsx.publish``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from counter_app.i18n import tr
 from counter_app.reports import labels as L
 from counter_app.reports.aggregate import Totals, build_report
-from counter_app.reports.datasheet import DataFile, DataSheetError, read_data_file
+from counter_app.reports.datasheet import DataFile, DataSheetError
+from counter_app.reports.datasheet_reader import read_data_file
 from counter_app.reports.period import Period
 from counter_app.reports.records import LookupOrder, OfficeInfo, SessionRec
-from counter_app.reports.writer import Progress, unique_path, write_workbook
+from counter_app.reports.xlsx.publish import consolidated_name, unique_path
+from counter_app.reports.xlsx.workbook import Progress, write_workbook
 
 
 class ConsolidationError(Exception):
@@ -161,7 +163,7 @@ def previous_totals(data: list[DataFile], period: Period) -> Totals | None:
         return None
     sources: list[tuple[str, set[str], Totals]] = []
     for d in data:
-        if d.consolidated:
+        if d.consolidated or d.prev_totals is None:
             return None
         uuids = {s.uuid for s in d.sessions}
         same = next(
@@ -187,7 +189,7 @@ def consolidate(
     out: Path | None = None,
     *,
     office: OfficeInfo | None = None,
-    progress: Callable[[float, str], None] | None = None,
+    progress: Progress | None = None,
 ) -> ConsolidationResult:
     """Read, validate, merge and write; ``office`` is who consolidates (cover header)."""
     from counter_app import paths
@@ -215,7 +217,7 @@ def consolidate(
         offices=list(offices.values()),
     )
     if out is None:
-        out = paths.exports_dir() / f"BaoCao_TongHop_{period.file_tag}.xlsx"
+        out = paths.exports_dir() / consolidated_name(period)
     target = unique_path(Path(out))
 
     def scaled(fraction: float, message: str) -> None:

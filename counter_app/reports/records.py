@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from counter_app.domain.models import OUTCOME_SUBMITTED
+
 LOOKUP_KINDS = (
     "help_type",
     "outcome",
@@ -30,7 +32,7 @@ class ProcRec:
     name: str
     field: str
     online_level: str
-    outcome_code: str  # "submitted" / "not_submitted" / "referred_to_counter" / "" / custom
+    outcome_code: str  # OUTCOME_SUBMITTED / _NOT_SUBMITTED / _REFERRED, "" or a custom code
     outcome: str  # label
     barriers: tuple[str, ...] = ()
     dossier_code: str = ""
@@ -38,7 +40,7 @@ class ProcRec:
 
     @property
     def submitted(self) -> bool:
-        return self.outcome_code == "submitted"
+        return self.outcome_code == OUTCOME_SUBMITTED
 
 
 @dataclass(slots=True)

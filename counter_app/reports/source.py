@@ -7,10 +7,12 @@ old records. Voided sessions are excluded. Personal fields are never selected.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
-from pathlib import Path
+from typing import Any
 
+from counter_app.domain.models import OUTCOME_SUBMITTED
 from counter_app.reports.records import LookupOrder, LookupRec, OfficeInfo, ProcRec, SessionRec
 from counter_app.storage.database import Store
 
@@ -91,21 +93,22 @@ def _bounds(start: date, end: date) -> list[str]:
     ]
 
 
-def load_sessions(store: Store, start: date, end: date) -> list[SessionRec]:
-    """Every non-voided session that started on a day in [start, end], oldest first."""
-    conn = store.db.conn
-    args = _bounds(start, end)
-    # One shared object per distinct text (officer, label, procedure name…): a year of
-    # sessions repeats the same few hundred strings hundreds of thousands of times.
-    pool: dict = {}
-    share = pool.setdefault
-    helps: dict[int, tuple[str, ...]] = {}
-    for sid, label in conn.execute(_HELP, args):
-        helps[sid] = share((*helps.get(sid, ()), label), (*helps.get(sid, ()), label))
-    barriers: dict[int, tuple[str, ...]] = {}
-    for spid, label in conn.execute(_BARRIERS, args):
-        key = (*barriers.get(spid, ()), label)
-        barriers[spid] = share(key, key)
+Share = Callable[[Any, Any], Any]
+
+
+def _labels_by_owner(conn: sqlite3.Connection, sql: str, args: list[str], share: Share) -> dict:
+    """owner id → tuple of labels (help types of a session, barriers of a procedure)."""
+    labels: dict[int, tuple[str, ...]] = {}
+    for owner, label in conn.execute(sql, args):
+        key = (*labels.get(owner, ()), label)
+        labels[owner] = share(key, key)
+    return labels
+
+
+def _procedures_by_session(
+    conn: sqlite3.Connection, args: list[str], share: Share
+) -> dict[int, list[ProcRec]]:
+    barriers = _labels_by_owner(conn, _BARRIERS, args, share)
     procs: dict[int, list[ProcRec]] = {}
     for sid, spid, pos, code, name, fld, online, ocode, olabel, dossier in conn.execute(
         _PROCEDURES, args
@@ -123,6 +126,19 @@ def load_sessions(store: Store, start: date, end: date) -> list[SessionRec]:
                 pos,
             )
         )
+    return procs
+
+
+def load_sessions(store: Store, start: date, end: date) -> list[SessionRec]:
+    """Every non-voided session that started on a day in [start, end], oldest first."""
+    conn = store.db.conn
+    args = _bounds(start, end)
+    # One shared object per distinct text (officer, label, procedure name…): a year of
+    # sessions repeats the same few hundred strings hundreds of thousands of times.
+    pool: dict = {}
+    share = pool.setdefault
+    helps = _labels_by_owner(conn, _HELP, args, share)
+    procs = _procedures_by_session(conn, args, share)
     fromiso = datetime.fromisoformat
     out = []
     for row in conn.execute(_SESSIONS, args):
@@ -184,22 +200,6 @@ def load_office(store: Store) -> OfficeInfo:
     return OfficeInfo(office.code, office.name, office.province, office.parent_body)
 
 
-def worker_reader(store: Store) -> Store | None:
-    """A separate read-only connection a worker thread may use (the app's own connection
-    belongs to the Tk thread). None for an in-memory database, which cannot be shared."""
-    import sqlite3
-    from urllib.parse import quote
-
-    from sqlite_utils import Database
-
-    if store.db.memory or str(store.path) == ":memory:":
-        return None
-    uri = "file:" + quote(str(Path(store.path).resolve()).replace("\\", "/")) + "?mode=ro"
-    conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
-    conn.execute("PRAGMA busy_timeout = 5000")
-    return Store(db=Database(conn), path=store.path, backups_dir=store.backups_dir)
-
-
 def load_totals(store: Store, start: date, end: date):
     """The key-figure counts of a range straight from SQL (the previous period needs
     nothing else, so its sessions are not loaded)."""
@@ -220,12 +220,12 @@ def load_totals(store: Store, start: date, end: date):
     ).fetchone()
     procedures, submitted = conn.execute(
         """
-        SELECT count(*), coalesce(sum(lo.code = 'submitted'), 0)
+        SELECT count(*), coalesce(sum(lo.code = ?), 0)
         FROM session_procedure sp JOIN session s ON s.id = sp.session_id
         LEFT JOIN lookup lo ON lo.id = sp.outcome_id
         WHERE s.voided = 0 AND s.started_at >= ? AND s.started_at < ?
         """,
-        args,
+        [OUTCOME_SUBMITTED, *args],
     ).fetchone()
     return Totals(
         sessions=n,

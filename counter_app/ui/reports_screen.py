@@ -1,61 +1,27 @@
-"""Reports: choose a period (the last full week by default), preview the key figures,
-export the Excel report with progress, open its folder; consolidate other offices' files.
-
-Long work runs on a worker thread that never touches widgets: it posts to a queue that
-the Tk thread polls with ``after``. The worker reads through its own read-only database
-connection (the app's connection belongs to the Tk thread).
+"""Reports screen: the widgets for choosing a period, the key-figure preview, export with
+progress, open folder, and the list of files to consolidate. What they do is decided in
+``presenters.reports``; long work runs on the app's job runner, never here.
 """
 
 from __future__ import annotations
 
-import gc
 import os
-import queue
 import subprocess
 import sys
-import threading
 import tkinter as tk
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from tkinter import filedialog
+from typing import Any
 
 import ttkbootstrap as ttk
 
-from counter_app import paths
 from counter_app.i18n import tr
-from counter_app.reports.period import Period, last_full_week
+from counter_app.presenters.reports import FigureRow, ReportsPresenter, period_kinds
+from counter_app.reports.period import Period
 
-POLL_MS = 80
 DATE_FORMAT = "%d/%m/%Y"
-
-
-def period_choices(kind: str, today: date | None = None) -> list[Period]:
-    """Recent periods of ``kind``, newest complete one first."""
-    today = today or date.today()
-    if kind == "week":
-        p = last_full_week(today)
-        out = [Period.week_of(today)]  # the current week so far, second in the list
-        items = [p]
-        for _ in range(51):
-            p = p.previous()
-            items.append(p)
-        return items[:1] + out + items[1:]
-    if kind == "month":
-        p = Period.month(today.year, today.month)
-        items = [p]
-        for _ in range(23):
-            p = p.previous()
-            items.append(p)
-        return items
-    if kind == "quarter":
-        p = Period.quarter(today.year, (today.month - 1) // 3 + 1)
-        items = [p]
-        for _ in range(11):
-            p = p.previous()
-            items.append(p)
-        return items
-    return []
 
 
 def open_folder(folder: Path) -> None:
@@ -70,42 +36,41 @@ def open_folder(folder: Path) -> None:
         )
 
 
-def period_kinds() -> list[tuple[str, str]]:
-    return [
-        ("week", tr("Week")),
-        ("month", tr("Month")),
-        ("quarter", tr("Quarter")),
-        ("custom", tr("Custom range")),
-    ]
-
-
 class ReportsScreen(ttk.Frame):
-    def __init__(self, master: tk.Misc, app):
+    def __init__(
+        self, master: tk.Misc, app: Any, clock: Callable[[], datetime] = datetime.now
+    ) -> None:
         super().__init__(master, padding=(12, 8))
         self.app = app
-        self._queue: queue.Queue = queue.Queue()
-        self._busy = False
-        self._periods: list[Period] = []
-        self.last_export: Path | None = None
-        self.files: list[Path] = []
+        self.figure_labels: list[tuple[ttk.Label, ...]] = []
         self._build()
-        self._on_kind()
+        self.presenter = ReportsPresenter(self, app, clock=clock)
+        self.presenter.start()
 
     # -- building -----------------------------------------------------------------------
     def _build(self) -> None:
+        self._build_period()
+        self.preview = ttk.Labelframe(self, text=tr("Key figures"), padding=8)
+        self.preview.pack(fill="x", pady=8)
+        self.preview_title = ttk.Label(self.preview, text="", font="-weight bold")
+        self.preview_title.grid(row=0, column=0, columnspan=4, sticky="w", pady=(0, 4))
+        self._build_actions()
+        self._build_consolidation()
+
+    def _build_period(self) -> None:
         top = ttk.Labelframe(self, text=tr("Report period"), padding=8)
         top.pack(fill="x")
+        self._kinds = period_kinds()
         self.kind_var = tk.StringVar(self, tr("Week"))
-        self._kind_by_label = {label: key for key, label in period_kinds()}
         self.kind_box = ttk.Combobox(
             top,
             textvariable=self.kind_var,
             state="readonly",
             width=14,
-            values=[label for _, label in period_kinds()],
+            values=[label for _, label in self._kinds],
         )
         self.kind_box.grid(row=0, column=0, padx=(0, 8))
-        self.kind_box.bind("<<ComboboxSelected>>", lambda _e: self._on_kind())
+        self.kind_box.bind("<<ComboboxSelected>>", lambda _e: self._kind_chosen())
         self.period_var = tk.StringVar(self)
         self.period_box = ttk.Combobox(
             top, textvariable=self.period_var, state="readonly", width=46
@@ -128,12 +93,7 @@ class ReportsScreen(ttk.Frame):
         ).pack(side="left", padx=4)
         self.custom.grid(row=0, column=2, sticky="w")
 
-        self.preview = ttk.Labelframe(self, text=tr("Key figures"), padding=8)
-        self.preview.pack(fill="x", pady=8)
-        self.preview_title = ttk.Label(self.preview, text="", font="-weight bold")
-        self.preview_title.grid(row=0, column=0, columnspan=4, sticky="w", pady=(0, 4))
-        self.figure_labels: list[tuple[ttk.Label, ttk.Label, ttk.Label, ttk.Label]] = []
-
+    def _build_actions(self) -> None:
         actions = ttk.Frame(self)
         actions.pack(fill="x")
         self.export_button = ttk.Button(
@@ -149,6 +109,7 @@ class ReportsScreen(ttk.Frame):
         self.status_var = tk.StringVar(self, "")
         ttk.Label(actions, textvariable=self.status_var).pack(side="left", padx=4)
 
+    def _build_consolidation(self) -> None:
         cons = ttk.Labelframe(self, text=tr("Consolidate files from several offices"), padding=8)
         cons.pack(fill="both", expand=True, pady=(12, 0))
         buttons = ttk.Frame(cons)
@@ -166,88 +127,97 @@ class ReportsScreen(ttk.Frame):
         self.file_list = tk.Listbox(cons, height=6)
         self.file_list.pack(fill="both", expand=True, pady=(6, 0))
 
-    # -- period -------------------------------------------------------------------------
-    def kind(self) -> str:
-        return self._kind_by_label.get(self.kind_var.get(), "week")
+    # -- user → presenter ---------------------------------------------------------------
+    def _kind_chosen(self) -> None:
+        kinds = {label: key for key, label in self._kinds}
+        self.presenter.choose_kind(kinds.get(self.kind_var.get(), "week"))
 
-    def _on_kind(self) -> None:
-        kind = self.kind()
+    def refresh_preview(self) -> None:
+        self.presenter.refresh_preview()
+
+    def selected_period(self) -> Period | None:
+        return self.presenter.selected_period()
+
+    def set_period(self, period: Period) -> None:
+        self.presenter.set_period(period)
+
+    def export(self) -> None:
+        self.presenter.export()
+
+    def open_exports(self) -> None:
+        self.presenter.open_exports()
+
+    def add_files(self) -> None:
+        self.presenter.add_files()
+
+    def clear_files(self) -> None:
+        self.presenter.clear_files()
+
+    def consolidate(self) -> None:
+        self.presenter.consolidate()
+
+    @property
+    def working(self) -> bool:
+        """True while an export or a consolidation runs (the window waits for it before
+        rebuilding the screens)."""
+        return self.presenter.working
+
+    @property
+    def last_export(self) -> Path | None:
+        return self.presenter.last_export
+
+    @property
+    def files(self) -> list[Path]:
+        return self.presenter.files
+
+    # -- presenter → view ---------------------------------------------------------------
+    def show_period_kind(self, kind: str) -> None:
+        self.kind_var.set(dict(self._kinds)[kind])
         if kind == "custom":
             self.period_box.grid_remove()
             self.custom.grid()
         else:
             self.custom.grid_remove()
             self.period_box.grid()
-            self._periods = period_choices(kind)
-            self.period_box.configure(values=[p.label for p in self._periods])
-            self.period_box.current(0)
-        self.refresh_preview()
 
-    def selected_period(self) -> Period | None:
-        if self.kind() == "custom":
-            try:
-                start = self.from_date.get_date()
-                end = self.to_date.get_date()
-            except (ValueError, AttributeError):
-                return None
-            if start is None or end is None:
-                return None
-            start = start.date() if isinstance(start, datetime) else start
-            end = end.date() if isinstance(end, datetime) else end
-            return Period.custom(start, end) if start <= end else None
-        index = self.period_box.current()
-        return self._periods[index] if 0 <= index < len(self._periods) else None
+    def show_period_choices(self, labels: list[str], index: int) -> None:
+        self.period_box.configure(values=labels)
+        self.period_box.current(index)
 
-    def set_period(self, period: Period) -> None:
-        """Select ``period`` (tests and callers that know what they want)."""
-        for key, label in period_kinds():
-            if key == period.kind:
-                self.kind_var.set(label)
-        self._on_kind()
-        if period.kind == "custom":
-            self.from_date.set_date(period.start)
-            self.to_date.set_date(period.end)
-        else:
-            if period not in self._periods:
-                self._periods.insert(0, period)
-                self.period_box.configure(values=[p.label for p in self._periods])
-            self.period_box.current(self._periods.index(period))
-        self.refresh_preview()
+    def show_custom_range(self, start: date, end: date) -> None:
+        self.from_date.set_date(start)
+        self.to_date.set_date(end)
 
-    # -- preview ------------------------------------------------------------------------
-    def refresh_preview(self) -> None:
-        period = self.selected_period()
-        if period is None:
-            self.show_figures(tr("Choose a period."), [])
-            return
-        from counter_app.reports.preview import key_figure_rows
+    def get_period_index(self) -> int:
+        return int(self.period_box.current())
 
+    def get_custom_range(self) -> tuple[date | None, date | None]:
         try:
-            rows = key_figure_rows(self.app.store, period)
-        except Exception as exc:  # noqa: BLE001 - shown to the user, logged by the app
-            self.app.show_error(str(exc))
-            return
-        self.show_figures(period.label, rows)
+            start = self.from_date.get_date()
+            end = self.to_date.get_date()
+        except (ValueError, AttributeError):
+            return None, None
+        return _day(start), _day(end)
 
-    def show_figures(self, title: str, rows: list[tuple[str, str, str, str]]) -> None:
+    def show_figures(self, title: str, rows: list[FigureRow]) -> None:
         self.preview_title.configure(text=title)
         for labels in self.figure_labels:
             for widget in labels:
                 widget.destroy()
         self.figure_labels = []
+        lines: list[tuple[str, ...]] = list(rows)
         if rows:
             head = (tr("Indicator"), tr("This period"), tr("Previous period"), tr("Change"))
-            rows = [head, *rows]
-        for r, values in enumerate(rows, start=1):
+            lines = [head, *rows]
+        for r, values in enumerate(lines, start=1):
             widgets = []
             for c, text in enumerate(values):
-                w = ttk.Label(
-                    self.preview,
-                    text=text,
-                    font="-weight bold" if r == 1 else None,
-                    anchor="w" if c == 0 else "e",
-                    width=None if c == 0 else 14,
-                )
+                options: dict[str, Any] = {"anchor": "w" if c == 0 else "e"}
+                if r == 1:
+                    options["font"] = "-weight bold"
+                if c > 0:
+                    options["width"] = 14
+                w = ttk.Label(self.preview, text=text, **options)
                 w.grid(row=r, column=c, sticky="we", padx=(0, 12))
                 widgets.append(w)
             self.figure_labels.append(tuple(widgets))
@@ -255,60 +225,26 @@ class ReportsScreen(ttk.Frame):
     def preview_texts(self) -> list[tuple[str, ...]]:
         return [tuple(w.cget("text") for w in row) for row in self.figure_labels]
 
-    # -- export -------------------------------------------------------------------------
-    def export(self) -> None:
-        period = self.selected_period()
-        if period is None:
-            self.app.show_error(tr("Choose a period first."))
-            return
-        from counter_app.reports import export_report
-        from counter_app.reports.source import worker_reader
+    def show_working(self, message: str) -> None:
+        self.export_button.configure(state="disabled")
+        self.consolidate_button.configure(state="disabled")
+        self.status_var.set(message)
+        self.progress.configure(value=0)
 
-        reader = worker_reader(self.app.store)
-        if reader is None:  # in-memory data: read here, write on the worker
-            from counter_app.reports.writer import (
-                compute,
-                default_name,
-                unique_path,
-                write_workbook,
-            )
+    def show_progress(self, fraction: float) -> None:
+        self.progress.configure(value=fraction)
 
-            report, sessions = compute(self.app.store, period)
-            target = unique_path(paths.exports_dir() / default_name(period, report.office.code))
+    def show_idle(self, status: str, progress: float) -> None:
+        self.export_button.configure(state="normal")
+        self.consolidate_button.configure(state="normal")
+        self.progress.configure(value=progress)
+        self.status_var.set(status)
 
-            def job(progress):
-                return write_workbook(report, sessions, target, progress)
-        else:
+    def show_files(self, files: list[Path]) -> None:
+        self.file_list.delete(0, "end")
+        for path in files:
+            self.file_list.insert("end", str(path))
 
-            def job(progress):
-                try:
-                    return export_report(reader, period, progress=progress)
-                finally:
-                    reader.db.close()
-
-        self._run(job, self._exported, tr("Writing the report…"))
-
-    def _exported(self, path: Path) -> None:
-        self.last_export = path
-        self.status_var.set(tr("Saved: {name}").format(name=path.name))
-        self.app.toast(tr("Report saved: {name}").format(name=path.name))
-
-    def open_exports(self) -> None:
-        folder = self.last_export.parent if self.last_export else paths.exports_dir()
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            self.open_folder(folder)
-        except (OSError, AttributeError) as exc:
-            self.app.show_error(
-                tr("The folder could not be opened: {folder} ({error})").format(
-                    folder=folder, error=exc
-                )
-            )
-
-    def open_folder(self, folder: Path) -> None:
-        open_folder(folder)
-
-    # -- consolidation ------------------------------------------------------------------
     def ask_files(self) -> list[str]:
         return list(
             filedialog.askopenfilenames(
@@ -318,99 +254,9 @@ class ReportsScreen(ttk.Frame):
             )
         )
 
-    def add_files(self) -> None:
-        for name in self.ask_files():
-            path = Path(name)
-            if path not in self.files:
-                self.files.append(path)
-                self.file_list.insert("end", str(path))
+    def open_folder(self, folder: Path) -> None:
+        open_folder(folder)
 
-    def clear_files(self) -> None:
-        self.files.clear()
-        self.file_list.delete(0, "end")
 
-    def consolidate(self) -> None:
-        if len(self.files) < 1:
-            self.app.show_error(tr("Add the report files to consolidate first."))
-            return
-        from counter_app.reports.consolidate import consolidate
-        from counter_app.reports.source import load_office
-
-        office = load_office(self.app.store)
-        files = list(self.files)
-
-        def job(progress):
-            return consolidate(files, office=office, progress=progress)
-
-        self._run(job, self._consolidated, tr("Consolidating…"))
-
-    def _consolidated(self, result) -> None:
-        self.last_export = result.path
-        self.status_var.set(tr("Saved: {name}").format(name=result.path.name))
-        self.app.show_info(
-            tr(
-                "Consolidated {files} files: {sessions} sessions ({duplicates} "
-                "duplicates counted once).\n{path}"
-            ).format(
-                files=result.files,
-                sessions=result.sessions,
-                duplicates=result.duplicates,
-                path=result.path,
-            )
-        )
-
-    # -- worker plumbing ----------------------------------------------------------------
-    def _run(self, job: Callable, done: Callable, message: str) -> None:
-        if self._busy:
-            return
-        self._busy = True
-        self.export_button.configure(state="disabled")
-        self.consolidate_button.configure(state="disabled")
-        self.status_var.set(message)
-        self.progress.configure(value=0)
-
-        def progress(fraction: float, _stage: str = "") -> None:
-            self._queue.put(("progress", fraction))
-
-        def work() -> None:
-            try:
-                self._queue.put(("done", job(progress)))
-            except Exception as exc:  # noqa: BLE001 - handed to the Tk thread
-                self._queue.put(("error", exc))
-
-        self._done = done
-        # Collect garbage here, on the Tk thread: a collection that happens to run on the
-        # worker would finalise stale Tk images/variables off the main loop.
-        gc.collect()
-        threading.Thread(target=work, name="report-export", daemon=True).start()
-        self.after(POLL_MS, self._poll)
-
-    def _poll(self) -> None:
-        finished = None
-        try:
-            while True:
-                kind, value = self._queue.get_nowait()
-                if kind == "progress":
-                    self.progress.configure(value=value)
-                else:
-                    finished = (kind, value)
-        except queue.Empty:
-            pass
-        if finished is None:
-            self.after(POLL_MS, self._poll)
-            return
-        self._busy = False
-        self.export_button.configure(state="normal")
-        self.consolidate_button.configure(state="normal")
-        kind, value = finished
-        if kind == "done":
-            self.progress.configure(value=1.0)
-            self._done(value)
-        else:
-            self.progress.configure(value=0)
-            self.status_var.set("")
-            self.app.show_error(str(value) if str(value) else repr(value))
-
-    @property
-    def busy(self) -> bool:
-        return self._busy
+def _day(value: date | datetime | None) -> date | None:
+    return value.date() if isinstance(value, datetime) else value

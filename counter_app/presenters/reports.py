@@ -1,0 +1,294 @@
+"""Reports: which period (the last full week by default), its key figures beside the
+previous period's, the Excel export and the consolidation of other offices' files.
+
+Tk-free. Long work (export, consolidation) goes through the app's one job runner; the
+worker reads the database through a read-only ``Store.reader()`` made here, on the Tk
+thread, and closed by the worker when it is done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from counter_app import paths
+from counter_app.i18n import tr
+from counter_app.presenters.base import AppLike
+from counter_app.reports.aggregate import KeyFigure, key_figures
+from counter_app.reports.period import Period, last_full_week
+from counter_app.reports.sentences import vn_dec, vn_int, vn_pct
+from counter_app.reports.source import load_office, load_totals
+
+PERIOD_KINDS = ("week", "month", "quarter", "custom")
+RECENT = {"week": 52, "month": 24, "quarter": 12}  # how many periods each list offers
+
+FigureRow = tuple[str, str, str, str]
+Job = Callable[[Callable[[float, str], None]], Any]
+
+
+def period_kinds() -> list[tuple[str, str]]:
+    """(kind, label shown) for the kind chooser."""
+    return [
+        ("week", tr("Week")),
+        ("month", tr("Month")),
+        ("quarter", tr("Quarter")),
+        ("custom", tr("Custom range")),
+    ]
+
+
+def period_choices(kind: str, today: date) -> list[Period]:
+    """Recent periods of ``kind``, newest complete one first (for weeks, the current week
+    so far comes second: a Friday report is usually about the week before)."""
+    if kind == "week":
+        first = last_full_week(today)
+        items = _going_back(first, RECENT["week"])
+        return items[:1] + [Period.week_of(today)] + items[1:]
+    if kind == "month":
+        return _going_back(Period.month(today.year, today.month), RECENT["month"])
+    if kind == "quarter":
+        quarter = Period.quarter(today.year, (today.month - 1) // 3 + 1)
+        return _going_back(quarter, RECENT["quarter"])
+    return []
+
+
+def _going_back(first: Period, count: int) -> list[Period]:
+    items = [first]
+    while len(items) < count:
+        items.append(items[-1].previous())
+    return items
+
+
+def figure_text(value: float | None, kind: str) -> str:
+    if value is None:
+        return "—"
+    if kind == "pct":
+        return vn_pct(value)
+    if kind == "dec":
+        return vn_dec(value)
+    return vn_int(value)
+
+
+def change_text(kf: KeyFigure) -> str:
+    """+12 (+8,5%) for counts, +1,5 điểm % for rates, "—" without a previous value."""
+    d = kf.delta
+    if d is None:
+        return "—"
+    sign = "+" if d > 0 else "−" if d < 0 else ""
+    if kf.kind == "pct":
+        return sign + vn_dec(abs(d) * 100) + " điểm %"
+    text = sign + (vn_dec(abs(d)) if kf.kind == "dec" else vn_int(abs(d)))
+    if kf.relative is not None:
+        text += f" ({sign}{vn_pct(abs(kf.relative))})"
+    return text
+
+
+def figure_rows(figures: list[KeyFigure]) -> list[FigureRow]:
+    """[(label, this period, previous period, change)]; sub-figures stay indented."""
+    rows = []
+    for kf in figures:
+        indent = "    " if kf.label.startswith(" ") else ""
+        rows.append(
+            (
+                indent + kf.label.strip(),
+                figure_text(kf.current, kf.kind),
+                figure_text(kf.previous, kf.kind),
+                change_text(kf),
+            )
+        )
+    return rows
+
+
+class ReportsView(Protocol):
+    def show_period_kind(self, kind: str) -> None: ...
+    def show_period_choices(self, labels: list[str], index: int) -> None: ...
+    def show_custom_range(self, start: date, end: date) -> None: ...
+    def get_period_index(self) -> int: ...
+    def get_custom_range(self) -> tuple[date | None, date | None]: ...
+    def show_figures(self, title: str, rows: list[FigureRow]) -> None: ...
+    def show_working(self, message: str) -> None: ...
+    def show_progress(self, fraction: float) -> None: ...
+    def show_idle(self, status: str, progress: float) -> None: ...
+    def show_files(self, files: list[Path]) -> None: ...
+    def ask_files(self) -> list[str]: ...
+    def open_folder(self, folder: Path) -> None: ...
+
+
+class ReportsPresenter:
+    def __init__(
+        self, view: ReportsView, app: AppLike, clock: Callable[[], datetime] = datetime.now
+    ):
+        self.view = view
+        self.app = app
+        self.clock = clock
+        self.kind = "week"
+        self.periods: list[Period] = []
+        self.files: list[Path] = []
+        self.last_export: Path | None = None
+        self.working = False
+
+    def start(self) -> None:
+        self.choose_kind("week")
+
+    # -- period -------------------------------------------------------------------------
+    def choose_kind(self, kind: str) -> None:
+        self._show_kind(kind)
+        self.refresh_preview()
+
+    def _show_kind(self, kind: str) -> None:
+        self.kind = kind if kind in PERIOD_KINDS else "week"
+        self.view.show_period_kind(self.kind)
+        if self.kind != "custom":
+            self.periods = period_choices(self.kind, self.clock().date())
+            self.view.show_period_choices([p.label for p in self.periods], 0)
+
+    def selected_period(self) -> Period | None:
+        if self.kind == "custom":
+            start, end = self.view.get_custom_range()
+            if start is None or end is None or end < start:
+                return None
+            return Period.custom(start, end)
+        index = self.view.get_period_index()
+        return self.periods[index] if 0 <= index < len(self.periods) else None
+
+    def set_period(self, period: Period) -> None:
+        """Select ``period`` (for callers that know what they want), even one the list of
+        recent periods does not offer."""
+        self._show_kind(period.kind)
+        if period.kind == "custom":
+            self.view.show_custom_range(period.start, period.end)
+        else:
+            if period not in self.periods:
+                self.periods.insert(0, period)
+            self.view.show_period_choices(
+                [p.label for p in self.periods], self.periods.index(period)
+            )
+        self.refresh_preview()
+
+    # -- preview ------------------------------------------------------------------------
+    def refresh_preview(self) -> None:
+        """Key figures of the period and the one before, straight from SQL: quick enough
+        to run on the Tk thread."""
+        period = self.selected_period()
+        if period is None:
+            self.view.show_figures(tr("Choose a period."), [])
+            return
+        store = self.app.store
+        prev = period.previous()
+        try:
+            figures = key_figures(
+                load_totals(store, period.start, period.end),
+                load_totals(store, prev.start, prev.end),
+            )
+        except Exception as exc:  # noqa: BLE001 - shown to the user, logged by the app
+            self.app.show_error(str(exc))
+            return
+        self.view.show_figures(period.label, figure_rows(figures))
+
+    # -- export -------------------------------------------------------------------------
+    def export(self) -> None:
+        period = self.selected_period()
+        if period is None:
+            self.app.show_error(tr("Choose a period first."))
+            return
+        if self.working:
+            return
+        from counter_app.reports.export import export_report
+
+        try:
+            reader = self.app.store.reader()
+        except Exception as exc:  # noqa: BLE001 - e.g. the data file is locked: say so
+            self.app.show_error(str(exc) or repr(exc))
+            return
+
+        def job(progress: Callable[[float, str], None]) -> Path:
+            try:
+                return export_report(reader, period, progress=progress)
+            finally:
+                reader.close()
+
+        self.start_work(job, self._exported, tr("Writing the report…"))
+
+    def _exported(self, path: Path) -> None:
+        self.last_export = path
+        self.view.show_idle(tr("Saved: {name}").format(name=path.name), 1.0)
+        self.app.toast(tr("Report saved: {name}").format(name=path.name))
+
+    def open_exports(self) -> None:
+        folder = self.last_export.parent if self.last_export else paths.exports_dir()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            self.view.open_folder(folder)
+        except (OSError, AttributeError) as exc:
+            self.app.show_error(
+                tr("The folder could not be opened: {folder} ({error})").format(
+                    folder=folder, error=exc
+                )
+            )
+
+    # -- consolidation ------------------------------------------------------------------
+    def add_files(self) -> None:
+        for name in self.view.ask_files():
+            path = Path(name)
+            if path not in self.files:
+                self.files.append(path)
+        self.view.show_files(list(self.files))
+
+    def clear_files(self) -> None:
+        self.files.clear()
+        self.view.show_files([])
+
+    def consolidate(self) -> None:
+        if not self.files:
+            self.app.show_error(tr("Add the report files to consolidate first."))
+            return
+        if self.working:
+            return
+        from counter_app.reports.consolidate import consolidate
+
+        office = load_office(self.app.store)  # who consolidates: the cover's header
+        files = list(self.files)
+
+        def job(progress: Callable[[float, str], None]) -> Any:
+            return consolidate(files, office=office, progress=progress)
+
+        self.start_work(job, self._consolidated, tr("Consolidating…"))
+
+    def _consolidated(self, result: Any) -> None:
+        self.last_export = result.path
+        self.view.show_idle(tr("Saved: {name}").format(name=result.path.name), 1.0)
+        self.app.show_info(
+            tr(
+                "Consolidated {files} files: {sessions} sessions ({duplicates} "
+                "duplicates counted once).\n{path}"
+            ).format(
+                files=result.files,
+                sessions=result.sessions,
+                duplicates=result.duplicates,
+                path=result.path,
+            )
+        )
+
+    # -- background work ----------------------------------------------------------------
+    def start_work(self, job: Job, finished: Callable[[Any], None], message: str) -> None:
+        """Run ``job(progress)`` on the app's job runner, one at a time: the view shows
+        ``message`` and the progress; ``finished(result)`` runs on the Tk thread, an error
+        becomes a message."""
+        if self.working:
+            return
+        self.working = True
+        self.view.show_working(message)
+
+        def done(result: Any, error: BaseException | None) -> None:
+            self.working = False
+            if error is not None:
+                self.view.show_idle("", 0.0)
+                self.app.show_error(str(error) if str(error) else repr(error))
+                return
+            finished(result)
+
+        self.app.run_in_background(job, done, progress=self._progress)
+
+    def _progress(self, fraction: float, _message: str) -> None:
+        self.view.show_progress(fraction)

@@ -1,0 +1,173 @@
+"""The cover sheet: an administrative report in the style of Decree 30/2020 — national
+heading, title, the key figures against the previous period, remarks, signatures."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from openpyxl.styles import Alignment
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from counter_app import __version__
+from counter_app.reports import labels as L
+from counter_app.reports.aggregate import KeyFigure, Report
+from counter_app.reports.xlsx.cells import FORMATS, header_cell, lines, merge_put, print_setup, put
+
+COVER_WIDTHS = [5, 37, 11.5, 11.5, 12, 11]
+DELTA_FORMATS = {
+    "int": "+#,##0;−#,##0;0",
+    "pct": '+0.0" điểm %";−0.0" điểm %";0',
+    "dec": "+#,##0.0;−#,##0.0;0",
+}
+
+
+def place_and_date(province: str, day: date) -> str:
+    """ "Đồng Tháp, ngày 05 tháng 02 năm 2026": Decree 30 zero-pads days below 10 and the
+    months 1 and 2 only; the province's administrative prefix is dropped."""
+    place = province.strip()
+    for prefix in ("Tỉnh ", "tỉnh ", "Thành phố ", "thành phố ", "TP. ", "TP "):
+        if place.startswith(prefix):
+            place = place[len(prefix) :]
+            break
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    when = f"ngày {day.day:02d} tháng {month} năm {day.year}"
+    return f"{place}, {when}" if place else when.capitalize()
+
+
+def write_cover(ws: Worksheet, report: Report, remarks: list[str]) -> None:
+    ws.sheet_view.showGridLines = False
+    for i, w in enumerate(COVER_WIDTHS, 1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    _heading(ws, report)
+    row = 9
+    if report.consolidated:
+        row = _offices_line(ws, report, row)
+    row = _figures(ws, report, row)
+    row = _remarks(ws, remarks, row + 1)
+    last = _signatures(ws, report, row + 2)
+    print_setup(ws, portrait=True)
+    ws.print_area = f"A1:F{last}"
+    ws.freeze_panes = None
+
+
+def _heading(ws: Worksheet, report: Report) -> None:
+    """Rows 1–7: who reports (left), the national motto (right), number, place and date,
+    title and period."""
+    office = report.office
+    left_top = (office.parent_body or "").upper()
+    left_name = (
+        (L.COL_OFFICE.upper() + " TỔNG HỢP")
+        if report.consolidated and not office.name
+        else (office.name or "").upper()
+    )
+    merge_put(ws, 1, 1, 2, left_top, size=12, align="center")
+    merge_put(ws, 1, 3, 6, L.NATIONAL_1, size=12, bold=True, align="center")
+    merge_put(ws, 2, 1, 2, left_name, size=12, bold=True, align="center", wrap=True)
+    merge_put(ws, 2, 3, 6, L.NATIONAL_2, size=13, bold=True, align="center")
+    ws.cell(2, 1).alignment = Alignment(horizontal="center", vertical="top", wrap_text=True)
+    ws.row_dimensions[2].height = 16 * lines(left_name, 40) + 2
+    merge_put(ws, 3, 1, 2, "—————", size=12, align="center")
+    merge_put(ws, 3, 3, 6, "———————————", size=12, align="center")
+    code = office.code if not report.consolidated else "TH"
+    merge_put(ws, 4, 1, 2, L.NUMBER_LINE + code, size=13, align="center")
+    when = place_and_date(office.province, report.generated_at.date())
+    merge_put(ws, 4, 3, 6, when, size=13, italic=True, align="center")
+    title = L.TITLE_CONSOLIDATED if report.consolidated else L.TITLE
+    merge_put(ws, 6, 1, 6, title, size=14, bold=True, align="center", wrap=True)
+    ws.row_dimensions[6].height = 20 * lines(title, 84, 1.3) + 4
+    merge_put(ws, 7, 1, 6, report.period.label, size=13, bold=True, align="center")
+
+
+def _offices_line(ws: Worksheet, report: Report, row: int) -> int:
+    names = "; ".join(f"{o.name} ({o.code})" for o in report.offices)
+    text = L.SECTION_OFFICES.format(n=len(report.offices), names=names)
+    merge_put(ws, row, 1, 6, text, size=12, italic=True, wrap=True)
+    ws.row_dimensions[row].height = 17 * lines(text, 80) + 4
+    return row + 2
+
+
+def _figures(ws: Worksheet, report: Report, row: int) -> int:
+    """Section I: the key figures table and its counting note; returns the note's row."""
+    merge_put(ws, row, 1, 6, L.SECTION_FIGURES, size=13, bold=True)
+    row += 1
+    heads = [
+        L.COL_NO,
+        L.COL_INDICATOR,
+        report.period.name,
+        report.previous.name,
+        L.COL_DELTA,
+        L.COL_DELTA_PCT,
+    ]
+    for c, h in enumerate(heads, 1):
+        header_cell(ws, row, c, h, size=12)
+    ws.row_dimensions[row].height = 34
+    n = 0
+    for kf in report.key_figures():
+        row += 1
+        sub = kf.label.startswith(" ")
+        if not sub:
+            n += 1
+        _figure_row(ws, row, kf, None if sub else n)
+    row += 1
+    merge_put(ws, row, 1, 6, L.NOTE_COUNTING, size=10, italic=True, wrap=True)
+    ws.row_dimensions[row].height = 13.5 * lines(L.NOTE_COUNTING, 100) + 4
+    return row
+
+
+def _figure_row(ws: Worksheet, row: int, kf: KeyFigure, number: int | None) -> None:
+    """One key figure; ``number`` None for a sub-figure (indented, in italics)."""
+    sub = number is None
+    fmt = FORMATS[kf.kind]
+    put(ws, row, 1, number, size=12, align="center", border=True)
+    put(ws, row, 2, kf.label.strip(), size=12, italic=sub, border=True, wrap=True)
+    if sub:
+        ws.cell(row, 2).alignment = Alignment(indent=2, vertical="center", wrap_text=True)
+    # a rate of an empty period is not defined: "—" as for the previous period, not a
+    # blank cell a reader takes for a figure someone forgot to fill in
+    current = kf.current if kf.current is not None else L.NO_PREVIOUS
+    previous = kf.previous if kf.previous is not None else L.NO_PREVIOUS
+    put(ws, row, 3, current, fmt=fmt, size=12, bold=not sub, align="right", border=True)
+    put(ws, row, 4, previous, fmt=fmt, size=12, align="right", border=True)
+    delta, rel = _delta_cells(kf)
+    if kf.kind == "pct" and isinstance(delta, float):
+        delta = delta * 100  # percentage points
+    dfmt = DELTA_FORMATS[kf.kind]
+    put(ws, row, 5, delta, fmt=dfmt, size=12, align="right", border=True)
+    put(ws, row, 6, rel, fmt="+0.0%;−0.0%;0.0%", size=12, align="right", border=True)
+
+
+def _delta_cells(kf: KeyFigure) -> tuple[float | str | None, float | None]:
+    if kf.delta is None:
+        return (L.NO_PREVIOUS if kf.previous is None else None), None
+    return kf.delta, kf.relative
+
+
+def _remarks(ws: Worksheet, remarks: list[str], row: int) -> int:
+    """Section II: the prose remarks; returns the last row used."""
+    row += 1
+    merge_put(ws, row, 1, 6, L.SECTION_REMARKS, size=13, bold=True)
+    for text in remarks:
+        row += 1
+        merge_put(ws, row, 1, 6, text, size=13, wrap=True)
+        ws.cell(row, 1).alignment = Alignment(horizontal="justify", vertical="top", wrap_text=True)
+        ws.row_dimensions[row].height = 17.5 * lines(text, 84, 1.0) + 4
+    return row
+
+
+def _signatures(ws: Worksheet, report: Report, sign: int) -> int:
+    """Signatures, recipients and the "made by" line; returns the last row."""
+    merge_put(ws, sign, 1, 2, L.SIGN_LEFT, size=13, bold=True, align="center")
+    merge_put(ws, sign + 1, 1, 2, L.SIGN_LEFT_HINT, size=12, italic=True, align="center")
+    merge_put(ws, sign, 3, 6, L.SIGN_RIGHT, size=13, bold=True, align="center")
+    merge_put(ws, sign + 1, 3, 6, L.SIGN_RIGHT_HINT, size=12, italic=True, align="center")
+    rec = sign + 7
+    parent = report.office.parent_body or "Lãnh đạo đơn vị"
+    merge_put(ws, rec, 1, 2, L.RECIPIENTS, size=12, bold=True, italic=True)
+    merge_put(ws, rec + 1, 1, 2, "- " + parent + ";", size=11)
+    merge_put(ws, rec + 2, 1, 2, L.RECIPIENT_ARCHIVE, size=11)
+    gen = L.GENERATED.format(
+        version=__version__, when=report.generated_at.strftime("%H:%M %d/%m/%Y")
+    )
+    merge_put(ws, rec + 4, 1, 6, gen, size=9, italic=True)
+    return rec + 4
