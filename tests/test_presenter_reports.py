@@ -21,50 +21,11 @@ from counter_app.presenters.reports import (
 from counter_app.reports import Period, export_report
 from counter_app.reports import labels as L
 from counter_app.reports.aggregate import KeyFigure
+from tests.helpers.clock import FrozenClock
+from tests.helpers.fake_app import FakeApp
 from tests.test_report_figures import WEEK, build_week
 
 NOW = datetime(2026, 11, 25, 10, 0)  # Wednesday of week 48
-
-
-class App:
-    """The main window as the presenter sees it. Jobs run when ``run_jobs`` is called
-    (or at once with ``immediate``), as the job runner would on its worker thread."""
-
-    def __init__(self, store, immediate: bool = True):
-        self.store = store
-        self.immediate = immediate
-        self.errors: list[str] = []
-        self.infos: list[str] = []
-        self.toasts: list[str] = []
-        self.pending: list[tuple] = []
-        self.readers: list = []
-
-    def show_error(self, message: str) -> None:
-        self.errors.append(message)
-
-    def show_info(self, message: str) -> None:
-        self.infos.append(message)
-
-    def toast(self, message: str) -> None:
-        self.toasts.append(message)
-
-    def run_in_background(self, job, done, progress=None, key=None) -> None:
-        self.pending.append((job, done, progress))
-        if self.immediate:
-            self.run_jobs()
-
-    def run_jobs(self) -> None:
-        while self.pending:
-            job, done, progress = self.pending.pop(0)
-            seen: list[float] = []
-            try:
-                value = job(lambda f, m="", seen=seen: seen.append(f)) if progress else job()
-            except Exception as exc:
-                done(None, exc)
-                continue
-            for fraction in seen:
-                progress(fraction, "")
-            done(value, None)
 
 
 @pytest.fixture
@@ -78,8 +39,9 @@ def view():
 @pytest.fixture
 def make(view):
     def make(store, immediate=True, now=NOW):
-        app = App(store, immediate)
-        presenter = ReportsPresenter(view, app, clock=lambda: now)
+        app = FakeApp(store, clock=FrozenClock(now))
+        app.defer_jobs = not immediate
+        presenter = ReportsPresenter(view, app)
         presenter.start()
         return presenter, app
 
@@ -175,11 +137,11 @@ def test_export_runs_as_a_job_on_a_reader_and_reports_the_file(world, make, view
 
     monkeypatch.setattr(type(world.store), "reader", reader)
     presenter.export()
-    assert presenter.working and len(app.pending) == 1
+    assert presenter.working and len(app.pending_jobs) == 1
     view.show_working.assert_called_once()
     presenter.export()  # a second click while writing starts nothing
-    assert len(app.pending) == 1
-    app.run_jobs()
+    assert len(app.pending_jobs) == 1
+    app.finish_jobs()
     assert not presenter.working and not app.errors, app.errors
     assert presenter.last_export.name == "BaoCao_Tuan47-2026_XA01.xlsx"
     assert presenter.last_export.exists()
@@ -212,7 +174,7 @@ def test_export_without_a_period_asks_for_one(world, make, view):
     presenter, app = make(world.store)
     view.get_period_index.return_value = -1
     presenter.export()
-    assert app.errors == ["Hãy chọn kỳ báo cáo trước."] and not app.pending
+    assert app.errors == ["Hãy chọn kỳ báo cáo trước."] and not app.pending_jobs
 
 
 def test_consolidate_files_of_two_weeks(world, make, view, tmp_path):
@@ -221,7 +183,7 @@ def test_consolidate_files_of_two_weeks(world, make, view, tmp_path):
     b = export_report(world.store, WEEK.previous(), tmp_path / "b.xlsx")
     presenter, app = make(world.store)
     presenter.consolidate()
-    assert app.errors and not app.pending
+    assert app.errors and not app.pending_jobs
     view.ask_files.return_value = [str(a), str(b), str(a)]
     presenter.add_files()
     assert presenter.files == [Path(a), Path(b)]
@@ -283,4 +245,4 @@ def test_a_database_that_cannot_be_read_is_a_message(world, make, monkeypatch):
 
     monkeypatch.setattr(type(world.store), "reader", locked)
     presenter.export()
-    assert app.errors == ["tệp đang bị khoá"] and not presenter.working and not app.pending
+    assert app.errors == ["tệp đang bị khoá"] and not presenter.working and not app.pending_jobs

@@ -37,6 +37,9 @@ class LookupKind(str, Enum):
 OUTCOME_SUBMITTED = "submitted"
 OUTCOME_NOT_SUBMITTED = "not_submitted"
 OUTCOME_REFERRED = "referred_to_counter"
+# Applicant codes the key figures count (individuals / organisations).
+APPLICANT_INDIVIDUAL = "individual"
+APPLICANT_ORGANISATION = "organisation"
 
 
 @dataclass

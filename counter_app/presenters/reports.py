@@ -117,11 +117,11 @@ class ReportsView(Protocol):
 
 class ReportsPresenter:
     def __init__(
-        self, view: ReportsView, app: AppLike, clock: Callable[[], datetime] = datetime.now
+        self, view: ReportsView, app: AppLike, clock: Callable[[], datetime] | None = None
     ):
         self.view = view
         self.app = app
-        self.clock = clock
+        self.clock = clock or app.clock
         self.kind = "week"
         self.periods: list[Period] = []
         self.files: list[Path] = []

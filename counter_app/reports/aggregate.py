@@ -17,16 +17,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from counter_app.domain.models import OUTCOME_SUBMITTED, TriState
+from counter_app.domain.models import (
+    APPLICANT_INDIVIDUAL,
+    APPLICANT_ORGANISATION,
+    OUTCOME_SUBMITTED,
+    TriState,
+)
 from counter_app.reports import labels as L
 from counter_app.reports.breakdowns import breakdown_tables
 from counter_app.reports.period import Period
 from counter_app.reports.records import LookupOrder, OfficeInfo, SessionRec
 from counter_app.reports.shares import barrier_counts, help_counts, ordered_labels, top_counts
 from counter_app.reports.table import Table, ratio
-
-APPLICANT_INDIVIDUAL = "individual"
-APPLICANT_ORGANISATION = "organisation"
 
 
 @dataclass

@@ -12,7 +12,11 @@ from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from counter_app.domain.models import OUTCOME_SUBMITTED
+from counter_app.domain.models import (
+    APPLICANT_INDIVIDUAL,
+    APPLICANT_ORGANISATION,
+    OUTCOME_SUBMITTED,
+)
 from counter_app.reports.records import LookupOrder, LookupRec, OfficeInfo, ProcRec, SessionRec
 from counter_app.storage.database import Store
 
@@ -209,14 +213,14 @@ def load_totals(store: Store, start: date, end: date):
     conn = store.db.conn
     n, individuals, organisations, minutes, elderly, ethnic, disability = conn.execute(
         """
-        SELECT count(*), coalesce(sum(ap.code = 'individual'), 0),
-               coalesce(sum(ap.code = 'organisation'), 0), coalesce(sum(s.minutes), 0),
+        SELECT count(*), coalesce(sum(ap.code = ?), 0),
+               coalesce(sum(ap.code = ?), 0), coalesce(sum(s.minutes), 0),
                coalesce(sum(s.elderly = 'yes'), 0), coalesce(sum(s.ethnic_minority = 'yes'), 0),
                coalesce(sum(s.disability = 'yes'), 0)
         FROM session s LEFT JOIN lookup ap ON ap.id = s.applicant_type_id
         WHERE s.voided = 0 AND s.started_at >= ? AND s.started_at < ?
         """,
-        args,
+        [APPLICANT_INDIVIDUAL, APPLICANT_ORGANISATION, *args],
     ).fetchone()
     procedures, submitted = conn.execute(
         """

@@ -38,7 +38,7 @@ def open_folder(folder: Path) -> None:
 
 class ReportsScreen(ttk.Frame):
     def __init__(
-        self, master: tk.Misc, app: Any, clock: Callable[[], datetime] = datetime.now
+        self, master: tk.Misc, app: Any, clock: Callable[[], datetime] | None = None
     ) -> None:
         super().__init__(master, padding=(12, 8))
         self.app = app

@@ -203,24 +203,19 @@ def test_settings_set_pin_needs_the_same_pin_twice(window, world, screenshot):
 
 def test_change_user_and_language_wait_for_a_report_being_written(window):
     import threading
-    import time
 
     press(window, "<F4>")
     pump(window)
     reports = window.screens["reports"]
     release, results = threading.Event(), []
-    reports._run(lambda progress: release.wait(10) and "ok", results.append, "…")
-    assert reports.busy
+    reports.presenter.start_work(lambda progress: release.wait(10) and "ok", results.append, "…")
+    assert reports.working
     window.switch_user()
     window.apply_language("en")
     assert window.current_officer is not None and window.screens["reports"] is reports
     assert len(window.infos) == 2
     release.set()
-    for _ in range(200):
-        pump(window, 1)
-        if not reports.busy:
-            break
-        time.sleep(0.02)
+    settle(window, lambda: not reports.working)
     assert results == ["ok"]  # the result reached the screen it was started from
     window.switch_user()
     assert window.infos[2:] == [] and window.confirmations == []

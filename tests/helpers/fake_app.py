@@ -119,6 +119,12 @@ class FakeApp:
             return
         run_now(job, done, progress)
 
+    def finish_jobs(self) -> None:
+        """Run the deferred jobs now, oldest first (as the worker would)."""
+        jobs, self.pending_jobs = self.pending_jobs, []
+        for job, done, progress, _key in jobs:
+            run_now(job, done, progress)
+
     @property
     def jobs_running(self) -> bool:
         return bool(self._runner is not None and self._runner.busy)
