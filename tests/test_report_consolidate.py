@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 
 import pytest
@@ -17,10 +18,12 @@ from tests.conftest import World
 from tests.test_report_figures import WEEK, summary_values
 
 
-@pytest.fixture
-def offices(tmp_path):
-    """Two offices with three weeks of sessions each; their week-47 files (and a November
-    file for the first office, overlapping week 47)."""
+@pytest.fixture(scope="module")
+def _built_offices(tmp_path_factory):
+    """Built once per module (demo data and three exports take a while): two offices
+    with three weeks of sessions each; their week-47 files (and a November file for the
+    first office, overlapping week 47)."""
+    folder = tmp_path_factory.mktemp("offices")
     stores, files = [], {}
     for code, name, seed in (
         ("XA01", "Trung tâm PVHCC xã Tân Hòa", 1),
@@ -39,12 +42,30 @@ def offices(tmp_path):
             )
         )
         generate(store, weeks=3, per_day=10, end=date(2026, 11, 22), seed=seed)
-        files[code] = export_report(store, WEEK, tmp_path / f"{code}.xlsx")
+        files[code] = export_report(store, WEEK, folder / f"{code}.xlsx")
     files["XA01-month"] = export_report(
         stores[0],
         Period.custom(date(2026, 11, 10), date(2026, 11, 22)),
-        tmp_path / "XA01-month.xlsx",
+        folder / "XA01-month.xlsx",
     )
+    yield stores, files
+    for s in stores:
+        s.close(backup_on_exit=False)
+
+
+@pytest.fixture
+def offices(_built_offices, tmp_path):
+    """Each test gets its own copies of the stores and files: it may change them."""
+    built_stores, built_files = _built_offices
+    stores = []
+    for built in built_stores:
+        store = open_memory_store()
+        built.conn.backup(store.conn)
+        stores.append(store)
+    files = {}
+    for key, path in built_files.items():
+        files[key] = tmp_path / path.name
+        shutil.copyfile(path, files[key])
     yield stores, files
     for s in stores:
         s.close(backup_on_exit=False)

@@ -143,6 +143,7 @@ def test_onedrive_env_folder_refused(tmp_path, monkeypatch):
     assert not (synced / "counter_app.db").exists()
 
 
+@pytest.mark.slow  # seven processes
 def test_cli_backup_check_restore_round_trip(tmp_path, isolated_home):
     env = {"COUNTER_APP_HOME": str(isolated_home), "PYTHONPATH": str(ROOT)}
     import os
