@@ -7,7 +7,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from counter_app.catalog.importer import PORTAL_SHEET
+from counter_app.catalog.import_files import PORTAL_SHEET
 from counter_app.i18n import tr
 from counter_app.storage.database import Store
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from counter_app.catalog.importer import normalise_code
+from counter_app.catalog.import_rows import normalise_code
 from counter_app.catalog.sorting import vietnamese_key
 from counter_app.domain.text import fold, nfc
 from counter_app.domain.validation import FieldError, ValidationError
