@@ -8,14 +8,15 @@ the list is refreshed shortly after the last change.
 from __future__ import annotations
 
 import tkinter as tk
+from collections.abc import Callable
 from tkinter import filedialog
-from typing import Any
 
 import ttkbootstrap as ttk
 
 from counter_app.catalog.bundles import Bundle
 from counter_app.catalog.search import SearchHit
 from counter_app.i18n import tr
+from counter_app.presenters.base import AppLike
 from counter_app.presenters.catalogue import ONLINE_LEVELS, CataloguePresenter
 from counter_app.ui.catalogue_bundles import BundlesTab
 from counter_app.ui.catalogue_widgets import (
@@ -29,7 +30,12 @@ LEVELS = ("Cấp xã", "Cấp tỉnh", "Nhiều cấp", "Cấp bộ")
 
 
 class CatalogueScreen(ttk.Frame):
-    def __init__(self, master: tk.Misc, app: Any, presenter_factory=CataloguePresenter):
+    def __init__(
+        self,
+        master: tk.Misc,
+        app: AppLike,
+        presenter_factory: Callable[..., CataloguePresenter] = CataloguePresenter,
+    ) -> None:
         super().__init__(master, padding=(12, 8))
         self.app = app
         self._search_job: str | None = None

@@ -6,12 +6,14 @@ from __future__ import annotations
 import logging
 import tkinter as tk
 import tkinter.font as tkfont
+from collections.abc import Callable
 from datetime import date, datetime
 
 import ttkbootstrap as ttk
 
 from counter_app.domain.models import SessionRow
 from counter_app.i18n import tr
+from counter_app.presenters.base import AppLike
 from counter_app.presenters.history import HistoryChoices, HistoryFilter, HistoryPresenter, PageInfo
 from counter_app.services.endofday import Flagged
 from counter_app.ui import shortcuts
@@ -27,7 +29,12 @@ def _number(n: int) -> str:
 
 
 class HistoryScreen(ttk.Frame):
-    def __init__(self, master: tk.Misc, app, presenter_factory=HistoryPresenter):
+    def __init__(
+        self,
+        master: tk.Misc,
+        app: AppLike,
+        presenter_factory: Callable[..., HistoryPresenter] = HistoryPresenter,
+    ) -> None:
         super().__init__(master, padding=(12, 8))
         self.app = app
         self.mode = "history"

@@ -6,11 +6,13 @@ import tkinter as tk
 from collections.abc import Callable
 from pathlib import Path
 from tkinter import filedialog
+from typing import cast
 
 import ttkbootstrap as ttk
 
 from counter_app.domain.models import Counter, LookupKind, LookupValue, Office, Officer
 from counter_app.i18n import tr
+from counter_app.presenters.base import AppLike
 from counter_app.presenters.settings import EDITABLE_KINDS, SettingsPresenter, kind_label
 from counter_app.services.privacy import PrivacySettings
 from counter_app.ui.settings_people import PeopleTab
@@ -26,7 +28,12 @@ from counter_app.ui.widgets import ChoiceCombo
 
 
 class SettingsScreen(ttk.Frame):
-    def __init__(self, master: tk.Misc, app, presenter_factory=SettingsPresenter):
+    def __init__(
+        self,
+        master: tk.Misc,
+        app: AppLike,
+        presenter_factory: Callable[..., SettingsPresenter] = SettingsPresenter,
+    ) -> None:
         super().__init__(master, padding=(12, 8))
         self.app = app
         self.notebook = ttk.Notebook(self)
@@ -109,7 +116,7 @@ class SettingsScreen(ttk.Frame):
         self.kind_combo = ChoiceCombo(
             top,
             [(k, kind_label(k)) for k in EDITABLE_KINDS],
-            on_select=lambda k: self.presenter.select_kind(k),
+            on_select=lambda k: self.presenter.select_kind(cast(LookupKind, k)),
         )
         self.kind_combo.pack(side="left", padx=8)
         ttk.Label(
@@ -185,8 +192,8 @@ class SettingsScreen(ttk.Frame):
             text=tr("Save"),
             bootstyle="primary",
             command=lambda: self.presenter.save_defaults(
-                self.default_channel.value(),
-                self.default_portal.value(),
+                cast("int | None", self.default_channel.value()),  # the combos hold ids
+                cast("int | None", self.default_portal.value()),
                 [i for i, v in self.default_help_vars.items() if v.get()],
             ),
         ).grid(row=3, column=1, sticky="w", padx=8, pady=6)
