@@ -13,14 +13,9 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment
 
 from counter_app.catalog.exporter import export_catalogue
-from counter_app.catalog.importer import (
-    CatalogueImportError,
-    apply_import,
-    column_for_heading,
-    normalise_code,
-    preview_import,
-    read_catalogue_file,
-)
+from counter_app.catalog.import_files import CatalogueImportError
+from counter_app.catalog.import_rows import column_for_heading, normalise_code, read_catalogue_file
+from counter_app.catalog.importer import apply_import, preview_import
 
 FIXTURES = Path(__file__).parent / "fixtures" / "catalog"
 PORTAL_HEADER = ["Mã số", "Tên", "Cơ quan ban hành", "Cơ quan thực hiện", "Lĩnh vực"]
@@ -424,9 +419,9 @@ def test_fifty_megabyte_file_is_refused_with_bounded_memory(tmp_path):
 
 def test_streaming_keeps_memory_bounded_below_the_cap(tmp_path, monkeypatch):
     """A large (but allowed) file is streamed: memory grows with rows kept, not file size."""
-    from counter_app.catalog import importer
+    from counter_app.catalog import import_rows
 
-    monkeypatch.setattr(importer, "MAX_ROWS", 1000)
+    monkeypatch.setattr(import_rows, "MAX_ROWS", 1000)
     path = tmp_path / "long.csv"
     with open(path, "w", encoding="utf-8") as f:
         f.write("Mã số,Tên\n")

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from counter_app.catalog.importer import normalise_code
+from sqlite_utils import Database
+
+from counter_app.catalog.import_rows import normalise_code
 from counter_app.catalog.sorting import vietnamese_key
 from counter_app.domain.text import fold, nfc
 from counter_app.domain.validation import FieldError, ValidationError
@@ -139,51 +141,12 @@ class ProcedureService:
             raise ValidationError(
                 [FieldError("code", tr("Code {code} is not in the catalogue.").format(code=code))]
             )
-        saved = CatalogueEntry(
-            code=code,
-            name=nfc(entry.name),
-            field=nfc(entry.field),
-            level=nfc(entry.level),
-            online_level=nfc(entry.online_level),
-            full_code=full_code if full_code != code or before is None else before.full_code,
-            active=before.active if before else True,
-            favourite=entry.favourite,
-            source="local",
-        )
+        saved = _as_saved(entry, code, full_code, before)
         with self.store.transaction() as db:
             if is_new:
-                db.execute(
-                    "INSERT INTO procedure (code, full_code, name, name_folded, field, level, "
-                    "online_level, active, favourite, source) VALUES (?, ?, ?, ?, ?, ?, ?, 1, "
-                    "?, 'local')",
-                    [
-                        code,
-                        saved.full_code,
-                        saved.name,
-                        fold(saved.name),
-                        saved.field,
-                        saved.level,
-                        saved.online_level,
-                        int(saved.favourite),
-                    ],
-                )
+                _insert(db, saved)
             else:
-                db.execute(
-                    "UPDATE procedure SET full_code = ?, name = ?, name_folded = ?, field = ?, "
-                    "level = ?, online_level = ?, favourite = ?, source = 'local', "
-                    "updated_at = strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime') "
-                    "WHERE code = ?",
-                    [
-                        saved.full_code,
-                        saved.name,
-                        fold(saved.name),
-                        saved.field,
-                        saved.level,
-                        saved.online_level,
-                        int(saved.favourite),
-                        code,
-                    ],
-                )
+                _update(db, saved)
             write_audit(
                 db,
                 officer_id=officer_id,
@@ -216,3 +179,57 @@ class ProcedureService:
     def set_favourite(self, code: str, favourite: bool) -> None:
         with self.store.transaction() as db:
             db.execute("UPDATE procedure SET favourite = ? WHERE code = ?", [int(favourite), code])
+
+
+def _as_saved(
+    entry: CatalogueEntry, code: str, full_code: str, before: CatalogueEntry | None
+) -> CatalogueEntry:
+    """The row as stored: NFC text, marked local; a plain code keeps a known suffix."""
+    return CatalogueEntry(
+        code=code,
+        name=nfc(entry.name),
+        field=nfc(entry.field),
+        level=nfc(entry.level),
+        online_level=nfc(entry.online_level),
+        full_code=full_code if full_code != code or before is None else before.full_code,
+        active=before.active if before else True,
+        favourite=entry.favourite,
+        source="local",
+    )
+
+
+def _insert(db: Database, saved: CatalogueEntry) -> None:
+    db.execute(
+        "INSERT INTO procedure (code, full_code, name, name_folded, field, level, "
+        "online_level, active, favourite, source) VALUES (?, ?, ?, ?, ?, ?, ?, 1, "
+        "?, 'local')",
+        [
+            saved.code,
+            saved.full_code,
+            saved.name,
+            fold(saved.name),
+            saved.field,
+            saved.level,
+            saved.online_level,
+            int(saved.favourite),
+        ],
+    )
+
+
+def _update(db: Database, saved: CatalogueEntry) -> None:
+    db.execute(
+        "UPDATE procedure SET full_code = ?, name = ?, name_folded = ?, field = ?, "
+        "level = ?, online_level = ?, favourite = ?, source = 'local', "
+        "updated_at = strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime') "
+        "WHERE code = ?",
+        [
+            saved.full_code,
+            saved.name,
+            fold(saved.name),
+            saved.field,
+            saved.level,
+            saved.online_level,
+            int(saved.favourite),
+            saved.code,
+        ],
+    )

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from sqlite_utils import Database
+
 from counter_app.domain.models import Office, Role
 from counter_app.domain.text import fold
 from counter_app.i18n import tr
@@ -127,15 +129,21 @@ def ensure_demo_office(store: Store, counters: int = 3) -> tuple[list[int], list
             ],
         ).office
     assert office.id is not None
-    counter_ids = [c.id for c in offices.counters()]
+    counter_ids = [_stored_id(c.id) for c in offices.counters()]
     for i in range(len(counter_ids), counters):
-        counter_ids.append(offices.add_counter(office.id, f"Quầy {i + 1}").id)
-    officer_ids = [o.id for o in offices.officers()]
+        counter_ids.append(_stored_id(offices.add_counter(office.id, f"Quầy {i + 1}").id))
+    officer_ids = [_stored_id(o.id) for o in offices.officers()]
     if not officer_ids:
         for i, name in enumerate(OFFICERS[: max(counters, 2)]):
             role = Role.SUPERVISOR if i == 0 else Role.OFFICER
-            officer_ids.append(offices.add_officer(office.id, name, role).id)
+            officer_ids.append(_stored_id(offices.add_officer(office.id, name, role).id))
     return counter_ids, officer_ids
+
+
+def _stored_id(value: int | None) -> int:
+    """The id of a row read back from the database, which always has one."""
+    assert value is not None
+    return value
 
 
 def generate(
@@ -157,114 +165,160 @@ def generate(
                 "Use a separate data file, or confirm explicitly (--force)."
             ).format(n=real)
         )
-    rng = random.Random(seed)
-    db = store.db
-    counter_ids, officer_ids = ensure_demo_office(store)
-    office_id = db.execute(
-        "SELECT office_id FROM counter WHERE id = ?", [counter_ids[0]]
-    ).fetchone()[0]
-    ids = {(r[0], r[1]): r[2] for r in db.execute("SELECT kind, code, id FROM lookup")}
-    catalogue = [r[0] for r in db.execute("SELECT code FROM procedure WHERE active = 1")]
-    popular = [c for c in POPULAR if c in set(catalogue)]
-    pop_weights = [POPULAR[c] for c in popular]
-
-    def pick(kind: str, weights: dict[str, int]) -> int:
-        code = rng.choices(list(weights), list(weights.values()))[0]
-        return ids[(kind, code)]
-
-    def procedure() -> str:
-        if popular and rng.random() < 0.65:
-            return rng.choices(popular, pop_weights)[0]
-        return rng.choice(catalogue)
-
+    maker = _SessionMaker(store, random.Random(seed))
     last = end or (date.today() - timedelta(days=1))
     first = last - timedelta(days=7 * weeks - 1)
-    hours, hour_w = list(HOUR_WEIGHTS), list(HOUR_WEIGHTS.values())
-    submitted = ids[("outcome", "submitted")]
-    sessions, procs, barriers, helps = [], [], [], []
-    next_session = (db.execute("SELECT coalesce(max(id), 0) FROM session").fetchone()[0]) + 1
-    next_sp = (db.execute("SELECT coalesce(max(id), 0) FROM session_procedure").fetchone()[0]) + 1
     made = 0
+    day = first
+    while day <= last:
+        for _ in range(maker.sessions_on(day, per_day)):
+            maker.add_session(day)
+            made += 1
+            if maker.pending >= CHUNK:
+                maker.flush()
+                if progress:
+                    progress(made)
+        day += timedelta(days=1)
+    if maker.pending:
+        maker.flush()
+    return DemoResult(sessions=made, weeks=weeks, first_day=first, last_day=last)
 
-    def flush() -> None:
+
+class _SessionMaker:
+    """Draws demo sessions with the weights above and writes them in chunks.
+
+    Each chunk is one transaction that also counts its sessions as demo data, so an
+    interrupted run never leaves demo sessions that look real (and block the next run).
+    """
+
+    def __init__(self, store: Store, rng: random.Random) -> None:
+        self.store = store
+        self.rng = rng
+        db = store.db
+        self.counter_ids, self.officer_ids = ensure_demo_office(store)
+        self.office_id: int = db.execute(
+            "SELECT office_id FROM counter WHERE id = ?", [self.counter_ids[0]]
+        ).fetchone()[0]
+        self.ids: dict[tuple[str, str], int] = {
+            (r[0], r[1]): r[2] for r in db.execute("SELECT kind, code, id FROM lookup")
+        }
+        self.catalogue = [r[0] for r in db.execute("SELECT code FROM procedure WHERE active = 1")]
+        self.popular = [c for c in POPULAR if c in set(self.catalogue)]
+        self.pop_weights = [POPULAR[c] for c in self.popular]
+        self.submitted = self.ids[("outcome", "submitted")]
+        self.hours, self.hour_weights = list(HOUR_WEIGHTS), list(HOUR_WEIGHTS.values())
+        self.next_session = _next_id(db, "session")
+        self.next_sp = _next_id(db, "session_procedure")
+        self.sessions: list[tuple[object, ...]] = []
+        self.procs: list[tuple[int, int, int, str, int, str]] = []
+        self.barriers: list[tuple[int, int]] = []
+        self.helps: list[tuple[int, int]] = []
+
+    @property
+    def pending(self) -> int:
+        """Sessions drawn but not written yet."""
+        return len(self.sessions)
+
+    def pick(self, kind: str, weights: dict[str, int]) -> int:
+        code = self.rng.choices(list(weights), list(weights.values()))[0]
+        return self.ids[(kind, code)]
+
+    def procedure(self) -> str:
+        if self.popular and self.rng.random() < 0.65:
+            return self.rng.choices(self.popular, self.pop_weights)[0]
+        return self.rng.choice(self.catalogue)
+
+    def sessions_on(self, day: date, per_day: int) -> int:
+        """How many sessions ``day`` gets: its weekday's share of ``per_day``, give or take."""
+        weekday_weight = WEEKDAY_WEIGHTS[day.weekday()]
+        if not weekday_weight:
+            return 0
+        return max(0, int(self.rng.gauss(per_day * weekday_weight / 18, per_day * 0.1)))
+
+    def add_session(self, day: date) -> None:
+        rng = self.rng
+        if day.weekday() < 5:
+            hour = rng.choices(self.hours, self.hour_weights)[0]
+        else:
+            hour = rng.choice([7, 8, 9, 10])  # Saturday: mornings only
+        start = datetime(day.year, day.month, day.day, hour, rng.randrange(60), rng.randrange(60))
+        minutes = max(1, min(120, int(rng.lognormvariate(2.4, 0.5))))
+        sid = self.next_session
+        self.next_session += 1
+        codes = self._add_procedures(sid)
+        for h in {self.pick("help_type", HELP_WEIGHTS) for _ in range(rng.choice([1, 2, 2, 3]))}:
+            self.helps.append((sid, h))
+        self.sessions.append(self._session_row(sid, start, minutes, codes))
+
+    def _add_procedures(self, sid: int) -> list[str]:
+        """One to four procedures; barriers only where the dossier was not submitted."""
+        rng = self.rng
+        codes = {self.procedure()}
+        while rng.random() < 0.15 and len(codes) < 4:
+            codes.add(self.procedure())
+        for pos, code in enumerate(codes):
+            outcome = self.pick("outcome", OUTCOME_WEIGHTS)
+            dossier = ""
+            if outcome != self.submitted:
+                how_many = rng.choice([1, 1, 1, 2])
+                for b in {self.pick("barrier", BARRIER_WEIGHTS) for _ in range(how_many)}:
+                    self.barriers.append((self.next_sp, b))
+            else:
+                dossier = f"H{rng.randrange(10**9):09d}"
+            self.procs.append((self.next_sp, sid, pos, code, outcome, dossier))
+            self.next_sp += 1
+        return list(codes)
+
+    def _session_row(
+        self, sid: int, start: datetime, minutes: int, codes: list[str]
+    ) -> tuple[object, ...]:
+        """The ``session`` row, in the column order of ``_INSERT_SESSION``."""
+        rng = self.rng
+        note = rng.choice(NOTES)
+        iso_start = start.isoformat(timespec="seconds")
+        return (
+            sid,
+            str(uuidlib.uuid4()),
+            self.office_id,
+            rng.choice(self.counter_ids),
+            rng.choice(self.officer_ids),
+            iso_start,
+            (start + timedelta(minutes=minutes)).isoformat(timespec="seconds"),
+            minutes,
+            self.pick("channel", CHANNEL_WEIGHTS),
+            self.pick("portal", PORTAL_WEIGHTS),
+            self.pick("applicant_type", APPLICANT_WEIGHTS),
+            _tri(rng, 0.18),
+            _tri(rng, 0.08),
+            _tri(rng, 0.03),
+            self.pick("self_reliance", SELF_RELIANCE_WEIGHTS),
+            self.pick("satisfaction", SATISFACTION_WEIGHTS),
+            note,
+            fold(" ".join([note, *codes])),
+            iso_start,
+            iso_start,
+        )
+
+    def flush(self) -> None:
+        store, db = self.store, self.store.db
         with store.transaction():
             # counted in the same transaction: an interrupted run never leaves demo
             # sessions that look real (and block the next run)
             settings.DEMO_SESSION_COUNT.set(
-                store, settings.DEMO_SESSION_COUNT.get(store) + len(sessions)
+                store, settings.DEMO_SESSION_COUNT.get(store) + len(self.sessions)
             )
-            db.conn.executemany(_INSERT_SESSION, sessions)
-            db.conn.executemany(_INSERT_SP, procs)
-            db.conn.executemany("INSERT INTO session_procedure_barrier VALUES (?, ?)", barriers)
-            db.conn.executemany("INSERT INTO session_help VALUES (?, ?)", helps)
-        for batch in (sessions, procs, barriers, helps):
+            db.conn.executemany(_INSERT_SESSION, self.sessions)
+            db.conn.executemany(_INSERT_SP, self.procs)
+            db.conn.executemany(
+                "INSERT INTO session_procedure_barrier VALUES (?, ?)", self.barriers
+            )
+            db.conn.executemany("INSERT INTO session_help VALUES (?, ?)", self.helps)
+        for batch in (self.sessions, self.procs, self.barriers, self.helps):
             batch.clear()
 
-    day = first
-    while day <= last:
-        weekday_weight = WEEKDAY_WEIGHTS[day.weekday()]
-        n = int(rng.gauss(per_day * weekday_weight / 18, per_day * 0.1)) if weekday_weight else 0
-        for _ in range(max(0, n)):
-            hour = rng.choices(hours, hour_w)[0] if day.weekday() < 5 else rng.choice([7, 8, 9, 10])
-            start = datetime(
-                day.year, day.month, day.day, hour, rng.randrange(60), rng.randrange(60)
-            )
-            minutes = max(1, min(120, int(rng.lognormvariate(2.4, 0.5))))
-            sid = next_session
-            next_session += 1
-            codes = {procedure()}
-            while rng.random() < 0.15 and len(codes) < 4:
-                codes.add(procedure())
-            text_codes = []
-            for pos, code in enumerate(codes):
-                outcome = pick("outcome", OUTCOME_WEIGHTS)
-                procs.append((next_sp, sid, pos, code, outcome, ""))
-                if outcome != submitted:
-                    for b in {
-                        pick("barrier", BARRIER_WEIGHTS) for _ in range(rng.choice([1, 1, 1, 2]))
-                    }:
-                        barriers.append((next_sp, b))
-                else:
-                    procs[-1] = procs[-1][:5] + (f"H{rng.randrange(10**9):09d}",)
-                text_codes.append(code)
-                next_sp += 1
-            for h in {pick("help_type", HELP_WEIGHTS) for _ in range(rng.choice([1, 2, 2, 3]))}:
-                helps.append((sid, h))
-            note = rng.choice(NOTES)
-            iso_start = start.isoformat(timespec="seconds")
-            sessions.append(
-                (
-                    sid,
-                    str(uuidlib.uuid4()),
-                    office_id,
-                    rng.choice(counter_ids),
-                    rng.choice(officer_ids),
-                    iso_start,
-                    (start + timedelta(minutes=minutes)).isoformat(timespec="seconds"),
-                    minutes,
-                    pick("channel", CHANNEL_WEIGHTS),
-                    pick("portal", PORTAL_WEIGHTS),
-                    pick("applicant_type", APPLICANT_WEIGHTS),
-                    _tri(rng, 0.18),
-                    _tri(rng, 0.08),
-                    _tri(rng, 0.03),
-                    pick("self_reliance", SELF_RELIANCE_WEIGHTS),
-                    pick("satisfaction", SATISFACTION_WEIGHTS),
-                    note,
-                    fold(" ".join([note, *text_codes])),
-                    iso_start,
-                    iso_start,
-                )
-            )
-            made += 1
-            if len(sessions) >= CHUNK:
-                flush()
-                if progress:
-                    progress(made)
-        day += timedelta(days=1)
-    if sessions:
-        flush()
-    return DemoResult(sessions=made, weeks=weeks, first_day=first, last_day=last)
+
+def _next_id(db: Database, table: str) -> int:
+    return int(db.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]) + 1
 
 
 def _tri(rng: random.Random, p_yes: float) -> str:

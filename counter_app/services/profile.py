@@ -88,6 +88,26 @@ def _text(table: dict[str, Any], key: str, where: str, required: bool) -> str:
 
 def parse_profile(text: str, source: str = "") -> OfficeProfile:
     """Validate a profile's text; every problem is a :class:`ProfileError` in Vietnamese."""
+    data = _load(text, source)
+    office = data.get("office")
+    if not isinstance(office, dict):
+        raise ProfileError(tr("The profile has no [office] section."))
+    code = _office_code(office)
+    counters = _counters(office)
+    officers = _officers(data)
+    return OfficeProfile(
+        code=code,
+        name=_text(office, "name", "office", required=True),
+        province=_text(office, "province", "office", required=False),
+        parent_body=_text(office, "parent_body", "office", required=False),
+        counters=counters,
+        officers=officers,
+        source=source,
+    )
+
+
+def _load(text: str, source: str) -> dict[str, Any]:
+    """The TOML document, in the one format version this app reads."""
     try:
         data = _toml_loads(text)
     except ValueError as exc:  # tomllib.TOMLDecodeError is a ValueError
@@ -103,9 +123,10 @@ def parse_profile(text: str, source: str = "") -> OfficeProfile:
                 found=version, expected=FORMAT_VERSION
             )
         )
-    office = data.get("office")
-    if not isinstance(office, dict):
-        raise ProfileError(tr("The profile has no [office] section."))
+    return data
+
+
+def _office_code(office: dict[str, Any]) -> str:
     code = _text(office, "code", "office", required=True)
     if not CODE_PATTERN.match(code):
         raise ProfileError(
@@ -114,6 +135,10 @@ def parse_profile(text: str, source: str = "") -> OfficeProfile:
                 "and '.', at most 32 characters (it becomes part of the installer's file name)."
             ).format(code=code)
         )
+    return code
+
+
+def _counters(office: dict[str, Any]) -> list[str]:
     counters_raw = office.get("counters", [])
     if not isinstance(counters_raw, list) or not all(isinstance(c, str) for c in counters_raw):
         raise ProfileError(
@@ -125,25 +150,15 @@ def parse_profile(text: str, source: str = "") -> OfficeProfile:
     counters = _unique([nfc(c.strip()) for c in counters_raw if c.strip()], "office.counters")
     if not counters:
         raise ProfileError(tr("The profile must name at least one counter (office.counters)."))
-    officers = []
+    return counters
+
+
+def _officers(data: dict[str, Any]) -> list[OfficerProfile]:
+    """The [[officers]] sections: unique names, at least one supervisor."""
     raw_officers = data.get("officers", [])
     if not isinstance(raw_officers, list):
         raise ProfileError(tr("In the profile, each officer is an [[officers]] section."))
-    for i, raw in enumerate(raw_officers, start=1):
-        if not isinstance(raw, dict):
-            raise ProfileError(tr("In the profile, each officer is an [[officers]] section."))
-        where = f"officers[{i}]"
-        name = _text(raw, "name", where, required=True)
-        role_text = _text(raw, "role", where, required=False) or Role.OFFICER.value
-        try:
-            role = Role(role_text)
-        except ValueError:
-            raise ProfileError(
-                tr(
-                    'In the profile, {where}.role must be "officer" or "supervisor", not "{role}".'
-                ).format(where=where, role=role_text)
-            ) from None
-        officers.append(OfficerProfile(name=name, role=role))
+    officers = [_officer(raw, f"officers[{i}]") for i, raw in enumerate(raw_officers, start=1)]
     _unique([o.name for o in officers], "officers.name")
     if not any(o.role is Role.SUPERVISOR for o in officers):
         raise ProfileError(
@@ -152,15 +167,23 @@ def parse_profile(text: str, source: str = "") -> OfficeProfile:
                 '"supervisor" (who manages the settings and reports).'
             )
         )
-    return OfficeProfile(
-        code=code,
-        name=_text(office, "name", "office", required=True),
-        province=_text(office, "province", "office", required=False),
-        parent_body=_text(office, "parent_body", "office", required=False),
-        counters=counters,
-        officers=officers,
-        source=source,
-    )
+    return officers
+
+
+def _officer(raw: object, where: str) -> OfficerProfile:
+    if not isinstance(raw, dict):
+        raise ProfileError(tr("In the profile, each officer is an [[officers]] section."))
+    name = _text(raw, "name", where, required=True)
+    role_text = _text(raw, "role", where, required=False) or Role.OFFICER.value
+    try:
+        role = Role(role_text)
+    except ValueError:
+        raise ProfileError(
+            tr(
+                'In the profile, {where}.role must be "officer" or "supervisor", not "{role}".'
+            ).format(where=where, role=role_text)
+        ) from None
+    return OfficerProfile(name=name, role=role)
 
 
 def _unique(values: list[str], where: str) -> list[str]:

@@ -10,24 +10,35 @@ from __future__ import annotations
 import tkinter as tk
 from collections.abc import Callable
 from tkinter import filedialog
-from typing import Any
 
 import ttkbootstrap as ttk
 
+from counter_app.catalog.bundles import Bundle
+from counter_app.catalog.search import SearchHit
 from counter_app.i18n import tr
+from counter_app.presenters.base import AppLike
 from counter_app.presenters.catalogue import ONLINE_LEVELS, CataloguePresenter
-from counter_app.ui import shortcuts
+from counter_app.ui.catalogue_bundles import BundlesTab
+from counter_app.ui.catalogue_widgets import (
+    SEARCH_DELAY_MS,
+    make_tree,
+    scrolled_tree,
+    selected_iid,
+)
 
-SEARCH_DELAY_MS = 150
 LEVELS = ("Cấp xã", "Cấp tỉnh", "Nhiều cấp", "Cấp bộ")
 
 
 class CatalogueScreen(ttk.Frame):
-    def __init__(self, master: tk.Misc, app: Any, presenter_factory=CataloguePresenter):
+    def __init__(
+        self,
+        master: tk.Misc,
+        app: AppLike,
+        presenter_factory: Callable[..., CataloguePresenter] = CataloguePresenter,
+    ) -> None:
         super().__init__(master, padding=(12, 8))
         self.app = app
         self._search_job: str | None = None
-        self._bundle_job: str | None = None
         self._editable = True
         self._is_new = False
         self.notebook = ttk.Notebook(self)
@@ -45,40 +56,6 @@ class CatalogueScreen(ttk.Frame):
         self.notebook.add(frame, text=title)
         return frame
 
-    @staticmethod
-    def _tree(
-        parent: tk.Misc,
-        columns: tuple[str, ...],
-        headings: tuple[str, ...],
-        widths: tuple[int, ...],
-        height: int = 10,
-        stretch: str | None = None,
-    ) -> ttk.Treeview:
-        tree = ttk.Treeview(
-            parent, columns=columns, show="headings", height=height, selectmode="browse"
-        )
-        for col, text, width in zip(columns, headings, widths, strict=True):
-            tree.heading(col, text=text, anchor="w")
-            tree.column(col, width=width * 8, minwidth=4 * 8, anchor="w", stretch=col == stretch)
-        return tree
-
-    def _scrolled_tree(
-        self, parent: tk.Misc, *args: Any, **kwargs: Any
-    ) -> tuple[ttk.Frame, ttk.Treeview]:
-        """A tree with a vertical scrollbar, both inside a new frame."""
-        frame = ttk.Frame(parent)
-        tree = self._tree(frame, *args, **kwargs)
-        bar = ttk.Scrollbar(frame, orient="vertical", command=tree.yview)
-        tree.configure(yscrollcommand=bar.set)
-        tree.pack(side="left", fill="both", expand=True)
-        bar.pack(side="right", fill="y")
-        return frame, tree
-
-    @staticmethod
-    def _selected(tree: ttk.Treeview) -> str | None:
-        selection = tree.selection()
-        return selection[0] if selection else None
-
     @property
     def working(self) -> bool:
         """A file is being read: the window must not rebuild this screen meanwhile."""
@@ -90,6 +67,11 @@ class CatalogueScreen(ttk.Frame):
     # -- procedures tab -------------------------------------------------------------------
     def _build_procedures(self) -> None:
         tab = self._tab(tr("Procedures"))
+        self._build_search_bar(tab)
+        self._build_panes(tab)
+        self._build_procedure_form(tab)
+
+    def _build_search_bar(self, tab: ttk.Frame) -> None:
         top = ttk.Frame(tab)
         top.pack(fill="x", pady=(0, 6))
         ttk.Label(top, text=tr("Search")).pack(side="left")
@@ -108,14 +90,16 @@ class CatalogueScreen(ttk.Frame):
         self.count_var = tk.StringVar(self)
         ttk.Label(top, textvariable=self.count_var, bootstyle="secondary").pack(side="right")
 
+    def _build_panes(self, tab: ttk.Frame) -> None:
+        """Fields on the left, their procedures on the right, in resizable panes."""
         panes = ttk.Panedwindow(tab, orient="horizontal")
         panes.pack(fill="both", expand=True)
-        frame, self.field_tree = self._scrolled_tree(
+        frame, self.field_tree = scrolled_tree(
             panes, ("field",), (tr("Field"),), (34,), height=16, stretch="field"
         )
         panes.add(frame, weight=1)
         self.field_tree.bind("<<TreeviewSelect>>", lambda e: self._field_selected())
-        frame, self.proc_tree = self._scrolled_tree(
+        frame, self.proc_tree = scrolled_tree(
             panes,
             ("code", "name", "field", "level", "online", "state"),
             (tr("Code"), tr("Name"), tr("Field"), tr("Level"), tr("Online"), tr("State")),
@@ -127,9 +111,8 @@ class CatalogueScreen(ttk.Frame):
         panes.add(frame, weight=4)
         self.proc_tree.bind(
             "<<TreeviewSelect>>",
-            lambda e: self.presenter.select_procedure(self._selected(self.proc_tree)),
+            lambda e: self.presenter.select_procedure(selected_iid(self.proc_tree)),
         )
-        self._build_procedure_form(tab)
 
     def _build_procedure_form(self, tab: ttk.Frame) -> None:
         form = ttk.Labelframe(tab, text=tr("Selected procedure"), padding=8)
@@ -159,6 +142,9 @@ class CatalogueScreen(ttk.Frame):
         ttk.Label(form, textvariable=self.usage_var, bootstyle="secondary").grid(
             row=3, column=1, columnspan=5, sticky="w", padx=6
         )
+        self._build_procedure_buttons(form)
+
+    def _build_procedure_buttons(self, form: ttk.Labelframe) -> None:
         buttons = ttk.Frame(form)
         buttons.grid(row=4, column=0, columnspan=6, sticky="w", pady=(6, 0))
         self.save_button = ttk.Button(
@@ -201,7 +187,7 @@ class CatalogueScreen(ttk.Frame):
         self.presenter.set_query(self.search_var.get())
 
     def _field_selected(self) -> None:
-        key = self._selected(self.field_tree)
+        key = selected_iid(self.field_tree)
         if key is not None:
             self.presenter.select_field(self._field_keys.get(key, key))
 
@@ -210,7 +196,7 @@ class CatalogueScreen(ttk.Frame):
         self.presenter.save_procedure(values, is_new=self._is_new)
 
     def show_fields(self, items: list[tuple[str, str]]) -> None:
-        selected = self._selected(self.field_tree)
+        selected = selected_iid(self.field_tree)
         self.field_tree.delete(*self.field_tree.get_children())
         self._field_keys: dict[str, str] = {}
         for i, (key, label) in enumerate(items):
@@ -283,150 +269,36 @@ class CatalogueScreen(ttk.Frame):
         state = "normal" if editable else "disabled"
         widgets = (
             self._edit_widgets
-            + self._other_edit
+            + self.bundles.edit_widgets
             + self._edit_widgets_abbr
             + self._edit_widgets_import
         )
         for widget in widgets:
             widget.configure(state=state)
 
-    # -- bundles tab ----------------------------------------------------------------------
+    # -- bundles tab (ui/catalogue_bundles.py) -------------------------------------------
     def _build_bundles(self) -> None:
-        tab = self._tab(tr("Bundles"))
-        tab.columnconfigure(0, weight=2)
-        tab.columnconfigure(1, weight=3)
-        tab.rowconfigure(0, weight=1)
-        left = ttk.Labelframe(tab, text=tr("Bundles (procedures picked together)"), padding=8)
-        left.grid(row=0, column=0, sticky="nsew", padx=(0, 8))
-        self.bundle_tree = self._tree(
-            left,
-            ("name", "n", "state"),
-            (tr("Name"), tr("Procedures"), tr("State")),
-            (36, 8, 14),
-            height=14,
-            stretch="name",
-        )
-        self.bundle_tree.pack(fill="both", expand=True)
-        self.bundle_tree.bind("<<TreeviewSelect>>", lambda e: self._bundle_selected())
-        row = ttk.Frame(left)
-        row.pack(fill="x", pady=(6, 0))
-        new_bundle = ttk.Button(
-            row,
-            text=tr("New bundle"),
-            bootstyle="secondary-outline",
-            command=lambda: self.presenter.new_bundle(),
-        )
-        new_bundle.pack(side="left")
-        self.bundle_active_button = ttk.Button(
-            row,
-            text=tr("Retire / restore"),
-            bootstyle="warning-outline",
-            command=lambda: self.presenter.toggle_bundle_active(),
-        )
-        self.bundle_active_button.pack(side="left", padx=6)
+        self.bundles = BundlesTab(self.notebook, lambda: self.presenter)
+        self.notebook.add(self.bundles, text=tr("Bundles"))
+        # What the screen's tests reach on the screen itself.
+        bundles = self.bundles
+        self.bundle_tree, self.bundle_name = bundles.bundle_tree, bundles.bundle_name
+        self.bundle_items, self.bundle_save = bundles.bundle_items, bundles.bundle_save
+        self.bundle_search_var = bundles.bundle_search_var
+        self.bundle_candidates = bundles.bundle_candidates
+        self._add_candidate = bundles.add_candidate
 
-        right = ttk.Labelframe(tab, text=tr("Bundle"), padding=8)
-        right.grid(row=0, column=1, sticky="nsew")
-        right.columnconfigure(1, weight=1)
-        right.rowconfigure(1, weight=1)
-        right.rowconfigure(4, weight=1)
-        ttk.Label(right, text=tr("Name")).grid(row=0, column=0, sticky="w")
-        self.bundle_name = tk.StringVar(self)
-        ttk.Entry(right, textvariable=self.bundle_name).grid(
-            row=0, column=1, sticky="ew", padx=6, pady=2
-        )
-        self.bundle_items = self._tree(
-            right, ("code", "name"), (tr("Code"), tr("Name")), (11, 60), height=6, stretch="name"
-        )
-        self.bundle_items.grid(row=1, column=0, columnspan=2, sticky="nsew", pady=4)
-        moves = ttk.Frame(right)
-        moves.grid(row=2, column=0, columnspan=2, sticky="w")
-        for text, action in (
-            (tr("Up"), lambda c: self.presenter.bundle_move(c, -1)),
-            (tr("Down"), lambda c: self.presenter.bundle_move(c, 1)),
-            (tr("Remove"), self.presenter_remove),
-        ):
-            ttk.Button(
-                moves,
-                text=text,
-                bootstyle="secondary-outline",
-                command=lambda a=action: self._with_item(a),
-            ).pack(side="left", padx=(0, 6))
-        self.bundle_save = ttk.Button(
-            moves,
-            text=tr("Save bundle"),
-            bootstyle="primary",
-            command=lambda: self.presenter.save_bundle(self.bundle_name.get()),
-        )
-        self.bundle_save.pack(side="left", padx=(12, 0))
-        finder = ttk.Frame(right)
-        finder.grid(row=3, column=0, columnspan=2, sticky="ew", pady=(10, 4))
-        ttk.Label(finder, text=tr("Add a procedure (search, then double-click)")).pack(side="left")
-        self.bundle_search_var = tk.StringVar(self)
-        ttk.Entry(finder, textvariable=self.bundle_search_var, width=40).pack(side="left", padx=6)
-        self.bundle_search_var.trace_add("write", lambda *_: self._schedule_bundle_search())
-        self.bundle_candidates = self._tree(
-            right, ("code", "name"), (tr("Code"), tr("Name")), (11, 60), height=6, stretch="name"
-        )
-        self.bundle_candidates.grid(row=4, column=0, columnspan=2, sticky="nsew")
-        shortcuts.bind(self.bundle_candidates, "catalogue.bundle.add", self._add_candidate)
-        self._other_edit = [new_bundle, self.bundle_active_button, self.bundle_save]
-
-    def presenter_remove(self, code: str) -> None:
-        self.presenter.bundle_remove(code)
-
-    def _with_item(self, action: Callable[[str], None]) -> None:
-        code = self._selected(self.bundle_items)
-        if code:
-            action(code)
-            if self.bundle_items.exists(code):
-                self.bundle_items.selection_set(code)
-
-    def _schedule_bundle_search(self) -> None:
-        if self._bundle_job:
-            self.after_cancel(self._bundle_job)
-        self._bundle_job = self.after(
-            SEARCH_DELAY_MS,
-            lambda: (
-                setattr(self, "_bundle_job", None),
-                self.presenter.bundle_search(self.bundle_search_var.get()),
-            ),
-        )
-
-    def _add_candidate(self) -> None:
-        code = self._selected(self.bundle_candidates)
-        if code:
-            self.presenter.bundle_add(code)
-
-    def _bundle_selected(self) -> None:
-        iid = self._selected(self.bundle_tree)
-        if iid:
-            self.presenter.select_bundle(int(iid))
-
-    def show_bundles(self, bundles: list) -> None:
-        tree = self.bundle_tree
-        tree.delete(*tree.get_children())
-        for b in bundles:
-            tree.insert(
-                "",
-                "end",
-                iid=str(b.id),
-                values=(b.name, len(b.codes), tr("In use") if b.active else tr("Retired")),
-            )
+    def show_bundles(self, bundles: list[Bundle]) -> None:
+        self.bundles.show_bundles(bundles)
 
     def show_bundle(self, name: str, items: list[tuple[str, str]], active: bool) -> None:
-        self.bundle_name.set(name)
-        self.show_bundle_items(items)
+        self.bundles.show_bundle(name, items, active)
 
     def show_bundle_items(self, items: list[tuple[str, str]]) -> None:
-        self.bundle_items.delete(*self.bundle_items.get_children())
-        for code, name in items:
-            self.bundle_items.insert("", "end", iid=code, values=(code, name))
+        self.bundles.show_bundle_items(items)
 
-    def show_bundle_candidates(self, hits: list) -> None:
-        self.bundle_candidates.delete(*self.bundle_candidates.get_children())
-        for hit in hits:
-            self.bundle_candidates.insert("", "end", iid=hit.code, values=(hit.code, hit.name))
+    def show_bundle_candidates(self, hits: list[SearchHit]) -> None:
+        self.bundles.show_bundle_candidates(hits)
 
     # -- abbreviations tab ----------------------------------------------------------------
     def _build_abbreviations(self) -> None:
@@ -439,7 +311,7 @@ class CatalogueScreen(ttk.Frame):
             ),
             bootstyle="secondary",
         ).pack(anchor="w", pady=(0, 6))
-        self.abbr_tree = self._tree(
+        self.abbr_tree = make_tree(
             tab,
             ("short", "expansion", "state"),
             (tr("Abbreviation"), tr("Stands for"), tr("State")),
@@ -471,7 +343,7 @@ class CatalogueScreen(ttk.Frame):
             self.abbr_expansion.set("")
 
     def _toggle_abbr(self) -> None:
-        iid = self._selected(self.abbr_tree)
+        iid = selected_iid(self.abbr_tree)
         if iid:
             self.presenter.toggle_abbreviation(int(iid), not self._abbr_active[iid])
 
@@ -502,6 +374,12 @@ class CatalogueScreen(ttk.Frame):
             wraplength=900,
             justify="left",
         ).pack(anchor="w")
+        choose = self._build_import_buttons(tab)
+        self._build_preview(tab)
+        self._edit_widgets_import = [choose]
+
+    def _build_import_buttons(self, tab: ttk.Frame) -> ttk.Button:
+        """Choose (returned: editing only), full-list option, Apply, and Export."""
         row = ttk.Frame(tab)
         row.pack(fill="x", pady=8)
         self.retire_missing_var = tk.BooleanVar(self, value=False)
@@ -531,6 +409,9 @@ class CatalogueScreen(ttk.Frame):
             bootstyle="secondary-outline",
             command=self._export,
         ).pack(side="right")
+        return choose
+
+    def _build_preview(self, tab: ttk.Frame) -> None:
         box = ttk.Frame(tab)
         box.pack(fill="both", expand=True)
         self.preview_text = tk.Text(
@@ -540,7 +421,6 @@ class CatalogueScreen(ttk.Frame):
         self.preview_text.configure(yscrollcommand=bar.set, state="disabled")
         self.preview_text.pack(side="left", fill="both", expand=True)
         bar.pack(side="right", fill="y")
-        self._edit_widgets_import = [choose]
 
     def ask_open_file(self) -> str:
         return filedialog.askopenfilename(

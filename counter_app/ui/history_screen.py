@@ -6,12 +6,14 @@ from __future__ import annotations
 import logging
 import tkinter as tk
 import tkinter.font as tkfont
+from collections.abc import Callable
 from datetime import date, datetime
 
 import ttkbootstrap as ttk
 
 from counter_app.domain.models import SessionRow
 from counter_app.i18n import tr
+from counter_app.presenters.base import AppLike
 from counter_app.presenters.history import HistoryChoices, HistoryFilter, HistoryPresenter, PageInfo
 from counter_app.services.endofday import Flagged
 from counter_app.ui import shortcuts
@@ -27,7 +29,12 @@ def _number(n: int) -> str:
 
 
 class HistoryScreen(ttk.Frame):
-    def __init__(self, master: tk.Misc, app, presenter_factory=HistoryPresenter):
+    def __init__(
+        self,
+        master: tk.Misc,
+        app: AppLike,
+        presenter_factory: Callable[..., HistoryPresenter] = HistoryPresenter,
+    ) -> None:
         super().__init__(master, padding=(12, 8))
         self.app = app
         self.mode = "history"
@@ -38,6 +45,13 @@ class HistoryScreen(ttk.Frame):
     # -- building -----------------------------------------------------------------------
 
     def _build(self) -> None:
+        self._build_filters()
+        self.mode_label = ttk.Label(self, bootstyle="warning")
+        table = self._build_table()
+        self._build_pager()
+        self._build_actions(before=table)
+
+    def _build_filters(self) -> None:
         bar = ttk.Labelframe(self, text=tr("Filter"), padding=8)
         bar.pack(fill="x")
         self.from_date = ttk.DateEntry(
@@ -76,13 +90,27 @@ class HistoryScreen(ttk.Frame):
             bar, text=tr("Clear filters"), bootstyle="secondary-outline", command=self.reset
         ).grid(row=2, column=5, sticky="w", pady=(6, 0))
 
-        self.mode_label = ttk.Label(self, bootstyle="warning")
+    def _build_table(self) -> ttk.Frame:
         table = ttk.Frame(self)
         table.pack(fill="both", expand=True, pady=(8, 4))
         columns = ("when", "minutes", "officer", "counter", "procedures", "outcomes", "note")
         self.tree = ttk.Treeview(
             table, columns=columns, show="headings", height=18, selectmode="browse"
         )
+        self._size_columns(columns)
+        scroll = ttk.Scrollbar(table, orient="vertical", command=self.tree.yview)
+        self.tree.configure(yscrollcommand=scroll.set)
+        self.tree.pack(side="left", fill="both", expand=True)
+        scroll.pack(side="right", fill="y")
+        self.tree.tag_configure("voided", foreground="#999999")
+        shortcuts.bind(self.tree, "history.open", self.open_selected)
+        shortcuts.bind(self.tree, "history.void", self.void_selected)
+        shortcuts.bind(self.tree, "history.next_page", lambda: self._page(self.presenter.next_page))
+        shortcuts.bind(self.tree, "history.prev_page", lambda: self._page(self.presenter.prev_page))
+        return table
+
+    def _size_columns(self, columns: tuple[str, ...]) -> None:
+        """Headings, and widths measured for a typical value in the current font."""
         headings = (
             tr("Time"),
             tr("Min."),
@@ -112,16 +140,8 @@ class HistoryScreen(ttk.Frame):
                 anchor="w",
                 stretch=col in ("note", "outcomes"),
             )
-        scroll = ttk.Scrollbar(table, orient="vertical", command=self.tree.yview)
-        self.tree.configure(yscrollcommand=scroll.set)
-        self.tree.pack(side="left", fill="both", expand=True)
-        scroll.pack(side="right", fill="y")
-        self.tree.tag_configure("voided", foreground="#999999")
-        shortcuts.bind(self.tree, "history.open", self.open_selected)
-        shortcuts.bind(self.tree, "history.void", self.void_selected)
-        shortcuts.bind(self.tree, "history.next_page", lambda: self._page(self.presenter.next_page))
-        shortcuts.bind(self.tree, "history.prev_page", lambda: self._page(self.presenter.prev_page))
 
+    def _build_pager(self) -> None:
         nav = ttk.Frame(self)
         nav.pack(fill="x")
         ttk.Button(
@@ -138,8 +158,11 @@ class HistoryScreen(ttk.Frame):
         ttk.Button(
             nav, text="»", width=3, command=lambda: self._page(self.presenter.last_page)
         ).pack(side="left")
+
+    def _build_actions(self, before: tk.Misc) -> None:
+        """The buttons on the selected session, packed above the table."""
         actions = ttk.Frame(self)
-        actions.pack(fill="x", pady=(8, 0), before=table)
+        actions.pack(fill="x", pady=(8, 0), before=before)
         ttk.Button(
             actions,
             text=tr("Open to correct (Enter)"),

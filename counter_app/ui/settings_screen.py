@@ -3,24 +3,37 @@
 from __future__ import annotations
 
 import tkinter as tk
+from collections.abc import Callable
 from pathlib import Path
 from tkinter import filedialog
+from typing import cast
 
 import ttkbootstrap as ttk
 
-from counter_app.domain.models import Counter, LookupKind, LookupValue, Office, Officer, Role
+from counter_app.domain.models import Counter, LookupKind, LookupValue, Office, Officer
 from counter_app.i18n import tr
+from counter_app.presenters.base import AppLike
 from counter_app.presenters.settings import EDITABLE_KINDS, SettingsPresenter, kind_label
 from counter_app.services.privacy import PrivacySettings
+from counter_app.ui.settings_people import PeopleTab
+from counter_app.ui.settings_tables import (
+    fill,
+    make_tree,
+    selected_active,
+    selected_value,
+    state_label,
+    with_selected_id,
+)
 from counter_app.ui.widgets import ChoiceCombo
 
 
-def role_label(role: Role) -> str:
-    return tr("Supervisor") if role == Role.SUPERVISOR else tr("Officer")
-
-
 class SettingsScreen(ttk.Frame):
-    def __init__(self, master: tk.Misc, app, presenter_factory=SettingsPresenter):
+    def __init__(
+        self,
+        master: tk.Misc,
+        app: AppLike,
+        presenter_factory: Callable[..., SettingsPresenter] = SettingsPresenter,
+    ) -> None:
         super().__init__(master, padding=(12, 8))
         self.app = app
         self.notebook = ttk.Notebook(self)
@@ -37,22 +50,6 @@ class SettingsScreen(ttk.Frame):
         frame = ttk.Frame(self.notebook, padding=12)
         self.notebook.add(frame, text=title)
         return frame
-
-    @staticmethod
-    def _tree(
-        parent: tk.Misc,
-        columns: tuple[str, ...],
-        headings: tuple[str, ...],
-        widths: tuple[int, ...],
-        height: int = 8,
-    ) -> ttk.Treeview:
-        tree = ttk.Treeview(
-            parent, columns=columns, show="headings", height=height, selectmode="browse"
-        )
-        for col, text, width in zip(columns, headings, widths, strict=True):
-            tree.heading(col, text=text, anchor="w")
-            tree.column(col, width=width * 8, anchor="w")
-        return tree
 
     # -- office ---------------------------------------------------------------------------
 
@@ -90,162 +87,24 @@ class SettingsScreen(ttk.Frame):
             for key, var in self.office_vars.items():
                 var.set(getattr(office, key))
 
-    # -- counters and officers ------------------------------------------------------------
+    # -- counters and officers (ui/settings_people.py) -----------------------------------
 
     def _build_people(self) -> None:
-        tab = self._tab(tr("Counters and officers"))
-        tab.columnconfigure(0, weight=1)
-        tab.columnconfigure(1, weight=2)
-        left = ttk.Labelframe(tab, text=tr("Counters"), padding=8)
-        left.grid(row=0, column=0, sticky="nsew", padx=(0, 8))
-        self.counter_tree = self._tree(left, ("name", "state"), (tr("Name"), tr("State")), (16, 10))
-        self.counter_tree.pack(fill="both", expand=True)
-        self.counter_tree.bind(
-            "<<TreeviewSelect>>",
-            lambda e: self.counter_name.set(self._selected_value(self.counter_tree, 0)),
-        )
-        self.counter_name = tk.StringVar(self)
-        ttk.Entry(left, textvariable=self.counter_name).pack(fill="x", pady=4)
-        row = ttk.Frame(left)
-        row.pack(fill="x")
-        ttk.Button(
-            row, text=tr("Add"), command=lambda: self.presenter.add_counter(self.counter_name.get())
-        ).pack(side="left")
-        ttk.Button(
-            row,
-            text=tr("Rename"),
-            bootstyle="secondary-outline",
-            command=lambda: self._with_id(
-                self.counter_tree,
-                lambda i: self.presenter.rename_counter(i, self.counter_name.get()),
-            ),
-        ).pack(side="left", padx=4)
-        ttk.Button(
-            row,
-            text=tr("Retire / restore"),
-            bootstyle="warning-outline",
-            command=lambda: self._with_id(
-                self.counter_tree,
-                lambda i: self.presenter.set_counter_active(i, not self._active(self.counter_tree)),
-            ),
-        ).pack(side="left")
-
-        right = ttk.Labelframe(tab, text=tr("Officers"), padding=8)
-        right.grid(row=0, column=1, sticky="nsew")
-        self.officer_tree = self._tree(
-            right,
-            ("name", "role", "pin", "state"),
-            (tr("Name"), tr("Role"), tr("PIN"), tr("State")),
-            (22, 12, 6, 10),
-        )
-        self.officer_tree.pack(fill="both", expand=True)
-        self.officer_tree.bind("<<TreeviewSelect>>", self._officer_selected)
-        form = ttk.Frame(right)
-        form.pack(fill="x", pady=4)
-        self.officer_name = tk.StringVar(self)
-        self.officer_pin = tk.StringVar(self)
-        ttk.Label(form, text=tr("Name")).grid(row=0, column=0, sticky="w")
-        ttk.Entry(form, textvariable=self.officer_name, width=26).grid(
-            row=0, column=1, sticky="w", padx=4
-        )
-        ttk.Label(form, text=tr("Role")).grid(row=0, column=2, sticky="w")
-        self.officer_role = ChoiceCombo(
-            form, [(Role.OFFICER, tr("Officer")), (Role.SUPERVISOR, tr("Supervisor"))], width=20
-        )
-        self.officer_role.set_value(Role.OFFICER)
-        self.officer_role.grid(row=0, column=3, sticky="w", padx=4)
-        self.officer_pin_again = tk.StringVar(self)
-        ttk.Label(form, text=tr("PIN")).grid(row=1, column=0, sticky="w", pady=(4, 0))
-        self.officer_pin_entry = ttk.Entry(form, textvariable=self.officer_pin, show="•", width=10)
-        self.officer_pin_entry.grid(row=1, column=1, sticky="w", padx=4, pady=(4, 0))
-        ttk.Label(form, text=tr("PIN again")).grid(row=1, column=2, sticky="w", pady=(4, 0))
-        self.officer_pin_again_entry = ttk.Entry(
-            form, textvariable=self.officer_pin_again, show="•", width=10
-        )
-        self.officer_pin_again_entry.grid(row=1, column=3, sticky="w", padx=4, pady=(4, 0))
-        row = ttk.Frame(right)
-        row.pack(fill="x")
-        ttk.Button(row, text=tr("Add"), command=self._add_officer).pack(side="left")
-        ttk.Button(
-            row,
-            text=tr("Save changes"),
-            bootstyle="secondary-outline",
-            command=lambda: self._with_id(
-                self.officer_tree,
-                lambda i: self.presenter.update_officer(
-                    i, self.officer_name.get(), self.officer_role.value()
-                ),
-            ),
-        ).pack(side="left", padx=4)
-        ttk.Button(
-            row,
-            text=tr("Set PIN"),
-            bootstyle="secondary-outline",
-            command=lambda: self._with_id(self.officer_tree, self._set_pin),
-        ).pack(side="left")
-        ttk.Button(
-            row,
-            text=tr("Retire / restore"),
-            bootstyle="warning-outline",
-            command=lambda: self._with_id(
-                self.officer_tree,
-                lambda i: self.presenter.set_officer_active(i, not self._active(self.officer_tree)),
-            ),
-        ).pack(side="left", padx=4)
-        self.officer_pin_var = tk.BooleanVar(self, False)
-        ttk.Checkbutton(
-            right,
-            text=tr("Officers also sign in with a PIN"),
-            variable=self.officer_pin_var,
-            command=lambda: self.presenter.set_officer_pin_required(self.officer_pin_var.get()),
-        ).pack(anchor="w", pady=(8, 0))
-
-    def _clear_pins(self) -> None:
-        self.officer_pin.set("")
-        self.officer_pin_again.set("")
-
-    def _add_officer(self) -> None:
-        if self.presenter.add_officer(
-            self.officer_name.get(),
-            self.officer_role.value(),
-            self.officer_pin.get(),
-            self.officer_pin_again.get(),
-        ):
-            self.officer_name.set("")
-        self._clear_pins()
-
-    def _set_pin(self, officer_id: int) -> None:
-        self.presenter.set_officer_pin(
-            officer_id, self.officer_pin.get(), self.officer_pin_again.get()
-        )
-        self._clear_pins()
-
-    def _officer_selected(self, _event=None) -> None:
-        selection = self.officer_tree.selection()
-        if selection:
-            officer = self._officers.get(int(selection[0]))
-            if officer:
-                self.officer_name.set(officer.name)
-                self.officer_role.set_value(officer.role)
+        self.people = PeopleTab(self.notebook, self.app, lambda: self.presenter)
+        self.notebook.add(self.people, text=tr("Counters and officers"))
+        # What the window's tests reach on the screen itself.
+        people = self.people
+        self.officer_tree = people.officer_tree
+        self.officer_pin, self.officer_pin_again = people.officer_pin, people.officer_pin_again
+        self.officer_pin_entry = people.officer_pin_entry
+        self.officer_pin_again_entry = people.officer_pin_again_entry
+        self._set_pin = people.set_pin
 
     def show_counters(self, counters: list[Counter]) -> None:
-        self._fill(
-            self.counter_tree, [(c.id, (c.name, self._state(c.active)), c.active) for c in counters]
-        )
+        self.people.show_counters(counters)
 
     def show_officers(self, officers: list[Officer]) -> None:
-        self._officers = {o.id: o for o in officers}
-        self._fill(
-            self.officer_tree,
-            [
-                (
-                    o.id,
-                    (o.name, role_label(o.role), "✓" if o.pin_hash else "", self._state(o.active)),
-                    o.active,
-                )
-                for o in officers
-            ],
-        )
+        self.people.show_officers(officers)
 
     # -- lookup lists ---------------------------------------------------------------------
 
@@ -257,7 +116,7 @@ class SettingsScreen(ttk.Frame):
         self.kind_combo = ChoiceCombo(
             top,
             [(k, kind_label(k)) for k in EDITABLE_KINDS],
-            on_select=lambda k: self.presenter.select_kind(k),
+            on_select=lambda k: self.presenter.select_kind(cast(LookupKind, k)),
         )
         self.kind_combo.pack(side="left", padx=8)
         ttk.Label(
@@ -268,16 +127,19 @@ class SettingsScreen(ttk.Frame):
             ),
             bootstyle="secondary",
         ).pack(anchor="w", pady=4)
-        self.value_tree = self._tree(
+        self.value_tree = make_tree(
             tab, ("label", "state"), (tr("Value"), tr("State")), (50, 10), height=10
         )
         self.value_tree.pack(fill="both", expand=True)
         self.value_label = tk.StringVar(self)
         self.value_tree.bind(
             "<<TreeviewSelect>>",
-            lambda e: self.value_label.set(self._selected_value(self.value_tree, 0)),
+            lambda e: self.value_label.set(selected_value(self.value_tree, 0)),
         )
         ttk.Entry(tab, textvariable=self.value_label).pack(fill="x", pady=4)
+        self._build_value_buttons(tab)
+
+    def _build_value_buttons(self, tab: ttk.Frame) -> None:
         row = ttk.Frame(tab)
         row.pack(fill="x")
         ttk.Button(
@@ -297,20 +159,22 @@ class SettingsScreen(ttk.Frame):
             bootstyle="warning-outline",
             command=lambda: self._with_id(
                 self.value_tree,
-                lambda i: self.presenter.set_value_active(i, not self._active(self.value_tree)),
+                lambda i: self.presenter.set_value_active(i, not selected_active(self.value_tree)),
             ),
         ).pack(side="left")
 
     def show_lookup_values(self, kind: LookupKind, values: list[LookupValue]) -> None:
         self.kind_combo.set_value(kind)
-        self._fill(
-            self.value_tree, [(v.id, (v.label, self._state(v.active)), v.active) for v in values]
-        )
+        fill(self.value_tree, [(v.id, (v.label, state_label(v.active)), v.active) for v in values])
 
     # -- form defaults and personal data --------------------------------------------------
 
     def _build_defaults(self) -> None:
         tab = self._tab(tr("Form and personal data"))
+        self._build_form_defaults(tab)
+        self._build_privacy(tab)
+
+    def _build_form_defaults(self, tab: ttk.Frame) -> None:
         box = ttk.Labelframe(tab, text=tr("Defaults of a new session"), padding=8)
         box.pack(fill="x")
         ttk.Label(box, text=tr("Channel")).grid(row=0, column=0, sticky="w")
@@ -328,12 +192,13 @@ class SettingsScreen(ttk.Frame):
             text=tr("Save"),
             bootstyle="primary",
             command=lambda: self.presenter.save_defaults(
-                self.default_channel.value(),
-                self.default_portal.value(),
+                cast("int | None", self.default_channel.value()),  # the combos hold ids
+                cast("int | None", self.default_portal.value()),
                 [i for i, v in self.default_help_vars.items() if v.get()],
             ),
         ).grid(row=3, column=1, sticky="w", padx=8, pady=6)
 
+    def _build_privacy(self, tab: ttk.Frame) -> None:
         box = ttk.Labelframe(tab, text=tr("Personal data of citizens"), padding=8)
         box.pack(fill="x", pady=(10, 0))
         self.personal_var = tk.BooleanVar(self, False)
@@ -391,6 +256,10 @@ class SettingsScreen(ttk.Frame):
 
     def _build_data(self) -> None:
         tab = self._tab(tr("Backups and display"))
+        self._build_backups(tab)
+        self._build_display(tab)
+
+    def _build_backups(self, tab: ttk.Frame) -> None:
         box = ttk.Labelframe(tab, text=tr("Backups"), padding=8)
         box.pack(fill="x")
         box.columnconfigure(1, weight=1)
@@ -418,6 +287,7 @@ class SettingsScreen(ttk.Frame):
             command=self._restore,
         ).pack(side="left", padx=8)
 
+    def _build_display(self, tab: ttk.Frame) -> None:
         box = ttk.Labelframe(tab, text=tr("Display"), padding=8)
         box.pack(fill="x", pady=(10, 0))
         self.theme_var = tk.StringVar(self, self.app.theme_name)
@@ -445,7 +315,7 @@ class SettingsScreen(ttk.Frame):
 
     def show_backup(self, folder: Path, officer_pin_required: bool) -> None:
         self.backup_var.set(str(folder))
-        self.officer_pin_var.set(officer_pin_required)
+        self.people.show_pin_required(officer_pin_required)
 
     def _choose_folder(self) -> None:
         folder = filedialog.askdirectory(parent=self, initialdir=self.backup_var.get() or None)
@@ -477,33 +347,5 @@ class SettingsScreen(ttk.Frame):
 
     # -- helpers --------------------------------------------------------------------------
 
-    @staticmethod
-    def _state(active: bool) -> str:
-        return tr("in use") if active else tr("retired")
-
-    @staticmethod
-    def _fill(tree: ttk.Treeview, rows: list[tuple[int, tuple, bool]]) -> None:
-        selected = tree.selection()
-        tree.delete(*tree.get_children())
-        for iid, values, active in rows:
-            tree.insert("", "end", iid=str(iid), values=values, tags=() if active else ("retired",))
-        tree.tag_configure("retired", foreground="#999999")
-        if selected and tree.exists(selected[0]):
-            tree.selection_set(selected[0])
-
-    @staticmethod
-    def _selected_value(tree: ttk.Treeview, column: int) -> str:
-        selection = tree.selection()
-        return tree.item(selection[0], "values")[column] if selection else ""
-
-    @staticmethod
-    def _active(tree: ttk.Treeview) -> bool:
-        selection = tree.selection()
-        return bool(selection) and "retired" not in tree.item(selection[0], "tags")
-
-    def _with_id(self, tree: ttk.Treeview, action) -> None:
-        selection = tree.selection()
-        if not selection:
-            self.app.show_error(tr("Select a line first."))
-            return
-        action(int(selection[0]))
+    def _with_id(self, tree: ttk.Treeview, action: Callable[[int], object]) -> None:
+        with_selected_id(self.app, tree, action)

@@ -225,7 +225,7 @@ def test_change_user_and_language_wait_for_a_report_being_written(window):
 def test_change_user_waits_for_a_catalogue_file_being_read(window, monkeypatch, tmp_path):
     import threading
 
-    from counter_app.catalog.importer import CatalogueImportError
+    from counter_app.catalog.import_files import CatalogueImportError
 
     press(window, "<F5>")
     pump(window)
