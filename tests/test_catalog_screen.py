@@ -30,7 +30,8 @@ def rows(tree) -> list[tuple]:
 def settle(screen) -> None:
     """Until the debounced searches of the screen have run."""
     wait_until(
-        lambda: screen._search_job is None and screen._bundle_job is None, step=screen.update
+        lambda: screen._search_job is None and screen.bundles._search_job is None,
+        step=screen.update,
     )
 
 
