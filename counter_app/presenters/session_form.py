@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -20,14 +20,25 @@ from counter_app.catalog.search import CatalogueSearch
 from counter_app.domain.models import (
     OUTCOME_SUBMITTED,
     LookupKind,
-    LookupValue,
     Session,
-    SessionProcedure,
-    TriState,
 )
 from counter_app.domain.validation import MAX_MINUTES, FieldError, ValidationError
 from counter_app.i18n import tr
 from counter_app.presenters.base import AppLike, signed_in_id
+from counter_app.presenters.session_state import (
+    SCALAR_FIELDS,
+    Choices,
+    FormState,
+    ProcedureLine,
+    edit_fields,
+    form_defaults,
+    parse_minutes,
+    parse_started,
+    session_from_state,
+    short,
+    started_is_backdated,
+    state_from_session,
+)
 from counter_app.services import settings
 from counter_app.services.drafts import DraftService
 from counter_app.services.lookups import LookupService
@@ -38,82 +49,6 @@ from counter_app.storage.errors import StorageError
 
 log = logging.getLogger(__name__)
 MAX_SHORTCUTS = 9
-DATETIME_FORMATS = ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y")
-SCALAR_FIELDS = (
-    "channel_id",
-    "portal_id",
-    "applicant_type_id",
-    "self_reliance_id",
-    "satisfaction_id",
-    "elderly",
-    "ethnic_minority",
-    "disability",
-    "note",
-    "minutes_text",
-    "started_text",
-    "backdated_reason",
-    "citizen_name",
-    "citizen_phone",
-    "citizen_id_number",
-    "edit_reason",
-)
-
-
-@dataclass
-class ProcedureLine:
-    code: str
-    name: str
-    outcome_id: int | None
-    barrier_ids: list[int] = field(default_factory=list)
-    dossier_code: str = ""
-
-
-@dataclass
-class FormState:
-    procedures: list[ProcedureLine] = field(default_factory=list)
-    help_type_ids: list[int] = field(default_factory=list)
-    channel_id: int | None = None
-    portal_id: int | None = None
-    applicant_type_id: int | None = None
-    elderly: str = TriState.UNKNOWN.value
-    ethnic_minority: str = TriState.UNKNOWN.value
-    disability: str = TriState.UNKNOWN.value
-    self_reliance_id: int | None = None
-    satisfaction_id: int | None = None
-    note: str = ""
-    minutes_text: str = ""
-    started_text: str = ""
-    backdated_reason: str = ""
-    citizen_name: str = ""
-    citizen_phone: str = ""
-    citizen_id_number: str = ""
-    edit_reason: str = ""
-    first_input_at: str | None = None
-    editing_uuid: str | None = None
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> FormState:
-        known = {k: v for k, v in d.items() if k in cls.__dataclass_fields__}
-        known["procedures"] = [ProcedureLine(**p) for p in d.get("procedures", [])]
-        return cls(**known)
-
-
-@dataclass(frozen=True)
-class Choices:
-    """Everything the form's pickers offer, read once per form start."""
-
-    help_types: list[LookupValue]
-    outcomes: list[LookupValue]
-    barriers: list[LookupValue]
-    channels: list[LookupValue]
-    portals: list[LookupValue]
-    applicant_types: list[LookupValue]
-    self_reliance: list[LookupValue]
-    satisfaction: list[LookupValue]
-    favourites: list  # SearchHit-like: code, name
-    bundles: list  # Bundle-like: id, name, codes
-    personal_fields: bool
-    submitted_id: int | None
 
 
 class SessionFormView(Protocol):
@@ -190,31 +125,7 @@ class SessionFormPresenter:
 
     def defaults(self) -> dict[str, Any]:
         """Office defaults for channel, portal and help (Settings), else the first values."""
-        saved = settings.FORM_DEFAULTS.get(self.store)
-        c = self.choices
-
-        def first(values: list[LookupValue]) -> int | None:
-            return values[0].id if values else None
-
-        def offered(value_id: Any, values: list[LookupValue]) -> int | None:
-            # A default retired since in Settings is not offered: it would be stored
-            # with every session while the form shows nothing for it.
-            return value_id if any(v.id == value_id for v in values) else first(values)
-
-        if c is None:
-            return {
-                "channel_id": None,
-                "portal_id": None,
-                "help_type_ids": [],
-                "applicant_type_id": None,
-            }
-        helps = {v.id for v in c.help_types}
-        return {
-            "channel_id": offered(saved.get("channel_id"), c.channels),
-            "portal_id": offered(saved.get("portal_id"), c.portals),
-            "help_type_ids": [i for i in saved.get("help_type_ids") or [] if i in helps],
-            "applicant_type_id": first(c.applicant_types),
-        }
+        return form_defaults(settings.FORM_DEFAULTS.get(self.store), self.choices)
 
     def blank_state(self, keep: FormState | None) -> FormState:
         d = self.defaults()
@@ -227,7 +138,7 @@ class SessionFormPresenter:
         if keep is not None:
             s.channel_id, s.portal_id = keep.channel_id, keep.portal_id
             s.help_type_ids = list(keep.help_type_ids)
-        self._blank = _edit_fields(s)
+        self._blank = edit_fields(s)
         return s
 
     # -- input ----------------------------------------------------------------------
@@ -349,42 +260,9 @@ class SessionFormPresenter:
         seconds = (self.clock() - datetime.fromisoformat(self.state.first_input_at)).total_seconds()
         return min(MAX_MINUTES, max(1, math.ceil(seconds / 60)))
 
-    def _parse_started(self) -> datetime | None:
-        text = self.state.started_text.strip()
-        if not text:
-            return None
-        for fmt in DATETIME_FORMATS:
-            try:
-                return datetime.strptime(text, fmt)
-            except ValueError:
-                continue
-        try:  # "HH:MM" means today
-            t = datetime.strptime(text, "%H:%M").time()
-            return datetime.combine(self.clock().date(), t)
-        except ValueError:
-            raise ValidationError(
-                [
-                    FieldError(
-                        "started_at",
-                        tr("Write the start as dd/mm/yyyy hh:mm, e.g. 05/11/2026 08:30."),
-                    )
-                ]
-            ) from None
-
     def _minutes(self) -> int:
-        text = self.state.minutes_text.strip()
-        if text:
-            try:
-                return int(text)
-            except ValueError:
-                raise ValidationError(
-                    [
-                        FieldError(
-                            "minutes", tr("Duration must be a whole number from 1 to 480 minutes.")
-                        )
-                    ]
-                ) from None
-        return self.elapsed_minutes() or 1
+        typed = parse_minutes(self.state.minutes_text)
+        return typed if typed is not None else (self.elapsed_minutes() or 1)
 
     def build_session(self) -> Session:
         """The Session to store; raises ValidationError for input the view must fix."""
@@ -393,7 +271,7 @@ class SessionFormPresenter:
             raise ValidationError([FieldError("officer", tr("Choose the officer at the counter."))])
         s = self.state
         minutes = self._minutes()
-        started = self._parse_started()
+        started = parse_started(s.started_text, self.clock().date())
         if (
             s.editing_uuid
             and self._edit_loaded is not None
@@ -409,44 +287,14 @@ class SessionFormPresenter:
                 if s.first_input_at
                 else self.clock().replace(microsecond=0)
             )
-        submitted = self.choices.submitted_id if self.choices else None
-        procedures = [
-            SessionProcedure(
-                p.code,
-                p.outcome_id,
-                [] if p.outcome_id == submitted else list(p.barrier_ids),
-                p.dossier_code,
-            )
-            for p in s.procedures
-        ]
-        errors = [
-            FieldError("procedures", tr("Choose the outcome of {code}.").format(code=p.code))
-            for p in s.procedures
-            if p.outcome_id is None
-        ]
-        if errors:
-            raise ValidationError(errors)
-        personal = self.choices.personal_fields if self.choices else False
-        return Session(
+        return session_from_state(
+            s,
             officer_id=officer.id,
             counter_id=counter.id,
-            started_at=started,
+            started=started,
             minutes=minutes,
-            procedures=procedures,
-            help_type_ids=list(s.help_type_ids),
-            channel_id=s.channel_id,
-            portal_id=s.portal_id,
-            applicant_type_id=s.applicant_type_id,
-            elderly=TriState(s.elderly),
-            ethnic_minority=TriState(s.ethnic_minority),
-            disability=TriState(s.disability),
-            self_reliance_id=s.self_reliance_id,
-            satisfaction_id=s.satisfaction_id,
-            note=s.note,
-            backdated_reason=s.backdated_reason,
-            citizen_name=s.citizen_name if personal or s.editing_uuid else "",
-            citizen_phone=s.citizen_phone if personal or s.editing_uuid else "",
-            citizen_id_number=s.citizen_id_number if personal or s.editing_uuid else "",
+            submitted_id=self.choices.submitted_id if self.choices else None,
+            personal=self.choices.personal_fields if self.choices else False,
         )
 
     # -- save -----------------------------------------------------------------------
@@ -472,7 +320,7 @@ class SessionFormPresenter:
         self.view.show_errors([])
         if not editing:
             self._discard_draft()
-        names = "; ".join(_short(p.name or p.code) for p in self.state.procedures)
+        names = "; ".join(short(p.name or p.code) for p in self.state.procedures)
         self.app.toast(
             (tr("Session updated: {procedures}") if editing else tr("Saved: {procedures}")).format(
                 procedures=names
@@ -524,36 +372,8 @@ class SessionFormPresenter:
         if not self.state.editing_uuid:
             self.save_draft()
         names = self.procedures.names([p.procedure_code for p in s.procedures])
-        self.state = FormState(
-            procedures=[
-                ProcedureLine(
-                    p.procedure_code,
-                    names.get(p.procedure_code, ""),
-                    p.outcome_id,
-                    list(p.barrier_ids),
-                    p.dossier_code,
-                )
-                for p in s.procedures
-            ],
-            help_type_ids=list(s.help_type_ids),
-            channel_id=s.channel_id,
-            portal_id=s.portal_id,
-            applicant_type_id=s.applicant_type_id,
-            elderly=s.elderly.value,
-            ethnic_minority=s.ethnic_minority.value,
-            disability=s.disability.value,
-            self_reliance_id=s.self_reliance_id,
-            satisfaction_id=s.satisfaction_id,
-            note=s.note,
-            minutes_text=str(s.minutes),
-            started_text=s.started_at.strftime("%d/%m/%Y %H:%M"),
-            backdated_reason=s.backdated_reason,
-            citizen_name=s.citizen_name,
-            citizen_phone=s.citizen_phone,
-            citizen_id_number=s.citizen_id_number,
-            editing_uuid=s.uuid,
-        )
-        self._edit_loaded = _edit_fields(self.state)
+        self.state = state_from_session(s, names)
+        self._edit_loaded = edit_fields(self.state)
         self._edit_started = s.started_at
         self.view.show_errors([])
         self.view.render(self.state)
@@ -565,7 +385,7 @@ class SessionFormPresenter:
         return (
             bool(self.state.editing_uuid)
             and self._edit_loaded is not None
-            and _edit_fields(self.state) != self._edit_loaded
+            and edit_fields(self.state) != self._edit_loaded
         )
 
     def edit_snapshot(self) -> tuple | None:
@@ -614,7 +434,7 @@ class SessionFormPresenter:
         """Something was entered: a search typed and cleared again is not a session to
         offer back or to confirm clearing."""
         return self.state.first_input_at is not None and (
-            bool(self.state.editing_uuid) or _edit_fields(self.state) != self._blank
+            bool(self.state.editing_uuid) or edit_fields(self.state) != self._blank
         )
 
     def save_draft(self) -> None:
@@ -667,35 +487,3 @@ class SessionFormPresenter:
     def _counter_id(self) -> int | None:
         c = self.app.current_counter
         return c.id if c else None
-
-
-def _short(text: str, limit: int = 48) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def started_is_backdated(state: FormState, now: datetime) -> bool:
-    """For the view: show the late-entry reason only when the start is an earlier day."""
-    text = state.started_text.strip()
-    for fmt in DATETIME_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date() < now.date()
-        except ValueError:
-            continue
-    return False
-
-
-def _edit_fields(state: FormState) -> dict[str, Any]:
-    """What a correction changes (the timer of a new session does not count)."""
-    d = asdict(state)
-    d.pop("first_input_at", None)
-    return d
-
-
-__all__ = [
-    "Choices",
-    "FormState",
-    "ProcedureLine",
-    "SessionFormPresenter",
-    "SessionFormView",
-    "started_is_backdated",
-]

@@ -28,9 +28,10 @@ from counter_app.domain.validation import (
     validate_session,
 )
 from counter_app.i18n import tr
-from counter_app.services import settings
+from counter_app.services import session_queries, settings
 from counter_app.services.audit import audit_trail, write_audit
 from counter_app.services.privacy import mask, retention_cutoff
+from counter_app.services.session_checks import reference_errors
 from counter_app.storage.database import Store
 
 ENTITY = "session"
@@ -268,47 +269,12 @@ class SessionService:
     def list(
         self, flt: SessionFilter, limit: int = 50, offset: int = 0, oldest_first: bool = False
     ) -> builtins.list[SessionRow]:
-        """One page of history, newest first (or oldest first), paged in SQL.
-
-        ``oldest_first`` lets a pager reach the last pages of a long history by a small
-        offset from the other end instead of skipping a million rows."""
-        where, params = self._where(flt)
-        direction = "ASC" if oldest_first else "DESC"
-        sql = f"""
-            SELECT s.id, s.uuid, s.started_at, s.minutes, s.note, s.voided,
-                   o.name AS officer_name, c.name AS counter_name,
-                   (SELECT group_concat(sp.procedure_code, ', ') FROM session_procedure sp
-                     WHERE sp.session_id = s.id) AS procedures,
-                   (SELECT group_concat(l.label, ', ') FROM session_procedure sp
-                     JOIN lookup l ON l.id = sp.outcome_id WHERE sp.session_id = s.id)
-                     AS outcomes
-            FROM session s
-            JOIN officer o ON o.id = s.officer_id
-            JOIN counter c ON c.id = s.counter_id
-            WHERE {where}
-            ORDER BY s.started_at {direction}, s.id {direction}
-            LIMIT ? OFFSET ?
-        """
-        return [
-            SessionRow(
-                id=r["id"],
-                uuid=r["uuid"],
-                started_at=datetime.fromisoformat(r["started_at"]),
-                minutes=r["minutes"],
-                officer_name=r["officer_name"],
-                counter_name=r["counter_name"],
-                procedures=r["procedures"] or "",
-                outcomes=r["outcomes"] or "",
-                note=r["note"],
-                voided=bool(r["voided"]),
-            )
-            for r in self.db.query(sql, params + [int(limit), int(offset)])
-        ]
+        """One page of history, newest first (or oldest first), paged in SQL; see
+        ``session_queries``."""
+        return session_queries.list_page(self.db, flt, limit, offset, oldest_first)
 
     def count(self, flt: SessionFilter) -> int:
-        where, params = self._where(flt)
-        sql = f"SELECT count(*) FROM session s WHERE {where}"
-        return self.db.execute(sql, params).fetchone()[0]
+        return session_queries.count(self.db, flt)
 
     def counts(self, day: date | None = None) -> Counts:
         day = day or self.clock().date()
@@ -343,7 +309,7 @@ class SessionService:
                 for e in errors
                 if e.field != "backdated_reason" or s.started_at != existing.started_at
             ]
-        errors.extend(self._reference_errors(s, existing))
+        errors.extend(reference_errors(self.db, s, existing))
         if errors:
             raise ValidationError(errors)
         return s
@@ -356,89 +322,6 @@ class SessionService:
         days = settings.RETENTION_DAYS.get(self.store)
         if s.started_at is not None and s.started_at < retention_cutoff(days, self.clock()):
             s.citizen_name = s.citizen_phone = s.citizen_id_number = ""
-
-    def _reference_errors(
-        self, s: Session, existing: Session | None = None
-    ) -> builtins.list[FieldError]:
-        errors = []
-        codes = [p.procedure_code for p in s.procedures if p.procedure_code]
-        if codes:
-            known = {
-                r["code"]
-                for r in self.db.query(
-                    f"SELECT code FROM procedure WHERE code IN ({', '.join('?' for _ in codes)})",
-                    codes,
-                )
-            }
-            for code in codes:
-                if code not in known:
-                    errors.append(
-                        FieldError(
-                            "procedures",
-                            tr("Procedure {code} is not in the catalogue.").format(code=code),
-                        )
-                    )
-        for table, value, kept, message, retired in (
-            (
-                "officer",
-                s.officer_id,
-                existing and existing.officer_id,
-                tr("Choose the officer at the counter."),
-                tr("This officer has left the office; choose another officer."),
-            ),
-            (
-                "counter",
-                s.counter_id,
-                existing and existing.counter_id,
-                tr("Choose the counter."),
-                tr("This counter is no longer in use; choose another."),
-            ),
-        ):
-            # table is one of two literals above, never user input
-            row = self.db.execute(f"SELECT active FROM {table} WHERE id = ?", [value]).fetchone()
-            if row is None:
-                errors.append(FieldError(table, message))
-            elif not row[0] and value != kept:
-                errors.append(FieldError(table, retired))
-        errors.extend(self._lookup_errors(s))
-        return errors
-
-    def _lookup_errors(self, s: Session) -> builtins.list[FieldError]:
-        """Every lookup id must exist and be of its field's kind (an outcome id in the
-        barrier list would silently count as a barrier). Retired values are not refused
-        here: the form's saved defaults or kept values may still hold one, and refusing
-        would block every save at a queue; reports list such a value as retired."""
-        wanted: builtins.list[tuple[str, str, int]] = []  # (field, kind, id)
-        for name, kind in _LOOKUP_FIELDS:
-            value = getattr(s, name)
-            if value is not None:
-                wanted.append((name, kind, value))
-        wanted += [("help_type_ids", "help_type", v) for v in s.help_type_ids]
-        for p in s.procedures:
-            if p.outcome_id is not None:
-                wanted.append(("outcome_id", "outcome", p.outcome_id))
-            wanted += [("barrier_ids", "barrier", v) for v in p.barrier_ids]
-        if not wanted:
-            return []
-        ids = sorted({v for _, _, v in wanted if isinstance(v, int)})
-        known = (
-            {
-                r[0]: r[1]
-                for r in self.db.execute(
-                    f"SELECT id, kind FROM lookup WHERE id IN ({', '.join('?' * len(ids))})", ids
-                )
-            }
-            if ids
-            else {}
-        )
-        errors: builtins.list[FieldError] = []
-        message = tr("A value chosen in the form is not valid; choose it again.")
-        for name, kind, value in wanted:
-            if isinstance(value, int) and known.get(value) == kind:
-                continue
-            if not any(e.field == name for e in errors):
-                errors.append(FieldError(name, message))
-        return errors
 
     def _office_of_counter(self, counter_id: int) -> int:
         row = self.db.execute("SELECT office_id FROM counter WHERE id = ?", [counter_id]).fetchone()
@@ -502,51 +385,6 @@ class SessionService:
         )
         self.db.execute("DELETE FROM session_procedure WHERE session_id = ?", [session_id])
         self.db.execute("DELETE FROM session_help WHERE session_id = ?", [session_id])
-
-    def _where(self, flt: SessionFilter) -> tuple[str, builtins.list[object]]:
-        clauses: builtins.list[str] = ["1 = 1"]
-        params: builtins.list[object] = []
-        if not flt.include_voided:
-            clauses.append("s.voided = 0")
-        if flt.date_from:
-            clauses.append("s.started_at >= ?")
-            params.append(flt.date_from.isoformat(timespec=ISO))
-        if flt.date_to:
-            clauses.append("s.started_at < ?")
-            params.append(flt.date_to.isoformat(timespec=ISO))
-        if flt.officer_id:
-            clauses.append("s.officer_id = ?")
-            params.append(flt.officer_id)
-        if flt.counter_id:
-            clauses.append("s.counter_id = ?")
-            params.append(flt.counter_id)
-        if flt.procedure_code:
-            clauses.append(
-                "EXISTS (SELECT 1 FROM session_procedure sp WHERE sp.session_id = "
-                "s.id AND sp.procedure_code = ?)"
-            )
-            params.append(flt.procedure_code)
-        if flt.outcome_id:
-            clauses.append(
-                "EXISTS (SELECT 1 FROM session_procedure sp WHERE sp.session_id = "
-                "s.id AND sp.outcome_id = ?)"
-            )
-            params.append(flt.outcome_id)
-        text = fold(nfc(flt.text))
-        if text:
-            clauses.append("s.search_text LIKE ? ESCAPE '\\'")
-            escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            params.append(f"%{escaped}%")
-        return " AND ".join(clauses), params
-
-
-_LOOKUP_FIELDS = (
-    ("channel_id", "channel"),
-    ("portal_id", "portal"),
-    ("applicant_type_id", "applicant_type"),
-    ("self_reliance_id", "self_reliance"),
-    ("satisfaction_id", "satisfaction"),
-)
 
 
 def _day_bounds(day: date) -> tuple[str, str]:

@@ -15,7 +15,6 @@ import sys
 import tkinter as tk
 from collections.abc import Callable
 from datetime import datetime
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -33,63 +32,27 @@ from counter_app.storage.errors import StorageError
 from counter_app.ui import shortcuts
 from counter_app.ui.dialogs import DialogsMixin
 from counter_app.ui.jobs import JobRunner
+from counter_app.ui.shell import (
+    SCREENS,
+    SUPERVISOR_SCREENS,
+    Header,
+    focus_screen,
+    make_screen,
+    screen_titles,
+    window_commands,
+)
 from counter_app.ui.theme import DEFAULT_THEME, register_ttk_locale, setup_fonts, ttk_theme
 from counter_app.ui.widgets import Toast
 
 log = logging.getLogger(__name__)
 COUNTS_REFRESH_MS = 5 * 60 * 1000
 PURGE_DELAY_MS = 3000  # after the window is up: start-up stays fast
-SCREENS = ("session", "history", "reports", "catalogue", "settings")
-SUPERVISOR_SCREENS = ("catalogue", "settings")
 
 
 def apply_saved_language(store: Store) -> None:
     language = settings.LANGUAGE.get(store)
     if language in i18n.LANGUAGES and language != i18n.language():
         i18n.set_language(language)
-
-
-def make_screen(name: str, master: tk.Misc, app: MainWindow) -> tk.Widget:
-    """The view of screen ``name``; imported when first shown, so start-up stays fast."""
-    if name == "session":
-        from counter_app.ui.session_screen import SessionScreen
-
-        return SessionScreen(master, app)
-    if name == "history":
-        from counter_app.ui.history_screen import HistoryScreen
-
-        return HistoryScreen(master, app)
-    if name == "reports":
-        from counter_app.ui.reports_screen import ReportsScreen
-
-        return ReportsScreen(master, app)
-    if name == "catalogue":
-        from counter_app.ui.catalogue_screen import CatalogueScreen
-
-        return CatalogueScreen(master, app)
-    if name == "settings":
-        from counter_app.ui.settings_screen import SettingsScreen
-
-        return SettingsScreen(master, app)
-    raise KeyError(name)
-
-
-def screen_titles() -> dict[str, str]:
-    return {
-        "session": tr("New session"),
-        "history": tr("History"),
-        "reports": tr("Reports"),
-        "catalogue": tr("Catalogue"),
-        "settings": tr("Settings"),
-    }
-
-
-def _focus_screen(screen: tk.Widget) -> None:
-    try:
-        focus = getattr(screen, "focus_default", None)
-        (focus or screen.focus_set)()
-    except tk.TclError:  # the screen went away meanwhile
-        pass
 
 
 class MainWindow(DialogsMixin, ttk.App):
@@ -141,7 +104,7 @@ class MainWindow(DialogsMixin, ttk.App):
                 pass
         self.protocol("WM_DELETE_WINDOW", self.close)
         self._build_shell()
-        shortcuts.bind_window(self, self._window_commands())
+        shortcuts.bind_window(self, window_commands(self))
         if user is not None:
             self._start_as(*user)
         elif OfficeService(store).office() is None:
@@ -162,22 +125,8 @@ class MainWindow(DialogsMixin, ttk.App):
     # -- shell ----------------------------------------------------------------------------
 
     def _build_shell(self) -> None:
-        self.header = ttk.Frame(self, padding=(12, 6))
+        self.header = Header(self, self.switch_user, self.toggle_theme)
         self.header.pack(fill="x")
-        self.title_label = ttk.Label(self.header, font="-size 13 -weight bold")
-        self.title_label.pack(side="left")
-        self.theme_button = ttk.Button(
-            self.header, bootstyle="secondary-link", command=self.toggle_theme, takefocus=False
-        )
-        self.theme_button.pack(side="right")
-        self.switch_button = ttk.Button(
-            self.header,
-            text=tr("Change user"),
-            bootstyle="secondary-outline",
-            takefocus=False,
-            command=self.switch_user,
-        )
-        self.user_label = ttk.Label(self.header)
         # The strip is packed before the body so that a short screen squeezes the body,
         # never today's figures.
         self.strip = ttk.Frame(self, padding=(12, 4), bootstyle="secondary")
@@ -193,29 +142,13 @@ class MainWindow(DialogsMixin, ttk.App):
 
     def _update_header(self) -> None:
         office = OfficeService(self.store).office()
-        self.title_label.configure(
-            text=(office.name if office else tr("Counter guidance log"))
-            + (tr(" — TRAINING MODE") if self.store.is_demo else "")
+        self.header.show(
+            office.name if office else None,
+            self.store.is_demo,
+            self.theme_name,
+            self.current_officer,
+            self.current_counter,
         )
-        self.theme_button.configure(
-            text=tr("☾ Dark") if self.theme_name == "light" else tr("☀ Light")
-        )
-        if self.current_officer:
-            role = (
-                tr("supervisor") if self.current_officer.role == Role.SUPERVISOR else tr("officer")
-            )
-            self.user_label.configure(
-                text=tr("{officer} ({role}) · {counter}").format(
-                    officer=self.current_officer.name,
-                    role=role,
-                    counter=self.current_counter.name if self.current_counter else "",
-                )
-            )
-            self.switch_button.pack(side="right", padx=6)
-            self.user_label.pack(side="right", padx=6)
-        else:
-            self.switch_button.pack_forget()
-            self.user_label.pack_forget()
 
     def _clear_body(self) -> None:
         for child in self.body.winfo_children():
@@ -337,36 +270,9 @@ class MainWindow(DialogsMixin, ttk.App):
         elif screen is not None:
             # Keys must reach the screen on view, never the hidden form's search box
             # (Enter there would add a procedure the officer cannot see).
-            self.after_idle(_focus_screen, screen)
+            self.after_idle(focus_screen, screen)
 
     # -- keys -----------------------------------------------------------------------------
-
-    def _window_commands(self) -> dict[str, Callable[[], object]]:
-        commands: dict[str, Callable[[], object]] = {
-            f"screen.{name}": partial(self.show_screen, name) for name in SCREENS
-        }
-        commands["form.save_keep"] = partial(self._form_key, "save", True)
-        commands["form.save_clear"] = partial(self._form_key, "save", False)
-        for n in range(1, shortcuts.MAX_NUMBERED + 1):
-            commands[f"form.favourite.{n}"] = partial(self._form_key, "favourite", n)
-            commands[f"form.help.{n}"] = partial(self._form_key, "help", n)
-        for n in range(1, len(shortcuts.BUNDLE_KEYS) + 1):
-            commands[f"form.bundle.{n}"] = partial(self._form_key, "bundle", n)
-        return commands
-
-    def _form_key(self, what: str, arg: Any) -> None:
-        """A form key acts only while the form is the screen on view."""
-        form = self.screens.get("session")
-        if form is None or self.current_screen() != "session":
-            return
-        if what == "save":
-            form.save(arg)
-        elif what == "favourite":
-            form.presenter.add_favourite(arg)
-        elif what == "help":
-            form.presenter.toggle_help(arg)
-        elif what == "bundle":
-            form.presenter.add_bundle(arg)
 
     # -- the app interface used by screens and presenters --------------------------------
 
@@ -445,7 +351,6 @@ class MainWindow(DialogsMixin, ttk.App):
         i18n.set_language(language)
         register_ttk_locale(i18n.language())
         self.title(self.window_title(self.store))
-        self.switch_button.configure(text=tr("Change user"))
         current = self.current_screen()
         self._resume_silently = True
         self._build_work()

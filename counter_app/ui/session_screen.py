@@ -10,19 +10,16 @@ from __future__ import annotations
 import tkinter as tk
 
 import ttkbootstrap as ttk
-from ttkbootstrap.widgets.scrolled import ScrolledFrame
 
 from counter_app.domain.models import TriState
 from counter_app.domain.validation import FieldError
 from counter_app.i18n import tr
-from counter_app.presenters.session_form import (
-    Choices,
-    FormState,
-    SessionFormPresenter,
-)
+from counter_app.presenters.session_form import SessionFormPresenter
+from counter_app.presenters.session_state import Choices, FormState
 from counter_app.ui import shortcuts
-from counter_app.ui.shortcuts import PASS, bundle_key
-from counter_app.ui.widgets import ChoiceCombo, shorten
+from counter_app.ui.session_parts import ProcedureLines, fill_help_box, fill_picks
+from counter_app.ui.shortcuts import PASS
+from counter_app.ui.widgets import ChoiceCombo
 
 DRAFT_DELAY_MS = 600
 TIMER_TICK_MS = 15_000
@@ -54,8 +51,6 @@ class SessionScreen(ttk.Frame):
         self._rendering = False
         self._draft_after: str | None = None
         self._timer_after: str | None = None
-        self._line_codes: list[str] | None = None
-        self._line_widgets: list[dict] = []
         self.choices: Choices | None = None
         self.vars: dict[str, tk.StringVar] = {}
         self._build()
@@ -108,9 +103,8 @@ class SessionScreen(ttk.Frame):
         self.picks.pack(fill="x", pady=(4, 4))
         # Several procedures must not push the help types or the save buttons off a
         # small laptop screen at 125–150 %: the lines scroll inside the box instead.
-        self.lines = ScrolledFrame(box, height=120)
+        self.lines = ProcedureLines(box, lambda: self.presenter, height=120)
         self.lines.pack(fill="both", expand=True)
-        self.lines.columnconfigure(0, weight=1)
 
     def _build_help(self, parent: ttk.Frame) -> None:
         self.help_box = ttk.Labelframe(parent, text=tr("Help given (Ctrl+1…9)"), padding=8)
@@ -236,61 +230,10 @@ class SessionScreen(ttk.Frame):
         self.combos["applicant_type_id"].set_items(items(choices.applicant_types))
         self.combos["self_reliance_id"].set_items(items(choices.self_reliance))
         self.combos["satisfaction_id"].set_items(items(choices.satisfaction))
-        for child in self.help_box.winfo_children():
-            child.destroy()
-        self.help_vars = {}
-        self.help_box.columnconfigure((0, 1), weight=1, uniform="help")
-        for i, value in enumerate(choices.help_types):
-            var = tk.BooleanVar(self, False)
-            self.help_vars[value.id] = var
-            prefix = f"{i + 1}. " if i < 9 else ""
-            cb = ttk.Checkbutton(
-                self.help_box,
-                text=prefix + value.label,
-                variable=var,
-                command=lambda v=value.id: self._help_clicked(v),
-            )
-            cb.grid(row=i // 2, column=i % 2, sticky="w", padx=(0, 8), pady=1)
-            for n in range(1, min(9, len(choices.help_types)) + 1):
-                shortcuts.bind(
-                    cb,
-                    f"form.help_box.{n}",
-                    lambda e, n=n: self._toggle_help(n, e),
-                    with_event=True,
-                )
-        for child in self.picks.winfo_children():
-            child.destroy()
-        picks = [
-            (
-                f"Alt+{i + 1}",
-                fav.name,
-                "info-outline",
-                lambda n=i + 1: self.presenter.add_favourite(n),
-            )
-            for i, fav in enumerate(choices.favourites)
-        ]
-        picks += [
-            (
-                bundle_key(i + 1),
-                bundle.name,
-                "secondary-outline",
-                lambda n=i + 1: self.presenter.add_bundle(n),
-            )
-            for i, bundle in enumerate(choices.bundles)
-        ]
-        columns, limit = (2, 30) if len(picks) <= 6 else (3, 18)  # keep the box short
-        for col, (key, name, style, command) in enumerate(picks):
-            ttk.Button(
-                self.picks,
-                text=f"{key} {shorten(name, limit)}",
-                bootstyle=style,
-                takefocus=False,
-                command=command,
-            ).grid(row=col // columns, column=col % columns, sticky="ew", padx=2, pady=2)
-        for c in range(3):
-            self.picks.columnconfigure(
-                c, weight=1 if c < columns else 0, uniform="picks" if c < columns else ""
-            )
+        self.help_vars = fill_help_box(
+            self.help_box, choices, self._help_clicked, lambda n, e: self._toggle_help(n, e)
+        )
+        fill_picks(self.picks, choices, self.presenter.add_favourite, self.presenter.add_bundle)
         for lbl, ent, row in self.personal:
             if choices.personal_fields:
                 lbl.grid(row=row, column=0, sticky="w", pady=2)
@@ -309,7 +252,7 @@ class SessionScreen(ttk.Frame):
                 combo.set_value(getattr(state, name))
             for help_id, var in self.help_vars.items():
                 var.set(help_id in state.help_type_ids)
-            self._render_lines(state)
+            self.lines.render(state, self.choices)
             editing = bool(state.editing_uuid)
             if editing:
                 self.banner.configure(
@@ -344,106 +287,6 @@ class SessionScreen(ttk.Frame):
             self._render_timer()
         finally:
             self._rendering = False
-
-    def _render_lines(self, state: FormState) -> None:
-        codes = [p.code for p in state.procedures]
-        if codes != self._line_codes:
-            for child in self.lines.winfo_children():
-                child.destroy()
-            self._line_widgets = []
-            for i, line in enumerate(state.procedures):
-                self._line_widgets.append(self._build_line(i, line))
-            self._line_codes = codes
-            if not codes:
-                ttk.Label(self.lines, text=tr("No procedure yet."), bootstyle="secondary").grid(
-                    row=0, column=0, sticky="w"
-                )
-            else:
-                self.after(30, self._show_last_line)
-        for widgets, line in zip(self._line_widgets, state.procedures, strict=False):
-            widgets["outcome"].set_value(line.outcome_id)
-            if widgets["dossier"].get() != line.dossier_code:
-                widgets["dossier"].set(line.dossier_code)
-            submitted = self.choices and line.outcome_id == self.choices.submitted_id
-            for bid, var in widgets["barrier_vars"].items():
-                var.set(bid in line.barrier_ids)
-            n = len(line.barrier_ids)
-            widgets["barriers"].configure(
-                state="disabled" if submitted else "normal",
-                text=tr("Barriers") + (f" ({n})" if n else ""),
-            )
-
-    def _build_line(self, i: int, line) -> dict:
-        frame = ttk.Frame(self.lines, padding=(0, 4))
-        frame.grid(row=i, column=0, sticky="ew")
-        frame.columnconfigure(0, weight=1)
-        title = ttk.Label(
-            frame, text=f"{line.code} — {line.name}", wraplength=520, font="-weight bold"
-        )
-        title.grid(row=0, column=0, sticky="w")
-        frame.bind("<Configure>", lambda e, t=title: t.configure(wraplength=max(200, e.width - 60)))
-        ttk.Button(
-            frame,
-            text="✕",
-            width=3,
-            bootstyle="danger-link",
-            takefocus=False,
-            command=lambda i=i: self.presenter.remove_procedure(i),
-        ).grid(row=0, column=1, sticky="ne")
-        row = ttk.Frame(frame)
-        row.grid(row=1, column=0, columnspan=2, sticky="w", pady=2)
-        outcome = ChoiceCombo(
-            row,
-            [(v.id, v.label) for v in self.choices.outcomes],
-            width=24,
-            on_select=lambda v, i=i: self.presenter.set_outcome(i, v),
-        )
-        outcome.pack(side="left")
-        barrier_vars: dict[int, tk.BooleanVar] = {}
-        barriers = ttk.Menubutton(
-            row,
-            text=tr("Barriers"),
-            bootstyle="warning-outline",
-            width=max(12, len(tr("Barriers")) + 4),
-        )
-        menu = tk.Menu(barriers, tearoff=False)
-        for value in self.choices.barriers:
-            var = tk.BooleanVar(self, False)
-            barrier_vars[value.id] = var
-            menu.add_checkbutton(
-                label=value.label,
-                variable=var,
-                command=lambda b=value.id, i=i: self._barrier_clicked(i, b),
-            )
-        barriers.configure(menu=menu)
-        barriers.pack(side="left", padx=6)
-        ttk.Label(row, text=tr("Dossier code")).pack(side="left", padx=(6, 2))
-        dossier = tk.StringVar(self, line.dossier_code)
-        dossier.trace_add("write", lambda *_, i=i, v=dossier: self._dossier_changed(i, v))
-        dossier_entry = ttk.Entry(row, textvariable=dossier, width=12)
-        dossier_entry.pack(side="left")
-        for widget in (outcome, barriers, dossier_entry):  # Tab into a line: scroll to it
-            widget.bind("<FocusIn>", lambda e, f=frame: self._scroll_to(f), add="+")
-        return {
-            "outcome": outcome,
-            "dossier": dossier,
-            "barriers": barriers,
-            "barrier_vars": barrier_vars,
-        }
-
-    def _scroll_to(self, frame: tk.Widget) -> None:
-        try:
-            height = max(1, self.lines.winfo_height())
-            self.lines.yview_moveto(max(0.0, frame.winfo_y() / height))
-        except tk.TclError:
-            pass
-
-    def _show_last_line(self) -> None:
-        """The line just added is the one the officer works on next: keep it in view."""
-        try:
-            self.lines.yview_moveto(1.0)
-        except (AttributeError, tk.TclError):
-            pass
 
     def _render_late(self, state: FormState) -> None:
         if self.presenter.late_reason_wanted(self.presenter.clock()):
@@ -523,14 +366,6 @@ class SessionScreen(ttk.Frame):
             return PASS
         self.presenter.toggle_help(n)
         return None
-
-    def _barrier_clicked(self, i: int, barrier_id: int) -> None:
-        self.presenter.toggle_barrier(i, barrier_id)
-        self._render_lines(self.presenter.state)
-
-    def _dossier_changed(self, i: int, var: tk.StringVar) -> None:
-        if not self._rendering:
-            self.presenter.set_dossier(i, var.get())
 
     def _search_changed(self) -> None:
         self.presenter.search(self.search_var.get())
