@@ -84,23 +84,8 @@ def run_self_test() -> int:
         (tr("take a verified backup"), _take_backup),
         (tr("close the window and the database"), _close),
     ]
-    failed = False
     try:
-        for name, step in steps:
-            t0 = time.perf_counter()
-            try:
-                detail = step(ctx)
-            except Exception as exc:  # noqa: BLE001 - every failure is reported, none escapes
-                log.exception("self-test step failed: %s", name)
-                _say(tr("FAILED: {step}: {problem}").format(step=name, problem=_describe(exc)))
-                failed = True
-                break
-            ctx.timings[name] = time.perf_counter() - t0
-            _say(
-                tr("OK: {step} ({seconds:.2f} s) {detail}")
-                .format(step=name, seconds=ctx.timings[name], detail=detail)
-                .rstrip()
-            )
+        failed = not all(_run_step(ctx, name, step) for name, step in steps)
     finally:
         _teardown(ctx)
         if previous_home is None:
@@ -124,6 +109,24 @@ def run_self_test() -> int:
     )
     _say(tr("Self-test passed in {seconds:.1f} s.").format(seconds=total))
     return 0
+
+
+def _run_step(ctx: Context, name: str, step: Callable[[Context], str]) -> bool:
+    """One step, timed and reported; False stops the run (``all`` stops at the first)."""
+    t0 = time.perf_counter()
+    try:
+        detail = step(ctx)
+    except Exception as exc:  # noqa: BLE001 - every failure is reported, none escapes
+        log.exception("self-test step failed: %s", name)
+        _say(tr("FAILED: {step}: {problem}").format(step=name, problem=_describe(exc)))
+        return False
+    ctx.timings[name] = time.perf_counter() - t0
+    _say(
+        tr("OK: {step} ({seconds:.2f} s) {detail}")
+        .format(step=name, seconds=ctx.timings[name], detail=detail)
+        .rstrip()
+    )
+    return True
 
 
 def _describe(exc: BaseException) -> str:

@@ -126,6 +126,10 @@ class SessionScreen(ttk.Frame):
             ("self_reliance_id", tr("Can do it alone next time?"), "—"),
             ("satisfaction_id", tr("Satisfaction"), "—"),
         ]
+        self._build_choice_rows(box, rows)
+        self._build_time_rows(box, len(rows))
+
+    def _build_choice_rows(self, box: ttk.Labelframe, rows: list) -> None:
         r = 0
         for name, label, blank in rows:
             ttk.Label(box, text=label).grid(row=r, column=0, sticky="w", pady=2, padx=(0, 8))
@@ -137,6 +141,10 @@ class SessionScreen(ttk.Frame):
             r += 1
         for name in ("elderly", "ethnic_minority", "disability"):
             self.combos[name].set_items(tristate_items())
+
+    def _build_time_rows(self, box: ttk.Labelframe, r: int) -> None:
+        """Note, start, minutes, late-entry reason, personal fields, correction reason:
+        the rows some sessions show and others hide keep their grid row."""
         ttk.Label(box, text=tr("Note")).grid(row=r, column=0, sticky="w", pady=2)
         ttk.Entry(box, textvariable=self._text_var("note")).grid(
             row=r, column=1, sticky="ew", pady=2
@@ -175,7 +183,6 @@ class SessionScreen(ttk.Frame):
         self.edit_label = ttk.Label(box, text=tr("Reason for the correction"))
         self.edit_entry = ttk.Entry(box, textvariable=self._text_var("edit_reason"))
         self.edit_row = r
-        r += 1
         self.details_box = box
 
     def _build_buttons(self) -> None:
