@@ -153,13 +153,16 @@ def test_first_page_shows_before_the_count_and_stale_counts_are_ignored(app, wor
     view = MagicMock(spec=HistoryView)
     history = HistoryPresenter(view, app, clock=clock, page_size=10)
     history.start()
+    app.finish_jobs("history-page")
     assert len(view.show_rows.call_args.args[0]) == 10
     assert view.show_page.call_args.args[0].total is None  # "counting…"
     history.next_page()  # allowed: the page was full
+    app.finish_jobs("history-page")
     assert history.page == 1
     history.last_page()  # unknown yet: stays
     assert history.page == 1
     history.apply_filter(HistoryFilter(procedure_code="1.001193"))
+    app.finish_jobs("history-page")
     (_, first_done, _, first_key), (_, second_done, _, second_key) = app.pending_jobs
     assert first_key == second_key  # the newer count supersedes the older in the app
     first_done(23, None)  # the count of the previous filter arrives late: ignored

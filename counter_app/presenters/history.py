@@ -19,6 +19,7 @@ from counter_app.services.endofday import Flagged, check_day
 from counter_app.services.lookups import LookupService
 from counter_app.services.offices import OfficeService
 from counter_app.services.sessions import SessionService
+from counter_app.storage.database import Store
 from counter_app.storage.errors import StorageError
 
 log = logging.getLogger(__name__)
@@ -95,6 +96,8 @@ class HistoryPresenter:
         self.total: int | None = 0
         self.rows: list[SessionRow] = []
         self._count_token = 0
+        self._page_token = 0
+        self._running: dict[str, Store] = {}  # the reader of the page/count job under way
         self._end_of_day_officer: int | None = None
 
     def start(self) -> None:
@@ -117,20 +120,39 @@ class HistoryPresenter:
         self._count_token += 1
         token = self._count_token
         flt = self.filter.to_session_filter()
-        reader = self.app.store.reader()
-
-        def job() -> int:
-            try:
-                return SessionService(reader).count(flt)
-            finally:
-                reader.close()
 
         def done(total: int | None, error: BaseException | None) -> None:
             if error is not None:
                 log.error("history count failed: %s", error)
             self._counted(token, None if error is not None else total)
 
-        self.app.run_in_background(job, done, key="history-count")
+        self._submit("history-count", lambda sessions: sessions.count(flt), done)
+
+    def _submit(self, key: str, query: Callable[[SessionService], Any], done: Any) -> None:
+        """Run ``query`` on the job runner with a reader of its own. A newer request of the
+        same kind wins: the older one's result is dropped and its SQL interrupted (a count
+        of a million rows must not go on after the officer changed the filter)."""
+        previous = self._running.pop(key, None)
+        if previous is not None:
+            try:
+                previous.conn.interrupt()
+            except Exception:  # already finished and closed
+                pass
+        reader = self.app.store.reader()
+        self._running[key] = reader
+
+        def job() -> Any:
+            try:
+                return query(SessionService(reader, clock=self.clock))
+            finally:
+                reader.close()
+
+        def finished(result: Any, error: BaseException | None) -> None:
+            if self._running.get(key) is reader:
+                del self._running[key]
+            done(result, error)
+
+        self.app.run_in_background(job, finished, key=key)
 
     def _counted(self, token: int, total: int | None) -> None:
         if token != self._count_token or total is None:
@@ -152,20 +174,40 @@ class HistoryPresenter:
         return PageInfo(self.page + 1, self.pages(), self.total)
 
     def load_page(self) -> None:
+        """The current page, read on the job runner; shown when it arrives (a newer
+        page request wins over one still running)."""
         flt = self.filter.to_session_filter()
-        offset = self.page * self.page_size
-        if self.total is not None and offset > self.total // 2:
-            # Back half: read from the oldest end, a short skip instead of a long one.
-            from_end = self.total - offset - self.page_size
-            limit = self.page_size + min(0, from_end)
-            rows = self.sessions.list(
-                flt, limit=max(0, limit), offset=max(0, from_end), oldest_first=True
-            )
-            self.rows = list(reversed(rows))
-        else:
-            self.rows = self.sessions.list(flt, limit=self.page_size, offset=offset)
-        self.view.show_rows(self.rows)
-        self.view.show_page(self.page_info())
+        offset, total, size = self.page * self.page_size, self.total, self.page_size
+        self._page_token += 1
+        token = self._page_token
+
+        def query(sessions: SessionService) -> list[SessionRow]:
+            if total is not None and offset > total // 2:
+                # Back half: read from the oldest end, a short skip instead of a long one.
+                from_end = total - offset - size
+                limit = size + min(0, from_end)
+                rows = sessions.list(
+                    flt, limit=max(0, limit), offset=max(0, from_end), oldest_first=True
+                )
+                return list(reversed(rows))
+            return sessions.list(flt, limit=size, offset=offset)
+
+        def done(rows: list[SessionRow] | None, error: BaseException | None) -> None:
+            if token != self._page_token:
+                return
+            if error is not None or rows is None:
+                log.error("history page failed: %s", error)
+                self.app.show_error(
+                    str(error)
+                    if isinstance(error, StorageError)
+                    else tr("The history could not be read; try again.")
+                )
+                return
+            self.rows = rows
+            self.view.show_rows(self.rows)
+            self.view.show_page(self.page_info())
+
+        self._submit("history-page", query, done)
 
     def next_page(self) -> None:
         pages = self.pages()
@@ -249,6 +291,7 @@ class HistoryPresenter:
         """Today's sessions to look at: everyone's, or one officer's (on closing, the
         list must match the count the officer was just told)."""
         self._end_of_day_officer = officer_id
+        self._page_token += 1  # a history page still on its way must not replace the list
         flagged = check_day(self.app.store, day or self.clock().date(), officer_id)
         self.view.show_flagged(flagged)
         if not flagged:

@@ -245,12 +245,12 @@ class _SessionMaker:
         minutes = max(1, min(120, int(rng.lognormvariate(2.4, 0.5))))
         sid = self.next_session
         self.next_session += 1
-        codes = self._add_procedures(sid)
+        codes = self._add_procedures(sid, start.isoformat(timespec="seconds"))
         for h in {self.pick("help_type", HELP_WEIGHTS) for _ in range(rng.choice([1, 2, 2, 3]))}:
             self.helps.append((sid, h))
         self.sessions.append(self._session_row(sid, start, minutes, codes))
 
-    def _add_procedures(self, sid: int) -> list[str]:
+    def _add_procedures(self, sid: int, started: str) -> list[str]:
         """One to four procedures; barriers only where the dossier was not submitted."""
         rng = self.rng
         codes = {self.procedure()}
@@ -265,7 +265,7 @@ class _SessionMaker:
                     self.barriers.append((self.next_sp, b))
             else:
                 dossier = f"H{rng.randrange(10**9):09d}"
-            self.procs.append((self.next_sp, sid, pos, code, outcome, dossier))
+            self.procs.append((self.next_sp, sid, pos, code, outcome, dossier, started))
             self.next_sp += 1
         return list(codes)
 
@@ -335,5 +335,5 @@ _INSERT_SESSION = """
 """
 _INSERT_SP = """
     INSERT INTO session_procedure (id, session_id, position, procedure_code, outcome_id,
-        dossier_code) VALUES (?, ?, ?, ?, ?, ?)
+        dossier_code, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)
 """

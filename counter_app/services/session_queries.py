@@ -1,7 +1,28 @@
-"""History queries: one page of sessions and the count of a filter, paged in SQL."""
+"""History queries: one page of sessions and the count of a filter, paged in SQL.
+
+Each filter is answered from an index, never by testing every session (at a million
+sessions a scan blocks for a second): the query is driven by the most selective thing
+the filter names —
+
+- a procedure code: the procedure lines' (code, start) index, in date order;
+- an outcome: the lines' (outcome, start) index (a session with two lines of that
+  outcome is counted once);
+- a text of 3 characters or more: the trigram full-text index of the folded text
+  (``session_fts``). A text with few matches (``FEW_MATCHES``) is answered from the index
+  and its matches sorted by start; a common one is answered by walking the live sessions
+  in date order and keeping those among the matches (sorting 100,000 matches for one page
+  would cost more than finding 50 in order);
+- otherwise the session table's own indexes (live sessions, start, officer, counter).
+
+The other conditions of the filter are then checked on the rows found. A text shorter
+than 3 characters (or a SQLite without FTS5 trigram) falls back to ``LIKE`` on the folded
+text: correct, but it reads the table, which is why the history runs its queries on the
+job runner, off the window's thread.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlite_utils import Database
@@ -10,6 +31,37 @@ from counter_app.domain.models import SessionFilter, SessionRow
 from counter_app.domain.text import fold, nfc
 
 ISO = "seconds"
+MIN_INDEXED_TEXT = 3  # the trigram index matches substrings of three characters or more
+FEW_MATCHES = 2000  # up to this many text matches, sorting them beats walking in order
+
+_COLUMNS = """
+    s.id, s.uuid, s.started_at, s.minutes, s.note, s.voided,
+    o.name AS officer_name, c.name AS counter_name,
+    (SELECT group_concat(sp.procedure_code, ', ') FROM session_procedure sp
+      WHERE sp.session_id = s.id) AS procedures,
+    (SELECT group_concat(l.label, ', ') FROM session_procedure sp
+      JOIN lookup l ON l.id = sp.outcome_id WHERE sp.session_id = s.id) AS outcomes
+"""
+
+
+@dataclass
+class Plan:
+    """The FROM, WHERE and ORDER of one filter, with its parameters."""
+
+    source: str
+    order: str  # the start column to sort on, of the driving table
+    key: str  # the session id column of the driving table
+    distinct: bool = False
+    where: list[str] = field(default_factory=list)
+    params: list[object] = field(default_factory=list)
+
+    def add(self, clause: str, *params: object) -> None:
+        self.where.append(clause)
+        self.params.extend(params)
+
+    @property
+    def where_sql(self) -> str:
+        return " AND ".join(self.where) or "1 = 1"
 
 
 def list_page(
@@ -23,22 +75,20 @@ def list_page(
 
     ``oldest_first`` lets a pager reach the last pages of a long history by a small
     offset from the other end instead of skipping a million rows."""
-    where, params = where_clause(flt)
+    plan = plan_for(db, flt, for_page=True)
     direction = "ASC" if oldest_first else "DESC"
     sql = f"""
-        SELECT s.id, s.uuid, s.started_at, s.minutes, s.note, s.voided,
-               o.name AS officer_name, c.name AS counter_name,
-               (SELECT group_concat(sp.procedure_code, ', ') FROM session_procedure sp
-                 WHERE sp.session_id = s.id) AS procedures,
-               (SELECT group_concat(l.label, ', ') FROM session_procedure sp
-                 JOIN lookup l ON l.id = sp.outcome_id WHERE sp.session_id = s.id)
-                 AS outcomes
-        FROM session s
+        SELECT {_COLUMNS}
+        FROM (SELECT {"DISTINCT " if plan.distinct else ""}{plan.key} AS id,
+                     {plan.order} AS started_at
+              FROM {plan.source}
+              WHERE {plan.where_sql}
+              ORDER BY {plan.order} {direction}, {plan.key} {direction}
+              LIMIT ? OFFSET ?) page
+        CROSS JOIN session s ON s.id = page.id
         JOIN officer o ON o.id = s.officer_id
         JOIN counter c ON c.id = s.counter_id
-        WHERE {where}
         ORDER BY s.started_at {direction}, s.id {direction}
-        LIMIT ? OFFSET ?
     """
     return [
         SessionRow(
@@ -53,49 +103,101 @@ def list_page(
             note=r["note"],
             voided=bool(r["voided"]),
         )
-        for r in db.query(sql, params + [int(limit), int(offset)])
+        for r in db.query(sql, plan.params + [int(limit), int(offset)])
     ]
 
 
 def count(db: Database, flt: SessionFilter) -> int:
-    where, params = where_clause(flt)
-    sql = f"SELECT count(*) FROM session s WHERE {where}"
-    return db.execute(sql, params).fetchone()[0]
+    plan = plan_for(db, flt)
+    what = f"count(DISTINCT {plan.key})" if plan.distinct else "count(*)"
+    sql = f"SELECT {what} FROM {plan.source} WHERE {plan.where_sql}"
+    return int(db.execute(sql, plan.params).fetchone()[0])
 
 
-def where_clause(flt: SessionFilter) -> tuple[str, list[object]]:
-    """The WHERE of a history filter, with its parameters (never user text in SQL)."""
-    clauses: list[str] = ["1 = 1"]
-    params: list[object] = []
-    if not flt.include_voided:
-        clauses.append("s.voided = 0")
-    if flt.date_from:
-        clauses.append("s.started_at >= ?")
-        params.append(flt.date_from.isoformat(timespec=ISO))
-    if flt.date_to:
-        clauses.append("s.started_at < ?")
-        params.append(flt.date_to.isoformat(timespec=ISO))
-    if flt.officer_id:
-        clauses.append("s.officer_id = ?")
-        params.append(flt.officer_id)
-    if flt.counter_id:
-        clauses.append("s.counter_id = ?")
-        params.append(flt.counter_id)
-    if flt.procedure_code:
-        clauses.append(
-            "EXISTS (SELECT 1 FROM session_procedure sp WHERE sp.session_id = "
-            "s.id AND sp.procedure_code = ?)"
-        )
-        params.append(flt.procedure_code)
-    if flt.outcome_id:
-        clauses.append(
-            "EXISTS (SELECT 1 FROM session_procedure sp WHERE sp.session_id = "
-            "s.id AND sp.outcome_id = ?)"
-        )
-        params.append(flt.outcome_id)
+def plan_for(db: Database, flt: SessionFilter, for_page: bool = False) -> Plan:
+    """Pick the index the filter is answered from; see the module docstring. A count is
+    always answered from the full-text index (it visits every match anyway)."""
     text = fold(nfc(flt.text))
-    if text:
-        clauses.append("s.search_text LIKE ? ESCAPE '\\'")
+    indexed_text = len(text) >= MIN_INDEXED_TEXT and has_fulltext(db)
+    if flt.procedure_code:
+        plan = Plan(
+            "session_procedure d CROSS JOIN session s ON s.id = d.session_id",
+            "d.started_at",
+            "d.session_id",
+        )
+        plan.add("d.procedure_code = ?", flt.procedure_code)
+    elif flt.outcome_id:
+        plan = Plan(
+            "session_procedure d CROSS JOIN session s ON s.id = d.session_id",
+            "d.started_at",
+            "d.session_id",
+            distinct=True,
+        )
+        plan.add("d.outcome_id = ?", flt.outcome_id)
+    elif indexed_text and not (for_page and _many_matches(db, text)):
+        plan = Plan("session_fts f CROSS JOIN session s ON s.id = f.rowid", "s.started_at", "s.id")
+        plan.add("session_fts MATCH ?", _phrase(text))
+        text = ""  # answered
+    elif indexed_text:
+        index = "idx_session_started" if flt.include_voided else "idx_session_live"
+        plan = Plan(f"session s INDEXED BY {index}", "s.started_at", "s.id")
+        # "+s.id": the matches are a list to look rows up in, not a way into the table
+        plan.add(
+            "+s.id IN (SELECT rowid FROM session_fts WHERE session_fts MATCH ?)", _phrase(text)
+        )
+        text = ""  # answered
+    else:
+        plan = Plan("session s", "s.started_at", "s.id")
+    _add_conditions(plan, flt, text, indexed_text)
+    return plan
+
+
+def _add_conditions(plan: Plan, flt: SessionFilter, text: str, indexed_text: bool) -> None:
+    if not flt.include_voided:
+        plan.add("s.voided = 0")
+    if flt.date_from:
+        plan.add(f"{plan.order} >= ?", flt.date_from.isoformat(timespec=ISO))
+    if flt.date_to:
+        plan.add(f"{plan.order} < ?", flt.date_to.isoformat(timespec=ISO))
+    if flt.officer_id:
+        plan.add("s.officer_id = ?", flt.officer_id)
+    if flt.counter_id:
+        plan.add("s.counter_id = ?", flt.counter_id)
+    if flt.procedure_code and flt.outcome_id:
+        plan.add(
+            "EXISTS (SELECT 1 FROM session_procedure sp WHERE sp.session_id = s.id "
+            "AND sp.outcome_id = ?)",
+            flt.outcome_id,
+        )
+    if text and indexed_text:
+        plan.add("s.id IN (SELECT rowid FROM session_fts WHERE session_fts MATCH ?)", _phrase(text))
+    elif text:
         escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        params.append(f"%{escaped}%")
-    return " AND ".join(clauses), params
+        plan.add("s.search_text LIKE ? ESCAPE '\\'", f"%{escaped}%")
+
+
+def _many_matches(db: Database, text: str) -> bool:
+    """More than FEW_MATCHES sessions hold ``text``; reads at most FEW_MATCHES + 1."""
+    n = db.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM session_fts WHERE session_fts MATCH ? LIMIT ?)",
+        [_phrase(text), FEW_MATCHES + 1],
+    ).fetchone()[0]
+    return bool(n > FEW_MATCHES)
+
+
+def _phrase(text: str) -> str:
+    """A full-text query that matches ``text`` as a substring, quotes and all."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def has_fulltext(db: Database) -> bool:
+    """Whether this database has the trigram index (every SQLite since 3.34 does)."""
+    cached = getattr(db, "_counter_app_fts", None)
+    if cached is None:
+        cached = bool(
+            db.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'session_fts'"
+            ).fetchone()
+        )
+        db._counter_app_fts = cached  # type: ignore[attr-defined]
+    return bool(cached)

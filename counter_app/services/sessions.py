@@ -366,8 +366,15 @@ class SessionService:
         for position, p in enumerate(s.procedures):
             cur = self.db.execute(
                 "INSERT INTO session_procedure (session_id, position, procedure_code,"
-                " outcome_id, dossier_code) VALUES (?, ?, ?, ?, ?)",
-                [s.id, position, p.procedure_code, p.outcome_id, p.dossier_code],
+                " outcome_id, dossier_code, started_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    s.id,
+                    position,
+                    p.procedure_code,
+                    p.outcome_id,
+                    p.dossier_code,
+                    _iso(s.started_at),
+                ],
             )
             for barrier_id in sorted(set(p.barrier_ids)):
                 self.db.execute(

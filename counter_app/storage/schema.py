@@ -7,6 +7,8 @@ and refuse it untouched (see ``database.open_store``).
 
 from __future__ import annotations
 
+import sqlite3
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -238,6 +240,70 @@ def m003_catalogue(db: Database) -> None:
                 [cursor.lastrowid, i, code],
             )
     _set_version(db, 3)
+
+
+@migrations(name="m004_history_indexes")
+def m004_history_indexes(db: Database) -> None:
+    """History filters that never scan the whole session table.
+
+    - Procedure lines carry their session's start, so a procedure or outcome filter walks
+      an index in date order (the page) or counts a range of it (the total) instead of
+      testing every session; triggers keep the copy right for any writer.
+    - Live sessions (not voided) have their own index: the unfiltered page and count.
+    - The folded search text gets a trigram full-text index (substring matches, as the
+      LIKE it replaces; the text is folded by the app first, so đ/Đ match d). A SQLite
+      without FTS5 trigram (older than 3.34) keeps the LIKE: the table is then absent.
+    """
+    db.executescript(
+        """
+        ALTER TABLE session_procedure ADD COLUMN started_at TEXT NOT NULL DEFAULT '';
+        UPDATE session_procedure SET started_at =
+            (SELECT s.started_at FROM session s WHERE s.id = session_procedure.session_id);
+        DROP INDEX idx_sp_procedure;
+        DROP INDEX idx_sp_outcome;
+        CREATE INDEX idx_sp_procedure ON session_procedure (procedure_code, started_at, session_id);
+        CREATE INDEX idx_sp_outcome ON session_procedure (outcome_id, started_at, session_id);
+        CREATE INDEX idx_session_live ON session (started_at, id) WHERE voided = 0;
+        CREATE TRIGGER trg_sp_started AFTER INSERT ON session_procedure
+            WHEN NEW.started_at = ''
+        BEGIN
+            UPDATE session_procedure SET started_at =
+                (SELECT started_at FROM session WHERE id = NEW.session_id)
+            WHERE id = NEW.id;
+        END;
+        CREATE TRIGGER trg_session_started AFTER UPDATE OF started_at ON session
+        BEGIN
+            UPDATE session_procedure SET started_at = NEW.started_at
+            WHERE session_id = NEW.id;
+        END;
+        """
+    )
+    try:
+        db.execute(
+            "CREATE VIRTUAL TABLE session_fts USING fts5(search_text, content='session', "
+            "content_rowid='id', tokenize='trigram')"
+        )
+    except sqlite3.OperationalError:  # no FTS5 or no trigram tokenizer in this SQLite
+        pass
+    else:
+        db.executescript(
+            """
+            CREATE TRIGGER trg_session_fts_insert AFTER INSERT ON session BEGIN
+                INSERT INTO session_fts (rowid, search_text) VALUES (NEW.id, NEW.search_text);
+            END;
+            CREATE TRIGGER trg_session_fts_delete AFTER DELETE ON session BEGIN
+                INSERT INTO session_fts (session_fts, rowid, search_text)
+                VALUES ('delete', OLD.id, OLD.search_text);
+            END;
+            CREATE TRIGGER trg_session_fts_update AFTER UPDATE OF search_text ON session BEGIN
+                INSERT INTO session_fts (session_fts, rowid, search_text)
+                VALUES ('delete', OLD.id, OLD.search_text);
+                INSERT INTO session_fts (rowid, search_text) VALUES (NEW.id, NEW.search_text);
+            END;
+            INSERT INTO session_fts (session_fts) VALUES ('rebuild');
+            """
+        )
+    _set_version(db, 4)
 
 
 SCHEMA_VERSION = len(migrations._migrations)

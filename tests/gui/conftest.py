@@ -145,11 +145,21 @@ _KEYSYMS = {" ": "space", ".": "period", "-": "minus", "/": "slash", ":": "colon
 
 
 def press(widget: tk.Misc, sequence: str) -> None:
-    """One key action on the focused widget, e.g. '<Return>' or '<Control-Return>'."""
+    """One key action on the focused widget, e.g. '<Return>' or '<Control-Return>', then
+    whatever background work it started (a history page, a count) is let finish."""
+    root = widget.winfo_toplevel()  # the key may replace the widget
     widget.focus_force()
     widget.update()
     widget.event_generate(sequence)
-    widget.update()
+    root.update()
+    settle_jobs(root)
+
+
+def settle_jobs(root: tk.Misc) -> None:
+    """Until the window's job runner has nothing running (results shown)."""
+    jobs = getattr(root, "jobs", None)
+    if jobs is not None:
+        wait_until(lambda: not jobs.busy, step=root.update)
 
 
 def type_text(widget: tk.Misc, text: str) -> None:

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from counter_app.domain.models import SessionFilter, SessionProcedure
-from tests.gui.conftest import press, pump, settle, type_text
+from tests.gui.conftest import press, pump, settle, settle_jobs, type_text
 from tests.helpers.clock import TEST_NOW
 
 pytestmark = pytest.mark.gui
@@ -242,6 +242,7 @@ def test_a_voided_session_is_not_opened_for_correction(window, world):
     history = open_history(window)
     history.voided_var.set(True)
     history.apply()
+    settle_jobs(window)  # the page is read on the job runner
     history.tree.selection_set(s.uuid)
     press(history.tree, "<Return>")
     assert window.current_screen() == "history"

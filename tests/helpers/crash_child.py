@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from counter_app.domain.models import Session, SessionProcedure
@@ -27,7 +27,7 @@ def main() -> None:
             Session(
                 officer_id=1,
                 counter_id=1,
-                started_at=datetime.now().replace(microsecond=0) - timedelta(minutes=5),
+                started_at=datetime.now().replace(microsecond=0),  # never another day
                 minutes=1 + i % 60,
                 note=f"lượt {i}",
                 procedures=[SessionProcedure("1.001193", outcome, [], f"H{i}")],

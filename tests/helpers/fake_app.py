@@ -119,10 +119,12 @@ class FakeApp:
             return
         run_now(job, done, progress)
 
-    def finish_jobs(self) -> None:
-        """Run the deferred jobs now, oldest first (as the worker would)."""
-        jobs, self.pending_jobs = self.pending_jobs, []
-        for job, done, progress, _key in jobs:
+    def finish_jobs(self, key: str | None = None) -> None:
+        """Run the deferred jobs now (those of ``key`` only, if given), oldest first,
+        as the worker would."""
+        chosen = [j for j in self.pending_jobs if key is None or j[3] == key]
+        self.pending_jobs = [j for j in self.pending_jobs if j not in chosen]
+        for job, done, progress, _key in chosen:
             run_now(job, done, progress)
 
     @property
