@@ -210,7 +210,7 @@ class _SessionMaker:
         self.next_session = _next_id(db, "session")
         self.next_sp = _next_id(db, "session_procedure")
         self.sessions: list[tuple[object, ...]] = []
-        self.procs: list[tuple[int, int, int, str, int, str]] = []
+        self.procs: list[tuple[int, int, int, str, int, str, str]] = []
         self.barriers: list[tuple[int, int]] = []
         self.helps: list[tuple[int, int]] = []
 
