@@ -150,6 +150,11 @@ def filters(conn: sqlite3.Connection) -> dict[str, SessionFilter]:
     rare = conn.execute(
         "SELECT procedure_code FROM session_procedure GROUP BY 1 ORDER BY count(*), 1 LIMIT 1"
     ).fetchone()[0]
+    # the procedure whose last use is the oldest: a page of it means reading back for years
+    stale = conn.execute(
+        "SELECT sp.procedure_code FROM session_procedure sp JOIN session s "
+        "ON s.id = sp.session_id GROUP BY 1 ORDER BY max(s.started_at), 1 LIMIT 1"
+    ).fetchone()[0]
     referred = conn.execute(
         "SELECT id FROM lookup WHERE kind = 'outcome' AND code = 'referred_to_counter'"
     ).fetchone()[0]
@@ -159,11 +164,13 @@ def filters(conn: sqlite3.Connection) -> dict[str, SessionFilter]:
         "one week": SessionFilter(date_from=datetime(2025, 3, 3), date_to=datetime(2025, 3, 10)),
         "one officer": SessionFilter(officer_id=3),
         f"rare procedure {rare}": SessionFilter(procedure_code=rare),
+        f"procedure last used long ago {stale}": SessionFilter(procedure_code=stale),
         "common procedure 1.001193": SessionFilter(procedure_code="1.001193"),
         "outcome 'referred'": SessionFilter(outcome_id=referred),
         "text 'mang cham'": SessionFilter(text="mạng chậm"),
         "text '1.001193'": SessionFilter(text="1.001193"),
         f"text '{rare}' (rare)": SessionFilter(text=rare),
+        f"text '{stale}' (only long ago)": SessionFilter(text=stale),
         "text 'zzz' (nothing)": SessionFilter(text="zzz"),
         "procedure + text": SessionFilter(procedure_code="1.001193", text="mang cham"),
     }

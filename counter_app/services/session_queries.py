@@ -8,10 +8,8 @@ the filter names —
 - an outcome: the lines' (outcome, start) index (a session with two lines of that
   outcome is counted once);
 - a text of 3 characters or more: the trigram full-text index of the folded text
-  (``session_fts``). A text with few matches (``FEW_MATCHES``) is answered from the index
-  and its matches sorted by start; a common one is answered by walking the live sessions
-  in date order and keeping those among the matches (sorting 100,000 matches for one page
-  would cost more than finding 50 in order);
+  (``session_fts``), whose rowid orders its matches by start (migration m004), so a page
+  is its first 50 matches however common the text;
 - otherwise the session table's own indexes (live sessions, start, officer, counter).
 
 The other conditions of the filter are then checked on the rows found. A text shorter
@@ -32,7 +30,9 @@ from counter_app.domain.text import fold, nfc
 
 ISO = "seconds"
 MIN_INDEXED_TEXT = 3  # the trigram index matches substrings of three characters or more
-FEW_MATCHES = 2000  # up to this many text matches, sorting them beats walking in order
+# The full-text rowid of a moment: as migration m004 builds it (start in seconds above
+# 21 bits of session id), for date bounds.
+_MOMENT_KEY = "(CAST(strftime('%s', ?) AS INTEGER) << 21)"
 
 _COLUMNS = """
     s.id, s.uuid, s.started_at, s.minutes, s.note, s.voided,
@@ -49,9 +49,17 @@ class Plan:
     """The FROM, WHERE and ORDER of one filter, with its parameters."""
 
     source: str
-    order: str  # the start column to sort on, of the driving table
+    order: str  # the column to sort on (in start order), of the driving table
     key: str  # the session id column of the driving table
     distinct: bool = False
+    moment: str = "?"  # how a date bound is compared with ``order``
+    unique: bool = False  # ``order`` alone orders rows (no tie-break on the id)
+
+    def order_by(self, direction: str) -> str:
+        if self.unique:
+            return f"{self.order} {direction}"
+        return f"{self.order} {direction}, {self.key} {direction}"
+
     where: list[str] = field(default_factory=list)
     params: list[object] = field(default_factory=list)
 
@@ -75,15 +83,15 @@ def list_page(
 
     ``oldest_first`` lets a pager reach the last pages of a long history by a small
     offset from the other end instead of skipping a million rows."""
-    plan = plan_for(db, flt, for_page=True)
+    plan = plan_for(db, flt)
     direction = "ASC" if oldest_first else "DESC"
     sql = f"""
         SELECT {_COLUMNS}
         FROM (SELECT {"DISTINCT " if plan.distinct else ""}{plan.key} AS id,
-                     {plan.order} AS started_at
+                     {plan.order} AS sort_key
               FROM {plan.source}
               WHERE {plan.where_sql}
-              ORDER BY {plan.order} {direction}, {plan.key} {direction}
+              ORDER BY {plan.order_by(direction)}
               LIMIT ? OFFSET ?) page
         CROSS JOIN session s ON s.id = page.id
         JOIN officer o ON o.id = s.officer_id
@@ -114,9 +122,8 @@ def count(db: Database, flt: SessionFilter) -> int:
     return int(db.execute(sql, plan.params).fetchone()[0])
 
 
-def plan_for(db: Database, flt: SessionFilter, for_page: bool = False) -> Plan:
-    """Pick the index the filter is answered from; see the module docstring. A count is
-    always answered from the full-text index (it visits every match anyway)."""
+def plan_for(db: Database, flt: SessionFilter) -> Plan:
+    """Pick the index the filter is answered from; see the module docstring."""
     text = fold(nfc(flt.text))
     indexed_text = len(text) >= MIN_INDEXED_TEXT and has_fulltext(db)
     if flt.procedure_code:
@@ -134,17 +141,15 @@ def plan_for(db: Database, flt: SessionFilter, for_page: bool = False) -> Plan:
             distinct=True,
         )
         plan.add("d.outcome_id = ?", flt.outcome_id)
-    elif indexed_text and not (for_page and _many_matches(db, text)):
-        plan = Plan("session_fts f CROSS JOIN session s ON s.id = f.rowid", "s.started_at", "s.id")
-        plan.add("session_fts MATCH ?", _phrase(text))
-        text = ""  # answered
     elif indexed_text:
-        index = "idx_session_started" if flt.include_voided else "idx_session_live"
-        plan = Plan(f"session s INDEXED BY {index}", "s.started_at", "s.id")
-        # "+s.id": the matches are a list to look rows up in, not a way into the table
-        plan.add(
-            "+s.id IN (SELECT rowid FROM session_fts WHERE session_fts MATCH ?)", _phrase(text)
+        plan = Plan(
+            "session_fts f CROSS JOIN session s ON s.id = f.session_id",
+            "f.rowid",
+            "f.session_id",
+            moment=_MOMENT_KEY,
+            unique=True,
         )
+        plan.add("session_fts MATCH ?", _phrase(text))
         text = ""  # answered
     else:
         plan = Plan("session s", "s.started_at", "s.id")
@@ -156,9 +161,9 @@ def _add_conditions(plan: Plan, flt: SessionFilter, text: str, indexed_text: boo
     if not flt.include_voided:
         plan.add("s.voided = 0")
     if flt.date_from:
-        plan.add(f"{plan.order} >= ?", flt.date_from.isoformat(timespec=ISO))
+        plan.add(f"{plan.order} >= {plan.moment}", flt.date_from.isoformat(timespec=ISO))
     if flt.date_to:
-        plan.add(f"{plan.order} < ?", flt.date_to.isoformat(timespec=ISO))
+        plan.add(f"{plan.order} < {plan.moment}", flt.date_to.isoformat(timespec=ISO))
     if flt.officer_id:
         plan.add("s.officer_id = ?", flt.officer_id)
     if flt.counter_id:
@@ -170,19 +175,13 @@ def _add_conditions(plan: Plan, flt: SessionFilter, text: str, indexed_text: boo
             flt.outcome_id,
         )
     if text and indexed_text:
-        plan.add("s.id IN (SELECT rowid FROM session_fts WHERE session_fts MATCH ?)", _phrase(text))
+        plan.add(
+            "s.id IN (SELECT session_id FROM session_fts WHERE session_fts MATCH ?)",
+            _phrase(text),
+        )
     elif text:
         escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         plan.add("s.search_text LIKE ? ESCAPE '\\'", f"%{escaped}%")
-
-
-def _many_matches(db: Database, text: str) -> bool:
-    """More than FEW_MATCHES sessions hold ``text``; reads at most FEW_MATCHES + 1."""
-    n = db.execute(
-        "SELECT count(*) FROM (SELECT 1 FROM session_fts WHERE session_fts MATCH ? LIMIT ?)",
-        [_phrase(text), FEW_MATCHES + 1],
-    ).fetchone()[0]
-    return bool(n > FEW_MATCHES)
 
 
 def _phrase(text: str) -> str:

@@ -242,6 +242,11 @@ def m003_catalogue(db: Database) -> None:
     _set_version(db, 3)
 
 
+# The full-text rowid of a session: its start (seconds) above, its id below (21 bits):
+# ordered like "started_at, id" (ids within one second never differ by 2 million).
+_FTS_KEY = "((CAST(strftime('%s', {row}.started_at) AS INTEGER) << 21) | ({row}.id & 2097151))"
+
+
 @migrations(name="m004_history_indexes")
 def m004_history_indexes(db: Database) -> None:
     """History filters that never scan the whole session table.
@@ -251,8 +256,11 @@ def m004_history_indexes(db: Database) -> None:
       testing every session; triggers keep the copy right for any writer.
     - Live sessions (not voided) have their own index: the unfiltered page and count.
     - The folded search text gets a trigram full-text index (substring matches, as the
-      LIKE it replaces; the text is folded by the app first, so đ/Đ match d). A SQLite
-      without FTS5 trigram (older than 3.34) keeps the LIKE: the table is then absent.
+      LIKE it replaces; the text is folded by the app first, so đ/Đ match d). Its rowid is
+      the session's start in seconds with the session id in the low bits
+      (``_FTS_KEY``): the index hands out its matches newest first and a page stops after
+      its 50 rows, however common the text. A SQLite without FTS5 trigram (older than
+      3.34) keeps the LIKE: the table is then absent.
     """
     db.executescript(
         """
@@ -280,27 +288,31 @@ def m004_history_indexes(db: Database) -> None:
     )
     try:
         db.execute(
-            "CREATE VIRTUAL TABLE session_fts USING fts5(search_text, content='session', "
-            "content_rowid='id', tokenize='trigram')"
+            "CREATE VIRTUAL TABLE session_fts USING fts5(search_text, "
+            "session_id UNINDEXED, tokenize='trigram')"
         )
     except sqlite3.OperationalError:  # no FTS5 or no trigram tokenizer in this SQLite
         pass
     else:
+        key_new = _FTS_KEY.format(row="NEW")
+        key_old = _FTS_KEY.format(row="OLD")
         db.executescript(
-            """
+            f"""
             CREATE TRIGGER trg_session_fts_insert AFTER INSERT ON session BEGIN
-                INSERT INTO session_fts (rowid, search_text) VALUES (NEW.id, NEW.search_text);
+                INSERT INTO session_fts (rowid, search_text, session_id)
+                VALUES ({key_new}, NEW.search_text, NEW.id);
             END;
             CREATE TRIGGER trg_session_fts_delete AFTER DELETE ON session BEGIN
-                INSERT INTO session_fts (session_fts, rowid, search_text)
-                VALUES ('delete', OLD.id, OLD.search_text);
+                DELETE FROM session_fts WHERE rowid = {key_old};
             END;
-            CREATE TRIGGER trg_session_fts_update AFTER UPDATE OF search_text ON session BEGIN
-                INSERT INTO session_fts (session_fts, rowid, search_text)
-                VALUES ('delete', OLD.id, OLD.search_text);
-                INSERT INTO session_fts (rowid, search_text) VALUES (NEW.id, NEW.search_text);
+            CREATE TRIGGER trg_session_fts_update AFTER UPDATE OF search_text, started_at
+            ON session BEGIN
+                DELETE FROM session_fts WHERE rowid = {key_old};
+                INSERT INTO session_fts (rowid, search_text, session_id)
+                VALUES ({key_new}, NEW.search_text, NEW.id);
             END;
-            INSERT INTO session_fts (session_fts) VALUES ('rebuild');
+            INSERT INTO session_fts (rowid, search_text, session_id)
+                SELECT {_FTS_KEY.format(row="session")}, search_text, id FROM session;
             """
         )
     _set_version(db, 4)
