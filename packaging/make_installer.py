@@ -4,7 +4,7 @@
         [--out dist/installer] [--makensis PATH] [--fast]
 
 The same command runs on Windows (the real installer) and on Linux (CI proves the script
-compiles against the Linux bundle). The version comes from counter_app.__version__, the
+compiles against the Linux bundle). The version is the bundle's (VERSION.txt), the
 office code and name from the profile; Vietnamese text goes through a generated UTF-8
 include file because command lines mangle it differently on every shell.
 """
@@ -60,6 +60,16 @@ def exe_name(dist: Path, basename: str = "counter_app") -> str:
     raise SystemExit(f"no {basename} executable in {dist}: build the bundle first")
 
 
+def bundle_version(dist: Path, meta=None) -> str:
+    """The version of the bundle being packed (build.spec wrote it to VERSION.txt), so
+    the installer is named after what it installs even if commits came since the build;
+    the version derived from git now when the bundle has none (an older build.spec)."""
+    for candidate in (dist / "_internal" / "VERSION.txt", dist / "VERSION.txt"):
+        if candidate.is_file():
+            return candidate.read_text(encoding="utf-8").strip()
+    return (meta or _meta()).package_version()
+
+
 def defines(
     office: Path, dist: Path, out: Path, fast: bool = False, work: Path | None = None
 ) -> tuple[list[str], Path]:
@@ -69,7 +79,7 @@ def defines(
 
     meta = _meta()
     profile = load_profile_file(office)
-    version = meta.package_version()
+    version = bundle_version(dist, meta)
     work = (work or ROOT / "build" / "installer") / profile.code
     work.mkdir(parents=True, exist_ok=True)
     nsh = work / "office.nsh"
