@@ -139,7 +139,7 @@ def setup_logging(level: int = logging.INFO) -> None:
     except OSError:
         handler = logging.StreamHandler(sys.stderr) if sys.stderr else logging.NullHandler()
         handler.setFormatter(logging.Formatter(FORMAT))
-    handler._counter_app = True  # type: ignore[attr-defined]
+    setattr(handler, "_counter_app", True)  # noqa: B010 - marks our handler
     root.addHandler(handler)
 
     def log_uncaught(exc_type, exc, tb):

@@ -31,7 +31,7 @@ def windows_version() -> tuple[int, int, int] | None:
 
 
 def windows_name(version: tuple[int, int, int]) -> str:
-    """"Windows 10 (10.0.19045)", "Windows 11 (10.0.22631)", "Windows 7 (6.1.7601)"."""
+    """ "Windows 10 (10.0.19045)", "Windows 11 (10.0.22631)", "Windows 7 (6.1.7601)"."""
     major, minor, build = version
     if (major, minor) == (10, 0):
         name = "11" if build >= 22000 else "10"

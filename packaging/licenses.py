@@ -48,9 +48,7 @@ def python_component() -> Component:
     found = next((p for p in candidates if p.is_file()), None)
     if found is None:
         raise LicenseError(f"Python's LICENSE.txt not found (looked in {candidates})")
-    return Component(
-        "Python", ".".join(map(str, sys.version_info[:3])), "PSF-2.0", files=[found]
-    )
+    return Component("Python", ".".join(map(str, sys.version_info[:3])), "PSF-2.0", files=[found])
 
 
 def tcl_tk_components() -> list[Component]:

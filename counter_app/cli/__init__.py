@@ -178,7 +178,10 @@ def fatal_message(
     else:
         head = tr("The app could not start because of an unexpected error ({problem}).")
     where = (
-        tr("The details were written to the log file:\n{log}\nPlease send this file to the IT person.")
+        tr(
+            "The details were written to the log file:\n{log}\n"
+            "Please send this file to the IT person."
+        )
         if log_path
         else tr("No log file could be written either.")
     )

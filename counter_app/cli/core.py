@@ -103,10 +103,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
     from counter_app.bootstrap import open_default_store
-    from counter_app.services.demo import RealDataError, generate
-
     from counter_app.cli.progress import Progress
-    from counter_app.services.demo import WEEKDAY_WEIGHTS
+    from counter_app.services.demo import WEEKDAY_WEIGHTS, RealDataError, generate
 
     store = open_default_store()
     # about how many sessions: generate() draws each day's count around this mean
@@ -157,9 +155,7 @@ def register_diagnostics(sub: argparse._SubParsersAction) -> None:
         "diagnostics",
         help=tr("pack the logs and the data check into one zip for the IT person"),
     )
-    p.add_argument(
-        "--out", type=Path, help=tr("folder for the zip (default: the exports folder)")
-    )
+    p.add_argument("--out", type=Path, help=tr("folder for the zip (default: the exports folder)"))
     p.set_defaults(func=cmd_diagnostics)
 
 

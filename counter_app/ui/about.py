@@ -28,8 +28,9 @@ def about_text() -> str:
             tr("Data folder: {path}").format(path=paths.data_dir()),
             tr("Log file: {path}").format(path=current_log_file() or paths.logs_dir()),
             "",
-            tr("Free software under the MIT licence; licences of the bundled software: {path}")
-            .format(path=licences),
+            tr(
+                "Free software under the MIT licence; licences of the bundled software: {path}"
+            ).format(path=licences),
         ]
     )
 
