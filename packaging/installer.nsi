@@ -22,6 +22,7 @@
 ;   CONSOLE_EXE_NAME  counter_app_console.exe, the console twin for the command line
 ;   ICON         packaging/icon.ico
 ;   FAST         optional: zlib instead of solid LZMA (CI proof only)
+;   SIGN_COMMAND optional: a command that signs the file given as its last argument
 ;
 ; The user's data (%LOCALAPPDATA%\counter_app\counter_app: database, backups, logs,
 ; exports) is outside the program folder and always per user, whichever install mode:
@@ -37,6 +38,12 @@ ManifestSupportedOS all
   SetCompressor zlib
 !else
   SetCompressor /SOLID lzma
+!endif
+; Signing (the windows workflow, when a certificate secret exists): makensis runs the
+; command on the uninstaller before packing it and on the finished installer.
+!ifdef SIGN_COMMAND
+  !uninstfinalize '${SIGN_COMMAND} "%1"' = 0
+  !finalize '${SIGN_COMMAND} "%1"' = 0
 !endif
 
 !macro REQUIRE NAME

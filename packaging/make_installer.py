@@ -71,7 +71,12 @@ def bundle_version(dist: Path, meta=None) -> str:
 
 
 def defines(
-    office: Path, dist: Path, out: Path, fast: bool = False, work: Path | None = None
+    office: Path,
+    dist: Path,
+    out: Path,
+    fast: bool = False,
+    work: Path | None = None,
+    sign_command: str | None = None,
 ) -> tuple[list[str], Path]:
     """The -D options for makensis, and the installer file they will produce."""
     sys.path.insert(0, str(ROOT))
@@ -98,6 +103,8 @@ def defines(
     ]
     if fast:
         opts.append("-DFAST")
+    if sign_command:  # signs the uninstaller and the installer as makensis writes them
+        opts.append(f"-DSIGN_COMMAND={sign_command}")
     return opts, out.resolve() / meta.installer_filename(version, profile.code)
 
 
@@ -118,8 +125,15 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="zlib instead of solid LZMA: quicker, bigger (CI proof only)",
     )
+    parser.add_argument(
+        "--sign-command",
+        help="command that signs the file named as its last argument, e.g. "
+        '"pwsh -NoProfile -File packaging/sign.ps1"',
+    )
     args = parser.parse_args(argv)
-    opts, target = defines(args.office, args.dist, args.out, args.fast, args.work)
+    opts, target = defines(
+        args.office, args.dist, args.out, args.fast, args.work, args.sign_command
+    )
     cmd = [find_makensis(args.makensis), "-V2", "-INPUTCHARSET", "UTF8", *opts, str(SCRIPT)]
     print("+", " ".join(cmd), flush=True)
     t0 = time.perf_counter()

@@ -601,3 +601,70 @@ def test_ci_runs_the_frozen_self_test_from_a_vietnamese_folder_with_spaces():
     assert 'measure_startup.py "$vn_exe"' in text
     assert "check_bundle.py" in text
     assert "không khởi động được" in text  # the start-up failure check of the frozen exe
+
+
+@needs_makensis
+def test_a_sign_command_signs_the_uninstaller_and_the_installer(tmp_path):
+    maker = load("make_installer")
+    dist = make_dist(tmp_path)
+    office = write_profile(tmp_path, "XA-TEST", "Xã Thử")
+    record = tmp_path / "signed.txt"
+    signer = tmp_path / "fake_sign.py"
+    signer.write_text(
+        f"import sys\nopen({str(record)!r}, 'a').write(sys.argv[1] + '\\n')\n", encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    args = ["--office", str(office), "--dist", str(dist), "--out", str(out), "--fast"]
+    args += ["--work", str(tmp_path / "w"), "--sign-command", f"{sys.executable} {signer}"]
+    assert maker.main(args) == 0
+    signed = record.read_text(encoding="utf-8").splitlines()
+    assert len(signed) == 2  # the uninstaller (a temporary file), then the installer
+    assert signed[1].endswith("counter_app-XA-TEST-0.2.0.post3+g1a2b3c4-setup.exe")
+
+
+@needs_makensis
+def test_a_failing_sign_command_fails_the_build(tmp_path):
+    maker = load("make_installer")
+    dist = make_dist(tmp_path)
+    office = write_profile(tmp_path, "XA-TEST", "Xã Thử")
+    args = ["--office", str(office), "--dist", str(dist), "--out", str(tmp_path / "o")]
+    args += ["--fast", "--work", str(tmp_path / "w"), "--sign-command", "false"]
+    with pytest.raises(subprocess.CalledProcessError):
+        maker.main(args)
+
+
+WORKFLOW = (ROOT / ".github" / "workflows" / "windows.yml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "needle",
+    [
+        "fetch-depth: 0",  # the version needs the tags
+        "python packaging/check_bundle.py dist/counter_app",
+        '"Nguy" + [char]0x1EC5 + "n Th" + [char]0x1ECB + " H" + [char]0x1ED3 + "ng"',
+        "$env:COUNTER_APP_HOME = $env:VN_HOME",
+        "$env:TEMP = $env:VN_TEMP",
+        '-ArgumentList "--self-test" -Wait -PassThru',
+        'Run $setup.FullName "/S $flag /D=$dir"',
+        'Run (Join-Path $dir "counter_app.exe") "--self-test"',
+        'Run (Join-Path $dir "uninstall.exe") "/S $flag _?=$dir"',
+        "the data folder was NOT kept",
+        'foreach ($mode in @("user", "machine"))',
+        "a silent downgrade was not refused",
+        "secrets.WINDOWS_CERT_PFX",
+        "::notice title=Unsigned build::",
+        "packaging/sign.ps1 dist\\counter_app\\counter_app.exe",
+        '"--sign-command"',
+    ],
+)
+def test_windows_workflow_has_the_windows_only_steps(needle):
+    assert needle in WORKFLOW
+
+
+def test_signing_is_skipped_without_the_secret_and_never_prints_it():
+    step = WORKFLOW.split("- name: Code-signing certificate", 1)[1].split("- name:", 1)[0]
+    assert "if (-not $env:CERT_PFX_BASE64)" in step and "exit 0" in step
+    assert "steps.cert.outputs.signed == 'true'" in WORKFLOW
+    sign = (PACKAGING / "sign.ps1").read_text(encoding="utf-8")
+    assert "/fd SHA256 /tr $url /td SHA256" in sign and "verify /pa" in sign
+    assert "$env:COUNTER_APP_CERT_PASSWORD" in sign  # from the environment, not argv
