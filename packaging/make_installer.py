@@ -4,7 +4,7 @@
         [--out dist/installer] [--makensis PATH] [--fast]
 
 The same command runs on Windows (the real installer) and on Linux (CI proves the script
-compiles against the Linux bundle). The version comes from counter_app.__version__, the
+compiles against the Linux bundle). The version is the bundle's (VERSION.txt), the
 office code and name from the profile; Vietnamese text goes through a generated UTF-8
 include file because command lines mangle it differently on every shell.
 """
@@ -60,8 +60,23 @@ def exe_name(dist: Path, basename: str = "counter_app") -> str:
     raise SystemExit(f"no {basename} executable in {dist}: build the bundle first")
 
 
+def bundle_version(dist: Path, meta=None) -> str:
+    """The version of the bundle being packed (build.spec wrote it to VERSION.txt), so
+    the installer is named after what it installs even if commits came since the build;
+    the version derived from git now when the bundle has none (an older build.spec)."""
+    for candidate in (dist / "_internal" / "VERSION.txt", dist / "VERSION.txt"):
+        if candidate.is_file():
+            return candidate.read_text(encoding="utf-8").strip()
+    return (meta or _meta()).package_version()
+
+
 def defines(
-    office: Path, dist: Path, out: Path, fast: bool = False, work: Path | None = None
+    office: Path,
+    dist: Path,
+    out: Path,
+    fast: bool = False,
+    work: Path | None = None,
+    sign_command: str | None = None,
 ) -> tuple[list[str], Path]:
     """The -D options for makensis, and the installer file they will produce."""
     sys.path.insert(0, str(ROOT))
@@ -69,7 +84,7 @@ def defines(
 
     meta = _meta()
     profile = load_profile_file(office)
-    version = meta.package_version()
+    version = bundle_version(dist, meta)
     work = (work or ROOT / "build" / "installer") / profile.code
     work.mkdir(parents=True, exist_ok=True)
     nsh = work / "office.nsh"
@@ -88,6 +103,8 @@ def defines(
     ]
     if fast:
         opts.append("-DFAST")
+    if sign_command:  # signs the uninstaller and the installer as makensis writes them
+        opts.append(f"-DSIGN_COMMAND={sign_command}")
     return opts, out.resolve() / meta.installer_filename(version, profile.code)
 
 
@@ -108,8 +125,15 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="zlib instead of solid LZMA: quicker, bigger (CI proof only)",
     )
+    parser.add_argument(
+        "--sign-command",
+        help="command that signs the file named as its last argument, e.g. "
+        '"pwsh -NoProfile -File packaging/sign.ps1"',
+    )
     args = parser.parse_args(argv)
-    opts, target = defines(args.office, args.dist, args.out, args.fast, args.work)
+    opts, target = defines(
+        args.office, args.dist, args.out, args.fast, args.work, args.sign_command
+    )
     cmd = [find_makensis(args.makensis), "-V2", "-INPUTCHARSET", "UTF8", *opts, str(SCRIPT)]
     print("+", " ".join(cmd), flush=True)
     t0 = time.perf_counter()

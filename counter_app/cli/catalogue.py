@@ -16,7 +16,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sub = parser.add_subparsers(dest="catalogue_command", required=True)
 
     p = sub.add_parser("import", help=tr("import a procedure list (.xlsx or .csv)"))
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=Path, help=tr("the procedure list (.xlsx or .csv)"))
     p.add_argument("--yes", action="store_true", help=tr("apply without asking"))
     p.add_argument(
         "--retire-missing",
@@ -26,8 +26,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("search", help=tr("search the catalogue"))
-    p.add_argument("query", nargs="+")
-    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("query", nargs="+", help=tr("a code or words, with or without diacritics"))
+    p.add_argument("--limit", type=int, default=20, help=tr("at most this many lines"))
     p.add_argument(
         "--counter",
         type=int,
@@ -37,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("export", help=tr("export the catalogue to .xlsx"))
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=Path, help=tr("the .xlsx file to write"))
     p.add_argument(
         "--overwrite", action="store_true", help=tr("replace the file if it already exists")
     )
@@ -59,11 +59,14 @@ def _open():
 
 def cmd_import(args: argparse.Namespace) -> int:
     from counter_app.catalog.importer import CatalogueImportError, apply_import, preview_import
+    from counter_app.cli.progress import Progress
 
     store = _open()
     try:
         try:
-            preview = preview_import(store, args.file, retire_missing=args.retire_missing)
+            with Progress(tr("Catalogue import"), tick=True) as progress:
+                progress.step(tr("reading and comparing the file"))
+                preview = preview_import(store, args.file, retire_missing=args.retire_missing)
         except CatalogueImportError as exc:
             print(str(exc), file=sys.stderr)
             print(tr("Nothing was changed."), file=sys.stderr)
@@ -78,7 +81,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         if not args.yes and not ask_yes_no(tr("Apply these changes? [y/N] ")):
             print(tr("Nothing was changed."))
             return EXIT_FAIL
-        result = apply_import(store, preview)
+        with Progress(tr("Catalogue import"), tick=True) as progress:
+            progress.step(tr("applying the changes"))
+            result = apply_import(store, preview)
         print(result.message())
         return EXIT_OK
     finally:

@@ -19,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_backup)
 
     p = sub.add_parser("restore", help=tr("replace the data with a backup file"))
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=Path, help=tr("the backup file (.db)"))
     p.add_argument("--yes", action="store_true", help=tr("do not ask for confirmation"))
     p.set_defaults(func=cmd_restore)
 
@@ -27,13 +27,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("demo-data", help=tr("add realistic demo sessions"))
-    p.add_argument("--weeks", type=int, default=4)
-    p.add_argument("--per-day", type=int, default=40)
-    p.add_argument("--seed", type=int, default=2026)
+    p.add_argument("--weeks", type=int, default=4, help=tr("how many weeks, up to yesterday"))
+    p.add_argument(
+        "--per-day", type=int, default=40, help=tr("sessions on an ordinary weekday (about)")
+    )
+    p.add_argument(
+        "--seed", type=int, default=2026, help=tr("the same seed gives the same demo data")
+    )
     p.add_argument(
         "--force", action="store_true", help=tr("add demo data even though real sessions exist")
     )
     p.set_defaults(func=cmd_demo_data)
+    register_diagnostics(sub)
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -98,13 +103,22 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
     from counter_app.bootstrap import open_default_store
-    from counter_app.services.demo import RealDataError, generate
+    from counter_app.cli.progress import Progress
+    from counter_app.services.demo import WEEKDAY_WEIGHTS, RealDataError, generate
 
     store = open_default_store()
+    # about how many sessions: generate() draws each day's count around this mean
+    expected = round(args.weeks * args.per_day * sum(WEEKDAY_WEIGHTS) / 18)
     try:
-        result = generate(
-            store, weeks=args.weeks, per_day=args.per_day, seed=args.seed, force=args.force
-        )
+        with Progress(tr("Demo sessions"), total=expected, estimate=True) as progress:
+            result = generate(
+                store,
+                weeks=args.weeks,
+                per_day=args.per_day,
+                seed=args.seed,
+                force=args.force,
+                progress=progress,
+            )
     except RealDataError as exc:
         _err(str(exc))
         return EXIT_FAIL
@@ -131,3 +145,45 @@ def ask_yes_no(question: str) -> bool:
 def _err(message: str) -> None:
     if sys.stderr:
         print(message, file=sys.stderr)
+
+
+# -- "Gửi nhật ký cho IT" from the command line (the Settings screen has the same button) --
+
+
+def register_diagnostics(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "diagnostics",
+        help=tr("pack the logs and the data check into one zip for the IT person"),
+    )
+    p.add_argument("--out", type=Path, help=tr("folder for the zip (default: the exports folder)"))
+    p.set_defaults(func=cmd_diagnostics)
+
+
+def cmd_diagnostics(args: argparse.Namespace) -> int:
+    """The zip holds exactly what ``check`` prints, captured here."""
+    import contextlib
+    import io
+    from datetime import datetime
+
+    from counter_app.services.diagnostics import write_log_bundle
+
+    captured = io.StringIO()
+    with contextlib.redirect_stdout(captured):
+        try:
+            code = cmd_check(args)
+            captured.write(f"(check exit code {code})\n")
+        except Exception as exc:  # noqa: BLE001 - a failing check is what IT must see
+            captured.write(f"check failed: {type(exc).__name__}: {exc}\n")
+    try:
+        result = write_log_bundle(
+            args.out or paths.exports_dir(), clock=datetime.now, check_text=captured.getvalue()
+        )
+    except OSError as exc:
+        _err(tr("The log bundle could not be written: {error}").format(error=exc))
+        return EXIT_FAIL
+    print(
+        tr("Log bundle for the IT person written ({n} log files): {path}").format(
+            n=result.log_files, path=result.path
+        )
+    )
+    return EXIT_OK

@@ -23,7 +23,9 @@ def register(subparsers) -> None:
     p = subparsers.add_parser(
         "consolidate", help=tr("merge several offices' report files into one")
     )
-    p.add_argument("files", nargs="+", type=Path)
+    p.add_argument(
+        "files", nargs="+", type=Path, help=tr("the offices' weekly report files (.xlsx)")
+    )
     p.add_argument("--out", type=Path, help=tr("output file (default: the exports folder)"))
     p.set_defaults(func=cmd_consolidate)
 

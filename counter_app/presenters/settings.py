@@ -314,6 +314,35 @@ class SettingsPresenter:
 
         self.app.run_in_background(job, done, key="backup")
 
+    def send_logs_to_it(self) -> None:
+        """“Gửi nhật ký cho IT”: one zip of the logs and the data check, without personal
+        data, written on the worker (the check reads the whole data file)."""
+        from counter_app import paths
+        from counter_app.services.diagnostics import BundleResult, write_log_bundle
+
+        db_path, backups_dir, clock = self.store.path, self.store.backups_dir, self.clock
+
+        def job() -> BundleResult:
+            return write_log_bundle(
+                paths.exports_dir(), clock=clock, db_path=db_path, backups_dir=backups_dir
+            )
+
+        def done(result: BundleResult | None, error: BaseException | None) -> None:
+            if error is not None or result is None:
+                self.app.show_error(
+                    tr("The log bundle could not be written: {error}").format(error=error)
+                )
+                return
+            self.app.show_info(
+                tr(
+                    "The file for the IT person is ready:\n{path}\n\nSend it to the IT person "
+                    "(e-mail, Zalo or a USB stick). It holds the logs and the data check, "
+                    "no personal data."
+                ).format(path=result.path)
+            )
+
+        self.app.run_in_background(job, done, key="it-logs")
+
     def restore(self, file: str) -> bool:
         if not file:
             return False

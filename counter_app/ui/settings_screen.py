@@ -286,6 +286,12 @@ class SettingsScreen(ttk.Frame):
             bootstyle="danger-outline",
             command=self._restore,
         ).pack(side="left", padx=8)
+        ttk.Button(
+            row,
+            text=tr("Send the logs to IT"),
+            bootstyle="secondary-outline",
+            command=lambda: self.presenter.send_logs_to_it(),
+        ).pack(side="left")
 
     def _build_display(self, tab: ttk.Frame) -> None:
         box = ttk.Labelframe(tab, text=tr("Display"), padding=8)

@@ -32,6 +32,10 @@ class Header(ttk.Frame):
             self, bootstyle="secondary-link", command=on_toggle_theme, takefocus=False
         )
         self.theme_button.pack(side="right")
+        self.about_button = ttk.Button(
+            self, text="ⓘ", bootstyle="secondary-link", takefocus=False, command=self._about
+        )
+        self.about_button.pack(side="right")
         self.switch_button = ttk.Button(
             self,
             text=tr("Change user"),
@@ -40,6 +44,11 @@ class Header(ttk.Frame):
             command=on_switch_user,
         )
         self.user_label = ttk.Label(self)
+
+    def _about(self) -> None:
+        from counter_app.ui.about import show_about
+
+        show_about(self)
 
     def show(
         self,
