@@ -61,6 +61,12 @@ FILTERS = {
     "dates": lambda w: SessionFilter(
         date_from=w.clock() - timedelta(days=4), date_to=w.clock() - timedelta(days=2)
     ),
+    "rare procedure + common text": lambda w: SessionFilter(
+        procedure_code="1.004222", text="1.001193"
+    ),
+    "outcome + rare text": lambda w: SessionFilter(
+        outcome_id=w.lookup("outcome", "submitted"), text="dak lak"
+    ),
     "procedure + outcome + text": lambda w: SessionFilter(
         procedure_code="1.001193",
         outcome_id=w.lookup("outcome", "referred_to_counter"),
@@ -84,6 +90,14 @@ def test_a_text_page_needs_no_sort_however_common_the_text(filled):
         page = plan_lines(filled, SessionFilter(text=text), for_page=True)
         assert not any("TEMP B-TREE" in line for line in page), page
         assert scans_session(page) == []
+
+
+def test_text_and_procedure_are_driven_by_the_rarer(filled):
+    db = filled.store.db
+    rare_procedure = session_queries.plan_for(db, FILTERS["rare procedure + common text"](filled))
+    assert rare_procedure.source.startswith("session_procedure")
+    rare_text = session_queries.plan_for(db, FILTERS["outcome + rare text"](filled))
+    assert rare_text.source.startswith("session_fts")
 
 
 def test_the_checker_sees_a_scan(filled):

@@ -30,6 +30,7 @@ from counter_app.domain.text import fold, nfc
 
 ISO = "seconds"
 MIN_INDEXED_TEXT = 3  # the trigram index matches substrings of three characters or more
+ESTIMATE_CAP = 20_000  # rows a selectivity estimate reads at most
 # The full-text rowid of a moment: as migration m004 builds it (start in seconds above
 # 21 bits of session id), for date bounds.
 _MOMENT_KEY = "(CAST(strftime('%s', ?) AS INTEGER) << 21)"
@@ -123,41 +124,82 @@ def count(db: Database, flt: SessionFilter) -> int:
 
 
 def plan_for(db: Database, flt: SessionFilter) -> Plan:
-    """Pick the index the filter is answered from; see the module docstring."""
+    """Pick the index the filter is answered from; see the module docstring. With a text
+    AND a procedure or outcome, the one with fewer rows drives (bounded counts decide);
+    the other is checked row by row, which is cheap on the rows found."""
     text = fold(nfc(flt.text))
     indexed_text = len(text) >= MIN_INDEXED_TEXT and has_fulltext(db)
-    if flt.procedure_code:
-        plan = Plan(
-            "session_procedure d CROSS JOIN session s ON s.id = d.session_id",
-            "d.started_at",
-            "d.session_id",
-        )
-        plan.add("d.procedure_code = ?", flt.procedure_code)
-    elif flt.outcome_id:
-        plan = Plan(
-            "session_procedure d CROSS JOIN session s ON s.id = d.session_id",
-            "d.started_at",
-            "d.session_id",
-            distinct=True,
-        )
-        plan.add("d.outcome_id = ?", flt.outcome_id)
-    elif indexed_text:
-        plan = Plan(
-            "session_fts f CROSS JOIN session s ON s.id = f.session_id",
-            "f.rowid",
-            "f.session_id",
-            moment=_MOMENT_KEY,
-            unique=True,
-        )
-        plan.add("session_fts MATCH ?", _phrase(text))
-        text = ""  # answered
+    line_filter = bool(flt.procedure_code or flt.outcome_id)
+    if indexed_text and (not line_filter or _text_is_rarer(db, flt, text)):
+        plan = _text_plan(text)
+        _add_line_checks(plan, flt)
+    elif line_filter:
+        plan = _line_plan(flt)
+        if text:  # the procedure's rows are few: the folded text is checked on each
+            _add_like(plan, text)
     else:
         plan = Plan("session s", "s.started_at", "s.id")
-    _add_conditions(plan, flt, text, indexed_text)
+        if text:
+            _add_like(plan, text)  # shorter than the index's 3 characters, or no index
+    _add_session_conditions(plan, flt)
     return plan
 
 
-def _add_conditions(plan: Plan, flt: SessionFilter, text: str, indexed_text: bool) -> None:
+def _line_plan(flt: SessionFilter) -> Plan:
+    """Driven by the procedure lines' (code, start) or (outcome, start) index."""
+    plan = Plan(
+        "session_procedure d CROSS JOIN session s ON s.id = d.session_id",
+        "d.started_at",
+        "d.session_id",
+        distinct=not flt.procedure_code,  # two lines of one outcome: one session
+    )
+    if flt.procedure_code:
+        plan.add("d.procedure_code = ?", flt.procedure_code)
+        if flt.outcome_id:
+            _add_outcome_check(plan, flt.outcome_id)
+    else:
+        plan.add("d.outcome_id = ?", flt.outcome_id)
+    return plan
+
+
+def _text_plan(text: str) -> Plan:
+    """Driven by the full-text index, whose rowid orders its matches by start."""
+    plan = Plan(
+        "session_fts f CROSS JOIN session s ON s.id = f.session_id",
+        "f.rowid",
+        "f.session_id",
+        moment=_MOMENT_KEY,
+        unique=True,
+    )
+    plan.add("session_fts MATCH ?", _phrase(text))
+    return plan
+
+
+def _add_line_checks(plan: Plan, flt: SessionFilter) -> None:
+    if flt.procedure_code:
+        plan.add(
+            "EXISTS (SELECT 1 FROM session_procedure sp WHERE sp.session_id = s.id "
+            "AND sp.procedure_code = ?)",
+            flt.procedure_code,
+        )
+    if flt.outcome_id:
+        _add_outcome_check(plan, flt.outcome_id)
+
+
+def _add_outcome_check(plan: Plan, outcome_id: int) -> None:
+    plan.add(
+        "EXISTS (SELECT 1 FROM session_procedure sp WHERE sp.session_id = s.id "
+        "AND sp.outcome_id = ?)",
+        outcome_id,
+    )
+
+
+def _add_like(plan: Plan, text: str) -> None:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    plan.add("s.search_text LIKE ? ESCAPE '\\'", f"%{escaped}%")
+
+
+def _add_session_conditions(plan: Plan, flt: SessionFilter) -> None:
     if not flt.include_voided:
         plan.add("s.voided = 0")
     if flt.date_from:
@@ -168,20 +210,26 @@ def _add_conditions(plan: Plan, flt: SessionFilter, text: str, indexed_text: boo
         plan.add("s.officer_id = ?", flt.officer_id)
     if flt.counter_id:
         plan.add("s.counter_id = ?", flt.counter_id)
-    if flt.procedure_code and flt.outcome_id:
-        plan.add(
-            "EXISTS (SELECT 1 FROM session_procedure sp WHERE sp.session_id = s.id "
-            "AND sp.outcome_id = ?)",
-            flt.outcome_id,
-        )
-    if text and indexed_text:
-        plan.add(
-            "s.id IN (SELECT session_id FROM session_fts WHERE session_fts MATCH ?)",
-            _phrase(text),
-        )
-    elif text:
-        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        plan.add("s.search_text LIKE ? ESCAPE '\\'", f"%{escaped}%")
+
+
+def _text_is_rarer(db: Database, flt: SessionFilter, text: str) -> bool:
+    """Whether fewer sessions hold ``text`` than lines the procedure/outcome has; each
+    side is counted up to ESTIMATE_CAP rows only (a few milliseconds)."""
+    cap = ESTIMATE_CAP + 1
+    texts = db.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM session_fts WHERE session_fts MATCH ? LIMIT ?)",
+        [_phrase(text), cap],
+    ).fetchone()[0]
+    column, value = (
+        ("procedure_code", flt.procedure_code)
+        if flt.procedure_code
+        else ("outcome_id", flt.outcome_id)
+    )
+    lines = db.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM session_procedure WHERE {column} = ? LIMIT ?)",
+        [value, cap],
+    ).fetchone()[0]
+    return bool(texts < lines)
 
 
 def _phrase(text: str) -> str:
