@@ -205,6 +205,22 @@ class SessionService:
             )
         return self.get(session_uuid)
 
+    def problems(self, session: Session, editing_uuid: str | None = None) -> list[FieldError]:
+        """Every reason ``create`` (or ``update`` of ``editing_uuid``) would refuse this
+        session, without writing: the form lists them all and clears each once fixed."""
+        existing = self.get(editing_uuid) if editing_uuid else None
+        if existing is not None and existing.voided:
+            return [FieldError("voided", tr("A voided session cannot be edited."))]
+        if existing is not None:
+            session = replace(
+                session, officer_id=existing.officer_id, counter_id=existing.counter_id
+            )
+        try:
+            self._checked(session, existing=existing)
+        except ValidationError as exc:
+            return list(exc.errors)
+        return []
+
     # -- reads ----------------------------------------------------------------------
 
     def get(self, key: str | int) -> Session:

@@ -15,25 +15,18 @@ from counter_app.domain.models import TriState
 from counter_app.domain.validation import FieldError
 from counter_app.i18n import tr
 from counter_app.presenters.session_form import SessionFormPresenter
-from counter_app.presenters.session_state import Choices, FormState
+from counter_app.presenters.session_state import TEXT_FIELDS, Choices, FormState
 from counter_app.ui import shortcuts
 from counter_app.ui.session_parts import ProcedureLines, fill_help_box, fill_picks
 from counter_app.ui.shortcuts import PASS
-from counter_app.ui.widgets import ChoiceCombo
+from counter_app.ui.widgets import ChoiceCombo, listbox_tooltip
 
-DRAFT_DELAY_MS = 600
+# Typed text reaches the draft at most this long after the first unsaved keystroke, even
+# while the officer keeps typing (a debounce would wait for a pause that may never come
+# before the power goes). Procedures and choices are written at once by the presenter.
+DRAFT_MAX_DELAY_MS = 2000
 TIMER_TICK_MS = 15_000
 PERSONAL_FIELDS = ("citizen_name", "citizen_phone", "citizen_id_number")
-TEXT_FIELDS = (
-    "note",
-    "minutes_text",
-    "started_text",
-    "backdated_reason",
-    "citizen_name",
-    "citizen_phone",
-    "citizen_id_number",
-    "edit_reason",
-)
 
 
 def tristate_items() -> list[tuple[str, str]]:
@@ -94,8 +87,17 @@ class SessionScreen(ttk.Frame):
         self.search_entry.pack(fill="x", pady=(2, 2))
         shortcuts.bind(self.search_entry, "form.search.add", self._enter_in_search, with_event=True)
         shortcuts.bind(self.search_entry, "form.search.to_hits", self._to_hits)
-        shortcuts.bind(self.search_entry, "form.search.clear", lambda: self.search_var.set(""))
+        shortcuts.bind(self.search_entry, "form.search.clear", self._escape)
         self.hits_list = tk.Listbox(box, height=6, activestyle="dotbox", exportselection=False)
+        listbox_tooltip(self.hits_list)
+        # The full name of the chosen hit, wrapped: long names are cut in the list.
+        self.hit_detail = ttk.Label(box, bootstyle="secondary", justify="left", wraplength=600)
+        self.hits_list.bind("<<ListboxSelect>>", lambda _e: self._show_hit_detail(), add="+")
+        box.bind(
+            "<Configure>",
+            lambda e: self.hit_detail.configure(wraplength=max(200, e.width - 24)),
+            add="+",
+        )
         shortcuts.bind(self.hits_list, "form.hits.add", self._enter_in_hits, with_event=True)
         shortcuts.bind(self.hits_list, "form.hits.back", self.focus_procedure_box)
         shortcuts.bind(self.hits_list, "form.hits.up", self._hits_up)
@@ -261,6 +263,7 @@ class SessionScreen(ttk.Frame):
                 var.set(help_id in state.help_type_ids)
             self.lines.render(state, self.choices)
             editing = bool(state.editing_uuid)
+            self._render_buttons(editing)
             if editing:
                 self.banner.configure(
                     text=tr("Correcting a stored session — save writes the change to its history.")
@@ -295,6 +298,17 @@ class SessionScreen(ttk.Frame):
         finally:
             self._rendering = False
 
+    def _render_buttons(self, editing: bool) -> None:
+        """While a stored session is corrected the one save button says so (saving a
+        correction never keeps anything for a next citizen)."""
+        if editing:
+            self.save_button.configure(text=tr("Save the correction (Ctrl+Enter)"))
+            self.save_clear_button.pack_forget()
+        else:
+            self.save_button.configure(text=tr("Save & keep (Ctrl+Enter)"))
+            if not self.save_clear_button.winfo_manager():
+                self.save_clear_button.pack(side="left", padx=8, after=self.save_button)
+
     def _render_late(self, state: FormState) -> None:
         if self.presenter.late_reason_wanted(self.presenter.clock()):
             self.late_label.grid(row=self.late_row, column=0, sticky="w", pady=2)
@@ -314,15 +328,36 @@ class SessionScreen(ttk.Frame):
         self.timer_label.configure(text=text)
 
     def show_hits(self, hits: list) -> None:
+        """The hits; suggestions (a typo fixed, some words only) are marked "≈", none is
+        selected for Enter, and a line says how to take one."""
+        self._hits = list(hits)
         self.hits_list.delete(0, "end")
         for hit in hits:
-            star = "★ " if getattr(hit, "favourite", False) else ""
-            self.hits_list.insert("end", f"{star}{hit.code}  {hit.name}")
+            mark = "≈ " if hit.tentative else ("★ " if hit.favourite else "")
+            self.hits_list.insert("end", f"{mark}{hit.code}  {hit.name}")
         if hits:
-            self.hits_list.selection_set(0)
+            if not hits[0].tentative:
+                self.hits_list.selection_set(0)
             self.hits_list.pack(fill="x", after=self.search_entry)
+            self.hit_detail.pack(fill="x", after=self.hits_list)
+            self._show_hit_detail()
         else:
             self.hits_list.pack_forget()
+            self.hit_detail.pack_forget()
+
+    def _show_hit_detail(self) -> None:
+        hits = getattr(self, "_hits", [])
+        selection = self.hits_list.curselection()
+        if hits and hits[0].tentative and not selection:
+            text = tr("≈ Close matches only: choose one with ↓ then Enter, or correct the words.")
+        elif selection and selection[0] < len(hits):
+            hit = hits[selection[0]]
+            text = f"{hit.code} — {hit.name}" + (
+                "  " + tr("(a close match: Enter adds it)") if hit.tentative else ""
+            )
+        else:
+            text = ""
+        self.hit_detail.configure(text=text)
 
     def show_errors(self, errors: list[FieldError]) -> None:
         self.errors_label.configure(text="\n".join(f"• {e.message}" for e in errors))
@@ -333,9 +368,10 @@ class SessionScreen(ttk.Frame):
         self.search_entry.focus_set()
 
     def schedule_draft_save(self) -> None:
-        if self._draft_after:
-            self.after_cancel(self._draft_after)
-        self._draft_after = self.after(DRAFT_DELAY_MS, self._flush_draft)
+        """Typed text: one write within ``DRAFT_MAX_DELAY_MS`` of the first unsaved change;
+        later keystrokes ride along with it instead of postponing it."""
+        if self._draft_after is None:
+            self._draft_after = self.after(DRAFT_MAX_DELAY_MS, self._flush_draft)
 
     # -- view → presenter ---------------------------------------------------------------
 
@@ -380,8 +416,7 @@ class SessionScreen(ttk.Frame):
     def _enter_in_search(self, event: tk.Event | None = None) -> str | None:
         if _with_modifier(event):
             return PASS  # Ctrl+Enter / Alt+Enter: the window's save shortcuts
-        selection = self.hits_list.curselection()
-        if self.presenter.add_hit(selection[0] if selection else 0):
+        if self.presenter.add_hit(0):
             self.search_var.set("")
         return None
 
@@ -389,10 +424,16 @@ class SessionScreen(ttk.Frame):
         if _with_modifier(event):
             return PASS
         selection = self.hits_list.curselection()
-        if selection and self.presenter.add_hit(selection[0]):
+        if selection and self.presenter.add_hit(selection[0], chosen=True):
             self.search_var.set("")
             self.focus_procedure_box()
         return None
+
+    def _escape(self) -> None:
+        """Esc in the procedure box: empty it; a form left with nothing in it starts
+        again (its timer stops)."""
+        self.search_var.set("")
+        self.presenter.escape()
 
     def _to_hits(self) -> None:
         if self.hits_list.size():
@@ -409,26 +450,9 @@ class SessionScreen(ttk.Frame):
         return PASS
 
     def save(self, keep: bool = True) -> None:
-        """Ctrl+Enter / Alt+Enter / the buttons. A pending search hit is added first;
-        text that matches no procedure stops the save (it would be dropped unseen)."""
-        text = self.search_var.get().strip()
-        if text and not self.presenter.hits:
-            self.show_errors(
-                [
-                    FieldError(
-                        "procedures",
-                        tr(
-                            "No procedure matches “{text}”. Choose one from the list or clear the "
-                            "box (Esc)."
-                        ).format(text=text),
-                    )
-                ]
-            )
-            self.focus_procedure_box()
-            return
-        if text:
-            self._enter_in_search()
-        if self.presenter.save(keep=keep) is not None:
+        """Ctrl+Enter / Alt+Enter / the buttons. What the procedure box still holds is
+        added first when it matches (the presenter decides; a suggestion never is)."""
+        if self.presenter.save(keep=keep, pending=self.search_var.get()) is not None:
             self.search_var.set("")
 
     def _clear(self) -> None:
