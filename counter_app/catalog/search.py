@@ -53,6 +53,7 @@ USAGE_DAYS = 90
 # Saves update the counts as they happen (``note_use``); a full recount now and then
 # only lets uses older than 90 days drop out and picks up other PCs' restores.
 USAGE_REFRESH_SECONDS = 15 * 60.0
+_NOISE = re.compile(r"^\s*thủ tục\s+", re.IGNORECASE)
 _EMBEDDED_CODE = re.compile(r"(?<![\w.])\d{1,2}\.\d{4,}(?:\.[0-9a-z]+)*")
 
 Quality = Callable[[list[int]], list[int]]  # quality of each document, in bulk
@@ -245,9 +246,10 @@ class CatalogueSearch:
         return None if i is None else _hit(self._index.entries[i], 0.0)
 
     def favourites(self) -> list[SearchHit]:
-        """Active favourites in Vietnamese name order (the picker's empty-query list)."""
+        """Active favourites in Vietnamese name order, a leading "Thủ tục" aside (the
+        order of Alt+1…9: "Đăng ký khai sinh" sits with the other "Đăng ký")."""
         favs = [e for e in self._index.entries if e.favourite and e.active]
-        favs.sort(key=lambda e: vietnamese_key(e.name))
+        favs.sort(key=lambda e: vietnamese_key(_NOISE.sub("", e.name)))
         return [_hit(e, 0.0) for e in favs]
 
     def search(
@@ -457,13 +459,17 @@ class _Ranking:
 
     def key(self, tier: int, i: int, marks: int, quality: int) -> int:
         """One integer that sorts like (tier, marks, favourite, recent use, quality,
-        static)."""
+        static). Among names with some of the words only, how many (and how telling)
+        words matched comes before a star: a favourite sharing one common word with the
+        query is no better guess than a name with the rare one."""
         ix, usage = self.ix, self.usage
         used = min(usage.get(ix.code_of[i], 0), _USE - 1) if usage else 0
+        quality = min(quality, _QUALITY - 1)
         key = tier * _MARKS + min(marks, _MARKS - 1)
-        key = key * _FAV + ix.fav[i]
-        key = key * _USE + used
-        key = key * _QUALITY + min(quality, _QUALITY - 1)
+        if tier == TIER_PARTIAL:  # same widths, quality first
+            key = ((key * _QUALITY + quality) * _FAV + ix.fav[i]) * _USE + used
+        else:
+            key = ((key * _FAV + ix.fav[i]) * _USE + used) * _QUALITY + quality
         return key * _STATIC + min(ix.static[i], _STATIC - 1)
 
     def best(self) -> list[SearchHit]:
