@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -47,6 +47,7 @@ from counter_app.presenters.session_state import (
     state_from_session,
 )
 from counter_app.services import settings
+from counter_app.services.batches import MAX_BATCH, Batch, BatchService
 from counter_app.services.drafts import DraftService
 from counter_app.services.lookups import LookupService
 from counter_app.services.offices import OfficeService
@@ -56,6 +57,17 @@ from counter_app.storage.errors import StorageError
 
 log = logging.getLogger(__name__)
 MAX_SHORTCUTS = 9
+MOBILE_CHANNEL = "mobile_team"  # "Lưu động": where a batch of alike sessions mostly comes from
+
+
+@dataclass(frozen=True)
+class BatchForm:
+    """What the "Ghi nhiều lượt" dialog opens with: the shared content in words, the
+    channel offered first (lưu động), the minutes the form holds."""
+
+    summary: list[str]
+    channel_id: int | None
+    minutes_text: str
 
 
 class SessionFormView(Protocol):
@@ -98,6 +110,7 @@ class SessionFormPresenter:
         self._blank: dict[str, Any] = {}  # the fresh form, to tell whether anything was entered
         self._errors_shown = False  # problems are on screen: recheck them after each change
         self._search_error = False  # a message about the procedure box is on screen
+        self.batch_errors: list[FieldError] = []  # why the last "Ghi nhiều lượt" was refused
 
     # -- start ----------------------------------------------------------------------
 
@@ -495,6 +508,104 @@ class SessionFormPresenter:
         self.view.render(self.state)
         self.view.focus_procedure_box()
 
+    # -- many alike sessions ("Ghi nhiều lượt") --------------------------------------
+
+    def batch_form(self, pending: str = "") -> BatchForm | None:
+        """Open the tally: what the box still holds is added first (as for a save); the
+        form must hold at least one procedure. None (with the reason shown) otherwise."""
+        if self.state.editing_uuid:
+            self._show_errors([FieldError("batch", tr("Finish or cancel the correction first."))])
+            return None
+        if not self.take_pending(pending):
+            return None
+        if not self.state.procedures:
+            self._show_errors([FieldError("procedures", tr("Choose at least one procedure."))])
+            self.view.focus_procedure_box()
+            return None
+        channels = self.choices.channels if self.choices else []
+        mobile = next((c.id for c in channels if c.code == MOBILE_CHANNEL), None)
+        return BatchForm(
+            self._batch_summary(), mobile or self.state.channel_id, self.state.minutes_text
+        )
+
+    def _batch_summary(self) -> list[str]:
+        """The shared content, line by line, as the confirmation shows it."""
+        labels = self.lookups.labels()
+        s = self.state
+        lines = [
+            f"{short(p.name or p.code, 70)} — {labels.get(p.outcome_id or -1, '—')}"
+            for p in s.procedures
+        ]
+        helps = ", ".join(labels.get(h, "?") for h in s.help_type_ids)
+        lines.append(tr("Help given: {helps}").format(helps=helps or "—"))
+        group = [labels.get(s.applicant_type_id or -1, "")] + [
+            label
+            for value, label in (
+                (s.elderly, tr("Elderly")),
+                (s.ethnic_minority, tr("Ethnic minority")),
+                (s.disability, tr("With disability")),
+            )
+            if value == "yes"
+        ]
+        lines.append(tr("Citizen group: {group}").format(group=", ".join(g for g in group if g)))
+        lines.append(tr("Name, phone, ID number and dossier codes are not copied."))
+        return lines
+
+    def save_batch(self, n_text: str, channel_id: int | None, minutes_text: str) -> Batch | None:
+        """Store N sessions like the form, with the dialog's channel and minutes each;
+        the problems go back to the dialog (``batch_errors``) and nothing is stored."""
+        self.batch_errors = []
+        n = _whole(n_text)
+        if n is None or not 1 <= n <= MAX_BATCH:
+            self.batch_errors.append(
+                FieldError(
+                    "batch_size",
+                    tr("The number of sessions must be a whole number from 1 to {max}.").format(
+                        max=MAX_BATCH
+                    ),
+                )
+            )
+        if not minutes_text.strip():
+            self.batch_errors.append(
+                FieldError("minutes", tr("Write how many minutes one session took, on average."))
+            )
+        previous = (self.state.channel_id, self.state.minutes_text)
+        self.state.channel_id, self.state.minutes_text = channel_id, minutes_text.strip()
+        try:
+            if not self.batch_errors:
+                self.batch_errors = self.problems()
+            if self.batch_errors:
+                return None
+            template = self.build_session()
+            batch = BatchService(self.store, clock=self.clock).record(
+                template, n or 0, actor_id=signed_in_id(self.app)
+            )
+        except ValidationError as exc:
+            self.batch_errors = list(exc.errors)
+            return None
+        except StorageError as exc:
+            self.app.show_error(str(exc))
+            return None
+        finally:
+            if self.batch_errors:
+                self.state.channel_id, self.state.minutes_text = previous
+        self._discard_draft()
+        self.search_engine.note_use(
+            self._counter_id(), [p.code for p in self.state.procedures], n=batch.size
+        )
+        names = "; ".join(short(p.name or p.code) for p in self.state.procedures)
+        self.app.toast(
+            tr("Saved {n} sessions together: {procedures}").format(n=batch.size, procedures=names)
+        )
+        self.state = self.blank_state(keep=self.state)
+        self.hits = []
+        self._show_errors([])
+        self.view.show_hits([])
+        self.view.render(self.state)
+        self.view.focus_procedure_box()
+        self.app.sessions_changed()
+        return batch
+
     # -- edit -----------------------------------------------------------------------
 
     def load_session(self, session_uuid: str) -> bool:
@@ -645,3 +756,8 @@ def _unique(errors: list[FieldError]) -> list[FieldError]:
             seen.add(e.message)
             out.append(e)
     return out
+
+
+def _whole(text: str) -> int | None:
+    text = (text or "").strip()
+    return int(text) if text.isdigit() else None

@@ -17,7 +17,7 @@ from counter_app.presenters.base import AppLike
 from counter_app.presenters.history import HistoryChoices, HistoryFilter, HistoryPresenter, PageInfo
 from counter_app.services.endofday import Flagged
 from counter_app.ui import shortcuts
-from counter_app.ui.widgets import ChoiceCombo
+from counter_app.ui.widgets import ChoiceCombo, Flow
 
 DATE_FORMAT = "%d/%m/%Y"
 log = logging.getLogger(__name__)
@@ -47,55 +47,67 @@ class HistoryScreen(ttk.Frame):
     def _build(self) -> None:
         self._build_filters()
         self.mode_label = ttk.Label(self, bootstyle="warning")
-        table = self._build_table()
+        # The pager is packed before the table, at the bottom: a short window shrinks the
+        # table, never the page buttons.
         self._build_pager()
+        table = self._build_table()
         self._build_actions(before=table)
 
     def _build_filters(self) -> None:
         bar = ttk.Labelframe(self, text=tr("Filter"), padding=8)
         bar.pack(fill="x")
+        # The filter cells wrap onto a second line on a narrow window (125–150 %).
+        cells_flow = Flow(bar, gap=10)
+        cells_flow.pack(fill="x")
         self.from_date = ttk.DateEntry(
-            bar, date_format=DATE_FORMAT, first_weekday=0, value=None, width=11
+            cells_flow, date_format=DATE_FORMAT, first_weekday=0, value=None, width=11
         )
         self.to_date = ttk.DateEntry(
-            bar, date_format=DATE_FORMAT, first_weekday=0, value=None, width=11
+            cells_flow, date_format=DATE_FORMAT, first_weekday=0, value=None, width=11
         )
-        self.officer = ChoiceCombo(bar, blank=tr("All officers"), width=20)
+        self.officer = ChoiceCombo(cells_flow, blank=tr("All officers"), width=20)
         self.procedure_var = tk.StringVar(self)
-        self.outcome = ChoiceCombo(bar, blank=tr("All outcomes"), width=24)
+        self.outcome = ChoiceCombo(cells_flow, blank=tr("All outcomes"), width=24)
         self.text_var = tk.StringVar(self)
         self.voided_var = tk.BooleanVar(self, False)
+        self.procedure_entry = ttk.Entry(cells_flow, textvariable=self.procedure_var, width=12)
+        self.text_entry = ttk.Entry(cells_flow, textvariable=self.text_var, width=18)
         cells = [
             (tr("From"), self.from_date),
             (tr("To"), self.to_date),
             (tr("Officer"), self.officer),
-            (tr("Procedure code"), ttk.Entry(bar, textvariable=self.procedure_var, width=12)),
+            (tr("Procedure code"), self.procedure_entry),
             (tr("Outcome"), self.outcome),
-            (tr("Text"), ttk.Entry(bar, textvariable=self.text_var, width=18)),
+            (tr("Text"), self.text_entry),
         ]
-        for i, (label, widget) in enumerate(cells):
-            ttk.Label(bar, text=label).grid(row=0, column=i, sticky="w", padx=(0, 6))
-            widget.grid(row=1, column=i, sticky="w", padx=(0, 10))
+        for label, widget in cells:
+            cell = ttk.Frame(cells_flow)
+            ttk.Label(cell, text=label).pack(anchor="w", in_=cell)
+            widget.pack(in_=cell, anchor="w")
+            widget.lift(cell)
+            cells_flow.add(cell)
             entry = widget.entry if isinstance(widget, ttk.DateEntry) else widget
             if isinstance(entry, ttk.Entry):  # the date boxes too: "Apply (Enter)"
                 shortcuts.bind(entry, "history.apply", self.apply)
-        ttk.Checkbutton(bar, text=tr("Show voided"), variable=self.voided_var).grid(
-            row=2, column=0, columnspan=2, sticky="w", pady=(6, 0)
-        )
+        row = Flow(bar, gap=10)
+        row.pack(fill="x", pady=(6, 0))
+        row.add(ttk.Checkbutton(row, text=tr("Show voided"), variable=self.voided_var))
         self.apply_button = ttk.Button(
-            bar, text=tr("Apply (Enter)"), bootstyle="primary", command=self.apply
+            row, text=tr("Apply (Enter)"), bootstyle="primary", command=self.apply
         )
-        self.apply_button.grid(row=2, column=4, sticky="e", pady=(6, 0))
-        ttk.Button(
-            bar, text=tr("Clear filters"), bootstyle="secondary-outline", command=self.reset
-        ).grid(row=2, column=5, sticky="w", pady=(6, 0))
+        row.add(self.apply_button)
+        row.add(
+            ttk.Button(
+                row, text=tr("Clear filters"), bootstyle="secondary-outline", command=self.reset
+            )
+        )
 
     def _build_table(self) -> ttk.Frame:
         table = ttk.Frame(self)
         table.pack(fill="both", expand=True, pady=(8, 4))
         columns = ("when", "minutes", "officer", "counter", "procedures", "outcomes", "note")
         self.tree = ttk.Treeview(
-            table, columns=columns, show="headings", height=18, selectmode="browse"
+            table, columns=columns, show="headings", height=8, selectmode="browse"
         )
         self._size_columns(columns)
         scroll = ttk.Scrollbar(table, orient="vertical", command=self.tree.yview)
@@ -143,7 +155,7 @@ class HistoryScreen(ttk.Frame):
 
     def _build_pager(self) -> None:
         nav = ttk.Frame(self)
-        nav.pack(fill="x")
+        nav.pack(side="bottom", fill="x")
         ttk.Button(
             nav, text="«", width=3, command=lambda: self._page(self.presenter.first_page)
         ).pack(side="left")

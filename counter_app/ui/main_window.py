@@ -42,7 +42,7 @@ from counter_app.ui.shell import (
     window_commands,
 )
 from counter_app.ui.theme import DEFAULT_THEME, register_ttk_locale, setup_fonts, ttk_theme
-from counter_app.ui.widgets import Toast
+from counter_app.ui.widgets import FitOrScroll, Toast
 
 log = logging.getLogger(__name__)
 COUNTS_REFRESH_MS = 5 * 60 * 1000
@@ -85,7 +85,7 @@ class MainWindow(DialogsMixin, ttk.App):
         self._resume_silently = False
         self._carried_edit: Any = None  # a correction carried over a language switch
         self.screens: dict[str, Any] = {}  # name → the screen's view
-        self._tab_frames: dict[str, ttk.Frame] = {}
+        self._tab_frames: dict[str, FitOrScroll] = {}
         self.notebook: ttk.Notebook | None = None
         self._last_tab: str | None = None
         self._history_dirty = False
@@ -188,7 +188,9 @@ class MainWindow(DialogsMixin, ttk.App):
         self.notebook.pack(fill="both", expand=True, padx=8, pady=(0, 4))
         titles = screen_titles()
         for name, key in zip(SCREENS, shortcuts.SCREEN_KEYS, strict=True):
-            frame = ttk.Frame(self.notebook)
+            # A screen taller than a small window (125–150 %) scrolls instead of losing
+            # its bottom buttons below the edge.
+            frame = FitOrScroll(self.notebook)
             self._tab_frames[name] = frame
             self.notebook.add(frame, text=f"{titles[name]} ({key})")
             if name in SUPERVISOR_SCREENS and not self.is_supervisor():
@@ -224,7 +226,7 @@ class MainWindow(DialogsMixin, ttk.App):
         frame = self._tab_frames.get(name)
         if frame is None:
             return None
-        screen = make_screen(name, frame, self)
+        screen = make_screen(name, frame.inner, self)
         screen.pack(fill="both", expand=True)
         self.screens[name] = screen
         return screen

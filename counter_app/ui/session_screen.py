@@ -17,9 +17,9 @@ from counter_app.i18n import tr
 from counter_app.presenters.session_form import SessionFormPresenter
 from counter_app.presenters.session_state import TEXT_FIELDS, Choices, FormState
 from counter_app.ui import shortcuts
-from counter_app.ui.session_parts import ProcedureLines, fill_help_box, fill_picks
+from counter_app.ui.session_parts import BatchDialog, ProcedureLines, fill_help_box, fill_picks
 from counter_app.ui.shortcuts import PASS
-from counter_app.ui.widgets import ChoiceCombo, listbox_tooltip
+from counter_app.ui.widgets import ChoiceCombo, FitOrScroll, Flow, listbox_tooltip
 
 # Typed text reaches the draft at most this long after the first unsaved keystroke, even
 # while the officer keeps typing (a debounce would wait for a pause that may never come
@@ -54,14 +54,21 @@ class SessionScreen(ttk.Frame):
     # -- building -----------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.columnconfigure(0, weight=3, uniform="cols")
-        self.columnconfigure(1, weight=2, uniform="cols")
+        self.columnconfigure(0, weight=1)
         self.rowconfigure(1, weight=1)
         self.banner = ttk.Label(self, bootstyle="@warning", padding=(8, 4))
-        left = ttk.Frame(self)
-        left.grid(row=1, column=0, sticky="nsew", padx=(0, 12))
-        right = ttk.Frame(self)
-        right.grid(row=1, column=1, sticky="nsew")
+        # The fields scroll when the window is too short for them (125–150 % on a
+        # 1366×768 laptop); the banner and the save buttons stay pinned in view.
+        self.body = FitOrScroll(self)
+        self.body.grid(row=1, column=0, sticky="nsew")
+        columns = self.body.inner
+        columns.columnconfigure(0, weight=3, uniform="cols")
+        columns.columnconfigure(1, weight=2, uniform="cols")
+        columns.rowconfigure(0, weight=1)
+        left = ttk.Frame(columns)
+        left.grid(row=0, column=0, sticky="nsew", padx=(0, 12))
+        right = ttk.Frame(columns)
+        right.grid(row=0, column=1, sticky="nsew")
         self._build_procedures(left)
         self._build_help(left)
         self._build_details(right)
@@ -189,42 +196,41 @@ class SessionScreen(ttk.Frame):
 
     def _build_buttons(self) -> None:
         bar = ttk.Frame(self)
-        bar.grid(row=2, column=0, columnspan=2, sticky="ew", pady=(10, 0))
+        bar.grid(row=2, column=0, sticky="ew", pady=(8, 0))
+        # Above the buttons, full width, so a refused save is always explained on screen
+        # and every problem wraps onto lines of its own (shown only while there are some).
+        self.errors_label = ttk.Label(bar, bootstyle="danger", wraplength=900, justify="left")
+        bar.bind(
+            "<Configure>",
+            lambda e: self.errors_label.configure(wraplength=max(240, e.width - 16)),
+            add="+",
+        )
+        self.buttons = buttons = Flow(bar, gap=8)
+        buttons.pack(fill="x")
         self.save_button = ttk.Button(
-            bar,
+            buttons,
             text=tr("Save & keep (Ctrl+Enter)"),
             bootstyle="success",
             command=lambda: self.save(True),
         )
-        self.save_button.pack(side="left")
         self.save_clear_button = ttk.Button(
-            bar,
+            buttons,
             text=tr("Save & clear (Alt+Enter)"),
             bootstyle="success-outline",
             command=lambda: self.save(False),
         )
-        self.save_clear_button.pack(side="left", padx=8)
+        self.batch_button = ttk.Button(
+            buttons,
+            text=tr("Many alike… (Ctrl+L)"),
+            bootstyle="info-outline",
+            command=self.open_batch,
+        )
         self.clear_button = ttk.Button(
-            bar, text=tr("Clear the form"), bootstyle="secondary-outline", command=self._clear
+            buttons, text=tr("Clear the form"), bootstyle="secondary-outline", command=self._clear
         )
-        self.clear_button.pack(side="right")
-        # Next to the save buttons, so a refused save is always explained on screen (at the
-        # bottom of the details it fell below the edge of a 1366×768 screen when editing).
-        self.errors_label = ttk.Label(bar, bootstyle="danger", wraplength=480, justify="left")
-        self.errors_label.pack(side="left", fill="x", expand=True, padx=(4, 8))
-        bar.bind(
-            "<Configure>",
-            lambda e: self.errors_label.configure(
-                wraplength=max(
-                    240,
-                    e.width
-                    - self.save_button.winfo_width()
-                    - self.save_clear_button.winfo_width()
-                    - self.clear_button.winfo_width()
-                    - 48,
-                )
-            ),
-        )
+        for button in (self.save_button, self.save_clear_button, self.batch_button):
+            buttons.add(button)
+        buttons.add(self.clear_button)
 
     # -- presenter → view ---------------------------------------------------------------
 
@@ -268,7 +274,7 @@ class SessionScreen(ttk.Frame):
                 self.banner.configure(
                     text=tr("Correcting a stored session — save writes the change to its history.")
                 )
-                self.banner.grid(row=0, column=0, columnspan=2, sticky="ew", pady=(0, 8))
+                self.banner.grid(row=0, column=0, sticky="ew", pady=(0, 8))
                 self.edit_label.grid(row=self.edit_row, column=0, sticky="w", pady=2)
                 self.edit_entry.grid(row=self.edit_row, column=1, sticky="ew", pady=2)
                 self.clear_button.configure(text=tr("Cancel the correction"))
@@ -301,13 +307,13 @@ class SessionScreen(ttk.Frame):
     def _render_buttons(self, editing: bool) -> None:
         """While a stored session is corrected the one save button says so (saving a
         correction never keeps anything for a next citizen)."""
-        if editing:
-            self.save_button.configure(text=tr("Save the correction (Ctrl+Enter)"))
-            self.save_clear_button.pack_forget()
-        else:
-            self.save_button.configure(text=tr("Save & keep (Ctrl+Enter)"))
-            if not self.save_clear_button.winfo_manager():
-                self.save_clear_button.pack(side="left", padx=8, after=self.save_button)
+        self.save_button.configure(
+            text=tr("Save the correction (Ctrl+Enter)")
+            if editing
+            else tr("Save & keep (Ctrl+Enter)")
+        )
+        self.buttons.set_shown(self.save_clear_button, not editing)
+        self.buttons.set_shown(self.batch_button, not editing)
 
     def _render_late(self, state: FormState) -> None:
         if self.presenter.late_reason_wanted(self.presenter.clock()):
@@ -341,9 +347,14 @@ class SessionScreen(ttk.Frame):
             self.hits_list.pack(fill="x", after=self.search_entry)
             self.hit_detail.pack(fill="x", after=self.hits_list)
             self._show_hit_detail()
+            # While searching, the list takes the favourite buttons' place: the procedure
+            # lines and help types below keep theirs on a small screen.
+            self.picks.pack_forget()
         else:
             self.hits_list.pack_forget()
             self.hit_detail.pack_forget()
+            if not self.picks.winfo_manager():
+                self.picks.pack(fill="x", pady=(4, 4), before=self.lines.container)
 
     def _show_hit_detail(self) -> None:
         hits = getattr(self, "_hits", [])
@@ -362,7 +373,10 @@ class SessionScreen(ttk.Frame):
     def show_errors(self, errors: list[FieldError]) -> None:
         self.errors_label.configure(text="\n".join(f"• {e.message}" for e in errors))
         if errors:
+            self.errors_label.pack(fill="x", pady=(0, 4), before=self.buttons)
             self.bell()
+        else:
+            self.errors_label.pack_forget()
 
     def focus_procedure_box(self) -> None:
         self.search_entry.focus_set()
@@ -454,6 +468,16 @@ class SessionScreen(ttk.Frame):
         added first when it matches (the presenter decides; a suggestion never is)."""
         if self.presenter.save(keep=keep, pending=self.search_var.get()) is not None:
             self.search_var.set("")
+
+    def open_batch(self) -> BatchDialog | None:
+        """Ctrl+L / the button: the tally dialog over what the form holds."""
+        form = self.presenter.batch_form(pending=self.search_var.get())
+        if form is None or self.choices is None:
+            return None
+        self.search_var.set("")
+        dialog = BatchDialog(self, self.presenter, form, self.choices)
+        self.batch_dialog = dialog
+        return dialog
 
     def _clear(self) -> None:
         if self.presenter.state.editing_uuid:
