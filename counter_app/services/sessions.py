@@ -69,7 +69,9 @@ _SESSION_COLUMNS = (
 
 @dataclass(frozen=True)
 class Counts:
-    """The "today" strip: sessions today, submitted online today, sessions this week."""
+    """The "today" strip: sessions today, dossiers submitted online today (procedure
+    lines with that outcome, counted as the weekly report counts them), sessions this
+    week."""
 
     today: int
     submitted_today: int
@@ -315,11 +317,11 @@ class SessionService:
         today = self.db.execute(q, [start, end]).fetchone()[0]
         week = self.db.execute(q, [wstart, end]).fetchone()[0]
         submitted = self.db.execute(
-            """SELECT count(*) FROM session s WHERE s.voided = 0
-               AND s.started_at >= ? AND s.started_at < ?
-               AND EXISTS (SELECT 1 FROM session_procedure sp JOIN lookup l
-                           ON l.id = sp.outcome_id
-                           WHERE sp.session_id = s.id AND l.kind = 'outcome' AND l.code = ?)""",
+            """SELECT count(*) FROM session s
+               JOIN session_procedure sp ON sp.session_id = s.id
+               JOIN lookup l ON l.id = sp.outcome_id
+               WHERE s.voided = 0 AND s.started_at >= ? AND s.started_at < ?
+                 AND l.kind = 'outcome' AND l.code = ?""",
             [start, end, OUTCOME_SUBMITTED],
         ).fetchone()[0]
         return Counts(today=today, submitted_today=submitted, week=week)

@@ -119,6 +119,8 @@ class HistoryScreen(ttk.Frame):
         shortcuts.bind(self.tree, "history.void", self.void_selected)
         shortcuts.bind(self.tree, "history.next_page", lambda: self._page(self.presenter.next_page))
         shortcuts.bind(self.tree, "history.prev_page", lambda: self._page(self.presenter.prev_page))
+        shortcuts.bind(self.tree, "history.first", self.go_first)
+        shortcuts.bind(self.tree, "history.last", self.go_last)
         return table
 
     def _size_columns(self, columns: tuple[str, ...]) -> None:
@@ -138,7 +140,7 @@ class HistoryScreen(ttk.Frame):
             "000",
             "Nguyễn Thị Thu Hà",
             "Quầy 10",
-            "1.001193, 2.000986",
+            "1.001193 Đăng ký khai sinh",
             "Nộp trực tuyến thành công",
             "",
         )
@@ -150,7 +152,7 @@ class HistoryScreen(ttk.Frame):
                 width=width,
                 minwidth=font.measure("000") + 16,
                 anchor="w",
-                stretch=col in ("note", "outcomes"),
+                stretch=col in ("note", "outcomes", "procedures"),
             )
 
     def _build_pager(self) -> None:
@@ -173,26 +175,17 @@ class HistoryScreen(ttk.Frame):
 
     def _build_actions(self, before: tk.Misc) -> None:
         """The buttons on the selected session, packed above the table."""
-        actions = ttk.Frame(self)
+        actions = Flow(self, gap=6)
         actions.pack(fill="x", pady=(8, 0), before=before)
-        ttk.Button(
-            actions,
-            text=tr("Open to correct (Enter)"),
-            bootstyle="primary-outline",
-            command=self.open_selected,
-        ).pack(side="left")
-        ttk.Button(
-            actions, text=tr("Void (Del)"), bootstyle="danger-outline", command=self.void_selected
-        ).pack(side="left", padx=6)
-        ttk.Button(
-            actions,
-            text=tr("Change history"),
-            bootstyle="secondary-outline",
-            command=self.audit_selected,
-        ).pack(side="left")
-        ttk.Button(
-            actions, text=tr("End-of-day check"), bootstyle="info", command=self.end_of_day
-        ).pack(side="right")
+        for text, style, command in (
+            (tr("Open to correct (Enter)"), "primary-outline", self.open_selected),
+            (tr("Void (Del)"), "danger-outline", self.void_selected),
+            (tr("Change history"), "secondary-outline", self.audit_selected),
+            (tr("Entered together"), "secondary-outline", self.batch_selected),
+            (tr("Void the batch"), "danger-outline", self.void_batch_selected),
+            (tr("End-of-day check"), "info", self.end_of_day),
+        ):
+            actions.add(ttk.Button(actions, text=text, bootstyle=style, command=command))
 
     # -- presenter → view ---------------------------------------------------------------
 
@@ -226,8 +219,8 @@ class HistoryScreen(ttk.Frame):
         self._select_first()
 
     def show_page(self, info: PageInfo) -> None:
-        if self.mode == "endofday":
-            return  # a count finishing late must not label the end-of-day list
+        if self.mode != "history":
+            return  # a count finishing late must not label the end-of-day or batch list
         if info.total is None:
             self.page_label.configure(
                 text=tr("Page {page} · counting…").format(page=_number(info.page))
@@ -251,9 +244,9 @@ class HistoryScreen(ttk.Frame):
                     f.started_at.strftime("%d/%m/%Y %H:%M"),
                     f.minutes,
                     f.officer_name,
-                    "",
+                    f.counter_name,
                     f.procedures,
-                    "",
+                    f.outcomes or "—",
                     "; ".join(f.problems),
                 ),
             )
@@ -266,6 +259,14 @@ class HistoryScreen(ttk.Frame):
         self.mode_label.pack(fill="x", before=self.tree.master, pady=(6, 0))
         self.page_label.configure(text="")  # the history's page and total do not apply
         self._select_first()
+
+    def show_batch(self, title: str, rows: list[SessionRow]) -> None:
+        """The sessions of one batch ("Ghi nhiều lượt"), like the end-of-day list."""
+        self.show_rows(rows)
+        self.mode = "batch"
+        self.mode_label.configure(text=title)
+        self.mode_label.pack(fill="x", before=self.tree.master, pady=(6, 0))
+        self.page_label.configure(text="")
 
     def show_audit(self, title: str, lines: list[str]) -> None:
         top = ttk.Toplevel(title=title, transient=self.winfo_toplevel(), size=(760, 420))
@@ -321,6 +322,8 @@ class HistoryScreen(ttk.Frame):
     def refresh(self) -> None:
         if self.mode == "endofday":
             self.presenter.refresh_end_of_day()
+        elif self.mode == "batch" and self.selected_uuid():
+            self.presenter.show_batch(self.selected_uuid() or "")
         else:
             self.presenter.refresh()
 
@@ -342,6 +345,36 @@ class HistoryScreen(ttk.Frame):
         uuid = self.selected_uuid()
         if uuid:
             self.presenter.show_audit(uuid)
+
+    def batch_selected(self) -> None:
+        uuid = self.selected_uuid()
+        if uuid:
+            self.presenter.show_batch(uuid)
+
+    def void_batch_selected(self) -> None:
+        uuid = self.selected_uuid()
+        if uuid:
+            self.presenter.void_batch(uuid)
+
+    def go_first(self) -> None:
+        """Home: the first session (in the history: of the first page)."""
+        if self.mode == "history" and self.presenter.page != 0:
+            self.presenter.first_page()
+        self._select_at(0)
+
+    def go_last(self) -> None:
+        """End: the last session (in the history: of the last page, once counted)."""
+        if self.mode == "history":
+            self.presenter.last_page()
+        self._select_at(-1)
+
+    def _select_at(self, index: int) -> None:
+        children = self.tree.get_children()
+        if children:
+            item = children[index]
+            self.tree.selection_set(item)
+            self.tree.focus(item)
+            self.tree.see(item)
 
     def end_of_day(self, officer_id: int | None = None) -> None:
         self.presenter.end_of_day(officer_id=officer_id)

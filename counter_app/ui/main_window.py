@@ -41,7 +41,13 @@ from counter_app.ui.shell import (
     screen_titles,
     window_commands,
 )
-from counter_app.ui.theme import DEFAULT_THEME, register_ttk_locale, setup_fonts, ttk_theme
+from counter_app.ui.theme import (
+    DEFAULT_THEME,
+    install_readable_colours,
+    register_ttk_locale,
+    setup_fonts,
+    ttk_theme,
+)
 from counter_app.ui.widgets import FitOrScroll, Toast
 
 log = logging.getLogger(__name__)
@@ -96,6 +102,7 @@ class MainWindow(DialogsMixin, ttk.App):
             store.backups_dir = Path(folder)
         register_ttk_locale(i18n.language())
         setup_fonts(self)
+        install_readable_colours(self)
         self._fit_to_screen()
         if sys.platform == "win32":
             try:
@@ -302,7 +309,8 @@ class MainWindow(DialogsMixin, ttk.App):
             return
         self.counts_var.set(
             tr(
-                "Today: {today} sessions · submitted online: {submitted} · this week: {week}"
+                "Today: {today} sessions · {submitted} dossiers submitted online · "
+                "this week: {week} sessions"
             ).format(today=c.today, submitted=c.submitted_today, week=c.week)
         )
         self._counts_after = self.after(COUNTS_REFRESH_MS, self.refresh_counts)

@@ -116,6 +116,8 @@ LOCAL: list[Shortcut] = [
     Shortcut("history.void", ("<Delete>",), lambda: tr("Void the session (with a reason)")),
     Shortcut("history.next_page", ("<Next>",), lambda: tr("Next page")),
     Shortcut("history.prev_page", ("<Prior>",), lambda: tr("Previous page")),
+    Shortcut("history.first", ("<Home>",), lambda: tr("First session (first page)")),
+    Shortcut("history.last", ("<End>",), lambda: tr("Last session (last page)")),
     Shortcut("dialog.close", ("<Escape>",), lambda: tr("Close the window")),
     Shortcut("batch.confirm", ENTER, lambda: tr("Save the sessions of the tally")),
     Shortcut("login.submit", ENTER, lambda: tr("Sign in")),

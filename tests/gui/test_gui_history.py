@@ -51,7 +51,7 @@ def test_history_paging_and_filter(window, filled, screenshot):
     assert "30" in history.page_label.cget("text")
     assert len(history.tree.get_children()) == 30
     rows = [history.tree.item(i, "values") for i in history.tree.get_children()]
-    assert all(r[4] == "1.004222" for r in rows)
+    assert all(r[4] == "1.004222 Đăng ký thường trú" for r in rows)  # code and short name
 
 
 def test_edit_from_history_writes_an_audit_row(window, world):
