@@ -53,6 +53,7 @@ from counter_app.ui.widgets import FitOrScroll, Toast
 log = logging.getLogger(__name__)
 COUNTS_REFRESH_MS = 5 * 60 * 1000
 PURGE_DELAY_MS = 3000  # after the window is up: start-up stays fast
+PURGE_PAUSE_MS = 15  # between two purge batches: keystrokes and saves go in between
 
 
 def apply_saved_language(store: Store) -> None:
@@ -406,11 +407,43 @@ class MainWindow(DialogsMixin, ttk.App):
     # -- housekeeping --------------------------------------------------------------------
 
     def _purge_personal_data(self) -> None:
+        """The retention purge after sign-in, off the officer's way: the sessions due are
+        found by a job with its own read-only connection, then blanked here in small
+        batches between the officer's keystrokes (see ``services/housekeeping.py``)."""
         actor = self.current_officer.id if self.current_officer else None
+        housekeeping = self.housekeeping
         try:
-            self.housekeeping.purge_personal_data(actor)
+            run = housekeeping.purge_due()
+            reader = self.store.reader()
         except StorageError:
             log.exception("personal data purge failed")
+            return
+
+        def job() -> list[int]:
+            try:
+                return housekeeping.find_personal(reader, run)
+            finally:
+                reader.close()
+
+        def found(ids: list[int] | None, error: BaseException | None) -> None:
+            if error is not None or ids is None:
+                log.error("personal data purge: looking up the sessions failed: %s", error)
+                return
+            run.ids = ids
+            self._purge_step(run, actor)
+
+        self.run_in_background(job, found, key="purge-personal-data")
+
+    def _purge_step(self, run: Any, actor: int | None) -> None:
+        if self._store_closed:
+            return  # the rest is purged at the next start (the cutoff was not moved)
+        try:
+            more = self.housekeeping.purge_step(run, actor)
+        except StorageError:
+            log.exception("personal data purge failed")
+            return
+        if more:
+            self.after(PURGE_PAUSE_MS, lambda: self._purge_step(run, actor))
 
     def _end_of_day_pending(self) -> bool:
         """On closing: today's sessions of this officer that still need a look are offered

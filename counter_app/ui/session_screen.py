@@ -26,6 +26,7 @@ from counter_app.ui.widgets import ChoiceCombo, FitOrScroll, Flow, listbox_toolt
 # before the power goes). Procedures and choices are written at once by the presenter.
 DRAFT_MAX_DELAY_MS = 2000
 TIMER_TICK_MS = 15_000
+ROW_GAP = 1  # pixels above and below each row of the details: 16 rows fit a laptop at 100 %
 PERSONAL_FIELDS = ("citizen_name", "citizen_phone", "citizen_id_number")
 
 
@@ -81,7 +82,7 @@ class SessionScreen(ttk.Frame):
         return var
 
     def _build_procedures(self, parent: ttk.Frame) -> None:
-        box = ttk.Labelframe(parent, text=tr("Procedures"), padding=8)
+        box = ttk.Labelframe(parent, text=tr("Procedures"), padding=(8, 4))
         box.pack(fill="both", expand=True)
         ttk.Label(
             box,
@@ -95,7 +96,7 @@ class SessionScreen(ttk.Frame):
         shortcuts.bind(self.search_entry, "form.search.add", self._enter_in_search, with_event=True)
         shortcuts.bind(self.search_entry, "form.search.to_hits", self._to_hits)
         shortcuts.bind(self.search_entry, "form.search.clear", self._escape)
-        self.hits_list = tk.Listbox(box, height=6, activestyle="dotbox", exportselection=False)
+        self.hits_list = tk.Listbox(box, height=5, activestyle="dotbox", exportselection=False)
         listbox_tooltip(self.hits_list)
         # The full name of the chosen hit, wrapped: long names are cut in the list.
         self.hit_detail = ttk.Label(box, bootstyle="secondary", justify="left", wraplength=600)
@@ -112,16 +113,39 @@ class SessionScreen(ttk.Frame):
         self.picks.pack(fill="x", pady=(4, 4))
         # Several procedures must not push the help types or the save buttons off a
         # small laptop screen at 125–150 %: the lines scroll inside the box instead.
-        self.lines = ProcedureLines(box, lambda: self.presenter, height=120)
+        self.lines = ProcedureLines(box, lambda: self.presenter, height=96)
         self.lines.pack(fill="both", expand=True)
 
     def _build_help(self, parent: ttk.Frame) -> None:
-        self.help_box = ttk.Labelframe(parent, text=tr("Help given (Ctrl+1…9)"), padding=8)
+        self.help_box = ttk.Labelframe(parent, text=tr("Help given (Ctrl+1…9)"), padding=(8, 4))
         self.help_box.pack(fill="x", pady=(8, 0))
         self.help_vars: dict[int, tk.BooleanVar] = {}
+        self._build_personal(parent)
+
+    def _build_personal(self, parent: ttk.Frame) -> None:
+        """Name, phone and ID number (only where the office records them), side by side
+        under the help types: three more rows in the details did not fit a laptop."""
+        self.personal_box = ttk.Labelframe(parent, text=tr("Citizen (optional)"), padding=(8, 4))
+        cells = Flow(self.personal_box, gap=12)
+        cells.pack(fill="x")
+        for name, label, width in (
+            ("citizen_name", tr("Citizen name"), 16),
+            ("citizen_phone", tr("Phone"), 11),
+            ("citizen_id_number", tr("ID number (CCCD)"), 12),
+        ):
+            cell = ttk.Frame(cells)
+            ttk.Label(cell, text=label).pack(side="left", padx=(0, 4))
+            ttk.Entry(cell, textvariable=self._text_var(name), width=width).pack(side="left")
+            cells.add(cell)
+
+    def _show_personal(self, shown: bool) -> None:
+        if shown and not self.personal_box.winfo_manager():
+            self.personal_box.pack(fill="x", pady=(8, 0), after=self.help_box)
+        elif not shown:
+            self.personal_box.pack_forget()
 
     def _build_details(self, parent: ttk.Frame) -> None:
-        box = ttk.Labelframe(parent, text=tr("About the session"), padding=8)
+        box = ttk.Labelframe(parent, text=tr("About the session"), padding=(8, 4))
         box.pack(fill="both", expand=True)
         box.columnconfigure(1, weight=1)
         self.combos: dict[str, ChoiceCombo] = {}
@@ -141,11 +165,11 @@ class SessionScreen(ttk.Frame):
     def _build_choice_rows(self, box: ttk.Labelframe, rows: list) -> None:
         r = 0
         for name, label, blank in rows:
-            ttk.Label(box, text=label).grid(row=r, column=0, sticky="w", pady=2, padx=(0, 8))
+            ttk.Label(box, text=label).grid(row=r, column=0, sticky="w", pady=ROW_GAP, padx=(0, 8))
             combo = ChoiceCombo(
                 box, blank=blank, width=24, on_select=lambda v, n=name: self._combo_changed(n, v)
             )
-            combo.grid(row=r, column=1, sticky="ew", pady=2)
+            combo.grid(row=r, column=1, sticky="ew", pady=ROW_GAP)
             self.combos[name] = combo
             r += 1
         for name in ("elderly", "ethnic_minority", "disability"):
@@ -154,22 +178,21 @@ class SessionScreen(ttk.Frame):
     def _build_time_rows(self, box: ttk.Labelframe, r: int) -> None:
         """Note, start, minutes, late-entry reason, personal fields, correction reason:
         the rows some sessions show and others hide keep their grid row."""
-        ttk.Label(box, text=tr("Note")).grid(row=r, column=0, sticky="w", pady=2)
-        ttk.Entry(box, textvariable=self._text_var("note")).grid(
-            row=r, column=1, sticky="ew", pady=2
-        )
+        ttk.Label(box, text=tr("Note")).grid(row=r, column=0, sticky="w", pady=ROW_GAP)
+        self.note_entry = ttk.Entry(box, textvariable=self._text_var("note"))
+        self.note_entry.grid(row=r, column=1, sticky="ew", pady=ROW_GAP)
         r += 1
-        ttk.Separator(box).grid(row=r, column=0, columnspan=2, sticky="ew", pady=6)
+        ttk.Separator(box).grid(row=r, column=0, columnspan=2, sticky="ew", pady=3)
         r += 1
         ttk.Label(box, text=tr("Started (dd/mm/yyyy hh:mm)")).grid(
-            row=r, column=0, sticky="w", pady=2
+            row=r, column=0, sticky="w", pady=ROW_GAP
         )
         self.started_entry = ttk.Entry(box, textvariable=self._text_var("started_text"))
-        self.started_entry.grid(row=r, column=1, sticky="ew", pady=2)
+        self.started_entry.grid(row=r, column=1, sticky="ew", pady=ROW_GAP)
         r += 1
-        ttk.Label(box, text=tr("Minutes")).grid(row=r, column=0, sticky="w", pady=2)
+        ttk.Label(box, text=tr("Minutes")).grid(row=r, column=0, sticky="w", pady=ROW_GAP)
         mins = ttk.Frame(box)
-        mins.grid(row=r, column=1, sticky="ew", pady=2)
+        mins.grid(row=r, column=1, sticky="ew", pady=ROW_GAP)
         self.minutes_entry = ttk.Entry(mins, width=6, textvariable=self._text_var("minutes_text"))
         self.minutes_entry.pack(side="left")
         self.timer_label = ttk.Label(mins, bootstyle="secondary")
@@ -179,16 +202,6 @@ class SessionScreen(ttk.Frame):
         self.late_entry = ttk.Entry(box, textvariable=self._text_var("backdated_reason"))
         self.late_row = r
         r += 1
-        self.personal: list[tk.Widget] = []
-        for name, label in (
-            ("citizen_name", tr("Citizen name")),
-            ("citizen_phone", tr("Phone")),
-            ("citizen_id_number", tr("ID number (CCCD)")),
-        ):
-            lbl = ttk.Label(box, text=label)
-            ent = ttk.Entry(box, textvariable=self._text_var(name))
-            self.personal.append((lbl, ent, r))
-            r += 1
         self.edit_label = ttk.Label(box, text=tr("Reason for the correction"))
         self.edit_entry = ttk.Entry(box, textvariable=self._text_var("edit_reason"))
         self.edit_row = r
@@ -249,13 +262,7 @@ class SessionScreen(ttk.Frame):
             self.help_box, choices, self._help_clicked, lambda n, e: self._toggle_help(n, e)
         )
         fill_picks(self.picks, choices, self.presenter.add_favourite, self.presenter.add_bundle)
-        for lbl, ent, row in self.personal:
-            if choices.personal_fields:
-                lbl.grid(row=row, column=0, sticky="w", pady=2)
-                ent.grid(row=row, column=1, sticky="ew", pady=2)
-            else:
-                lbl.grid_remove()
-                ent.grid_remove()
+        self._show_personal(choices.personal_fields)
 
     def render(self, state: FormState) -> None:
         self._rendering = True
@@ -270,35 +277,27 @@ class SessionScreen(ttk.Frame):
             self.lines.render(state, self.choices)
             editing = bool(state.editing_uuid)
             self._render_buttons(editing)
+            self._show_picks()
             if editing:
                 self.banner.configure(
                     text=tr("Correcting a stored session — save writes the change to its history.")
                 )
                 self.banner.grid(row=0, column=0, sticky="ew", pady=(0, 8))
-                self.edit_label.grid(row=self.edit_row, column=0, sticky="w", pady=2)
-                self.edit_entry.grid(row=self.edit_row, column=1, sticky="ew", pady=2)
+                self.edit_label.grid(row=self.edit_row, column=0, sticky="w", pady=ROW_GAP)
+                self.edit_entry.grid(row=self.edit_row, column=1, sticky="ew", pady=ROW_GAP)
                 self.clear_button.configure(text=tr("Cancel the correction"))
                 # Personal data stays correctable where a session holds some; empty rows
                 # of an office that records none would push the reason off the screen.
-                show = bool(self.choices and self.choices.personal_fields) or any(
-                    getattr(state, name) for name in PERSONAL_FIELDS
+                self._show_personal(
+                    bool(self.choices and self.choices.personal_fields)
+                    or any(getattr(state, name) for name in PERSONAL_FIELDS)
                 )
-                for lbl, ent, row in self.personal:
-                    if show:
-                        lbl.grid(row=row, column=0, sticky="w", pady=2)
-                        ent.grid(row=row, column=1, sticky="ew", pady=2)
-                    else:
-                        lbl.grid_remove()
-                        ent.grid_remove()
             else:
                 self.banner.grid_remove()
                 self.edit_label.grid_remove()
                 self.edit_entry.grid_remove()
                 self.clear_button.configure(text=tr("Clear the form"))
-                if self.choices and not self.choices.personal_fields:
-                    for lbl, ent, _row in self.personal:
-                        lbl.grid_remove()
-                        ent.grid_remove()
+                self._show_personal(bool(self.choices and self.choices.personal_fields))
             self._render_late(state)
             self._render_timer()
         finally:
@@ -317,8 +316,8 @@ class SessionScreen(ttk.Frame):
 
     def _render_late(self, state: FormState) -> None:
         if self.presenter.late_reason_wanted(self.presenter.clock()):
-            self.late_label.grid(row=self.late_row, column=0, sticky="w", pady=2)
-            self.late_entry.grid(row=self.late_row, column=1, sticky="ew", pady=2)
+            self.late_label.grid(row=self.late_row, column=0, sticky="w", pady=ROW_GAP)
+            self.late_entry.grid(row=self.late_row, column=1, sticky="ew", pady=ROW_GAP)
         else:
             self.late_label.grid_remove()
             self.late_entry.grid_remove()
@@ -347,14 +346,20 @@ class SessionScreen(ttk.Frame):
             self.hits_list.pack(fill="x", after=self.search_entry)
             self.hit_detail.pack(fill="x", after=self.hits_list)
             self._show_hit_detail()
-            # While searching, the list takes the favourite buttons' place: the procedure
-            # lines and help types below keep theirs on a small screen.
-            self.picks.pack_forget()
         else:
             self.hits_list.pack_forget()
             self.hit_detail.pack_forget()
-            if not self.picks.winfo_manager():
-                self.picks.pack(fill="x", pady=(4, 4), before=self.lines.container)
+        self._show_picks()
+
+    def _show_picks(self) -> None:
+        """The favourite and bundle buttons, except while a hit list takes their place or
+        a stored session is corrected (Alt+n and F7… still work): the procedure lines
+        and help types below keep their room on a small screen."""
+        editing = bool(self.presenter.state.editing_uuid) if hasattr(self, "presenter") else False
+        if getattr(self, "_hits", None) or editing:
+            self.picks.pack_forget()
+        elif not self.picks.winfo_manager():
+            self.picks.pack(fill="x", pady=(4, 4), before=self.lines.container)
 
     def _show_hit_detail(self) -> None:
         hits = getattr(self, "_hits", [])

@@ -93,6 +93,7 @@ AA_TEXT = 4.5  # WCAG 2.x level AA for normal-size text
 COLOURS = ("primary", "secondary", "success", "info", "warning", "danger")
 # (widget class, bootstyle pattern, ttk style pattern) of text drawn in a colour on the page
 TEXT_STYLES = (
+    ("Button", "{c}", "{c}.TButton"),  # white on a light green fails in the dark theme
     ("Button", "{c}-outline", "{c}.Outline.TButton"),
     ("Menubutton", "{c}-outline", "{c}.Outline.TMenubutton"),
     ("Button", "{c}-link", "{c}.Link.TButton"),
