@@ -43,6 +43,7 @@ from counter_app.catalog.search_index import (
     load_index,
     marked_words,
     search_form,
+    spellings,
     words_of,
 )
 from counter_app.catalog.sorting import vietnamese_key
@@ -480,9 +481,14 @@ class _Ranking:
 
 
 def _marks_of(tokens: list[str], marked: list[str], names: list[str]) -> Quality:
-    """How many of the words typed WITH marks each document has exactly as typed."""
+    """How many of the words typed WITH marks each document has exactly as typed ("kí"
+    and "ký" being the same word)."""
     wanted = (
-        [" " + m for m, t in zip(marked, tokens, strict=True) if m != t]
+        [
+            tuple(" " + s for s in spellings(m))
+            for m in marked
+            if fold(m) != m  # marks or đ were typed
+        ]
         if len(marked) == len(tokens)
         else []
     )
@@ -490,7 +496,7 @@ def _marks_of(tokens: list[str], marked: list[str], names: list[str]) -> Quality
         return _no_quality
 
     def marks(docs: list[int]) -> list[int]:
-        return [sum(1 for w in wanted if w in names[i]) for i in docs]
+        return [sum(1 for w in wanted if any(s in names[i] for s in w)) for i in docs]
 
     return marks
 

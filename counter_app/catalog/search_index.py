@@ -3,8 +3,8 @@
 The whole catalogue (a few thousand rows) becomes folded text plus an inverted word
 index, sorted code and name lists for prefix look-ups, and all words (and all names
 without spaces) joined into one string each, so a substring search is one C-speed scan.
-Each name is also kept with its marks (lower-cased, "ký" written "kí"), so a word typed
-WITH marks can prefer the name that has exactly that word ("biến", not "biển"). Numbers
+Each name is also kept with its marks (lower-cased), so a word typed WITH marks can
+prefer the name that has exactly that word ("biến", not "biển"). Numbers
 are words without their leading zeros ("mức độ 02" has the word "2"). A refresh builds a
 new index and swaps it in; ranking lives in ``search``.
 """
@@ -30,12 +30,13 @@ _NOISE_PREFIX = ("thu", "tuc")
 # "lí"/"lý", "mĩ"/"mỹ", "quí"/"quý"): officers type "dang ki" for "Đăng ký". Index and
 # query both spell such a syllable with i; "y" alone ("y tế") and "uy", "ay" stay.
 _FINAL_Y = re.compile(r"\b(ph|th|tr|ch|nh|ng|kh|gh|qu|[bcdghklmnprstvx])y\b")
-# The same for text that keeps its marks: the tone stays on the vowel ("ký" → "kí").
-_FINAL_Y_MARKED = re.compile(
-    r"(?<![^\W\d_])(ph|th|tr|ch|nh|ng|kh|gh|qu|[bcdđghklmnprstvx])([yýỳỷỹỵ])(?![^\W\d_])"
+# A typed "kí" or "ký" is the same marked word: the query's word is compared both ways.
+_FINAL_I_OR_Y = re.compile(
+    r"^(.*(?:ph|th|tr|ch|nh|ng|kh|gh|qu|[bcdđghklmnprstvx]))([iíìỉĩịyýỳỷỹỵ])$"
 )
-_Y_TO_I = str.maketrans("yýỳỷỹỵ", "iíìỉĩị")
+_I_Y = str.maketrans("iíìỉĩịyýỳỷỹỵ", "yýỳỷỹỵiíìỉĩị")
 _ETH = str.maketrans({"ð": "đ", "Ð": "Đ"})
+_LEADING_ZEROS = re.compile(r"\b0+(?=\d)")
 
 # code, full_code, name, field, online_level, favourite, active, name_folded
 ProcedureRow = tuple[str, str | None, str, str | None, str | None, int, int, str | None]
@@ -53,7 +54,7 @@ def number_form(word: str) -> str:
 
 def words_of(folded: str) -> list[str]:
     """The search words of already folded text."""
-    return [number_form(w) for w in WORD.findall(search_form(folded))]
+    return WORD.findall(search_form(_LEADING_ZEROS.sub("", folded)))
 
 
 def split_words(text: str) -> list[str]:
@@ -62,14 +63,22 @@ def split_words(text: str) -> list[str]:
 
 
 def marked_form(text: str) -> str:
-    """Lower-case text that keeps its marks, "ký"/"kí" written alike: what a word typed
-    WITH marks is compared on."""
-    lowered = unicodedata.normalize("NFC", text.translate(_ETH)).casefold()
-    return _FINAL_Y_MARKED.sub(lambda m: m.group(1) + m.group(2).translate(_Y_TO_I), lowered)
+    """Lower-case text that keeps its marks ("Ð" read as "đ"): what a word typed WITH
+    marks is compared on."""
+    lowered = unicodedata.normalize("NFC", text).casefold()
+    return lowered.translate(_ETH) if "ð" in lowered else lowered
 
 
 def marked_words(text: str) -> list[str]:
-    return [number_form(w) for w in WORD.findall(marked_form(text))]
+    return WORD.findall(_LEADING_ZEROS.sub("", marked_form(text)))
+
+
+def spellings(marked_word: str) -> tuple[str, ...]:
+    """A marked word and its other correct spelling ("kí"/"ký", "lí"/"lý")."""
+    m = _FINAL_I_OR_Y.match(marked_word)
+    if m is None:
+        return (marked_word,)
+    return (marked_word, m.group(1) + m.group(2).translate(_I_Y))
 
 
 def code_digits(code: str) -> str:
