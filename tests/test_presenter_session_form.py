@@ -488,3 +488,53 @@ def test_the_counters_use_is_counted_after_a_save_without_a_new_read(form, world
     form.search("tam tru")
     assert form.hits[0].code == "1.004194"
     assert reads == []
+
+
+def test_many_alike_sessions_from_the_form(form, world, app):
+    """Issue 13 (9): the form's content N times, lưu động offered, the citizen's own
+    details left out; the form then keeps channel, portal and help for the next one."""
+    from counter_app.services.batches import BatchService
+
+    settings_module = __import__("counter_app.services.settings", fromlist=["x"])
+    settings_module.PERSONAL_FIELDS.set(world.store, True)
+    form.load_choices()
+    form.add_procedure("3.000228")
+    form.toggle_help(2)
+    form.set_field("elderly", "yes")
+    form.set_field("citizen_name", "Nguyễn Văn A")
+    opened = form.batch_form()
+    assert opened.channel_id == world.lookup("channel", "mobile_team")
+    assert any("3.000228" in line or "định danh" in line for line in opened.summary)
+    assert form.save_batch("0", opened.channel_id, "5") is None
+    assert "200" in form.batch_errors[0].message
+    assert form.save_batch("30", opened.channel_id, "") is None  # minutes are asked for
+    assert world.sessions.count(SessionFilter()) == 0
+    batch = form.save_batch("30", opened.channel_id, "5")
+    assert batch.size == 30 and world.sessions.count(SessionFilter()) == 30
+    rows = BatchService(world.store).rows(batch.uuid)
+    s = world.sessions.get(rows[0].uuid)
+    assert (s.citizen_name, s.elderly.value, s.minutes) == ("", "yes", 5)
+    assert s.help_type_ids == [world.lookup("help_type", "vneid_level2")]
+    assert form.state.procedures == [] and form.state.channel_id == opened.channel_id
+    assert "30" in app.toasts[-1]
+    app.sessions_changed.assert_called()
+
+
+def test_no_tally_without_a_procedure_or_during_a_correction(form, world):
+    assert form.batch_form() is None
+    s = world.save()
+    form.load_session(s.uuid)
+    assert form.batch_form() is None
+
+
+def test_a_quick_session_just_after_midnight_is_not_moved_into_yesterday(app, world):
+    """Moving the start back to end at the save must not make it yesterday's session
+    (that would ask for a late-entry reason at 00:00)."""
+    clock = FrozenClock(datetime(2026, 11, 19, 0, 0, 10))
+    form = SessionFormPresenter(MagicMock(spec=SessionFormView), app, clock=clock)
+    form.start()
+    form.add_procedure("1.001193")
+    clock.advance(seconds=10)
+    saved = form.save()
+    assert saved is not None
+    assert world.sessions.get(saved.uuid).started_at == datetime(2026, 11, 19, 0, 0, 0)

@@ -327,3 +327,46 @@ def test_the_purge_after_sign_in_runs_off_the_tk_thread(world, make_window):
     assert window.jobs.busy
     settle(window, lambda: all(world.sessions.get(s.uuid).citizen_name == "" for s in old))
     settle(window, lambda: settings.PURGED_BEFORE.get(world.store) != "")
+
+
+def test_the_save_button_says_when_a_stored_session_is_corrected(window, world):
+    s = world.save()
+    window.edit_session(s.uuid)
+    pump(window)
+    form = window.screens["session"]
+    assert form.save_button.cget("text") == "Lưu sửa đổi (Ctrl+Enter)"
+    assert not form.save_clear_button.winfo_ismapped()
+    form.presenter.cancel_edit()
+    pump(window)
+    assert form.save_button.cget("text") == "Lưu & giữ lựa chọn (Ctrl+Enter)"
+
+
+def test_every_problem_shows_wrapped_above_the_buttons(window, world):
+    form = window.screens["session"]
+    press(form.search_entry, "<Alt-Key-1>")
+    form.presenter.set_outcome(0, None)
+    form.vars["minutes_text"].set("mười")
+    press(form.search_entry, "<Control-Return>")
+    pump(window)
+    text = form.errors_label.cget("text")
+    assert text.count("•") == 2  # both problems, not only the first
+    assert int(str(form.errors_label.cget("wraplength"))) <= form.errors_label.master.winfo_width()
+    form.vars["minutes_text"].set("10")  # fixed: that one goes at once
+    pump(window)
+    assert form.errors_label.cget("text").count("•") == 1
+
+
+def test_a_long_label_opens_a_list_wide_enough(window):
+    import ttkbootstrap as ttk
+
+    from counter_app.ui.widgets import ChoiceCombo
+
+    label = "Lưu động tại cơ sở (Tổ CNS cộng đồng)"
+    combo = ChoiceCombo(window, [(1, label)], width=6)
+    combo.place(x=0, y=0)
+    pump(window)
+    combo._widen_popdown()
+    style = combo.cget("style") or combo.winfo_class()
+    offset = ttk.Style().lookup(style, "postoffset")
+    assert int(str(offset).split()[2]) > 0  # the list opens wider than the box
+    combo.destroy()
