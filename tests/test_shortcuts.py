@@ -20,9 +20,10 @@ def test_no_window_key_is_declared_twice():
 
 def test_key_bindings_are_written_only_in_the_shortcut_table():
     """Virtual events (<<…>>), focus and configure events are not keys, nor are the
-    pointer's motion, entering, leaving and a press that hides a tooltip."""
+    pointer's motion, entering, leaving and a press that hides a tooltip, nor a widget's
+    destruction."""
     key = re.compile(
-        r"\.bind\(\s*[\"']<(?!<)(?!Configure>|FocusIn>|FocusOut>|Motion>|Enter>|Leave>|ButtonPress>)"
+        r"\.bind\(\s*[\"']<(?!<)(?!Configure>|FocusIn>|FocusOut>|Motion>|Enter>|Leave>|ButtonPress>|Destroy>)"
     )
     offenders = [
         f"{p.relative_to(ROOT)}:{i}"

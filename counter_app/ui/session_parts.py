@@ -172,7 +172,14 @@ class ProcedureLines(ScrolledFrame):
             canvas = self._canvas
             canvas.itemconfigure(self._window_id, height=0)  # "as requested", recomputed now
             canvas.configure(scrollregion=(0, 0, canvas.winfo_width(), need))
-            self.yview_moveto(1.0 if need > canvas.winfo_height() else 0.0)
+            rows = [w for w in self.winfo_children() if w.winfo_manager()]
+            if need <= canvas.winfo_height() or not rows:
+                self.yview_moveto(0.0)
+                return
+            # The newest line from its title down (a long name is taller than the box:
+            # scrolling to the very end cut its title off at the top).
+            last_top = max(w.winfo_y() for w in rows)
+            self.yview_moveto(min(last_top, need - canvas.winfo_height()) / need)
         except (AttributeError, tk.TclError):
             pass
 

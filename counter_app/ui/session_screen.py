@@ -19,7 +19,13 @@ from counter_app.presenters.session_state import TEXT_FIELDS, Choices, FormState
 from counter_app.ui import shortcuts
 from counter_app.ui.session_parts import BatchDialog, ProcedureLines, fill_help_box, fill_picks
 from counter_app.ui.shortcuts import PASS
-from counter_app.ui.widgets import ChoiceCombo, FitOrScroll, Flow, listbox_tooltip
+from counter_app.ui.widgets import (
+    ChoiceCombo,
+    FitOrScroll,
+    Flow,
+    listbox_tooltip,
+    themed_listbox,
+)
 
 # Typed text reaches the draft at most this long after the first unsaved keystroke, even
 # while the officer keeps typing (a debounce would wait for a pause that may never come
@@ -96,7 +102,9 @@ class SessionScreen(ttk.Frame):
         shortcuts.bind(self.search_entry, "form.search.add", self._enter_in_search, with_event=True)
         shortcuts.bind(self.search_entry, "form.search.to_hits", self._to_hits)
         shortcuts.bind(self.search_entry, "form.search.clear", self._escape)
-        self.hits_list = tk.Listbox(box, height=5, activestyle="dotbox", exportselection=False)
+        self.hits_list = themed_listbox(
+            tk.Listbox(box, height=5, activestyle="dotbox", exportselection=False)
+        )
         listbox_tooltip(self.hits_list)
         # The full name of the chosen hit, wrapped: long names are cut in the list.
         self.hit_detail = ttk.Label(box, bootstyle="secondary", justify="left", wraplength=600)

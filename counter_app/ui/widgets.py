@@ -87,6 +87,32 @@ class ChoiceCombo(ttk.Combobox):
             self._on_select(self.value())
 
 
+def themed_listbox(listbox: tk.Listbox) -> tk.Listbox:
+    """A plain Tk list in the theme's input colours, now and after every theme change
+    (it stayed white in the dark theme)."""
+
+    def apply(style: ttk.Style) -> None:
+        try:
+            if not listbox.winfo_exists():
+                return
+            colours = style.colors
+            listbox.configure(
+                background=colours.inputbg,
+                foreground=colours.inputfg,
+                selectbackground=colours.selectbg,
+                selectforeground=colours.selectfg,
+                highlightbackground=colours.border,
+                highlightcolor=colours.primary,
+            )
+        except tk.TclError:
+            pass
+
+    style = ttk.Style()
+    style.on_theme_change(apply)
+    listbox.bind("<Destroy>", lambda _e: style.remove_theme_change_callback(apply), add="+")
+    return listbox
+
+
 class Toast:
     """A short confirmation in the window's corner; disappears by itself."""
 

@@ -194,7 +194,7 @@ def test_the_full_name_of_the_chosen_hit_is_readable(window):
 
 def test_the_draft_is_written_while_typing_goes_on(window, world, monkeypatch):
     """No pause needed: text typed without stopping reaches the draft within the delay."""
-    monkeypatch.setattr(session_screen, "DRAFT_MAX_DELAY_MS", 400)
+    monkeypatch.setattr(session_screen, "DRAFT_MAX_DELAY_MS", 400, raising=False)
     form = window.screens["session"]
     press(form.search_entry, "<Alt-Key-1>")
     drafts = DraftService(world.store, officer_id=world.supervisor.id)
