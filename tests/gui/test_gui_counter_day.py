@@ -139,6 +139,23 @@ def test_screenshots_of_every_screen_at_1366x768(world, make_window, screenshot)
                 assert check_window(window), name
                 screenshot(window, f"screen-{theme}-{name}-{i}")
         window.destroy()
+        # the start screens: who is at the counter, and the first-run setup
+        login = make_window(world.store, theme=theme, scaling=SCALINGS["100%"][0])
+        login.geometry("1366x768+0+0")
+        pump(login, 5)
+        assert check_window(login)
+        screenshot(login, f"screen-{theme}-login")
+        login.destroy()
+        from counter_app.storage.database import open_memory_store
+
+        fresh = open_memory_store()
+        setup = make_window(fresh, theme=theme, scaling=SCALINGS["100%"][0])
+        setup.geometry("1366x768+0+0")
+        pump(setup, 5)
+        assert "setup" in setup.screens and check_window(setup)
+        screenshot(setup, f"screen-{theme}-setup")
+        setup.destroy()
+        fresh.close(backup_on_exit=False)
 
 
 def test_after_five_procedures_the_next_sessions_line_is_in_view(window):
