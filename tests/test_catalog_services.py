@@ -145,7 +145,17 @@ def test_procedure_validation(memory_store, entry, is_new, field):
     assert info.value.errors[0].message  # Vietnamese text for the form
 
 
+def test_fresh_install_has_the_nine_common_commune_favourites(memory_store):
+    """Issue 13: Alt+1…9 work from the first session of a new install."""
+    from counter_app.storage.schema import DEFAULT_FAVOURITES
+
+    favourites = ProcedureService(memory_store).browse(favourites_only=True)
+    assert sorted(e.code for e in favourites) == sorted(DEFAULT_FAVOURITES)
+    assert len(DEFAULT_FAVOURITES) == 9
+
+
 def test_favourites(memory_store):
+    memory_store.db.execute("UPDATE procedure SET favourite = 0")  # not the seeded ones
     service = ProcedureService(memory_store)
     service.set_favourite("1.004222", True)
     service.set_favourite("1.001193", True)

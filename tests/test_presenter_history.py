@@ -7,7 +7,7 @@ from unittest.mock import MagicMock
 
 import pytest
 
-from counter_app.domain.models import SessionProcedure
+from counter_app.domain.models import SessionProcedure, TriState
 from counter_app.presenters.history import HistoryFilter, HistoryPresenter, HistoryView
 from tests.helpers.clock import TEST_NOW
 
@@ -124,7 +124,7 @@ def test_audit_lines_show_the_change(history, world):
     lines = history.audit_lines(s.uuid)
     text = "\n".join(lines)
     assert "sửa chính tả" in text
-    assert "note: trước → sau" in text
+    assert "Ghi chú: trước → sau" in text  # the form's label, not the field name
     assert world.supervisor.name in text
 
 
@@ -184,3 +184,84 @@ def test_back_half_pages_read_from_the_other_end_give_the_same_rows(history, wor
     assert seen == expected
     history.last_page()
     assert [r.uuid for r in history.view.show_rows.call_args.args[0]] == expected[40:]
+
+
+# -- issue 13: words and labels an officer understands -----------------------------------
+
+
+def test_the_audit_window_speaks_the_forms_words(history, world):
+    """`elderly: unknown → yes` read as "Người cao tuổi: Không rõ → Có"; ids as names."""
+    s = world.save(started_at=TODAY)
+    changed = world.make(
+        started_at=TODAY,
+        elderly=TriState.YES,
+        channel_id=world.lookup("channel", "mobile_team"),
+        procedures=[SessionProcedure("1.001193", world.lookup("outcome", "not_submitted"))],
+    )
+    world.sessions.update(s.uuid, changed, actor_id=world.supervisor.id, reason="bổ sung")
+    text = "\n".join(history.audit_lines(s.uuid))
+    assert "Người cao tuổi: Không rõ → Có" in text
+    assert "Hình thức: Tại quầy → Lưu động tại cơ sở" in text
+    assert "1.001193 Đăng ký khai sinh (Nộp trực tuyến thành công) → " in text
+    assert "(Chưa nộp được)" in text
+    for english in ("elderly", "unknown", "channel_id", "procedure_code", "outcome_id", "yes"):
+        assert english not in text, english
+
+
+def test_the_void_question_says_which_session(history, world, app):
+    s = world.save(started_at=TODAY)
+    app.ask_answer = "nhập trùng"
+    assert history.void(s.uuid)
+    question = app.questions[-1]
+    assert "00:40 26/11/2026" in question and "Đăng ký khai sinh" in question
+
+
+def test_history_rows_show_short_names_beside_codes_and_batch_marks(history, world):
+    from counter_app.services.batches import BatchService
+
+    world.save(
+        started_at=TODAY,
+        procedures=[SessionProcedure("1.004222", world.lookup("outcome", "submitted"))],
+    )
+    BatchService(world.store, clock=world.clock).record(world.make(started_at=TODAY), 3)
+    history.start()
+    rows = history.view.show_rows.call_args.args[0]
+    assert any(r.procedures == "1.004222 Đăng ký thường trú" for r in rows)
+    batch_rows = [r for r in rows if r.procedures.startswith("1.001193 Đăng ký khai sinh")]
+    assert len(batch_rows) == 3 and all("3" in r.note and "[" in r.note for r in batch_rows)
+
+
+def test_a_batch_is_shown_and_voided_together(history, world, app):
+    from counter_app.services.batches import BatchService
+
+    batch = BatchService(world.store, clock=world.clock).record(world.make(started_at=TODAY), 4)
+    lone = world.save(started_at=TODAY)
+    one = BatchService(world.store).rows(batch.uuid)[0].uuid
+    assert history.show_batch(one)
+    title, rows = history.view.show_batch.call_args.args
+    assert "4" in title and len(rows) == 4
+    app.ask_answer = "đợt lưu động ghi trùng"
+    assert history.void_batch(one)
+    assert "4" in app.questions[-1]
+    assert BatchService(world.store).get(batch.uuid).active == 0
+    assert not world.sessions.get(lone.uuid).voided
+    assert not history.void_batch(lone.uuid) and app.infos  # not in a batch: it says so
+
+
+def test_voiding_one_session_of_a_batch_says_the_others_stay(history, world, app):
+    from counter_app.services.batches import BatchService
+
+    batch = BatchService(world.store, clock=world.clock).record(world.make(started_at=TODAY), 5)
+    one = BatchService(world.store).rows(batch.uuid)[0].uuid
+    app.ask_answer = "một người về sớm"
+    assert history.void(one)
+    assert "5" in app.questions[-1]
+    assert BatchService(world.store).get(batch.uuid).active == 4
+
+
+def test_the_end_of_day_list_fills_counter_outcome_and_names(history, world):
+    world.save(started_at=TODAY, minutes=75)
+    flagged = history.end_of_day(TODAY.date())
+    assert flagged[0].counter_name == "Quầy 1"
+    assert flagged[0].outcomes == "Nộp trực tuyến thành công"
+    assert flagged[0].procedures == "1.001193 Đăng ký khai sinh"

@@ -3,6 +3,7 @@ export and consolidation through the app's job runner, and what the user sees on
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import pytest
 from counter_app.presenters.reports import (
     ReportsPresenter,
     ReportsView,
+    default_choice,
     figure_rows,
     period_choices,
 )
@@ -31,6 +33,10 @@ NOW = datetime(2026, 11, 25, 10, 0)  # Wednesday of week 48
 @pytest.fixture
 def view():
     v = MagicMock(spec=ReportsView)
+    # like the real combobox: the index last shown is the one selected
+    v.show_period_choices.side_effect = lambda labels, index: setattr(
+        v.get_period_index, "return_value", index
+    )
     v.get_period_index.return_value = 0
     v.get_custom_range.return_value = (None, None)
     return v
@@ -48,14 +54,17 @@ def make(view):
     return make
 
 
-def test_week_choices_start_with_the_last_full_week_then_the_current_one():
+def test_week_choices_are_in_date_order_with_the_last_full_week_chosen():
+    """Issue 13: the list reads in date order (the current week so far on top); the last
+    full week is the one selected."""
     weeks = period_choices("week", date(2026, 11, 25))
-    assert weeks[0] == Period.iso_week(2026, 47)
-    assert weeks[1] == Period.iso_week(2026, 48)
-    assert weeks[2] == Period.iso_week(2026, 46)
+    assert weeks[:3] == [Period.iso_week(2026, w) for w in (48, 47, 46)]
+    assert all(a.start > b.start for a, b in itertools.pairwise(weeks))
     assert len(weeks) == 53
+    assert default_choice("week", weeks, date(2026, 11, 25)) == 1
     # on a Sunday the week is not over: the last full week is the one before
-    assert period_choices("week", date(2026, 11, 22))[0] == Period.iso_week(2026, 46)
+    sunday = period_choices("week", date(2026, 11, 22))
+    assert sunday[default_choice("week", sunday, date(2026, 11, 22))] == Period.iso_week(2026, 46)
 
 
 def test_month_and_quarter_choices_go_back_from_the_current_one():
@@ -73,7 +82,7 @@ def test_start_shows_the_weeks_of_the_clock_and_previews_the_last_full_week(worl
     presenter, app = make(world.store)
     view.show_period_kind.assert_called_with("week")
     labels, index = view.show_period_choices.call_args.args
-    assert labels[0] == WEEK.label and index == 0
+    assert labels[index] == WEEK.label and index == 1  # below the current week
     assert presenter.selected_period() == WEEK
     title, rows = view.show_figures.call_args.args
     assert title == WEEK.label

@@ -49,7 +49,8 @@ def test_common_case_favourite_default_outcome_and_save(form, world, app, clock)
     assert [p.procedure_code for p in stored.procedures] == [form.choices.favourites[0].code]
     assert stored.procedures[0].outcome_id == world.lookup("outcome", "submitted")
     assert stored.help_type_ids == [world.lookup("help_type", "eform")]
-    assert stored.minutes == 8  # timer from the first input, rounded up
+    assert stored.minutes == 7  # timer from the first input, to the nearest minute
+    assert stored.ended_at <= stored.created_at  # it ended by the time it was saved
     assert stored.started_at == NOW
     assert stored.officer_id == world.officer.id and stored.counter_id == world.counter1.id
     app.toast.assert_called_once()
@@ -332,3 +333,208 @@ def test_retired_defaults_are_not_put_into_new_sessions(app, world, clock):
     form.add_procedure("1.001193")
     saved = form.save()
     assert world.sessions.get(saved.uuid).help_type_ids == [helps[1].id]
+
+
+# -- issue 13 ------------------------------------------------------------------------------
+
+
+def _drafted(world) -> dict | None:
+    return DraftService(world.store, officer_id=world.officer.id).load()
+
+
+def test_typing_in_the_procedure_box_does_not_start_the_timer(form, clock):
+    """The timer waited for nothing: a word typed while the citizen sat down, then Esc,
+    made an empty form show "tự tính: 2 phút"."""
+    form.search("khai")
+    clock.advance(minutes=2)
+    form.search("")
+    form.escape()
+    assert form.state.first_input_at is None and form.elapsed_minutes() is None
+    form.add_procedure("1.001193")  # the session starts here
+    assert form.state.first_input_at == clock().replace(microsecond=0).isoformat()
+
+
+def test_another_field_set_starts_the_timer_too(form, world, clock):
+    form.set_field("channel_id", world.lookup("channel", "phone_zalo"))
+    assert form.state.first_input_at == clock().isoformat()
+
+
+def test_esc_on_a_form_with_nothing_else_resets_the_timer(form, world, clock):
+    form.toggle_help(2)
+    form.toggle_help(2)  # on and off again: nothing entered
+    clock.advance(minutes=3)
+    form.escape()
+    assert form.state.first_input_at is None
+    form.add_procedure("1.001193")
+    clock.advance(minutes=1)
+    form.escape()  # a procedure is there: Esc only empties the procedure box
+    assert form.state.first_input_at is not None and form.elapsed_minutes() == 1
+
+
+def test_clearing_the_form_resets_the_timer(form, clock):
+    form.add_procedure("1.001193")
+    clock.advance(minutes=4)
+    form.clear()
+    assert form.state.first_input_at is None and form.elapsed_minutes() is None
+
+
+def test_a_session_of_seconds_is_stored_as_one_minute_ending_at_the_save(form, world, clock):
+    """The stored end (start + minutes) is never later than the save."""
+    form.add_procedure("1.001193")
+    clock.advance(seconds=0.1)
+    saved = world.sessions.get(form.save().uuid)
+    assert saved.minutes == 1
+    assert saved.ended_at <= saved.created_at
+    assert saved.created_at - saved.ended_at < timedelta(seconds=1)
+
+
+def test_minutes_typed_longer_than_the_timer_end_at_the_save(form, world, clock):
+    form.add_procedure("1.001193")
+    clock.advance(minutes=3)
+    form.set_field("minutes_text", "25")  # the officer knows it took longer
+    saved = world.sessions.get(form.save().uuid)
+    assert saved.minutes == 25 and saved.ended_at == saved.created_at
+
+
+def test_a_timed_session_keeps_its_first_input_as_start(form, world, clock):
+    start = clock().replace(microsecond=0)
+    form.add_procedure("1.001193")
+    clock.advance(minutes=6, seconds=20)
+    saved = world.sessions.get(form.save().uuid)
+    assert (saved.started_at, saved.minutes) == (start, 6)
+
+
+def test_a_suggestion_is_never_added_unseen(form, world):
+    """ "khai sihn" (a typo) offers "đăng ký khai sinh" as a suggestion: Ctrl+Enter and
+    Enter refuse it; chosen in the list it is added."""
+    form.search("khai sihn")
+    assert form.hits and form.hits[0].tentative
+    assert form.save(pending="khai sihn") is None
+    assert form.state.procedures == []
+    assert world.sessions.count(SessionFilter()) == 0
+    assert "↓" in form.view.show_errors.call_args.args[0][0].message
+    assert not form.add_hit(0)  # Enter in the box
+    suggested = form.hits[0].code
+    assert form.add_hit(0, chosen=True)  # ↓ then Enter
+    assert [p.code for p in form.state.procedures] == [suggested]
+
+
+def test_a_sure_hit_is_still_added_by_ctrl_enter(form, world):
+    form.search("khai sinh")
+    saved = form.save(pending="khai sinh")
+    assert [p.procedure_code for p in world.sessions.get(saved.uuid).procedures] == ["1.001193"]
+
+
+def test_the_message_about_the_box_goes_when_the_box_changes(form):
+    form.search("zzqxw")
+    assert form.save(pending="zzqxw") is None
+    form.view.show_errors.reset_mock()
+    form.search("")
+    form.view.show_errors.assert_called_once_with([])
+
+
+def test_every_problem_shows_at_once_and_each_goes_when_fixed(form, world):
+    form.add_procedure("1.001193")
+    form.set_outcome(0, None)
+    form.set_field("minutes_text", "mười")
+    assert form.save() is None
+    shown = form.view.show_errors.call_args.args[0]
+    assert {e.field for e in shown} >= {"minutes", "procedures"}
+    form.set_field("minutes_text", "10")  # fixed: that message goes, the other stays
+    shown = form.view.show_errors.call_args.args[0]
+    assert [e.field for e in shown] == ["procedures"]
+    form.set_outcome(0, world.lookup("outcome", "submitted"))
+    form.view.show_errors.assert_called_with([])
+
+
+def test_an_empty_favourite_slot_says_so(app, world, clock):
+    world.store.db.execute("UPDATE procedure SET favourite = 0")
+    form = SessionFormPresenter(MagicMock(spec=SessionFormView), app, clock=clock)
+    form.start()
+    assert not form.add_favourite(1)
+    assert "Alt+1" in app.toasts[-1] and "F5" in app.toasts[-1]
+
+
+def test_a_procedure_or_a_choice_is_in_the_draft_at_once(form, world):
+    form.add_procedure("1.001193")
+    assert [p["code"] for p in _drafted(world)["procedures"]] == ["1.001193"]
+    form.view.schedule_draft_save.assert_not_called()
+    form.set_field("channel_id", world.lookup("channel", "phone_zalo"))
+    assert _drafted(world)["channel_id"] == world.lookup("channel", "phone_zalo")
+    form.toggle_help(3)
+    assert world.lookup("help_type", "scan_documents") in _drafted(world)["help_type_ids"]
+    form.set_outcome(0, world.lookup("outcome", "not_submitted"))
+    assert _drafted(world)["procedures"][0]["outcome_id"] == world.lookup(
+        "outcome", "not_submitted"
+    )
+
+
+def test_typed_text_goes_to_the_draft_through_the_views_timer(form, world):
+    form.add_procedure("1.001193")
+    form.set_field("note", "đang gõ")
+    form.view.schedule_draft_save.assert_called()
+    assert _drafted(world)["note"] == ""  # not yet: within two seconds
+
+
+def test_the_counters_use_is_counted_after_a_save_without_a_new_read(form, world, app):
+    """Issue 15: the catalogue's recent-use counts follow each save incrementally."""
+    engine = form.search_engine
+    form.search("tam tru")
+    reads = []
+    engine.runner = lambda job, done, key=None: reads.append(job)
+    for _ in range(2):
+        form.add_procedure("1.004194")
+        form.save()
+    form.search("tam tru")
+    assert form.hits[0].code == "1.004194"
+    assert reads == []
+
+
+def test_many_alike_sessions_from_the_form(form, world, app):
+    """Issue 13 (9): the form's content N times, lưu động offered, the citizen's own
+    details left out; the form then keeps channel, portal and help for the next one."""
+    from counter_app.services.batches import BatchService
+
+    settings_module = __import__("counter_app.services.settings", fromlist=["x"])
+    settings_module.PERSONAL_FIELDS.set(world.store, True)
+    form.load_choices()
+    form.add_procedure("3.000228")
+    form.toggle_help(2)
+    form.set_field("elderly", "yes")
+    form.set_field("citizen_name", "Nguyễn Văn A")
+    opened = form.batch_form()
+    assert opened.channel_id == world.lookup("channel", "mobile_team")
+    assert any("3.000228" in line or "định danh" in line for line in opened.summary)
+    assert form.save_batch("0", opened.channel_id, "5") is None
+    assert "200" in form.batch_errors[0].message
+    assert form.save_batch("30", opened.channel_id, "") is None  # minutes are asked for
+    assert world.sessions.count(SessionFilter()) == 0
+    batch = form.save_batch("30", opened.channel_id, "5")
+    assert batch.size == 30 and world.sessions.count(SessionFilter()) == 30
+    rows = BatchService(world.store).rows(batch.uuid)
+    s = world.sessions.get(rows[0].uuid)
+    assert (s.citizen_name, s.elderly.value, s.minutes) == ("", "yes", 5)
+    assert s.help_type_ids == [world.lookup("help_type", "vneid_level2")]
+    assert form.state.procedures == [] and form.state.channel_id == opened.channel_id
+    assert "30" in app.toasts[-1]
+    app.sessions_changed.assert_called()
+
+
+def test_no_tally_without_a_procedure_or_during_a_correction(form, world):
+    assert form.batch_form() is None
+    s = world.save()
+    form.load_session(s.uuid)
+    assert form.batch_form() is None
+
+
+def test_a_quick_session_just_after_midnight_is_not_moved_into_yesterday(app, world):
+    """Moving the start back to end at the save must not make it yesterday's session
+    (that would ask for a late-entry reason at 00:00)."""
+    clock = FrozenClock(datetime(2026, 11, 19, 0, 0, 10))
+    form = SessionFormPresenter(MagicMock(spec=SessionFormView), app, clock=clock)
+    form.start()
+    form.add_procedure("1.001193")
+    clock.advance(seconds=10)
+    saved = form.save()
+    assert saved is not None
+    assert world.sessions.get(saved.uuid).started_at == datetime(2026, 11, 19, 0, 0, 0)

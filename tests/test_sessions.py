@@ -287,3 +287,26 @@ def test_a_correction_keeps_the_officer_and_counter_of_the_session(world):
     stored = world.sessions.get(saved.uuid)
     assert (stored.officer_id, stored.counter_id) == (world.officer.id, world.counter1.id)
     assert stored.note == "sửa ghi chú"
+
+
+def test_the_strip_counts_dossiers_as_the_weekly_report_does(world):
+    """Issue 13: the strip's "hồ sơ nộp trực tuyến thành công" is the report's key figure
+    (procedure lines submitted), not the sessions that had one."""
+    from counter_app.reports.aggregate import totals
+    from counter_app.reports.source import load_sessions
+
+    submitted = world.lookup("outcome", "submitted")
+    now = world.clock()
+    world.save(
+        started_at=now - timedelta(minutes=30),
+        procedures=[
+            SessionProcedure("1.001193", submitted),
+            SessionProcedure("1.004222", submitted),
+            SessionProcedure("1.014137", world.lookup("outcome", "not_submitted")),
+        ],
+    )
+    world.save(started_at=now - timedelta(minutes=10))
+    counts = world.sessions.counts()
+    assert (counts.today, counts.submitted_today) == (2, 3)
+    report = totals(load_sessions(world.store, now.date(), now.date()))
+    assert (report.sessions, report.submitted) == (counts.today, counts.submitted_today)

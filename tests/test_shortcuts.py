@@ -19,8 +19,12 @@ def test_no_window_key_is_declared_twice():
 
 
 def test_key_bindings_are_written_only_in_the_shortcut_table():
-    """Virtual events (<<…>>), focus and configure events are not keys."""
-    key = re.compile(r"\.bind\(\s*[\"']<(?!<)(?!Configure>|FocusIn>|FocusOut>)")
+    """Virtual events (<<…>>), focus and configure events are not keys, nor are the
+    pointer's motion, entering, leaving and a press that hides a tooltip, nor a widget's
+    destruction."""
+    key = re.compile(
+        r"\.bind\(\s*[\"']<(?!<)(?!Configure>|FocusIn>|FocusOut>|Motion>|Enter>|Leave>|ButtonPress>|Destroy>)"
+    )
     offenders = [
         f"{p.relative_to(ROOT)}:{i}"
         for p in (ROOT / "ui").glob("*.py")

@@ -285,7 +285,8 @@ def _mount_tmpfs(target: Path, options: str) -> bool:
 @pytest.fixture
 def small_disk(tmp_path):
     target = tmp_path / "small"
-    if not _mount_tmpfs(target, "size=600k"):
+    # room for a fresh data file and its write-ahead log while it is created (~0.9 MB)
+    if not _mount_tmpfs(target, "size=1200k"):
         pytest.skip("needs root on Linux to mount a small tmpfs (max_page_count test covers it)")
     yield target
     subprocess.run(["umount", "-l", str(target)], check=False)

@@ -3,7 +3,10 @@
 The whole catalogue (a few thousand rows) becomes folded text plus an inverted word
 index, sorted code and name lists for prefix look-ups, and all words (and all names
 without spaces) joined into one string each, so a substring search is one C-speed scan.
-A refresh builds a new index and swaps it in; ranking lives in ``search``.
+Each name is also kept with its marks (lower-cased), so a word typed WITH marks can
+prefer the name that has exactly that word ("biến", not "biển"). Numbers
+are words without their leading zeros ("mức độ 02" has the word "2"). A refresh builds a
+new index and swaps it in; ranking lives in ``search``.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -26,6 +30,13 @@ _NOISE_PREFIX = ("thu", "tuc")
 # "lí"/"lý", "mĩ"/"mỹ", "quí"/"quý"): officers type "dang ki" for "Đăng ký". Index and
 # query both spell such a syllable with i; "y" alone ("y tế") and "uy", "ay" stay.
 _FINAL_Y = re.compile(r"\b(ph|th|tr|ch|nh|ng|kh|gh|qu|[bcdghklmnprstvx])y\b")
+# A typed "kí" or "ký" is the same marked word: the query's word is compared both ways.
+_FINAL_I_OR_Y = re.compile(
+    r"^(.*(?:ph|th|tr|ch|nh|ng|kh|gh|qu|[bcdđghklmnprstvx]))([iíìỉĩịyýỳỷỹỵ])$"
+)
+_I_Y = str.maketrans("iíìỉĩịyýỳỷỹỵ", "yýỳỷỹỵiíìỉĩị")
+_ETH = str.maketrans({"ð": "đ", "Ð": "Đ"})
+_LEADING_ZEROS = re.compile(r"\b0+(?=\d)")
 
 # code, full_code, name, field, online_level, favourite, active, name_folded
 ProcedureRow = tuple[str, str | None, str, str | None, str | None, int, int, str | None]
@@ -36,9 +47,38 @@ def search_form(folded: str) -> str:
     return _FINAL_Y.sub(r"\1i", folded) if "y" in folded else folded
 
 
+def number_form(word: str) -> str:
+    """A number without its leading zeros ("02" → "2"): "mức độ 2" finds "mức độ 02"."""
+    return (word.lstrip("0") or "0") if word[:1] == "0" and word.isdigit() else word
+
+
+def words_of(folded: str) -> list[str]:
+    """The search words of already folded text."""
+    return WORD.findall(search_form(_LEADING_ZEROS.sub("", folded)))
+
+
 def split_words(text: str) -> list[str]:
     """Search words of ``text`` (letters and digits; punctuation separates)."""
-    return WORD.findall(search_form(fold(text)))
+    return words_of(fold(text))
+
+
+def marked_form(text: str) -> str:
+    """Lower-case text that keeps its marks ("Ð" read as "đ"): what a word typed WITH
+    marks is compared on."""
+    lowered = unicodedata.normalize("NFC", text).casefold()
+    return lowered.translate(_ETH) if "ð" in lowered else lowered
+
+
+def marked_words(text: str) -> list[str]:
+    return WORD.findall(_LEADING_ZEROS.sub("", marked_form(text)))
+
+
+def spellings(marked_word: str) -> tuple[str, ...]:
+    """A marked word and its other correct spelling ("kí"/"ký", "lí"/"lý")."""
+    m = _FINAL_I_OR_Y.match(marked_word)
+    if m is None:
+        return (marked_word,)
+    return (marked_word, m.group(1) + m.group(2).translate(_I_Y))
 
 
 def code_digits(code: str) -> str:
@@ -59,6 +99,7 @@ class IndexEntry:
     padded: str  # " word word ... " folded name
     padded_core: str  # the same without a leading "thu tuc"
     n_words: int
+    marked: str  # " word word ... " with the name's marks, lower-cased
 
 
 @dataclass
@@ -82,6 +123,8 @@ class SearchIndex:
     compact_starts: list[int]
     cores_sorted: list[tuple[str, int]]  # (name without "thu tuc", entry)
     names_sorted: list[tuple[str, int]]
+    marked: list[str]  # each name with its marks, as IndexEntry.marked
+    vocab_by_length: dict[int, list[str]]  # every word, by length: typo candidates
 
     # -- look-ups ------------------------------------------------------------------------
     def match_code(self, q: str) -> tuple[set[int], set[int]]:
@@ -158,6 +201,9 @@ def build_index(
         for w in set(e.padded.split()):
             postings.setdefault(w, set()).add(i)
     vocab = sorted(postings)
+    by_length: dict[int, list[str]] = {}
+    for w in vocab:
+        by_length.setdefault(len(w), []).append(w)
     compact_names = [e.padded.replace(" ", "") for e in entries]
     return SearchIndex(
         entries=entries,
@@ -177,13 +223,15 @@ def build_index(
         compact_starts=_starts(compact_names),
         cores_sorted=sorted((e.padded_core, i) for i, e in enumerate(entries)),
         names_sorted=sorted((e.padded, i) for i, e in enumerate(entries)),
+        marked=[e.marked for e in entries],
+        vocab_by_length=by_length,
     )
 
 
 def _entry(row: ProcedureRow) -> IndexEntry:
     code, full_code, name, field, online, fav, active, folded = row
     # name_folded is kept by every writer (seed, import, edits)
-    words = WORD.findall(search_form(folded or fold(name)))
+    words = words_of(folded or fold(name))
     core = words[2:] if tuple(words[:2]) == _NOISE_PREFIX and len(words) > 2 else words
     return IndexEntry(
         code=code,
@@ -198,6 +246,7 @@ def _entry(row: ProcedureRow) -> IndexEntry:
         padded=" " + " ".join(words) + " ",
         padded_core=" " + " ".join(core) + " ",
         n_words=len(core),
+        marked=" " + " ".join(marked_words(name)) + " ",
     )
 
 

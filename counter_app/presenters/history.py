@@ -7,14 +7,19 @@ import logging
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from dataclasses import replace as dataclass_replace
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
-from counter_app.domain.models import LookupKind, SessionFilter, SessionRow
+from counter_app.catalog.procedures import ProcedureService
+from counter_app.domain.models import LookupKind, SessionFilter, SessionRow, TriState
 from counter_app.domain.validation import ValidationError
 from counter_app.i18n import tr
 from counter_app.presenters.base import AppLike, signed_in_id
-from counter_app.services.audit import changed_fields
+from counter_app.presenters.session_state import short
+from counter_app.services.audit import HIDDEN_FIELDS, changed_fields, field_labels
+from counter_app.services.batches import ACTION as BATCH_ACTION
+from counter_app.services.batches import BatchService
 from counter_app.services.endofday import Flagged, check_day
 from counter_app.services.lookups import LookupService
 from counter_app.services.offices import OfficeService
@@ -24,6 +29,7 @@ from counter_app.storage.errors import StorageError
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 50
+NAME_CHARS = 30  # a procedure's name beside its code in the table, shortened
 
 
 @dataclass
@@ -71,6 +77,7 @@ class HistoryView(Protocol):
     def show_page(self, info: PageInfo) -> None: ...
     def show_flagged(self, flagged: list[Flagged]) -> None: ...
     def show_audit(self, title: str, lines: list[str]) -> None: ...
+    def show_batch(self, title: str, rows: list[SessionRow]) -> None: ...
 
 
 class HistoryPresenter:
@@ -203,11 +210,29 @@ class HistoryPresenter:
                     else tr("The history could not be read; try again.")
                 )
                 return
-            self.rows = rows
+            self.rows = self.readable_rows(rows)  # two short indexed reads
             self.view.show_rows(self.rows)
             self.view.show_page(self.page_info())
 
         self._submit("history-page", query, done)
+
+    def readable_rows(self, rows: list[SessionRow]) -> list[SessionRow]:
+        """Each code with its (short) name, and a session entered in a batch marked so:
+        two queries per page, whatever the page."""
+        codes = sorted({c for r in rows for c in _codes(r.procedures)})
+        names = ProcedureService(self.app.store).names(codes)
+        batches = BatchService(self.app.store).membership([r.uuid for r in rows])
+        out = []
+        for r in rows:
+            labelled = ", ".join(
+                f"{c} {short(_without_noise(names[c]), NAME_CHARS)}" if c in names else c
+                for c in _codes(r.procedures)
+            )
+            note = r.note
+            if r.uuid in batches:
+                note = tr("[entered with {n}]").format(n=batches[r.uuid][1]) + " " + note
+            out.append(dataclass_replace(r, procedures=labelled, note=note.strip()))
+        return out
 
     def next_page(self) -> None:
         pages = self.pages()
@@ -240,8 +265,27 @@ class HistoryPresenter:
     def open(self, session_uuid: str) -> None:
         self.app.edit_session(session_uuid)
 
+    def describe(self, session_uuid: str) -> str:
+        """A session as an officer recognises it: "08:30 26/11/2026 · Đăng ký khai sinh"."""
+        s = self.sessions.get(session_uuid)
+        codes = [p.procedure_code for p in s.procedures]
+        names = ProcedureService(self.app.store).names(codes)
+        what = "; ".join(short(_without_noise(names.get(c, c)), 48) for c in codes) or "—"
+        return f"{s.started_at.strftime('%H:%M %d/%m/%Y')} · {what}"
+
     def void(self, session_uuid: str) -> bool:
-        reason = self.app.ask_string(tr("Why is this session voided? (required)"))
+        """Del: void one session; the question says which one (and, for a session of a
+        batch, that the others stay)."""
+        prompt = tr("Void the session of {session}? Why? (required)").format(
+            session=self.describe(session_uuid)
+        )
+        batch = BatchService(self.app.store).of_session(session_uuid)
+        if batch is not None and batch.active > 1:
+            prompt += "\n" + tr(
+                "It was entered with {n} alike sessions; the others stay. To void them all, "
+                "use “Void the batch”."
+            ).format(n=batch.size)
+        reason = self.app.ask_string(prompt)
         if reason is None:
             return False
         if not reason.strip():
@@ -259,29 +303,96 @@ class HistoryPresenter:
         self.app.sessions_changed()
         return True
 
+    def void_batch(self, session_uuid: str) -> bool:
+        """Void every session entered together with this one ("Ghi nhiều lượt")."""
+        batches = BatchService(self.app.store, clock=self.clock)
+        batch = batches.of_session(session_uuid)
+        if batch is None:
+            self.app.show_info(tr("This session was entered on its own, not in a batch."))
+            return False
+        reason = self.app.ask_string(
+            tr(
+                "Void all {n} sessions entered together at {when} ({procedures})? Why? (required)"
+            ).format(
+                n=batch.active,
+                when=batch.created_at.strftime("%H:%M %d/%m/%Y"),
+                procedures=batch.procedures,
+            )
+        )
+        if reason is None:
+            return False
+        try:
+            n = batches.void(batch.uuid, actor_id=signed_in_id(self.app), reason=reason)
+        except ValidationError as exc:
+            self.app.show_error(str(exc))
+            return False
+        except StorageError as exc:
+            self.app.show_error(str(exc))
+            return False
+        self.app.toast(tr("{n} sessions voided.").format(n=n))
+        self.app.sessions_changed()
+        return True
+
+    def show_batch(self, session_uuid: str) -> bool:
+        """The sessions entered together with this one, in the table."""
+        batches = BatchService(self.app.store)
+        batch = batches.of_session(session_uuid)
+        if batch is None:
+            self.app.show_info(tr("This session was entered on its own, not in a batch."))
+            return False
+        rows = self.readable_rows(batches.rows(batch.uuid))
+        self.view.show_batch(
+            tr("{n} sessions entered together at {when}. Apply returns to the history.").format(
+                n=batch.size, when=batch.created_at.strftime("%H:%M %d/%m/%Y")
+            ),
+            rows,
+        )
+        return True
+
     def audit_lines(self, session_uuid: str) -> list[str]:
-        officers = {o.id: o.name for o in OfficeService(self.app.store).officers(True)}
-        labels = LookupService(self.app.store).labels()
-        lines = []
+        """The change history in the form's words: "Người cao tuổi: Không rõ → Có"."""
+        store = self.app.store
+        officers = {o.id: o.name for o in OfficeService(store).officers(True)}
+        counters = {c.id: c.name for c in OfficeService(store).counters(True)}
+        labels = LookupService(store).labels()
         s = self.sessions.get(session_uuid)
-        lines.append(
+        trail = self.sessions.audit(session_uuid)
+        codes = {p.procedure_code for p in s.procedures}
+        for entry in trail:
+            for side in (entry.before or {}, entry.after or {}):
+                codes.update(p.get("procedure_code", "") for p in side.get("procedures") or [])
+        show = _Values(labels, officers, counters, ProcedureService(store).names(sorted(codes)))
+        lines = [
             tr("Created {when} by {who}").format(
                 when=s.created_at.strftime("%H:%M %d/%m/%Y") if s.created_at else "?",
                 who=officers.get(s.officer_id, "?"),
             )
-        )
-        for entry in self.sessions.audit(session_uuid):
-            action = {"update": tr("Edited"), "void": tr("Voided")}.get(entry.action, entry.action)
+        ]
+        names = field_labels()
+        actions = {
+            "update": tr("Edited"),
+            "void": tr("Voided"),
+            BATCH_ACTION: tr("Entered together with others (many alike sessions)"),
+        }
+        for entry in trail:
             lines.append(
-                f"{entry.at.strftime('%H:%M %d/%m/%Y')} · {action} · "
-                f"{officers.get(entry.officer_id, '?')}"
+                f"{entry.at.strftime('%H:%M %d/%m/%Y')} · {actions.get(entry.action, entry.action)}"
+                f" · {officers.get(entry.officer_id, '?')}"
                 + (f" · {tr('reason')}: {entry.reason}" if entry.reason else "")
             )
+            if entry.action == BATCH_ACTION:
+                after = entry.after or {}
+                lines.append(
+                    "    "
+                    + tr("Session {i} of {n} saved in one action").format(
+                        i=after.get("batch_index", "?"), n=after.get("batch_size", "?")
+                    )
+                )
+                continue
             for name, (old, new) in changed_fields(entry.before or {}, entry.after or {}).items():
-                if name in ("updated_at", "created_at"):
+                if name in HIDDEN_FIELDS:
                     continue
-                ids = name.endswith("_id") or name.endswith("_ids")
-                lines.append(f"    {name}: {_show(old, labels, ids)} → {_show(new, labels, ids)}")
+                lines.append(f"    {names.get(name, name)}: {show(name, old)} → {show(name, new)}")
         return lines
 
     def show_audit(self, session_uuid: str) -> None:
@@ -293,6 +404,19 @@ class HistoryPresenter:
         self._end_of_day_officer = officer_id
         self._page_token += 1  # a history page still on its way must not replace the list
         flagged = check_day(self.app.store, day or self.clock().date(), officer_id)
+        names = ProcedureService(self.app.store).names(
+            sorted({c for f in flagged for c in _codes(f.procedures)})
+        )
+        flagged = [
+            dataclass_replace(
+                f,
+                procedures=", ".join(
+                    f"{c} {short(_without_noise(names[c]), NAME_CHARS)}" if c in names else c
+                    for c in _codes(f.procedures)
+                ),
+            )
+            for f in flagged
+        ]
         self.view.show_flagged(flagged)
         if not flagged:
             self.app.toast(tr("End of day: nothing to fix today."))
@@ -303,16 +427,70 @@ class HistoryPresenter:
         return self.end_of_day(officer_id=self._end_of_day_officer)
 
 
-def _show(value: Any, labels: dict[int, str], ids: bool = False) -> str:
-    if isinstance(value, list):
-        return "[" + ", ".join(_show(v, labels, ids) for v in value) + "]"
-    if isinstance(value, dict):
-        code = value.get("procedure_code")
-        if code:
-            outcome = value.get("outcome_id")
-            return f"{code} ({labels.get(outcome, '-') if isinstance(outcome, int) else '-'})"
-    if value in (None, ""):
-        return "—"
-    if ids and isinstance(value, int):
-        return labels.get(value, str(value))
-    return str(value)
+class _Values:
+    """A stored value as the form shows it: names for ids, "Có/Không/Không rõ", times
+    as dd/mm/yyyy hh:mm, procedures with their names and outcomes."""
+
+    def __init__(
+        self,
+        labels: dict[int, str],
+        officers: dict[int | None, str],
+        counters: dict[int | None, str],
+        procedures: dict[str, str],
+    ) -> None:
+        self.labels = labels
+        self.officers = officers
+        self.counters = counters
+        self.procedures = procedures
+
+    def __call__(self, name: str, value: Any) -> str:
+        if value in (None, "", []):
+            return "—"
+        if name == "officer_id":
+            return self.officers.get(value, str(value))
+        if name == "counter_id":
+            return self.counters.get(value, str(value))
+        if name in ("elderly", "ethnic_minority", "disability"):
+            return {
+                TriState.YES.value: tr("Yes"),
+                TriState.NO.value: tr("No"),
+                TriState.UNKNOWN.value: tr("Unknown"),
+            }.get(value, str(value))
+        if isinstance(value, bool):
+            return tr("Yes") if value else tr("No")
+        if name == "started_at" and isinstance(value, str):
+            try:
+                return datetime.fromisoformat(value).strftime("%d/%m/%Y %H:%M")
+            except ValueError:
+                return value
+        if name == "procedures" and isinstance(value, list):
+            return "; ".join(self._procedure(p) for p in value if isinstance(p, dict))
+        if name.endswith("_ids") and isinstance(value, list):
+            return ", ".join(self.labels.get(v, str(v)) for v in value)
+        if name.endswith("_id") and isinstance(value, int):
+            return self.labels.get(value, str(value))
+        return str(value)
+
+    def _procedure(self, p: dict) -> str:
+        code = p.get("procedure_code", "")
+        name = short(_without_noise(self.procedures.get(code, "")), 40)
+        outcome = p.get("outcome_id")
+        parts = [self.labels.get(outcome, "—") if isinstance(outcome, int) else "—"]
+        barriers = [self.labels.get(b, str(b)) for b in p.get("barrier_ids") or []]
+        if barriers:
+            parts.append(tr("barriers: {list}").format(list=", ".join(barriers)))
+        if p.get("dossier_code"):
+            parts.append(tr("dossier {code}").format(code=p["dossier_code"]))
+        return f"{code} {name} ({'; '.join(parts)})".replace("  ", " ")
+
+
+def _codes(text: str) -> list[str]:
+    return [c.strip() for c in text.split(",") if c.strip()]
+
+
+def _without_noise(name: str) -> str:
+    """ "Thủ tục đăng ký khai sinh" reads "Đăng ký khai sinh" in a narrow column."""
+    if name.lower().startswith("thủ tục "):
+        rest = name[len("thủ tục ") :]
+        return rest[:1].upper() + rest[1:]
+    return name

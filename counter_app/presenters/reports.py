@@ -39,18 +39,28 @@ def period_kinds() -> list[tuple[str, str]]:
 
 
 def period_choices(kind: str, today: date) -> list[Period]:
-    """Recent periods of ``kind``, newest complete one first (for weeks, the current week
-    so far comes second: a Friday report is usually about the week before)."""
+    """Recent periods of ``kind`` in date order, the newest (the current one so far)
+    first; ``default_choice`` says which one to select."""
     if kind == "week":
+        current = Period.week_of(today)
         first = last_full_week(today)
-        items = _going_back(first, RECENT["week"])
-        return items[:1] + [Period.week_of(today)] + items[1:]
+        older = _going_back(first, RECENT["week"])
+        return ([current] if current != first else []) + older
     if kind == "month":
         return _going_back(Period.month(today.year, today.month), RECENT["month"])
     if kind == "quarter":
         quarter = Period.quarter(today.year, (today.month - 1) // 3 + 1)
         return _going_back(quarter, RECENT["quarter"])
     return []
+
+
+def default_choice(kind: str, periods: list[Period], today: date) -> int:
+    """The period selected at first: for weeks the last full one (a Friday report is
+    usually about the week before), else the newest."""
+    if kind == "week":
+        full = last_full_week(today)
+        return periods.index(full) if full in periods else 0
+    return 0
 
 
 def _going_back(first: Period, count: int) -> list[Period]:
@@ -140,8 +150,11 @@ class ReportsPresenter:
         self.kind = kind if kind in PERIOD_KINDS else "week"
         self.view.show_period_kind(self.kind)
         if self.kind != "custom":
-            self.periods = period_choices(self.kind, self.clock().date())
-            self.view.show_period_choices([p.label for p in self.periods], 0)
+            today = self.clock().date()
+            self.periods = period_choices(self.kind, today)
+            self.view.show_period_choices(
+                [p.label for p in self.periods], default_choice(self.kind, self.periods, today)
+            )
 
     def selected_period(self) -> Period | None:
         if self.kind == "custom":

@@ -33,6 +33,18 @@ SCALAR_FIELDS = (
     "citizen_id_number",
     "edit_reason",
 )
+# The fields typed as text (the rest are choices): a draft follows them within seconds,
+# a choice is written at once.
+TEXT_FIELDS = (
+    "note",
+    "minutes_text",
+    "started_text",
+    "backdated_reason",
+    "citizen_name",
+    "citizen_phone",
+    "citizen_id_number",
+    "edit_reason",
+)
 
 
 @dataclass
@@ -162,15 +174,14 @@ def session_from_state(
     minutes: int,
     submitted_id: int | None,
     personal: bool,
+    strict: bool = True,
 ) -> Session:
     """The Session the form describes; barriers of a submitted procedure are dropped and
-    personal fields kept only where the office records them (or a correction has them)."""
-    errors = [
-        FieldError("procedures", tr("Choose the outcome of {code}.").format(code=p.code))
-        for p in s.procedures
-        if p.outcome_id is None
-    ]
-    if errors:
+    personal fields kept only where the office records them (or a correction has them).
+    ``strict``: a procedure without an outcome raises (else it is left for the caller,
+    who lists every problem at once)."""
+    errors = outcome_errors(s)
+    if errors and strict:
         raise ValidationError(errors)
     keep_personal = personal or bool(s.editing_uuid)
     return Session(
@@ -202,6 +213,15 @@ def session_from_state(
         citizen_phone=s.citizen_phone if keep_personal else "",
         citizen_id_number=s.citizen_id_number if keep_personal else "",
     )
+
+
+def outcome_errors(s: FormState) -> list[FieldError]:
+    """One message per procedure that still lacks its outcome."""
+    return [
+        FieldError("procedures", tr("Choose the outcome of {code}.").format(code=p.code))
+        for p in s.procedures
+        if p.outcome_id is None
+    ]
 
 
 def parse_started(text: str, today: date) -> datetime | None:

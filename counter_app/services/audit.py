@@ -67,3 +67,39 @@ def changed_fields(before: dict, after: dict) -> dict[str, tuple]:
         for k in sorted(set(before) | set(after))
         if before.get(k) != after.get(k)
     }
+
+
+# What the audit window calls each stored field: the form's own words (issue 13). A
+# function, so the words follow the language at display time.
+def field_labels() -> dict[str, str]:
+    from counter_app.i18n import tr
+
+    return {
+        "officer_id": tr("Officer"),
+        "counter_id": tr("Counter"),
+        "started_at": tr("Started (dd/mm/yyyy hh:mm)"),
+        "minutes": tr("Minutes"),
+        "procedures": tr("Procedures"),
+        "help_type_ids": tr("Help given"),
+        "channel_id": tr("Channel"),
+        "portal_id": tr("Portal"),
+        "applicant_type_id": tr("Citizen group"),
+        "elderly": tr("Elderly"),
+        "ethnic_minority": tr("Ethnic minority"),
+        "disability": tr("With disability"),
+        "self_reliance_id": tr("Can do it alone next time?"),
+        "satisfaction_id": tr("Satisfaction"),
+        "note": tr("Note"),
+        "backdated_reason": tr("Reason for late entry"),
+        "citizen_name": tr("Citizen name"),
+        "citizen_phone": tr("Phone"),
+        "citizen_id_number": tr("ID number (CCCD)"),
+        "voided": tr("Voided"),
+        "void_reason": tr("Reason for voiding"),
+    }
+
+
+# Fields an officer never sees in the form (bookkeeping): not listed as changes.
+HIDDEN_FIELDS = frozenset(
+    {"uuid", "id", "office_id", "created_at", "updated_at", "batch", "batch_size", "batch_index"}
+)

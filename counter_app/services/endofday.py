@@ -19,6 +19,8 @@ class Flagged:
     officer_name: str
     procedures: str
     problems: list[str]
+    counter_name: str = ""
+    outcomes: str = ""  # the outcome of each procedure that has one
 
 
 def check_day(store: Store, day: date, officer_id: int | None = None) -> list[Flagged]:
@@ -34,13 +36,18 @@ def check_day(store: Store, day: date, officer_id: int | None = None) -> list[Fl
         params.append(officer_id)
     sql = f"""
         SELECT s.uuid, s.started_at, s.minutes, o.name AS officer_name,
+               c.name AS counter_name,
                (SELECT group_concat(sp.procedure_code, ', ') FROM session_procedure sp
                  WHERE sp.session_id = s.id) AS procedures,
+               (SELECT group_concat(l.label, ', ') FROM session_procedure sp
+                 JOIN lookup l ON l.id = sp.outcome_id WHERE sp.session_id = s.id)
+                 AS outcomes,
                (SELECT count(*) FROM session_procedure sp
                  WHERE sp.session_id = s.id AND sp.outcome_id IS NULL) AS missing,
                (SELECT count(*) FROM session_procedure sp
                  WHERE sp.session_id = s.id) AS n_procedures
         FROM session s JOIN officer o ON o.id = s.officer_id
+        JOIN counter c ON c.id = s.counter_id
         WHERE s.voided = 0 AND s.started_at >= ? AND s.started_at < ?{extra}
           AND (s.minutes > {LONG_MINUTES}
                OR EXISTS (SELECT 1 FROM session_procedure sp
@@ -63,6 +70,8 @@ def check_day(store: Store, day: date, officer_id: int | None = None) -> list[Fl
                 r["officer_name"],
                 r["procedures"] or "",
                 problems,
+                counter_name=r["counter_name"],
+                outcomes=r["outcomes"] or "",
             )
         )
     return out

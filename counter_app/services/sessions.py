@@ -69,7 +69,9 @@ _SESSION_COLUMNS = (
 
 @dataclass(frozen=True)
 class Counts:
-    """The "today" strip: sessions today, submitted online today, sessions this week."""
+    """The "today" strip: sessions today, dossiers submitted online today (procedure
+    lines with that outcome, counted as the weekly report counts them), sessions this
+    week."""
 
     today: int
     submitted_today: int
@@ -115,21 +117,31 @@ class SessionService:
     def create(self, session: Session, actor_id: int | None = None) -> Session:
         """Validate and store a new session; returns it with id and uuid set."""
         s = self._checked(session)
+        with self.store.transaction():
+            self.insert_checked(s, actor_id)
+        return s
+
+    def insert_checked(
+        self, s: Session, actor_id: int | None, batch_id: int | None = None
+    ) -> Session:
+        """Write an already checked session inside the caller's transaction (``create``,
+        or one of a batch in ``services/batches.py``); sets its uuid, times and id."""
         now = self.clock().replace(microsecond=0)
         s.uuid = s.uuid or str(uuidlib.uuid4())
         s.created_at = s.updated_at = now
         s.office_id = s.office_id or self._office_of_counter(s.counter_id)
         s.voided, s.void_reason = False, ""
-        with self.store.transaction() as db:
-            row = self._row(s)
-            row["created_by"] = actor_id if actor_id is not None else s.officer_id
-            cur = db.execute(
-                f"INSERT INTO session ({', '.join(_SESSION_COLUMNS)}) VALUES "
-                f"({', '.join('?' for _ in _SESSION_COLUMNS)})",
-                [row[c] for c in _SESSION_COLUMNS],
-            )
-            s.id = cur.lastrowid
-            self._write_children(s)
+        row = self._row(s)
+        row["created_by"] = actor_id if actor_id is not None else s.officer_id
+        columns = list(_SESSION_COLUMNS) + (["batch_id"] if batch_id is not None else [])
+        values = [row[c] for c in _SESSION_COLUMNS] + ([batch_id] if batch_id is not None else [])
+        cur = self.db.execute(
+            f"INSERT INTO session ({', '.join(columns)}) VALUES "
+            f"({', '.join('?' for _ in columns)})",
+            values,
+        )
+        s.id = cur.lastrowid
+        self._write_children(s)
         return s
 
     def update(
@@ -173,37 +185,58 @@ class SessionService:
 
     def void(self, session_uuid: str, actor_id: int, reason: str) -> Session:
         """Mark a session void (it stays stored and visible in history, never counted)."""
-        reason = nfc(reason)
-        if not reason:
-            raise ValidationError(
-                [FieldError("void_reason", tr("Give a reason for voiding the session."))]
-            )
+        reason = void_reason(reason)
         before = self.get(session_uuid)
         if before.voided:
             raise ValidationError([FieldError("voided", tr("This session is already voided."))])
-        now = self.clock().replace(microsecond=0)
-        with self.store.transaction() as db:
-            db.execute(
-                "UPDATE session SET voided = 1, void_reason = ?, updated_at = ? WHERE id = ?",
-                [reason, now.isoformat(timespec=ISO), before.id],
-            )
-            after = session_to_record(before) | {
-                "voided": True,
-                "void_reason": reason,
-                "updated_at": now.isoformat(timespec=ISO),
-            }
-            write_audit(
-                db,
-                officer_id=actor_id,
-                entity=ENTITY,
-                entity_key=before.uuid,
-                action="void",
-                before=session_to_record(before),
-                after=after,
-                reason=reason,
-                at=now,
-            )
+        with self.store.transaction():
+            self.void_checked(before, actor_id, reason)
         return self.get(session_uuid)
+
+    def void_checked(self, before: Session, actor_id: int, reason: str) -> None:
+        """Void one session inside the caller's transaction, with its audit row."""
+        now = self.clock().replace(microsecond=0)
+        self.db.execute(
+            "UPDATE session SET voided = 1, void_reason = ?, updated_at = ? WHERE id = ?",
+            [reason, now.isoformat(timespec=ISO), before.id],
+        )
+        after = session_to_record(before) | {
+            "voided": True,
+            "void_reason": reason,
+            "updated_at": now.isoformat(timespec=ISO),
+        }
+        write_audit(
+            self.db,
+            officer_id=actor_id,
+            entity=ENTITY,
+            entity_key=before.uuid,
+            action="void",
+            before=session_to_record(before),
+            after=after,
+            reason=reason,
+            at=now,
+        )
+
+    def checked(self, session: Session) -> Session:
+        """The session normalised and validated as ``create`` would store it; raises
+        ValidationError (for a batch: checked once, stored many times)."""
+        return self._checked(session)
+
+    def problems(self, session: Session, editing_uuid: str | None = None) -> list[FieldError]:
+        """Every reason ``create`` (or ``update`` of ``editing_uuid``) would refuse this
+        session, without writing: the form lists them all and clears each once fixed."""
+        existing = self.get(editing_uuid) if editing_uuid else None
+        if existing is not None and existing.voided:
+            return [FieldError("voided", tr("A voided session cannot be edited."))]
+        if existing is not None:
+            session = replace(
+                session, officer_id=existing.officer_id, counter_id=existing.counter_id
+            )
+        try:
+            self._checked(session, existing=existing)
+        except ValidationError as exc:
+            return list(exc.errors)
+        return []
 
     # -- reads ----------------------------------------------------------------------
 
@@ -284,11 +317,11 @@ class SessionService:
         today = self.db.execute(q, [start, end]).fetchone()[0]
         week = self.db.execute(q, [wstart, end]).fetchone()[0]
         submitted = self.db.execute(
-            """SELECT count(*) FROM session s WHERE s.voided = 0
-               AND s.started_at >= ? AND s.started_at < ?
-               AND EXISTS (SELECT 1 FROM session_procedure sp JOIN lookup l
-                           ON l.id = sp.outcome_id
-                           WHERE sp.session_id = s.id AND l.kind = 'outcome' AND l.code = ?)""",
+            """SELECT count(*) FROM session s
+               JOIN session_procedure sp ON sp.session_id = s.id
+               JOIN lookup l ON l.id = sp.outcome_id
+               WHERE s.voided = 0 AND s.started_at >= ? AND s.started_at < ?
+                 AND l.kind = 'outcome' AND l.code = ?""",
             [start, end, OUTCOME_SUBMITTED],
         ).fetchone()[0]
         return Counts(today=today, submitted_today=submitted, week=week)
@@ -392,6 +425,16 @@ class SessionService:
         )
         self.db.execute("DELETE FROM session_procedure WHERE session_id = ?", [session_id])
         self.db.execute("DELETE FROM session_help WHERE session_id = ?", [session_id])
+
+
+def void_reason(reason: str) -> str:
+    """The reason as stored; raises ValidationError when there is none."""
+    reason = nfc(reason)
+    if not reason:
+        raise ValidationError(
+            [FieldError("void_reason", tr("Give a reason for voiding the session."))]
+        )
+    return reason
 
 
 def _day_bounds(day: date) -> tuple[str, str]:

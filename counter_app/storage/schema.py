@@ -19,7 +19,10 @@ migrations = Migrations(MIGRATION_SET)
 
 
 def _set_version(db: Database, version: int) -> None:
-    db.execute(f"PRAGMA user_version = {int(version)}")
+    """Never lowers it: a migration that runs after later ones (a file written by a
+    build whose migrations were numbered differently) leaves the highest number."""
+    current = db.execute("PRAGMA user_version").fetchone()[0]
+    db.execute(f"PRAGMA user_version = {max(int(version), int(current))}")
 
 
 @migrations(name="m001_initial")
@@ -316,6 +319,58 @@ def m004_history_indexes(db: Database) -> None:
             """
         )
     _set_version(db, 4)
+
+
+# The nine procedures a commune counter guides most (the weights the demo data uses for
+# a commune centre): the favourites of a fresh install, so Alt+1…9 work from the first
+# session. Shown in Vietnamese name order; supervisors change them in the catalogue.
+DEFAULT_FAVOURITES = (
+    "1.001193",  # Đăng ký khai sinh
+    "1.004222",  # Đăng ký thường trú
+    "1.004194",  # Đăng ký tạm trú
+    "2.000815",  # Chứng thực bản sao từ bản chính
+    "3.000228",  # Tài khoản định danh điện tử mức độ 2
+    "1.000656",  # Đăng ký khai tử
+    "1.000894",  # Đăng ký kết hôn
+    "1.014137",  # Cấp thẻ bảo hiểm y tế
+    "2.000635",  # Cấp bản sao trích lục hộ tịch
+)
+
+
+@migrations(name="m005_session_batch")
+def m005_session_batch(db: Database) -> None:
+    """ "Ghi nhiều lượt": sessions entered together in one action belong to a batch, so
+    they can be found and voided together. Each stays a session of its own."""
+    db.executescript(
+        """
+        CREATE TABLE session_batch (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            counter_id INTEGER NOT NULL REFERENCES counter(id),
+            size INTEGER NOT NULL CHECK (size BETWEEN 1 AND 200),
+            created_at TEXT NOT NULL,
+            created_by INTEGER REFERENCES officer(id)
+        );
+        ALTER TABLE session ADD COLUMN batch_id INTEGER REFERENCES session_batch(id);
+        CREATE INDEX idx_session_batch ON session (batch_id) WHERE batch_id IS NOT NULL;
+        """
+    )
+    _set_version(db, 5)
+
+
+@migrations(name="m006_default_favourites")
+def m006_default_favourites(db: Database) -> None:
+    """A fresh install (no session yet, no favourite chosen) starts with the nine most
+    common commune procedures as favourites; a file in use is left as its office set it."""
+    used = db.execute("SELECT 1 FROM session LIMIT 1").fetchone()
+    chosen = db.execute("SELECT 1 FROM procedure WHERE favourite = 1 LIMIT 1").fetchone()
+    if not used and not chosen:
+        db.execute(
+            f"UPDATE procedure SET favourite = 1 WHERE active = 1 AND code IN "
+            f"({', '.join('?' for _ in DEFAULT_FAVOURITES)})",
+            list(DEFAULT_FAVOURITES),
+        )
+    _set_version(db, 6)
 
 
 SCHEMA_VERSION = len(migrations._migrations)

@@ -18,6 +18,7 @@ from counter_app.i18n import tr
 from counter_app.presenters.catalogue import CataloguePresenter
 from counter_app.ui import shortcuts
 from counter_app.ui.catalogue_widgets import SEARCH_DELAY_MS, make_tree, selected_iid
+from counter_app.ui.widgets import Flow
 
 
 class BundlesTab(ttk.Frame):
@@ -57,27 +58,27 @@ class BundlesTab(ttk.Frame):
             ("name", "n", "state"),
             (tr("Name"), tr("Procedures"), tr("State")),
             (36, 8, 14),
-            height=14,
+            height=8,
             stretch="name",
         )
         self.bundle_tree.pack(fill="both", expand=True)
         self.bundle_tree.bind("<<TreeviewSelect>>", lambda e: self._bundle_selected())
-        row = ttk.Frame(left)
-        row.pack(fill="x", pady=(6, 0))
+        row = Flow(left)
+        row.pack(side="bottom", fill="x", pady=(6, 0), before=self.bundle_tree)
         new_bundle = ttk.Button(
             row,
             text=tr("New bundle"),
             bootstyle="secondary-outline",
             command=lambda: self.presenter.new_bundle(),
         )
-        new_bundle.pack(side="left")
+        row.add(new_bundle)
         self.bundle_active_button = ttk.Button(
             row,
             text=tr("Retire / restore"),
             bootstyle="warning-outline",
             command=lambda: self.presenter.toggle_bundle_active(),
         )
-        self.bundle_active_button.pack(side="left", padx=6)
+        row.add(self.bundle_active_button)
         return new_bundle
 
     def _build_items(self, right: ttk.Labelframe) -> None:
@@ -88,41 +89,43 @@ class BundlesTab(ttk.Frame):
             row=0, column=1, sticky="ew", padx=6, pady=2
         )
         self.bundle_items = make_tree(
-            right, ("code", "name"), (tr("Code"), tr("Name")), (11, 60), height=6, stretch="name"
+            right, ("code", "name"), (tr("Code"), tr("Name")), (11, 60), height=4, stretch="name"
         )
         self.bundle_items.grid(row=1, column=0, columnspan=2, sticky="nsew", pady=4)
-        moves = ttk.Frame(right)
-        moves.grid(row=2, column=0, columnspan=2, sticky="w")
+        moves = Flow(right)
+        moves.grid(row=2, column=0, columnspan=2, sticky="ew")
         actions: Sequence[tuple[str, Callable[[str], None]]] = (
             (tr("Up"), lambda c: self.presenter.bundle_move(c, -1)),
             (tr("Down"), lambda c: self.presenter.bundle_move(c, 1)),
             (tr("Remove"), lambda c: self.presenter.bundle_remove(c)),
         )
         for text, action in actions:
-            ttk.Button(
-                moves,
-                text=text,
-                bootstyle="secondary-outline",
-                command=lambda a=action: self._with_item(a),
-            ).pack(side="left", padx=(0, 6))
+            moves.add(
+                ttk.Button(
+                    moves,
+                    text=text,
+                    bootstyle="secondary-outline",
+                    command=lambda a=action: self._with_item(a),
+                )
+            )
         self.bundle_save = ttk.Button(
             moves,
             text=tr("Save bundle"),
             bootstyle="primary",
             command=lambda: self.presenter.save_bundle(self.bundle_name.get()),
         )
-        self.bundle_save.pack(side="left", padx=(12, 0))
+        moves.add(self.bundle_save)
 
     def _build_finder(self, right: ttk.Labelframe) -> None:
         """A search box and its hits; double-click (or Enter) adds a hit to the bundle."""
-        finder = ttk.Frame(right)
+        finder = Flow(right)
         finder.grid(row=3, column=0, columnspan=2, sticky="ew", pady=(10, 4))
-        ttk.Label(finder, text=tr("Add a procedure (search, then double-click)")).pack(side="left")
+        finder.add(ttk.Label(finder, text=tr("Add a procedure (search, then double-click)")))
         self.bundle_search_var = tk.StringVar(self)
-        ttk.Entry(finder, textvariable=self.bundle_search_var, width=40).pack(side="left", padx=6)
+        finder.add(ttk.Entry(finder, textvariable=self.bundle_search_var, width=32))
         self.bundle_search_var.trace_add("write", lambda *_: self._schedule_search())
         self.bundle_candidates = make_tree(
-            right, ("code", "name"), (tr("Code"), tr("Name")), (11, 60), height=6, stretch="name"
+            right, ("code", "name"), (tr("Code"), tr("Name")), (11, 60), height=4, stretch="name"
         )
         self.bundle_candidates.grid(row=4, column=0, columnspan=2, sticky="nsew")
         shortcuts.bind(self.bundle_candidates, "catalogue.bundle.add", self.add_candidate)

@@ -25,6 +25,7 @@ from counter_app.ui.catalogue_widgets import (
     scrolled_tree,
     selected_iid,
 )
+from counter_app.ui.widgets import Flow
 
 LEVELS = ("Cấp xã", "Cấp tỉnh", "Nhiều cấp", "Cấp bộ")
 
@@ -68,34 +69,38 @@ class CatalogueScreen(ttk.Frame):
     def _build_procedures(self) -> None:
         tab = self._tab(tr("Procedures"))
         self._build_search_bar(tab)
-        self._build_panes(tab)
+        # The form is packed before the lists, at the bottom: a short window shrinks the
+        # lists, never the form's buttons (they fell below the edge at 1366×768).
         self._build_procedure_form(tab)
+        self._build_panes(tab)
 
     def _build_search_bar(self, tab: ttk.Frame) -> None:
-        top = ttk.Frame(tab)
+        top = Flow(tab, gap=8)  # wraps on a narrow window (125–150 %)
         top.pack(fill="x", pady=(0, 6))
-        ttk.Label(top, text=tr("Search")).pack(side="left")
+        top.add(ttk.Label(top, text=tr("Search")))
         self.search_var = tk.StringVar(self)
-        self.search_entry = ttk.Entry(top, textvariable=self.search_var, width=48)
-        self.search_entry.pack(side="left", padx=6)
+        self.search_entry = ttk.Entry(top, textvariable=self.search_var, width=40)
+        top.add(self.search_entry)
         self.search_var.trace_add("write", lambda *_: self._schedule_search())
         self.retired_var = tk.BooleanVar(self, value=False)
-        ttk.Checkbutton(
-            top,
-            text=tr("Show retired procedures"),
-            variable=self.retired_var,
-            bootstyle="round-toggle",
-            command=lambda: self.presenter.set_include_retired(self.retired_var.get()),
-        ).pack(side="left", padx=8)
+        top.add(
+            ttk.Checkbutton(
+                top,
+                text=tr("Show retired procedures"),
+                variable=self.retired_var,
+                bootstyle="round-toggle",
+                command=lambda: self.presenter.set_include_retired(self.retired_var.get()),
+            )
+        )
         self.count_var = tk.StringVar(self)
-        ttk.Label(top, textvariable=self.count_var, bootstyle="secondary").pack(side="right")
+        top.add(ttk.Label(top, textvariable=self.count_var, bootstyle="secondary"))
 
     def _build_panes(self, tab: ttk.Frame) -> None:
         """Fields on the left, their procedures on the right, in resizable panes."""
         panes = ttk.Panedwindow(tab, orient="horizontal")
         panes.pack(fill="both", expand=True)
         frame, self.field_tree = scrolled_tree(
-            panes, ("field",), (tr("Field"),), (34,), height=16, stretch="field"
+            panes, ("field",), (tr("Field"),), (34,), height=6, stretch="field"
         )
         panes.add(frame, weight=1)
         self.field_tree.bind("<<TreeviewSelect>>", lambda e: self._field_selected())
@@ -104,7 +109,7 @@ class CatalogueScreen(ttk.Frame):
             ("code", "name", "field", "level", "online", "state"),
             (tr("Code"), tr("Name"), tr("Field"), tr("Level"), tr("Online"), tr("State")),
             (10, 50, 16, 11, 11, 13),
-            height=16,
+            height=6,
             stretch="name",
         )
         self.proc_tree.tag_configure("retired", foreground="gray")
@@ -116,8 +121,8 @@ class CatalogueScreen(ttk.Frame):
 
     def _build_procedure_form(self, tab: ttk.Frame) -> None:
         form = ttk.Labelframe(tab, text=tr("Selected procedure"), padding=8)
-        form.pack(fill="x", pady=(8, 0))
-        form.columnconfigure(6, weight=1)
+        form.pack(side="bottom", fill="x", pady=(8, 0))
+        form.columnconfigure(1, weight=1)
         self.form_vars = {
             k: tk.StringVar(self) for k in ("code", "name", "field", "level", "online_level")
         }
@@ -125,28 +130,48 @@ class CatalogueScreen(ttk.Frame):
         self.code_entry = ttk.Entry(form, textvariable=self.form_vars["code"], width=24)
         self.code_entry.grid(row=0, column=1, sticky="w", padx=6, pady=2)
         ttk.Label(form, text=tr("Name")).grid(row=1, column=0, sticky="w")
-        self.name_entry = ttk.Entry(form, textvariable=self.form_vars["name"])
-        self.name_entry.grid(row=1, column=1, columnspan=6, sticky="ew", padx=6, pady=2)
-        ttk.Label(form, text=tr("Field")).grid(row=2, column=0, sticky="w")
-        self.field_combo = ttk.Combobox(form, textvariable=self.form_vars["field"], width=34)
-        self.field_combo.grid(row=2, column=1, sticky="w", padx=6, pady=2)
-        ttk.Label(form, text=tr("Level")).grid(row=2, column=2, sticky="w")
-        ttk.Combobox(form, textvariable=self.form_vars["level"], values=LEVELS, width=12).grid(
-            row=2, column=3, sticky="w", padx=6
-        )
-        ttk.Label(form, text=tr("Online level")).grid(row=2, column=4, sticky="w")
-        ttk.Combobox(
-            form, textvariable=self.form_vars["online_level"], values=ONLINE_LEVELS, width=12
-        ).grid(row=2, column=5, sticky="w", padx=6)
+        self.name_entry = ttk.Entry(form, textvariable=self.form_vars["name"], width=30)
+        self.name_entry.grid(row=1, column=1, sticky="ew", padx=6, pady=2)
+        # Field, level and online level wrap onto a second line on a narrow window.
+        choices = Flow(form, gap=12)
+        choices.grid(row=2, column=0, columnspan=2, sticky="ew", pady=2)
+        for label, key, widget in (
+            (
+                tr("Field"),
+                "field",
+                lambda m: ttk.Combobox(m, textvariable=self.form_vars["field"], width=30),
+            ),
+            (
+                tr("Level"),
+                "level",
+                lambda m: ttk.Combobox(
+                    m, textvariable=self.form_vars["level"], values=LEVELS, width=12
+                ),
+            ),
+            (
+                tr("Online level"),
+                "online_level",
+                lambda m: ttk.Combobox(
+                    m, textvariable=self.form_vars["online_level"], values=ONLINE_LEVELS, width=12
+                ),
+            ),
+        ):
+            cell = ttk.Frame(choices)
+            ttk.Label(cell, text=label).pack(side="left", padx=(0, 6))
+            box = widget(cell)
+            box.pack(side="left")
+            if key == "field":
+                self.field_combo = box
+            choices.add(cell)
         self.usage_var = tk.StringVar(self)
         ttk.Label(form, textvariable=self.usage_var, bootstyle="secondary").grid(
-            row=3, column=1, columnspan=5, sticky="w", padx=6
+            row=3, column=1, sticky="w", padx=6
         )
         self._build_procedure_buttons(form)
 
     def _build_procedure_buttons(self, form: ttk.Labelframe) -> None:
-        buttons = ttk.Frame(form)
-        buttons.grid(row=4, column=0, columnspan=6, sticky="w", pady=(6, 0))
+        buttons = Flow(form)
+        buttons.grid(row=4, column=0, columnspan=2, sticky="ew", pady=(6, 0))
         self.save_button = ttk.Button(
             buttons, text=tr("Save"), bootstyle="primary", command=self._save_procedure
         )
@@ -175,7 +200,7 @@ class CatalogueScreen(ttk.Frame):
             self.favourite_button,
         ]
         for button in self._edit_widgets:
-            button.pack(side="left", padx=(0, 6))
+            buttons.add(button)
 
     def _schedule_search(self) -> None:
         if self._search_job:
@@ -316,7 +341,7 @@ class CatalogueScreen(ttk.Frame):
             ("short", "expansion", "state"),
             (tr("Abbreviation"), tr("Stands for"), tr("State")),
             (14, 40, 10),
-            height=14,
+            height=8,
             stretch="expansion",
         )
         self.abbr_tree.pack(fill="both", expand=True)

@@ -17,7 +17,7 @@ from counter_app.presenters.base import AppLike
 from counter_app.presenters.history import HistoryChoices, HistoryFilter, HistoryPresenter, PageInfo
 from counter_app.services.endofday import Flagged
 from counter_app.ui import shortcuts
-from counter_app.ui.widgets import ChoiceCombo
+from counter_app.ui.widgets import ChoiceCombo, Flow
 
 DATE_FORMAT = "%d/%m/%Y"
 log = logging.getLogger(__name__)
@@ -38,6 +38,7 @@ class HistoryScreen(ttk.Frame):
         super().__init__(master, padding=(12, 8))
         self.app = app
         self.mode = "history"
+        self._pending_select: int | None = None  # Home/End: the row to select on arrival
         self._build()
         self.presenter = presenter_factory(self, app)
         self.presenter.start()
@@ -47,55 +48,67 @@ class HistoryScreen(ttk.Frame):
     def _build(self) -> None:
         self._build_filters()
         self.mode_label = ttk.Label(self, bootstyle="warning")
-        table = self._build_table()
+        # The pager is packed before the table, at the bottom: a short window shrinks the
+        # table, never the page buttons.
         self._build_pager()
+        table = self._build_table()
         self._build_actions(before=table)
 
     def _build_filters(self) -> None:
         bar = ttk.Labelframe(self, text=tr("Filter"), padding=8)
         bar.pack(fill="x")
+        # The filter cells wrap onto a second line on a narrow window (125–150 %).
+        cells_flow = Flow(bar, gap=10)
+        cells_flow.pack(fill="x")
         self.from_date = ttk.DateEntry(
-            bar, date_format=DATE_FORMAT, first_weekday=0, value=None, width=11
+            cells_flow, date_format=DATE_FORMAT, first_weekday=0, value=None, width=11
         )
         self.to_date = ttk.DateEntry(
-            bar, date_format=DATE_FORMAT, first_weekday=0, value=None, width=11
+            cells_flow, date_format=DATE_FORMAT, first_weekday=0, value=None, width=11
         )
-        self.officer = ChoiceCombo(bar, blank=tr("All officers"), width=20)
+        self.officer = ChoiceCombo(cells_flow, blank=tr("All officers"), width=20)
         self.procedure_var = tk.StringVar(self)
-        self.outcome = ChoiceCombo(bar, blank=tr("All outcomes"), width=24)
+        self.outcome = ChoiceCombo(cells_flow, blank=tr("All outcomes"), width=24)
         self.text_var = tk.StringVar(self)
         self.voided_var = tk.BooleanVar(self, False)
+        self.procedure_entry = ttk.Entry(cells_flow, textvariable=self.procedure_var, width=12)
+        self.text_entry = ttk.Entry(cells_flow, textvariable=self.text_var, width=18)
         cells = [
             (tr("From"), self.from_date),
             (tr("To"), self.to_date),
             (tr("Officer"), self.officer),
-            (tr("Procedure code"), ttk.Entry(bar, textvariable=self.procedure_var, width=12)),
+            (tr("Procedure code"), self.procedure_entry),
             (tr("Outcome"), self.outcome),
-            (tr("Text"), ttk.Entry(bar, textvariable=self.text_var, width=18)),
+            (tr("Text"), self.text_entry),
         ]
-        for i, (label, widget) in enumerate(cells):
-            ttk.Label(bar, text=label).grid(row=0, column=i, sticky="w", padx=(0, 6))
-            widget.grid(row=1, column=i, sticky="w", padx=(0, 10))
+        for label, widget in cells:
+            cell = ttk.Frame(cells_flow)
+            ttk.Label(cell, text=label).pack(anchor="w", in_=cell)
+            widget.pack(in_=cell, anchor="w")
+            widget.lift(cell)
+            cells_flow.add(cell)
             entry = widget.entry if isinstance(widget, ttk.DateEntry) else widget
             if isinstance(entry, ttk.Entry):  # the date boxes too: "Apply (Enter)"
                 shortcuts.bind(entry, "history.apply", self.apply)
-        ttk.Checkbutton(bar, text=tr("Show voided"), variable=self.voided_var).grid(
-            row=2, column=0, columnspan=2, sticky="w", pady=(6, 0)
-        )
+        row = Flow(bar, gap=10)
+        row.pack(fill="x", pady=(6, 0))
+        row.add(ttk.Checkbutton(row, text=tr("Show voided"), variable=self.voided_var))
         self.apply_button = ttk.Button(
-            bar, text=tr("Apply (Enter)"), bootstyle="primary", command=self.apply
+            row, text=tr("Apply (Enter)"), bootstyle="primary", command=self.apply
         )
-        self.apply_button.grid(row=2, column=4, sticky="e", pady=(6, 0))
-        ttk.Button(
-            bar, text=tr("Clear filters"), bootstyle="secondary-outline", command=self.reset
-        ).grid(row=2, column=5, sticky="w", pady=(6, 0))
+        row.add(self.apply_button)
+        row.add(
+            ttk.Button(
+                row, text=tr("Clear filters"), bootstyle="secondary-outline", command=self.reset
+            )
+        )
 
     def _build_table(self) -> ttk.Frame:
         table = ttk.Frame(self)
         table.pack(fill="both", expand=True, pady=(8, 4))
         columns = ("when", "minutes", "officer", "counter", "procedures", "outcomes", "note")
         self.tree = ttk.Treeview(
-            table, columns=columns, show="headings", height=18, selectmode="browse"
+            table, columns=columns, show="headings", height=8, selectmode="browse"
         )
         self._size_columns(columns)
         scroll = ttk.Scrollbar(table, orient="vertical", command=self.tree.yview)
@@ -107,6 +120,8 @@ class HistoryScreen(ttk.Frame):
         shortcuts.bind(self.tree, "history.void", self.void_selected)
         shortcuts.bind(self.tree, "history.next_page", lambda: self._page(self.presenter.next_page))
         shortcuts.bind(self.tree, "history.prev_page", lambda: self._page(self.presenter.prev_page))
+        shortcuts.bind(self.tree, "history.first", self.go_first)
+        shortcuts.bind(self.tree, "history.last", self.go_last)
         return table
 
     def _size_columns(self, columns: tuple[str, ...]) -> None:
@@ -126,7 +141,7 @@ class HistoryScreen(ttk.Frame):
             "000",
             "Nguyễn Thị Thu Hà",
             "Quầy 10",
-            "1.001193, 2.000986",
+            "1.001193 Đăng ký khai sinh",
             "Nộp trực tuyến thành công",
             "",
         )
@@ -138,12 +153,12 @@ class HistoryScreen(ttk.Frame):
                 width=width,
                 minwidth=font.measure("000") + 16,
                 anchor="w",
-                stretch=col in ("note", "outcomes"),
+                stretch=col in ("note", "outcomes", "procedures"),
             )
 
     def _build_pager(self) -> None:
         nav = ttk.Frame(self)
-        nav.pack(fill="x")
+        nav.pack(side="bottom", fill="x")
         ttk.Button(
             nav, text="«", width=3, command=lambda: self._page(self.presenter.first_page)
         ).pack(side="left")
@@ -161,26 +176,17 @@ class HistoryScreen(ttk.Frame):
 
     def _build_actions(self, before: tk.Misc) -> None:
         """The buttons on the selected session, packed above the table."""
-        actions = ttk.Frame(self)
+        actions = Flow(self, gap=6)
         actions.pack(fill="x", pady=(8, 0), before=before)
-        ttk.Button(
-            actions,
-            text=tr("Open to correct (Enter)"),
-            bootstyle="primary-outline",
-            command=self.open_selected,
-        ).pack(side="left")
-        ttk.Button(
-            actions, text=tr("Void (Del)"), bootstyle="danger-outline", command=self.void_selected
-        ).pack(side="left", padx=6)
-        ttk.Button(
-            actions,
-            text=tr("Change history"),
-            bootstyle="secondary-outline",
-            command=self.audit_selected,
-        ).pack(side="left")
-        ttk.Button(
-            actions, text=tr("End-of-day check"), bootstyle="info", command=self.end_of_day
-        ).pack(side="right")
+        for text, style, command in (
+            (tr("Open to correct (Enter)"), "primary-outline", self.open_selected),
+            (tr("Void (Del)"), "danger-outline", self.void_selected),
+            (tr("Change history"), "secondary-outline", self.audit_selected),
+            (tr("Entered together"), "secondary-outline", self.batch_selected),
+            (tr("Void the batch"), "danger-outline", self.void_batch_selected),
+            (tr("End-of-day check"), "info", self.end_of_day),
+        ):
+            actions.add(ttk.Button(actions, text=text, bootstyle=style, command=command))
 
     # -- presenter → view ---------------------------------------------------------------
 
@@ -211,11 +217,16 @@ class HistoryScreen(ttk.Frame):
                     note,
                 ),
             )
-        self._select_first()
+        # Home/End asked for another page: its first/last row, now that it is here
+        pending, self._pending_select = self._pending_select, None
+        if pending is None:
+            self._select_first()
+        else:
+            self._select_at(pending)
 
     def show_page(self, info: PageInfo) -> None:
-        if self.mode == "endofday":
-            return  # a count finishing late must not label the end-of-day list
+        if self.mode != "history":
+            return  # a count finishing late must not label the end-of-day or batch list
         if info.total is None:
             self.page_label.configure(
                 text=tr("Page {page} · counting…").format(page=_number(info.page))
@@ -239,9 +250,9 @@ class HistoryScreen(ttk.Frame):
                     f.started_at.strftime("%d/%m/%Y %H:%M"),
                     f.minutes,
                     f.officer_name,
-                    "",
+                    f.counter_name,
                     f.procedures,
-                    "",
+                    f.outcomes or "—",
                     "; ".join(f.problems),
                 ),
             )
@@ -254,6 +265,14 @@ class HistoryScreen(ttk.Frame):
         self.mode_label.pack(fill="x", before=self.tree.master, pady=(6, 0))
         self.page_label.configure(text="")  # the history's page and total do not apply
         self._select_first()
+
+    def show_batch(self, title: str, rows: list[SessionRow]) -> None:
+        """The sessions of one batch ("Ghi nhiều lượt"), like the end-of-day list."""
+        self.show_rows(rows)
+        self.mode = "batch"
+        self.mode_label.configure(text=title)
+        self.mode_label.pack(fill="x", before=self.tree.master, pady=(6, 0))
+        self.page_label.configure(text="")
 
     def show_audit(self, title: str, lines: list[str]) -> None:
         top = ttk.Toplevel(title=title, transient=self.winfo_toplevel(), size=(760, 420))
@@ -309,6 +328,8 @@ class HistoryScreen(ttk.Frame):
     def refresh(self) -> None:
         if self.mode == "endofday":
             self.presenter.refresh_end_of_day()
+        elif self.mode == "batch" and self.selected_uuid():
+            self.presenter.show_batch(self.selected_uuid() or "")
         else:
             self.presenter.refresh()
 
@@ -330,6 +351,41 @@ class HistoryScreen(ttk.Frame):
         uuid = self.selected_uuid()
         if uuid:
             self.presenter.show_audit(uuid)
+
+    def batch_selected(self) -> None:
+        uuid = self.selected_uuid()
+        if uuid:
+            self.presenter.show_batch(uuid)
+
+    def void_batch_selected(self) -> None:
+        uuid = self.selected_uuid()
+        if uuid:
+            self.presenter.void_batch(uuid)
+
+    def go_first(self) -> None:
+        """Home: the first session (in the history: of the first page)."""
+        if self.mode == "history" and self.presenter.page != 0:
+            self._pending_select = 0  # the page is read on the job runner
+            self.presenter.first_page()
+            return
+        self._select_at(0)
+
+    def go_last(self) -> None:
+        """End: the last session (in the history: of the last page, once counted)."""
+        pages = self.presenter.pages()
+        if self.mode == "history" and pages is not None and self.presenter.page != pages - 1:
+            self._pending_select = -1  # the page is read on the job runner
+            self.presenter.last_page()
+            return
+        self._select_at(-1)
+
+    def _select_at(self, index: int) -> None:
+        children = self.tree.get_children()
+        if children:
+            item = children[index]
+            self.tree.selection_set(item)
+            self.tree.focus(item)
+            self.tree.see(item)
 
     def end_of_day(self, officer_id: int | None = None) -> None:
         self.presenter.end_of_day(officer_id=officer_id)

@@ -41,12 +41,19 @@ from counter_app.ui.shell import (
     screen_titles,
     window_commands,
 )
-from counter_app.ui.theme import DEFAULT_THEME, register_ttk_locale, setup_fonts, ttk_theme
-from counter_app.ui.widgets import Toast
+from counter_app.ui.theme import (
+    DEFAULT_THEME,
+    install_readable_colours,
+    register_ttk_locale,
+    setup_fonts,
+    ttk_theme,
+)
+from counter_app.ui.widgets import FitOrScroll, Toast
 
 log = logging.getLogger(__name__)
 COUNTS_REFRESH_MS = 5 * 60 * 1000
 PURGE_DELAY_MS = 3000  # after the window is up: start-up stays fast
+PURGE_PAUSE_MS = 15  # between two purge batches: keystrokes and saves go in between
 
 
 def apply_saved_language(store: Store) -> None:
@@ -85,7 +92,7 @@ class MainWindow(DialogsMixin, ttk.App):
         self._resume_silently = False
         self._carried_edit: Any = None  # a correction carried over a language switch
         self.screens: dict[str, Any] = {}  # name → the screen's view
-        self._tab_frames: dict[str, ttk.Frame] = {}
+        self._tab_frames: dict[str, FitOrScroll] = {}
         self.notebook: ttk.Notebook | None = None
         self._last_tab: str | None = None
         self._history_dirty = False
@@ -96,6 +103,7 @@ class MainWindow(DialogsMixin, ttk.App):
             store.backups_dir = Path(folder)
         register_ttk_locale(i18n.language())
         setup_fonts(self)
+        install_readable_colours(self)
         self._fit_to_screen()
         if sys.platform == "win32":
             try:
@@ -188,7 +196,9 @@ class MainWindow(DialogsMixin, ttk.App):
         self.notebook.pack(fill="both", expand=True, padx=8, pady=(0, 4))
         titles = screen_titles()
         for name, key in zip(SCREENS, shortcuts.SCREEN_KEYS, strict=True):
-            frame = ttk.Frame(self.notebook)
+            # A screen taller than a small window (125–150 %) scrolls instead of losing
+            # its bottom buttons below the edge.
+            frame = FitOrScroll(self.notebook)
             self._tab_frames[name] = frame
             self.notebook.add(frame, text=f"{titles[name]} ({key})")
             if name in SUPERVISOR_SCREENS and not self.is_supervisor():
@@ -224,7 +234,7 @@ class MainWindow(DialogsMixin, ttk.App):
         frame = self._tab_frames.get(name)
         if frame is None:
             return None
-        screen = make_screen(name, frame, self)
+        screen = make_screen(name, frame.inner, self)
         screen.pack(fill="both", expand=True)
         self.screens[name] = screen
         return screen
@@ -300,7 +310,8 @@ class MainWindow(DialogsMixin, ttk.App):
             return
         self.counts_var.set(
             tr(
-                "Today: {today} sessions · submitted online: {submitted} · this week: {week}"
+                "Today: {today} sessions · {submitted} dossiers submitted online · "
+                "this week: {week} sessions"
             ).format(today=c.today, submitted=c.submitted_today, week=c.week)
         )
         self._counts_after = self.after(COUNTS_REFRESH_MS, self.refresh_counts)
@@ -396,11 +407,43 @@ class MainWindow(DialogsMixin, ttk.App):
     # -- housekeeping --------------------------------------------------------------------
 
     def _purge_personal_data(self) -> None:
+        """The retention purge after sign-in, off the officer's way: the sessions due are
+        found by a job with its own read-only connection, then blanked here in small
+        batches between the officer's keystrokes (see ``services/housekeeping.py``)."""
         actor = self.current_officer.id if self.current_officer else None
+        housekeeping = self.housekeeping
         try:
-            self.housekeeping.purge_personal_data(actor)
+            run = housekeeping.purge_due()
+            reader = self.store.reader()
         except StorageError:
             log.exception("personal data purge failed")
+            return
+
+        def job() -> list[int]:
+            try:
+                return housekeeping.find_personal(reader, run)
+            finally:
+                reader.close()
+
+        def found(ids: list[int] | None, error: BaseException | None) -> None:
+            if error is not None or ids is None:
+                log.error("personal data purge: looking up the sessions failed: %s", error)
+                return
+            run.ids = ids
+            self._purge_step(run, actor)
+
+        self.run_in_background(job, found, key="purge-personal-data")
+
+    def _purge_step(self, run: Any, actor: int | None) -> None:
+        if self._store_closed:
+            return  # the rest is purged at the next start (the cutoff was not moved)
+        try:
+            more = self.housekeeping.purge_step(run, actor)
+        except StorageError:
+            log.exception("personal data purge failed")
+            return
+        if more:
+            self.after(PURGE_PAUSE_MS, lambda: self._purge_step(run, actor))
 
     def _end_of_day_pending(self) -> bool:
         """On closing: today's sessions of this officer that still need a look are offered

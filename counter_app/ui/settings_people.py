@@ -24,7 +24,7 @@ from counter_app.ui.settings_tables import (
     state_label,
     with_selected_id,
 )
-from counter_app.ui.widgets import ChoiceCombo
+from counter_app.ui.widgets import ChoiceCombo, Flow
 
 
 def role_label(role: Role) -> str:
@@ -66,31 +66,39 @@ class PeopleTab(ttk.Frame):
             lambda e: self.counter_name.set(selected_value(self.counter_tree, 0)),
         )
         ttk.Entry(left, textvariable=self.counter_name).pack(fill="x", pady=4)
-        row = ttk.Frame(left)
+        row = Flow(left, gap=4)  # the buttons wrap in a narrow column (125–150 %)
         row.pack(fill="x")
-        ttk.Button(
-            row, text=tr("Add"), command=lambda: self.presenter.add_counter(self.counter_name.get())
-        ).pack(side="left")
-        ttk.Button(
-            row,
-            text=tr("Rename"),
-            bootstyle="secondary-outline",
-            command=lambda: self._with_id(
-                self.counter_tree,
-                lambda i: self.presenter.rename_counter(i, self.counter_name.get()),
-            ),
-        ).pack(side="left", padx=4)
-        ttk.Button(
-            row,
-            text=tr("Retire / restore"),
-            bootstyle="warning-outline",
-            command=lambda: self._with_id(
-                self.counter_tree,
-                lambda i: self.presenter.set_counter_active(
-                    i, not selected_active(self.counter_tree)
+        row.add(
+            ttk.Button(
+                row,
+                text=tr("Add"),
+                command=lambda: self.presenter.add_counter(self.counter_name.get()),
+            )
+        )
+        row.add(
+            ttk.Button(
+                row,
+                text=tr("Rename"),
+                bootstyle="secondary-outline",
+                command=lambda: self._with_id(
+                    self.counter_tree,
+                    lambda i: self.presenter.rename_counter(i, self.counter_name.get()),
                 ),
-            ),
-        ).pack(side="left")
+            )
+        )
+        row.add(
+            ttk.Button(
+                row,
+                text=tr("Retire / restore"),
+                bootstyle="warning-outline",
+                command=lambda: self._with_id(
+                    self.counter_tree,
+                    lambda i: self.presenter.set_counter_active(
+                        i, not selected_active(self.counter_tree)
+                    ),
+                ),
+            )
+        )
 
     def show_counters(self, counters: list[Counter]) -> None:
         fill(
@@ -126,12 +134,13 @@ class PeopleTab(ttk.Frame):
         self.officer_name = tk.StringVar(self)
         self.officer_pin = tk.StringVar(self)
         ttk.Label(form, text=tr("Name")).grid(row=0, column=0, sticky="w")
-        ttk.Entry(form, textvariable=self.officer_name, width=26).grid(
-            row=0, column=1, sticky="w", padx=4
+        ttk.Entry(form, textvariable=self.officer_name, width=18).grid(
+            row=0, column=1, sticky="ew", padx=4
         )
+        form.columnconfigure(1, weight=1)
         ttk.Label(form, text=tr("Role")).grid(row=0, column=2, sticky="w")
         self.officer_role = ChoiceCombo(
-            form, [(Role.OFFICER, tr("Officer")), (Role.SUPERVISOR, tr("Supervisor"))], width=20
+            form, [(Role.OFFICER, tr("Officer")), (Role.SUPERVISOR, tr("Supervisor"))], width=12
         )
         self.officer_role.set_value(Role.OFFICER)
         self.officer_role.grid(row=0, column=3, sticky="w", padx=4)
@@ -146,35 +155,40 @@ class PeopleTab(ttk.Frame):
         self.officer_pin_again_entry.grid(row=1, column=3, sticky="w", padx=4, pady=(4, 0))
 
     def _build_officer_buttons(self, right: ttk.Labelframe) -> None:
-        row = ttk.Frame(right)
+        row = Flow(right, gap=4)
         row.pack(fill="x")
-        ttk.Button(row, text=tr("Add"), command=self._add_officer).pack(side="left")
-        ttk.Button(
-            row,
-            text=tr("Save changes"),
-            bootstyle="secondary-outline",
-            command=lambda: self._with_id(
-                self.officer_tree,
-                lambda i: self.presenter.update_officer(i, self.officer_name.get(), self._role()),
-            ),
-        ).pack(side="left", padx=4)
-        ttk.Button(
-            row,
-            text=tr("Set PIN"),
-            bootstyle="secondary-outline",
-            command=lambda: self._with_id(self.officer_tree, self.set_pin),
-        ).pack(side="left")
-        ttk.Button(
-            row,
-            text=tr("Retire / restore"),
-            bootstyle="warning-outline",
-            command=lambda: self._with_id(
-                self.officer_tree,
-                lambda i: self.presenter.set_officer_active(
-                    i, not selected_active(self.officer_tree)
+        for button in (
+            ttk.Button(row, text=tr("Add"), command=self._add_officer),
+            ttk.Button(
+                row,
+                text=tr("Save changes"),
+                bootstyle="secondary-outline",
+                command=lambda: self._with_id(
+                    self.officer_tree,
+                    lambda i: self.presenter.update_officer(
+                        i, self.officer_name.get(), self._role()
+                    ),
                 ),
             ),
-        ).pack(side="left", padx=4)
+            ttk.Button(
+                row,
+                text=tr("Set PIN"),
+                bootstyle="secondary-outline",
+                command=lambda: self._with_id(self.officer_tree, self.set_pin),
+            ),
+            ttk.Button(
+                row,
+                text=tr("Retire / restore"),
+                bootstyle="warning-outline",
+                command=lambda: self._with_id(
+                    self.officer_tree,
+                    lambda i: self.presenter.set_officer_active(
+                        i, not selected_active(self.officer_tree)
+                    ),
+                ),
+            ),
+        ):
+            row.add(button)
 
     def _role(self) -> Role:
         return cast(Role, self.officer_role.value())  # the combo holds only roles

@@ -7,6 +7,7 @@ rename it, retire it or restore it. These helpers are that shared part.
 from __future__ import annotations
 
 import tkinter as tk
+import tkinter.font as tkfont
 from collections.abc import Callable
 from typing import Any
 
@@ -30,9 +31,10 @@ def make_tree(
     tree = ttk.Treeview(
         parent, columns=columns, show="headings", height=height, selectmode="browse"
     )
+    char = max(6, tkfont.nametofont("TkDefaultFont", root=tree).measure("0"))  # follows scaling
     for col, text, width in zip(columns, headings, widths, strict=True):
         tree.heading(col, text=text, anchor="w")
-        tree.column(col, width=width * 8, anchor="w")
+        tree.column(col, width=width * char, anchor="w")
     return tree
 
 

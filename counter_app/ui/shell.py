@@ -130,6 +130,7 @@ def window_commands(window: Any) -> dict[str, Callable[[], object]]:
     }
     commands["form.save_keep"] = partial(_form_key, window, "save", True)
     commands["form.save_clear"] = partial(_form_key, window, "save", False)
+    commands["form.batch"] = partial(_form_key, window, "batch", None)
     for n in range(1, shortcuts.MAX_NUMBERED + 1):
         commands[f"form.favourite.{n}"] = partial(_form_key, window, "favourite", n)
         commands[f"form.help.{n}"] = partial(_form_key, window, "help", n)
@@ -145,6 +146,8 @@ def _form_key(window: Any, what: str, arg: Any) -> None:
         return
     if what == "save":
         form.save(arg)
+    elif what == "batch":
+        form.open_batch()
     elif what == "favourite":
         form.presenter.add_favourite(arg)
     elif what == "help":

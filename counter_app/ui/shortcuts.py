@@ -32,7 +32,8 @@ class Shortcut:
         first = self.sequences[0].strip("<>")
         for tk_name, shown in _KEY_NAMES:
             first = first.replace(tk_name, shown)
-        return first.replace("-", "+")
+        *modifiers, key = first.split("-")
+        return "+".join([*modifiers, key.upper() if len(key) == 1 else key])
 
 
 _KEY_NAMES = (
@@ -73,6 +74,11 @@ WINDOW: list[Shortcut] = [
         lambda: tr("Save and keep channel, portal and help for the next person"),
     ),
     Shortcut("form.save_clear", ("<Alt-Return>", "<Alt-KP_Enter>"), lambda: tr("Save and clear")),
+    Shortcut(
+        "form.batch",
+        ("<Control-l>", "<Control-L>"),
+        lambda: tr("Save many alike sessions at once (a queue, a mobile team's day)"),
+    ),
     *_numbered("form.favourite", "Alt", lambda n: tr("Favourite procedure {n}").format(n=n)),
     *_numbered("form.help", "Control", lambda n: tr("Help type {n} on/off").format(n=n)),
     *[
@@ -110,7 +116,10 @@ LOCAL: list[Shortcut] = [
     Shortcut("history.void", ("<Delete>",), lambda: tr("Void the session (with a reason)")),
     Shortcut("history.next_page", ("<Next>",), lambda: tr("Next page")),
     Shortcut("history.prev_page", ("<Prior>",), lambda: tr("Previous page")),
+    Shortcut("history.first", ("<Home>",), lambda: tr("First session (first page)")),
+    Shortcut("history.last", ("<End>",), lambda: tr("Last session (last page)")),
     Shortcut("dialog.close", ("<Escape>",), lambda: tr("Close the window")),
+    Shortcut("batch.confirm", ENTER, lambda: tr("Save the sessions of the tally")),
     Shortcut("login.submit", ENTER, lambda: tr("Sign in")),
     Shortcut("catalogue.bundle.add", ("<Double-1>", "<Return>"), lambda: tr("Add to the bundle")),
 ]

@@ -4,6 +4,7 @@ PIN). They are frames inside the one main window, not modal dialogs."""
 from __future__ import annotations
 
 import tkinter as tk
+import tkinter.font as tkfont
 from collections.abc import Callable
 from datetime import datetime
 
@@ -32,8 +33,11 @@ class LoginScreen(ttk.Frame):
     ):
         super().__init__(master, padding=24)
         self.on_done = on_done
-        card = ttk.Frame(self, padding=24)
-        card.place(relx=0.5, rely=0.4, anchor="center")
+        # Anchored at its top, with the labels' column as wide as its widest label: the
+        # PIN rows that appear for some officers grow the card downwards, and nothing the
+        # officer is looking at moves (it jumped when centred).
+        self.card = card = ttk.Frame(self, padding=24)
+        card.place(relx=0.5, rely=0.12, anchor="n")
         ttk.Label(card, text=tr("Who is at the counter?"), font="-size 16 -weight bold").grid(
             row=0, column=0, columnspan=2, sticky="w", pady=(0, 12)
         )
@@ -62,6 +66,17 @@ class LoginScreen(ttk.Frame):
         self.ok.grid(row=6, column=1, sticky="e", pady=(12, 0))
         for widget in (self.officer, self.counter, self.ok):
             shortcuts.bind(widget, "login.submit", self.submit)
+        font = tkfont.nametofont("TkDefaultFont", root=self)
+        labels = (
+            tr("Officer"),
+            tr("Counter"),
+            tr("PIN"),
+            tr("New PIN (4–8 digits)"),
+            tr("PIN again"),
+        )
+        widest = max(font.measure(text) for text in labels)
+        card.columnconfigure(0, minsize=widest + 4)
+        card.columnconfigure(1, minsize=self.officer.winfo_reqwidth() + 8)
         self.presenter = LoginPresenter(self, store, clock)
         self.presenter.start()
 

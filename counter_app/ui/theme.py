@@ -85,3 +85,81 @@ def setup_fonts(root: tk.Misc, base_size: int = 10) -> None:
         if family:
             font.configure(family=family)
         font.configure(size=base_size)
+
+
+# -- readable colours ---------------------------------------------------------------------
+
+AA_TEXT = 4.5  # WCAG 2.x level AA for normal-size text
+COLOURS = ("primary", "secondary", "success", "info", "warning", "danger")
+# (widget class, bootstyle pattern, ttk style pattern) of text drawn in a colour on the page
+TEXT_STYLES = (
+    ("Button", "{c}", "{c}.TButton"),  # white on a light green fails in the dark theme
+    ("Button", "{c}-outline", "{c}.Outline.TButton"),
+    ("Menubutton", "{c}-outline", "{c}.Outline.TMenubutton"),
+    ("Button", "{c}-link", "{c}.Link.TButton"),
+    ("Label", "{c}", "{c}.TLabel"),
+)
+
+
+def _rgb(colour: str) -> tuple[float, float, float]:
+    colour = colour.lstrip("#")
+    if len(colour) == 3:
+        colour = "".join(ch * 2 for ch in colour)
+    return tuple(int(colour[i : i + 2], 16) / 255 for i in (0, 2, 4))  # type: ignore[return-value]
+
+
+def _luminance(colour: str) -> float:
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in _rgb(colour))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(foreground: str, background: str) -> float:
+    """The WCAG contrast ratio of two "#rrggbb" colours (1 to 21)."""
+    a, b = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+def readable(foreground: str, background: str, target: float = AA_TEXT) -> str:
+    """``foreground`` darkened (on a light page) or lightened (on a dark one) just enough
+    to reach ``target`` against ``background``; unchanged when it already does."""
+    if contrast(foreground, background) >= target:
+        return foreground
+    towards = 0.0 if _luminance(background) > 0.18 else 1.0
+    r, g, b = _rgb(foreground)
+    for step in range(1, 101):
+        t = step / 100
+        mixed = tuple(c + (towards - c) * t for c in (r, g, b))
+        candidate = "#" + "".join(f"{round(c * 255):02x}" for c in mixed)
+        if contrast(candidate, background) >= target:
+            return candidate
+    return "#000000" if towards == 0.0 else "#ffffff"
+
+
+def install_readable_colours(root: tk.Misc) -> None:
+    """Text in a theme colour (outline buttons, links, coloured labels) reaches WCAG AA
+    on the page in both themes: yellow outline text on white was 1.6:1. Runs again after
+    every theme change (ttkbootstrap builds styles per theme)."""
+    import ttkbootstrap as ttk
+
+    def fix(style: ttk.Style) -> None:
+        page = style.lookup("TFrame", "background") or "#ffffff"
+        for widget_class, bootstyle, name in TEXT_STYLES:
+            for colour in COLOURS:
+                style_name = name.format(c=colour)
+                try:  # build the style now, as a widget of it would
+                    getattr(ttk, widget_class)(root, bootstyle=bootstyle.format(c=colour)).destroy()
+                except tk.TclError:
+                    continue
+                foreground = style.lookup(style_name, "foreground")
+                background = style.lookup(style_name, "background") or page
+                if foreground.startswith("#") and background.startswith("#"):
+                    fixed = readable(foreground, background)
+                    if fixed != foreground:
+                        style.configure(style_name, foreground=fixed)
+                        if style.lookup(style_name, "bordercolor") == foreground:
+                            style.configure(style_name, bordercolor=fixed)  # the outline too
+
+    ttk.Style().on_theme_change(fix)

@@ -44,18 +44,14 @@ def test_history_paging_and_filter(window, filled, screenshot):
     press(history.tree, "<Next>")
     assert len(history.tree.get_children()) == 20
     screenshot(window, "history_page3")
-    code_entry = [
-        w
-        for w in history.winfo_children()[0].winfo_children()
-        if "textvariable" in w.keys() and str(w.cget("textvariable")) == str(history.procedure_var)
-    ][0]
+    code_entry = history.procedure_entry
     type_text(code_entry, "1.004222")
     press(code_entry, "<Return>")
     settle(window, lambda: "/" in history.page_label.cget("text"))  # the count is back
     assert "30" in history.page_label.cget("text")
     assert len(history.tree.get_children()) == 30
     rows = [history.tree.item(i, "values") for i in history.tree.get_children()]
-    assert all(r[4] == "1.004222" for r in rows)
+    assert all(r[4] == "1.004222 Đăng ký thường trú" for r in rows)  # code and short name
 
 
 def test_edit_from_history_writes_an_audit_row(window, world):
@@ -92,11 +88,7 @@ def test_find_and_correct_with_the_keyboard(window, world):
     world.save(started_at=BASE - timedelta(minutes=5), note="khac")
     press(window, "<F3>")
     history = window.screens["history"]
-    text_entry = [
-        w
-        for w in history.winfo_children()[0].winfo_children()
-        if "textvariable" in w.keys() and str(w.cget("textvariable")) == str(history.text_var)
-    ][0]
+    text_entry = history.text_entry
     type_text(text_entry, "mang cham")
     press(text_entry, "<Return>")
     assert history.tree.get_children() == (s.uuid,)
