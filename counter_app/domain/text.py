@@ -31,3 +31,12 @@ def same_label(a: str, b: str) -> bool:
     lists, lookup values): equal after NFC, trimming and casefolding. Reports count by
     label, so two such values would silently be added together."""
     return nfc(a).casefold() == nfc(b).casefold()
+
+
+def short_procedure_name(name: str) -> str:
+    """ "Thủ tục đăng ký khai sinh" reads "Đăng ký khai sinh" on a button or in a narrow
+    column: most national names start with the same two words."""
+    if nfc(name).lower().startswith("thủ tục "):
+        rest = nfc(name)[len("thủ tục ") :]
+        return rest[:1].upper() + rest[1:]
+    return name

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from counter_app.catalog.procedures import ProcedureService
 from counter_app.domain.models import LookupKind, SessionFilter, SessionRow, TriState
+from counter_app.domain.text import short_procedure_name
 from counter_app.domain.validation import ValidationError
 from counter_app.i18n import tr
 from counter_app.presenters.base import AppLike, signed_in_id
@@ -225,7 +226,7 @@ class HistoryPresenter:
         out = []
         for r in rows:
             labelled = ", ".join(
-                f"{c} {short(_without_noise(names[c]), NAME_CHARS)}" if c in names else c
+                f"{c} {short(short_procedure_name(names[c]), NAME_CHARS)}" if c in names else c
                 for c in _codes(r.procedures)
             )
             note = r.note
@@ -270,7 +271,7 @@ class HistoryPresenter:
         s = self.sessions.get(session_uuid)
         codes = [p.procedure_code for p in s.procedures]
         names = ProcedureService(self.app.store).names(codes)
-        what = "; ".join(short(_without_noise(names.get(c, c)), 48) for c in codes) or "—"
+        what = "; ".join(short(short_procedure_name(names.get(c, c)), 48) for c in codes) or "—"
         return f"{s.started_at.strftime('%H:%M %d/%m/%Y')} · {what}"
 
     def void(self, session_uuid: str) -> bool:
@@ -411,7 +412,7 @@ class HistoryPresenter:
             dataclass_replace(
                 f,
                 procedures=", ".join(
-                    f"{c} {short(_without_noise(names[c]), NAME_CHARS)}" if c in names else c
+                    f"{c} {short(short_procedure_name(names[c]), NAME_CHARS)}" if c in names else c
                     for c in _codes(f.procedures)
                 ),
             )
@@ -473,7 +474,7 @@ class _Values:
 
     def _procedure(self, p: dict) -> str:
         code = p.get("procedure_code", "")
-        name = short(_without_noise(self.procedures.get(code, "")), 40)
+        name = short(short_procedure_name(self.procedures.get(code, "")), 40)
         outcome = p.get("outcome_id")
         parts = [self.labels.get(outcome, "—") if isinstance(outcome, int) else "—"]
         barriers = [self.labels.get(b, str(b)) for b in p.get("barrier_ids") or []]
@@ -486,11 +487,3 @@ class _Values:
 
 def _codes(text: str) -> list[str]:
     return [c.strip() for c in text.split(",") if c.strip()]
-
-
-def _without_noise(name: str) -> str:
-    """ "Thủ tục đăng ký khai sinh" reads "Đăng ký khai sinh" in a narrow column."""
-    if name.lower().startswith("thủ tục "):
-        rest = name[len("thủ tục ") :]
-        return rest[:1].upper() + rest[1:]
-    return name

@@ -14,6 +14,7 @@ from typing import Any, cast
 import ttkbootstrap as ttk
 from ttkbootstrap.widgets.scrolled import ScrolledFrame
 
+from counter_app.domain.text import short_procedure_name
 from counter_app.i18n import tr
 from counter_app.presenters.session_state import Choices, FormState, ProcedureLine
 from counter_app.ui import shortcuts
@@ -240,7 +241,12 @@ def fill_picks(
     for child in frame.winfo_children():
         child.destroy()
     picks = [
-        (f"Alt+{i + 1}", fav.name, "info-outline", lambda n=i + 1: add_favourite(n))
+        (
+            f"Alt+{i + 1}",
+            short_procedure_name(fav.name),
+            "info-outline",
+            lambda n=i + 1: add_favourite(n),
+        )
         for i, fav in enumerate(choices.favourites)
     ]
     picks += [

@@ -31,11 +31,11 @@ class Header(ttk.Frame):
         self.theme_button = ttk.Button(
             self, bootstyle="secondary-link", command=on_toggle_theme, takefocus=False
         )
-        self.theme_button.pack(side="right")
+        self.theme_button.pack(side="right", before=self.title_label)
         self.about_button = ttk.Button(
-            self, text="ⓘ", bootstyle="secondary-link", takefocus=False, command=self._about
+            self, text=tr("About"), bootstyle="secondary-link", takefocus=False, command=self._about
         )
-        self.about_button.pack(side="right")
+        self.about_button.pack(side="right", before=self.title_label)
         self.switch_button = ttk.Button(
             self,
             text=tr("Change user"),
@@ -75,8 +75,10 @@ class Header(ttk.Frame):
                 officer=officer.name, role=role, counter=counter.name if counter else ""
             )
         )
-        self.switch_button.pack(side="right", padx=6)
-        self.user_label.pack(side="right", padx=6)
+        # Packed ahead of the office name: on a narrow or scaled screen the name is the
+        # one cut short, never who is signed in or "Change user".
+        self.switch_button.pack(side="right", padx=6, before=self.title_label)
+        self.user_label.pack(side="right", padx=6, before=self.title_label)
 
 
 def make_screen(name: str, master: tk.Misc, app: Any) -> Any:
