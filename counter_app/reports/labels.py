@@ -41,21 +41,29 @@ NOTE_PROCEDURE_COUNTING = (
 )
 NOTE_MULTI = "Một lượt có thể có nhiều nội dung hỗ trợ: tổng tỷ lệ có thể vượt 100%."
 NOTE_BARRIERS = (
-    "Tính theo lượt TTHC; một thủ tục có thể gặp nhiều vướng mắc: tổng tỷ lệ có thể vượt 100%."
+    "Xếp theo số lượt TTHC gặp vướng mắc; tỷ lệ tính trên số lượt TTHC chưa nộp trực "
+    "tuyến được (chưa nộp được hoặc chuyển nộp tại quầy). Một thủ tục có thể gặp nhiều "
+    "vướng mắc: tổng tỷ lệ có thể vượt 100%."
 )
 NOTE_DETAIL = (
     'Mỗi dòng là một thủ tục trong một lượt hướng dẫn. Cột "Tính lượt" bằng 1 ở '
     "dòng đầu của mỗi lượt: cộng cột này để đếm số lượt. Các cột nội dung hỗ trợ và "
-    "vướng mắc: 1 = có, 0 = không. Không chứa thông tin cá nhân."
+    "vướng mắc: 1 = có, 0 = không. Không chứa thông tin cá nhân: số điện thoại, số "
+    "giấy tờ và e-mail ghi trong ghi chú, mã hồ sơ đã được che."
 )
 NOT_RECORDED = "(Không ghi)"
+NO_DATA = "(Không có số liệu trong kỳ)"
 NO_PREVIOUS = "—"
 
 KF_SESSIONS = "Số lượt hướng dẫn"
 KF_INDIVIDUALS = "   Trong đó: cá nhân"
 KF_ORGANISATIONS = "   Trong đó: tổ chức, doanh nghiệp"
+KF_OTHER_APPLICANTS = "   Trong đó: không rõ, khác"
 KF_PROCEDURES = "Số lượt thủ tục hành chính được hướng dẫn"
 KF_SUBMITTED = "Số hồ sơ nộp trực tuyến thành công"
+KF_SUBMITTED_FULL = "   Trong đó: DVC trực tuyến toàn trình"
+KF_SUBMITTED_PARTIAL = "   Trong đó: DVC trực tuyến một phần"
+KF_SUBMITTED_UNKNOWN = "   Trong đó: chưa rõ mức độ"
 KF_SUCCESS_RATE = "Tỷ lệ nộp trực tuyến thành công"
 KF_AVG_MINUTES = "Thời gian hướng dẫn trung bình (phút/lượt)"
 KF_ELDERLY = "Tỷ lệ lượt hỗ trợ người cao tuổi"
@@ -69,6 +77,9 @@ COL_NOT_SUBMITTED = "Chưa nộp được"
 COL_REFERRED = "Chuyển nộp tại quầy"
 COL_RATE = "Tỷ lệ thành công"
 COL_SHARE = "Tỷ lệ"
+COL_SHARE_NOT_SUBMITTED = "Tỷ lệ trên số TTHC chưa nộp được"
+COL_WEEK = "Tuần"
+COL_DAYS = "Các ngày"
 COL_AVG_MINUTES = "Phút TB/lượt"
 COL_PROC_CODE = "Mã TTHC"
 COL_PROC_NAME = "Tên thủ tục hành chính"
@@ -100,7 +111,8 @@ T_HOURS = "Theo khung giờ bắt đầu"
 T_OFFICERS = "Theo cán bộ hướng dẫn"
 T_COUNTERS = "Theo quầy"
 T_HELP = "Theo nội dung hỗ trợ"
-T_BARRIERS = "Theo vướng mắc (thủ tục chưa nộp được hoặc chuyển nộp tại quầy)"
+T_BARRIERS = "Vướng mắc khi chưa nộp trực tuyến được, xếp theo số lượt"
+T_WEEKS = "Theo tuần"
 T_CHANNELS = "Theo hình thức hướng dẫn"
 T_PORTALS = "Theo cổng/ứng dụng sử dụng"
 T_GROUPS = "Theo đối tượng"
@@ -118,19 +130,35 @@ TRI_LABELS = {"yes": "Có", "no": "Không", "unknown": "Không rõ"}
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 
 SHEET_SUMMARY = "Tổng hợp"
+# One table per sheet, so its column headers repeat on every printed page.
 SHEET_PROCEDURES = "Theo thủ tục"
-SHEET_TIME = "Theo thời gian"
-SHEET_PEOPLE = "Cán bộ - Quầy"
-SHEET_HELP = "Hỗ trợ - Vướng mắc"
-SHEET_CHANNELS = "Hình thức - Đối tượng"
+SHEET_FIELDS = "Theo lĩnh vực"
+SHEET_OUTCOMES = "Theo kết quả"
+SHEET_WEEKS = "Theo tuần"
+SHEET_DAYS = "Theo ngày"
+SHEET_WEEKDAYS = "Theo thứ"
+SHEET_HOURS = "Theo khung giờ"
+SHEET_OFFICERS = "Theo cán bộ"
+SHEET_COUNTERS = "Theo quầy"
+SHEET_HELP = "Nội dung hỗ trợ"
+SHEET_BARRIERS = "Vướng mắc"
+SHEET_CHANNELS = "Hình thức"
+SHEET_PORTALS = "Cổng - ứng dụng"
+SHEET_GROUPS = "Đối tượng"
+SHEET_SELF_RELIANCE = "Tự thực hiện"
+SHEET_SATISFACTION = "Hài lòng"
 SHEET_CHARTS = "Biểu đồ"
 SHEET_OFFICES = "Theo đơn vị"
 SHEET_DETAIL = "Chi tiết"
 SHEET_DATA = "Dữ liệu máy đọc"
+# names of earlier versions, kept for callers: the sheet that now holds their first table
+SHEET_TIME = SHEET_DAYS
+SHEET_PEOPLE = SHEET_OFFICERS
 
 CHART_DAYS = "Số lượt hướng dẫn theo ngày"
 CHART_PROCEDURES = "10 thủ tục được hướng dẫn nhiều nhất (lượt TTHC)"
 CHART_BARRIERS = "Vướng mắc thường gặp (lượt TTHC)"
+COL_PROCEDURE = "Thủ tục"
 
 DETAIL_HEADERS = (
     "STT",

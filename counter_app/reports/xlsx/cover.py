@@ -15,10 +15,10 @@ from counter_app.reports.aggregate import KeyFigure, Report
 from counter_app.reports.xlsx.cells import FORMATS, header_cell, lines, merge_put, print_setup, put
 
 COVER_WIDTHS = [5, 37, 11.5, 11.5, 12, 11]
-DELTA_FORMATS = {
-    "int": "+#,##0;−#,##0;0",
+DELTA_FORMATS = {  # no thousands mark: it would follow the PC's regional settings
+    "int": '"+"0;"−"0;0',
     "pct": '+0.0" điểm %";−0.0" điểm %";0',
-    "dec": "+#,##0.0;−#,##0.0;0",
+    "dec": "+0.0;−0.0;0",
 }
 
 
@@ -47,7 +47,8 @@ def write_cover(ws: Worksheet, report: Report, remarks: list[str]) -> None:
     row = _remarks(ws, remarks, row + 1)
     last = _signatures(ws, report, row + 2)
     print_setup(ws, portrait=True)
-    ws.print_area = f"A1:F{last}"
+    # the "made by counter_app" line is for whoever opens the file, not for the paper
+    ws.print_area = f"A1:F{last - 2}"
     ws.freeze_panes = None
 
 
