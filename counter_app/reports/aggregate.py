@@ -27,9 +27,10 @@ from counter_app.domain.text import fold
 from counter_app.reports import labels as L
 from counter_app.reports.breakdowns import breakdown_tables
 from counter_app.reports.period import Period
-from counter_app.reports.records import LookupOrder, OfficeInfo, SessionRec
+from counter_app.reports.records import LookupOrder, OfficeInfo, SessionRec, Tombstone
 from counter_app.reports.shares import barrier_counts, help_counts, ordered_labels, top_counts
 from counter_app.reports.table import Table, ratio
+from counter_app.services.report_document import DocumentSettings
 
 LEVEL_FULL, LEVEL_PARTIAL = "full", "partial"
 
@@ -143,6 +144,9 @@ class Report:
     top_barriers: list[tuple[str, int]] = field(default_factory=list)
     levels_known: bool = False  # some procedure has its online level in the catalogue
     not_submitted: int = 0  # procedures guided but not submitted online (barrier shares)
+    document: DocumentSettings = field(default_factory=DocumentSettings)  # symbol, signer…
+    with_annex: bool = False  # the Word report and the workbook are made together
+    tombstones: list[Tombstone] = field(default_factory=list)  # voided: for the data sheet
 
     def key_figures(self) -> list[KeyFigure]:
         return key_figures(self.totals, self.prev_totals, levels=self.levels_known)

@@ -12,6 +12,7 @@ import contextlib
 import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from counter_app.domain.masking import mask_personal
@@ -296,3 +297,115 @@ def load_totals(store: Store, start: date, end: date):
         ethnic_minority=ethnic,
         disability=disability,
     )
+
+
+def day_counts(store: Store, start: date, end: date) -> dict[date, tuple[int, int, int]]:
+    """day → (sessions, procedures, submitted) of [start, end], from SQL (the week at a
+    glance: two weeks of days, eight weeks of rates)."""
+    args = _bounds(start, end)
+    conn = store.db.conn
+    out: dict[date, list[int]] = {}
+    for day, n in conn.execute(
+        """
+        SELECT substr(started_at, 1, 10), count(*) FROM session
+        WHERE voided = 0 AND started_at >= ? AND started_at < ? GROUP BY 1
+        """,
+        args,
+    ):
+        out.setdefault(date.fromisoformat(day), [0, 0, 0])[0] = n
+    for day, procs, ok in conn.execute(
+        """
+        SELECT substr(s.started_at, 1, 10), count(*), coalesce(sum(lo.code = ?), 0)
+        FROM session_procedure sp JOIN session s ON s.id = sp.session_id
+        LEFT JOIN lookup lo ON lo.id = sp.outcome_id
+        WHERE s.voided = 0 AND s.started_at >= ? AND s.started_at < ? GROUP BY 1
+        """,
+        [OUTCOME_SUBMITTED, *args],
+    ):
+        entry = out.setdefault(date.fromisoformat(day), [0, 0, 0])
+        entry[1], entry[2] = procs, ok
+    return {d: (v[0], v[1], v[2]) for d, v in out.items()}
+
+
+def procedure_counts(store: Store, start: date, end: date) -> list[tuple[str, str, int]]:
+    """(code, name, procedures guided) of [start, end], every procedure used."""
+    return [
+        (code, name, n)
+        for code, name, n in store.db.conn.execute(
+            """
+            SELECT sp.procedure_code, coalesce(p.name, sp.procedure_code), count(*)
+            FROM session_procedure sp JOIN session s ON s.id = sp.session_id
+            LEFT JOIN procedure p ON p.code = sp.procedure_code
+            WHERE s.voided = 0 AND s.started_at >= ? AND s.started_at < ? GROUP BY 1
+            """,
+            _bounds(start, end),
+        )
+    ]
+
+
+def barrier_label_counts(store: Store, start: date, end: date) -> list[tuple[str, int]]:
+    """(barrier label, procedures that met it) of [start, end]."""
+    return [
+        (label, n)
+        for label, n in store.db.conn.execute(
+            """
+            SELECT l.label, count(*) FROM session_procedure_barrier b
+            JOIN lookup l ON l.id = b.barrier_id
+            JOIN session_procedure sp ON sp.id = b.session_procedure_id
+            JOIN session s ON s.id = sp.session_id
+            WHERE s.voided = 0 AND s.started_at >= ? AND s.started_at < ? GROUP BY 1
+            """,
+            _bounds(start, end),
+        )
+    ]
+
+
+@contextlib.contextmanager
+def read_only_store(path: Path) -> Iterator[Store | None]:
+    """The office database at ``path`` opened read-only without the instance lock (the
+    window may be running): for a command that only needs the office's name and its
+    document settings. None when there is no usable file."""
+    from sqlite_utils import Database
+
+    from counter_app.storage.backup import connect_readonly
+
+    if not Path(path).is_file():
+        yield None
+        return
+    try:
+        conn = connect_readonly(path)
+        conn.execute("PRAGMA query_only = 1")
+    except sqlite3.Error:
+        yield None
+        return
+    try:
+        yield Store(
+            db=Database(conn), path=Path(path), backups_dir=Path(path).parent, is_reader=True
+        )
+    finally:
+        conn.close()
+
+
+def office_of_file(path: Path) -> OfficeInfo | None:
+    with read_only_store(path) as store:
+        if store is None:
+            return None
+        try:
+            info = load_office(store)
+        except sqlite3.Error:
+            return None
+    return info if info.code or info.name else None
+
+
+def document_of_file(path: Path):
+    """The document settings (symbol, signer…) of the office database at ``path``, or
+    the defaults when there is none."""
+    from counter_app.services.report_document import DocumentSettings, load_document_settings
+
+    with read_only_store(path) as store:
+        if store is None:
+            return DocumentSettings()
+        try:
+            return load_document_settings(store)
+        except sqlite3.Error:
+            return DocumentSettings()

@@ -3,8 +3,6 @@ heading, title, the key figures against the previous period, remarks, signatures
 
 from __future__ import annotations
 
-from datetime import date
-
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -12,7 +10,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from counter_app import __version__
 from counter_app.reports import labels as L
 from counter_app.reports.aggregate import KeyFigure, Report
+from counter_app.reports.vn import place_and_date
 from counter_app.reports.xlsx.cells import FORMATS, header_cell, lines, merge_put, print_setup, put
+
+__all__ = ["place_and_date", "write_cover"]
 
 COVER_WIDTHS = [5, 37, 11.5, 11.5, 12, 11]
 DELTA_FORMATS = {  # no thousands mark: it would follow the PC's regional settings
@@ -20,19 +21,6 @@ DELTA_FORMATS = {  # no thousands mark: it would follow the PC's regional settin
     "pct": '+0.0" điểm %";−0.0" điểm %";0',
     "dec": "+0.0;−0.0;0",
 }
-
-
-def place_and_date(province: str, day: date) -> str:
-    """ "Đồng Tháp, ngày 05 tháng 02 năm 2026": Decree 30 zero-pads days below 10 and the
-    months 1 and 2 only; the province's administrative prefix is dropped."""
-    place = province.strip()
-    for prefix in ("Tỉnh ", "tỉnh ", "Thành phố ", "thành phố ", "TP. ", "TP "):
-        if place.startswith(prefix):
-            place = place[len(prefix) :]
-            break
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    when = f"ngày {day.day:02d} tháng {month} năm {day.year}"
-    return f"{place}, {when}" if place else when.capitalize()
 
 
 def write_cover(ws: Worksheet, report: Report, remarks: list[str]) -> None:

@@ -5,7 +5,7 @@ into the saved file by ``xlsxstream``; this module prepares the sheet and yields
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import time
 
 from openpyxl.styles import Alignment
@@ -97,7 +97,7 @@ def detail_headers(report: Report, sessions: list[SessionRec] | None = None) -> 
     return [h for h in headers if h not in empty]
 
 
-def _row_height(widths: list[tuple[int, float]]) -> Callable[[list], float | None]:
+def _row_height(widths: Sequence[tuple[int, float]]) -> Callable[[list], float | None]:
     """A row's height from its longest wrapped text (the row never grows past six lines):
     long names and notes are printed whole instead of spilling into the next column."""
 

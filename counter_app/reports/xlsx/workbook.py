@@ -58,6 +58,7 @@ def check_sheet_sizes(report: Report, sessions: list[SessionRec]) -> None:
     detail = 3 + count_detail_rows(sessions)
     data = (
         20
+        + len(report.tombstones)
         + len(report.lookups.records())
         + len({s.office_code for s in sessions})
         + len({p.code for s in sessions for p in s.procedures})
@@ -130,6 +131,7 @@ def skeleton(report: Report, sessions: list[SessionRec]) -> tuple[Workbook, list
         consolidated=report.consolidated,
         app_version=__version__,
         generated_at=report.generated_at,
+        tombstones=report.tombstones,
     )
     big = [
         BigSheet(
