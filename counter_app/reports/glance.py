@@ -27,14 +27,15 @@ TOP = 5
 @dataclass
 class Glance:
     week: Period
-    days: list[tuple[str, int, int]] = field(default_factory=list)  # label, this, last week
+    # label, this week (None for a day still to come), last week
+    days: list[tuple[str, int | None, int]] = field(default_factory=list)
     rates: list[tuple[str, float | None]] = field(default_factory=list)  # week label, rate
     procedures: list[tuple[str, int]] = field(default_factory=list)
     barriers: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not any(this or last for _, this, last in self.days) and not any(
+        return not any((this or 0) or last for _, this, last in self.days) and not any(
             r is not None for _, r in self.rates
         )
 
@@ -57,7 +58,7 @@ def load_glance(store: Store, today: date) -> Glance:
         glance.days.append(
             (
                 SHORT_DAYS[i],
-                days.get(this_day, (0, 0, 0))[0],
+                days.get(this_day, (0, 0, 0))[0] if this_day <= today else None,
                 days.get(last.start + timedelta(days=i), (0, 0, 0))[0],
             )
         )

@@ -88,7 +88,7 @@ class Chart(tk.Canvas):
     # -- the three kinds ---------------------------------------------------------------
     def _days(self, colors, font, x0, y0, x1, y1) -> None:
         """Pairs of columns per weekday: this week (bold colour), last week (grey)."""
-        days: list[tuple[str, int, int]] = self.data
+        days: list[tuple[str, int | None, int]] = self.data
         legend_y = y0
         self.create_rectangle(x0, legend_y + 2, x0 + 10, legend_y + 10, fill=colors["bar"], width=0)
         self.create_text(
@@ -109,9 +109,11 @@ class Chart(tk.Canvas):
         top = y0 + 18
         label_h = font.metrics("linespace") + 2
         base = y1 - label_h
-        biggest = max([max(a, b) for _, a, b in days] + [1])
+        biggest = max([max(a or 0, b) for _, a, b in days] + [1])
         slot = (x1 - x0) / max(len(days), 1)
         bar = max(min(slot / 2 - 3, 22), 4)
+        if font.measure("000") > bar + 2:  # narrow: smaller numbers, never overlapping
+            font = tkfont.Font(self, size=7)
         room = base - top - label_h
         for i, (label, this, last) in enumerate(days):
             cx = x0 + slot * i + slot / 2
@@ -119,6 +121,8 @@ class Chart(tk.Canvas):
                 (this, cx - bar - 1, colors["bar"]),
                 (last, cx + 1, colors["bar2"]),
             ):
+                if value is None:  # a day of this week still to come
+                    continue
                 h = room * value / biggest
                 self.create_rectangle(left, base - h, left + bar, base, fill=fill, width=0)
                 self.create_text(
@@ -193,10 +197,10 @@ class GlanceView(ttk.Labelframe):
 
     def __init__(self, master: tk.Misc) -> None:
         super().__init__(master, text=tr("The week at a glance"), padding=6)
-        self.days = Chart(self, tr("Sessions per day: this week and last week"))
-        self.rates = Chart(self, tr("Success rate, last 8 weeks"))
-        self.procedures = Chart(self, tr("Top 5 procedures this week"))
-        self.barriers = Chart(self, tr("Top 5 barriers this week"))
+        self.days = Chart(self, tr("Sessions per day"))
+        self.rates = Chart(self, tr("Success rate, 8 weeks"))
+        self.procedures = Chart(self, tr("Top 5 procedures"))
+        self.barriers = Chart(self, tr("Top 5 barriers"))
         for i, chart in enumerate((self.days, self.rates, self.procedures, self.barriers)):
             chart.grid(row=i // 2, column=i % 2, sticky="nsew", padx=3, pady=3)
         self.columnconfigure((0, 1), weight=1, uniform="glance")
@@ -209,7 +213,14 @@ class GlanceView(ttk.Labelframe):
     def show(self, glance: Glance | None) -> None:
         if glance is None:
             return
-        self.configure(text=tr("The week at a glance — {week}").format(week=glance.week.label))
+        week = glance.week
+        self.configure(
+            text=tr("The week at a glance: week {week} ({start}–{end})").format(
+                week=f"{week.week}/{week.year}",
+                start=f"{week.start:%d/%m}",
+                end=f"{week.end:%d/%m}",
+            )
+        )
         self.days.show("days", glance.days)
         self.rates.show("rates", glance.rates)
         self.procedures.show("bars", glance.procedures)

@@ -238,9 +238,9 @@ class ReportsScreen(ttk.Frame):
                 if r == 1:
                     options["font"] = "-weight bold"
                 if c > 0:
-                    options["width"] = 14
+                    options["width"] = 10 if c < 3 else 15
                 w = ttk.Label(self.preview, text=text, **options)
-                w.grid(row=r, column=c, sticky="we", padx=(0, 12))
+                w.grid(row=r, column=c, sticky="we", padx=(0, 8))
                 widgets.append(w)
             self.figure_labels.append(tuple(widgets))
 
