@@ -31,6 +31,7 @@ class Office_:
     """One office's data and a clock that can move between its exports."""
 
     def __init__(self, code: str, name: str, seed: int):
+        self.code = code
         self.store = open_memory_store()
         self.now = datetime(2026, 11, 30, 8, 0)
         self.world = World(self.store, clock=lambda: self.now)

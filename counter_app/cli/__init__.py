@@ -11,7 +11,7 @@ import logging
 import sys
 
 from counter_app import __version__
-from counter_app.cli import catalogue, core, reports
+from counter_app.cli import catalogue, core, reports, store
 from counter_app.cli.core import EXIT_FAIL
 from counter_app.i18n import tr
 from counter_app.logging_setup import setup_logging
@@ -37,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=tr("check that the app works on this computer, then exit"),
     )
     sub = parser.add_subparsers(dest="command")
-    for area in (core, catalogue, reports):
+    for area in (core, catalogue, reports, store):
         area.register(sub)
     return parser
 

@@ -270,10 +270,10 @@ def _body(document, c: Content) -> None:
     _para(document, SECTION_RESULTS, bold=True, indent=True, before=6)
     _para(document, PART_FIGURES, bold=True, indent=True)
     _figures_table(document, c)
-    _office_table(document, c)
     _para(document, PART_REMARKS, bold=True, indent=True, before=6)
     for text in c.remarks:
         _para(document, text, indent=True)
+    _office_table(document, c)
     for title, lines in c.extra_sections:
         _para(document, title, bold=True, indent=True, before=6)
         for text in lines:

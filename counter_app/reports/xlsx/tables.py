@@ -59,9 +59,14 @@ def sheet_heading(ws: Worksheet, title: str, report: Report, width: int) -> None
 
 
 def write_tables_sheet(ws: Worksheet, report: Report, key: str) -> None:
+    """One table of the report on its own sheet (see ``write_table_sheet``)."""
+    write_table_sheet(ws, report, report.tables[key])
+
+
+def write_table_sheet(ws: Worksheet, report: Report, table: Table) -> None:
     """One table on its own sheet: heading, the table with a filter, frozen and repeated
     headers; text columns empty on every row are left out."""
-    table = report.tables[key].without_empty_columns()
+    table = table.without_empty_columns()
     sheet_heading(ws, table.title, report, len(table.columns))
     write_table(ws, table, FIRST_ROW, filter_=True, title=False)
     ws.freeze_panes = f"A{FIRST_ROW + 1}"

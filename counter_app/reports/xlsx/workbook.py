@@ -71,7 +71,11 @@ def check_sheet_sizes(report: Report, sessions: list[SessionRec]) -> None:
 
 
 def write_workbook(
-    report: Report, sessions: list[SessionRec], out: Path, progress: Progress | None = None
+    report: Report,
+    sessions: list[SessionRec],
+    out: Path,
+    progress: Progress | None = None,
+    extra: Callable[[Workbook], None] | None = None,
 ) -> Path:
     """Write the workbook to ``out`` (or ``out (2)``… if a file of that name appeared
     meanwhile) and return where it went; nothing partial ever appears there."""
@@ -88,7 +92,7 @@ def write_workbook(
 
     if progress:
         progress(0.1, "sheets")
-    wb, big = skeleton(report, sessions)
+    wb, big = skeleton(report, sessions, extra)
     with temp_files(out.parent, ".~skel_", ".~report_") as (skeleton_file, tmp):
         wb.save(skeleton_file)
         if progress:
@@ -100,8 +104,13 @@ def write_workbook(
     return out
 
 
-def skeleton(report: Report, sessions: list[SessionRec]) -> tuple[Workbook, list[BigSheet]]:
-    """Every sheet but the rows of the two large ones, and those rows to stream in."""
+def skeleton(
+    report: Report,
+    sessions: list[SessionRec],
+    extra: Callable[[Workbook], None] | None = None,
+) -> tuple[Workbook, list[BigSheet]]:
+    """Every sheet but the rows of the two large ones, and those rows to stream in;
+    ``extra(wb)`` adds sheets of its own before the detail (the province's)."""
     wb = Workbook()
     cover = wb.active
     cover.title = L.SHEET_SUMMARY
@@ -113,6 +122,8 @@ def skeleton(report: Report, sessions: list[SessionRec]) -> tuple[Workbook, list
     if report.consolidated:
         name, key = OFFICES_SHEET
         write_tables_sheet(wb.create_sheet(name), report, key)
+    if extra is not None:
+        extra(wb)
     detail = wb.create_sheet(L.SHEET_DETAIL)
     first = prepare_detail(detail, report, count_detail_rows(sessions), sessions)
     data = wb.create_sheet(L.SHEET_DATA)
