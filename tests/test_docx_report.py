@@ -360,3 +360,50 @@ def test_report_on_a_folder_never_set_up_says_there_is_nothing(isolated_home, ca
     err = capsys.readouterr().err
     assert "Chưa có gì để báo cáo" in err
     assert not paths.database_path().exists()  # no empty office file was made
+
+
+def test_a_report_past_excel_rows_is_refused_before_anything_is_loaded(
+    world, tmp_path, monkeypatch
+):
+    from counter_app.reports import export
+    from counter_app.reports.xlsx import workbook
+
+    build_week(world)
+    monkeypatch.setattr(workbook, "EXCEL_MAX_ROWS", 60)
+
+    def never(*_a, **_k):
+        raise AssertionError("sessions were loaded")
+
+    monkeypatch.setattr(export, "load_sessions", never)
+    with pytest.raises(workbook.ReportTooLargeError) as info:
+        export_documents(world.store, WEEK, tmp_path / "bc.xlsx")
+    assert "(60)" in str(info.value) and list(tmp_path.iterdir()) == []
+
+
+class _Terminal:
+    def __init__(self):
+        self.text = ""
+
+    def isatty(self):
+        return True
+
+    def write(self, s):
+        self.text += s
+
+    def flush(self):
+        pass
+
+
+def test_long_commands_show_progress_on_a_terminal_only(file_world, monkeypatch):
+    import sys
+
+    build_week(file_world)
+    file_world.store.close(backup_on_exit=False)
+    tty = _Terminal()
+    monkeypatch.setattr(sys, "stderr", tty)
+    assert cli.run(["report", "--week", "2026-W47"]) == 0
+    assert "\rĐang ghi báo cáo…" in tty.text and tty.text.rstrip().endswith("100%")
+    from counter_app.cli.reports import terminal_progress
+
+    monkeypatch.setattr(sys, "stderr", __import__("io").StringIO())  # a file or a pipe
+    assert terminal_progress("x") is None

@@ -16,6 +16,7 @@ from __future__ import annotations
 import getpass
 import hashlib
 import json
+import logging
 import uuid as uuidlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from counter_app.reports.datasheet_reader import read_data_file
 from counter_app.reports.records import SessionRec
 from counter_app.storage.database import Store
 
+log = logging.getLogger(__name__)
 Progress = Callable[[float, str], None]
 TRI = {"no": 0, "yes": 1, "unknown": 2}
 CHUNK = 500  # parameters per IN (…) query
@@ -163,19 +165,72 @@ class Ingester:
         self.procedures: dict[str, tuple[int, str, str, str]] | None = None
 
     # -- the whole job ------------------------------------------------------------------
-    def ingest(self, items: Iterable[Path | str], progress: Progress | None = None) -> IngestReport:
+    def ingest(
+        self,
+        items: Iterable[Path | str],
+        progress: Progress | None = None,
+        workers: int = 1,
+    ) -> IngestReport:
+        """Every file in turn. With ``workers`` > 1 the files are read (parsed and
+        checked) in that many processes while this one writes, a few files ahead at
+        most (memory stays that of a handful of files); the writing is the same."""
         files = collect(items)
         report = IngestReport()
         if not files:
             report.outcomes.append(FileOutcome(Path("-"), "bad", tr("no report file was found")))
             return report
-        for i, path in enumerate(files):
-            report.outcomes.append(self.ingest_file(path))
+        done = 0
+        for path, outcome in self._outcomes(files, workers):
+            report.outcomes.append(outcome)
+            done += 1
             if progress:
-                progress((i + 1) / len(files), path.name)
+                progress(done / len(files), path.name)
         return report
 
-    def ingest_file(self, path: Path) -> FileOutcome:
+    def _outcomes(self, files: list[Path], workers: int) -> Iterator[tuple[Path, FileOutcome]]:
+        pending: list[tuple[Path, str]] = []
+        for path in files:
+            first = self._check(path)
+            if isinstance(first, FileOutcome):
+                yield path, first
+            else:
+                pending.append((path, first))
+        if workers <= 1 or len(pending) < 4:
+            for path, digest in pending:
+                yield path, self._ingest_read(path, digest, _read(path))
+            return
+        import multiprocessing
+        from collections import deque
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        context = multiprocessing.get_context("spawn")  # no Tk, no locks of this process
+        window: deque = deque()
+        queue = iter(pending)
+        try:
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                for path, digest in queue:
+                    window.append((path, digest, pool.submit(_read, path)))
+                    if len(window) >= 3 * workers:
+                        break
+                while window:
+                    path, digest, future = window[0]
+                    read = future.result()
+                    window.popleft()
+                    nxt = next(queue, None)
+                    if nxt is not None:
+                        window.append((nxt[0], nxt[1], pool.submit(_read, nxt[0])))
+                    yield path, self._ingest_read(path, digest, read)
+        except (BrokenProcessPool, OSError):
+            # the reading processes could not start or died (a host that forbids them):
+            # the files not yet ingested are read here, one by one
+            log.warning("reading processes unavailable; reading in this process")
+            rest = [(p, d) for p, d, _f in window] + list(queue)
+            for path, digest in rest:
+                yield path, self._ingest_read(path, digest, _read(path))
+
+    def _check(self, path: Path) -> FileOutcome | str:
+        """A known or unreadable file's outcome, else the file's digest."""
         path = Path(path)
         try:
             if not path.is_file():
@@ -192,16 +247,24 @@ class Ingester:
             when = datetime.fromisoformat(known[1]).strftime("%H:%M %d/%m/%Y")
             reason = tr("received as {name} at {when}").format(name=known[0], when=when)
             return FileOutcome(path, "known", reason)
+        return digest
+
+    def ingest_file(self, path: Path) -> FileOutcome:
+        first = self._check(Path(path))
+        if isinstance(first, FileOutcome):
+            return first
+        return self._ingest_read(Path(path), first, _read(Path(path)))
+
+    def _ingest_read(self, path: Path, digest: str, read: DataFile | str) -> FileOutcome:
+        if isinstance(read, str):  # why it could not be read
+            return FileOutcome(path, "bad", read)
+        again = self.store.db.execute(  # the same content twice in one batch
+            "SELECT 1 FROM received_file WHERE sha256 = ?", [digest]
+        ).fetchone()
+        if again:
+            return FileOutcome(path, "known", tr("the same file was given twice"))
         try:
-            data = read_data_file(path, L.SHEET_DATA)
-        except DataSheetError as exc:
-            return FileOutcome(path, "bad", reason_text(exc))
-        except OSError as exc:
-            return FileOutcome(
-                path, "bad", tr("cannot be opened ({error})").format(error=exc.strerror or exc)
-            )
-        try:
-            return self._write(path, digest, data)
+            return self._write(path, digest, read)
         except BaseException:
             self._reset()
             raise
@@ -465,6 +528,28 @@ class Ingester:
         )
 
 
+def _read(path: Path) -> DataFile | str:
+    """The file's data, or why it cannot be used (a Vietnamese reason): in a worker
+    process too, so nothing it returns is an exception to pickle."""
+    try:
+        return read_data_file(path, L.SHEET_DATA)
+    except DataSheetError as exc:
+        return reason_text(exc)
+    except OSError as exc:
+        return tr("cannot be opened ({error})").format(error=exc.strerror or exc)
+
+
+def default_workers() -> int:
+    """Processes that read files beside the one that writes: the cores there are, except
+    in a frozen build (a spawned child of the bundled exe would start the app again)."""
+    import os
+    import sys
+
+    if getattr(sys, "frozen", False):
+        return 1
+    return max(1, min(4, os.cpu_count() or 1))
+
+
 def _user() -> str:
     try:
         return getpass.getuser()
@@ -479,6 +564,7 @@ def ingest(
     by: str = "",
     clock: Callable[[], datetime] = datetime.now,
     progress: Progress | None = None,
+    workers: int = 1,
 ) -> IngestReport:
     """Ingest files and folders into ``store``; see the module docstring."""
-    return Ingester(store, by, clock).ingest(items, progress)
+    return Ingester(store, by, clock).ingest(items, progress, workers)

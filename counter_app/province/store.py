@@ -31,13 +31,22 @@ def store_path() -> Path:
 def open_province_store(folder: Path | None = None, *, take_lock: bool = True) -> Store:
     folder = Path(folder) if folder is not None else store_folder()
     folder.mkdir(parents=True, exist_ok=True)
-    return open_store_of(
+    store = open_store_of(
         PROVINCE_SCHEMA,
         folder / FILENAME,
         folder / "backups",
         folder / "damaged",
         take_lock=take_lock,
     )
+    _cache(store)
+    return store
+
+
+CACHE_KB = 64 * 1024  # the session index of a national year stays in memory while ingesting
+
+
+def _cache(store: Store) -> None:
+    store.db.execute(f"PRAGMA cache_size = -{CACHE_KB}")
 
 
 def get_setting(store: Store, key: str, default: object) -> object:
@@ -82,4 +91,6 @@ def worker_connection(store: Store) -> Store:
     conn = sqlite3.connect(str(store.path), check_same_thread=False)
     db = Database(conn)
     configure(db)
-    return Store(db=db, path=store.path, backups_dir=store.backups_dir, is_reader=True)
+    worker = Store(db=db, path=store.path, backups_dir=store.backups_dir, is_reader=True)
+    _cache(worker)
+    return worker

@@ -337,8 +337,10 @@ class RowError(ValueError):
 def _labels(text: str) -> list[str]:
     """A JSON list of labels; anything else (a number, an object, nulls) is damage that
     would otherwise surface later as a crash while sorting mixed types."""
+    if not text:
+        return []
     try:
-        values = json.loads(text or "[]")
+        values = json.loads(text)
     except ValueError as exc:
         raise RowError("danh sách nhãn không đọc được") from exc
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
@@ -391,9 +393,34 @@ class _Sheet:
         self.period: Period | None = None
         self.generated_at: datetime | None = None
         self._pool: dict[str, str] = {}
+        self._picks: dict[tuple[str, tuple[str, ...]], tuple[int, ...]] = {}
 
     def share(self, value: str) -> str:
         return self._pool.setdefault(value, value)
+
+    def header(self, tag: str, row: tuple) -> None:
+        self.columns[tag] = {_text(name): i for i, name in enumerate(row) if name}
+        self._picks.clear()
+
+    def pick(self, tag: str, row: tuple, names: tuple[str, ...]) -> list[str]:
+        """The texts of columns ``names`` of ``row`` ("" when missing): the column
+        positions are looked up once per header, not per row (a year is 100k rows)."""
+        key = (tag, names)
+        index = self._picks.get(key)
+        if index is None:
+            c = self.columns.get(tag)
+            if c is None:
+                raise RowError(f"dòng {tag} đứng trước dòng tiêu đề #{tag}")
+            index = self._picks[key] = tuple(c.get(n, -1) for n in names)
+        n = len(row)
+        out = []
+        for i in index:
+            if 0 <= i < n:
+                v = row[i]
+                out.append(v if type(v) is str else _text(v))
+            else:
+                out.append("")
+        return out
 
     def field(self, tag: str, row: tuple) -> Callable[[str], str]:
         """``get(name)``: the text of column ``name`` of ``row`` ("" when missing)."""
@@ -507,81 +534,148 @@ def _office_code(sheet: _Sheet, code: str) -> str:
     return code
 
 
+_S_NAMES = (
+    "uuid",
+    "office_code",
+    "office_name",
+    "started_at",
+    "minutes",
+    "officer",
+    "counter",
+    "channel",
+    "portal",
+    "applicant_code",
+    "applicant_type",
+    "elderly",
+    "ethnic_minority",
+    "disability",
+    "self_reliance",
+    "satisfaction",
+    "help_types",
+    "note",
+    "updated_at",
+)
+_P_NAMES = (
+    "session_uuid",
+    "code",
+    "dossier_code",
+    "position",
+    "name",
+    "field",
+    "online_level",
+    "outcome_code",
+    "outcome",
+    "barriers",
+)
+_UNKNOWN = TriState.UNKNOWN.value
+
+
 def _session(sheet: _Sheet, row: tuple) -> None:
-    get = sheet.field("S", row)
-
-    def shared(name: str) -> str:
-        return sheet.share(get(name))
-
-    uuid = _uuid(get("uuid"))
+    (
+        uuid,
+        office_code,
+        office_name,
+        started_at,
+        minutes_text,
+        officer,
+        counter,
+        channel,
+        portal,
+        applicant_code,
+        applicant_type,
+        elderly,
+        ethnic,
+        disability,
+        self_reliance,
+        satisfaction,
+        help_types,
+        note,
+        updated_at,
+    ) = sheet.pick("S", row, _S_NAMES)
+    uuid = _uuid(uuid)
     if uuid in sheet.sessions:
         raise RowError("cùng một mã lượt xuất hiện hai lần")
-    office_code = sheet.share(_office_code(sheet, get("office_code")))
-    minutes = _int(get("minutes"), "số phút")
+    share = sheet.share
+    office_code = share(_office_code(sheet, office_code))
+    minutes = _int(minutes_text, "số phút")
     if not MIN_MINUTES <= minutes <= MAX_MINUTES:
         raise RowError(f"số phút {minutes} ngoài khoảng {MIN_MINUTES}–{MAX_MINUTES}")
-    tri = {}
-    for name in ("elderly", "ethnic_minority", "disability"):
-        value = get(name) or TriState.UNKNOWN.value
+    tri = []
+    for name, value in (
+        ("elderly", elderly),
+        ("ethnic_minority", ethnic),
+        ("disability", disability),
+    ):
+        value = value or _UNKNOWN
         if value not in TRI:
             raise RowError(f"cột {name} phải là yes/no/unknown, không phải {value[:20]!r}")
-        tri[name] = sheet.share(value)
-    note = get("note")
+        tri.append(share(value))
     if len(note) > NOTE_MAX:
         raise RowError(f"ghi chú dài hơn {NOTE_MAX} ký tự")
     s = SessionRec(
-        uuid=uuid,
-        office_code=office_code,
-        office_name=shared("office_name") or sheet.offices.get(office_code, ""),
-        started_at=_time_in_period(sheet, get("started_at")),
-        minutes=minutes,
-        officer=shared("officer"),
-        counter=shared("counter"),
-        channel=shared("channel"),
-        portal=shared("portal"),
-        applicant_code=shared("applicant_code"),
-        applicant_type=shared("applicant_type"),
-        elderly=tri["elderly"],
-        ethnic_minority=tri["ethnic_minority"],
-        disability=tri["disability"],
-        self_reliance=shared("self_reliance"),
-        satisfaction=shared("satisfaction"),
-        help_types=tuple(sheet.share(h) for h in _labels(get("help_types"))),
-        note=note,
-        updated_at=_updated(get("updated_at")),
+        uuid,
+        office_code,
+        share(office_name) or sheet.offices.get(office_code, ""),
+        _time_in_period(sheet, started_at),
+        minutes,
+        share(officer),
+        share(counter),
+        share(channel),
+        share(portal),
+        share(applicant_code),
+        share(applicant_type),
+        tri[0],
+        tri[1],
+        tri[2],
+        share(self_reliance),
+        share(satisfaction),
+        tuple(share(h) for h in _labels(help_types)),
+        note,
+        [],
+        _updated(updated_at),
     )
     sheet.sessions[uuid] = s
     sheet.order.append(s)
 
 
 def _procedure(sheet: _Sheet, row: tuple) -> None:
-    get = sheet.field("P", row)
-    owner = sheet.sessions.get(get("session_uuid"))
+    (
+        session_uuid,
+        code,
+        dossier,
+        position_text,
+        name,
+        fld,
+        online,
+        outcome_code,
+        outcome,
+        barriers,
+    ) = sheet.pick("P", row, _P_NAMES)
+    owner = sheet.sessions.get(session_uuid)
     if owner is None:
         raise RowError("thủ tục của một lượt không có trong tệp")
-    code = get("code")
     if not code:
         raise RowError("mã thủ tục để trống")
     if any(p.code == code for p in owner.procedures):
         raise RowError(f"thủ tục {code[:20]} ghi hai lần trong cùng một lượt")
-    dossier = get("dossier_code")
     if len(dossier) > 64:
         raise RowError("mã hồ sơ dài hơn 64 ký tự")
-    position = _int(get("position") or "0", "thứ tự thủ tục")
+    position = _int(position_text or "0", "thứ tự thủ tục")
     if position < 0:
         raise RowError("thứ tự thủ tục âm")
-    name, fld, online = sheet.catalogue.get(code, ("", "", ""))
+    c_name, c_field, c_online = sheet.catalogue.get(code, ("", "", ""))
+    share = sheet.share
     owner.procedures.append(
         ProcRec(
-            code=sheet.share(code),
-            name=get("name") or name,
-            field=get("field") or fld,
-            online_level=get("online_level") or online,
-            outcome_code=sheet.share(get("outcome_code")),
-            outcome=sheet.share(get("outcome")),
-            barriers=tuple(sheet.share(b) for b in _labels(get("barriers"))),
-            dossier_code=dossier,
-            position=position,
+            share(code),
+            name or c_name,
+            fld or c_field,
+            online or c_online,
+            share(outcome_code),
+            share(outcome),
+            tuple(share(b) for b in _labels(barriers)),
+            dossier,
+            position,
         )
     )
     sheet.n_proc += 1
@@ -653,7 +747,7 @@ def parse(path: Path, rows: Iterable[tuple]) -> DataFile:
         if sheet.end is not None:
             raise DataSheetError("invalid", "có dữ liệu sau dòng END", number)
         if isinstance(tag, str) and tag.startswith("#"):
-            sheet.columns[tag[1:]] = {_text(name): i for i, name in enumerate(row) if name}
+            sheet.header(tag[1:], row)
             continue
         reader = _ROW_READERS.get(tag) if isinstance(tag, str) else None
         if reader is None:
