@@ -129,7 +129,7 @@ def p001_initial(db: Database) -> None:
             updated_at TEXT NOT NULL DEFAULT '',
             file_id INTEGER NOT NULL REFERENCES received_file(id)
         );
-        CREATE TABLE setting (
+        CREATE TABLE store_setting (
             key TEXT PRIMARY KEY,
             value TEXT NOT NULL
         );

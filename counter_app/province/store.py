@@ -50,7 +50,7 @@ def _cache(store: Store) -> None:
 
 
 def get_setting(store: Store, key: str, default: object) -> object:
-    row = store.db.execute("SELECT value FROM setting WHERE key = ?", [key]).fetchone()
+    row = store.db.execute("SELECT value FROM store_setting WHERE key = ?", [key]).fetchone()
     if row is None:
         return default
     try:
@@ -63,7 +63,7 @@ def get_setting(store: Store, key: str, default: object) -> object:
 def set_setting(store: Store, key: str, value: object) -> None:
     with store.transaction() as db:
         db.execute(
-            "INSERT INTO setting (key, value) VALUES (?, ?) "
+            "INSERT INTO store_setting (key, value) VALUES (?, ?) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             [key, json.dumps(value, ensure_ascii=False)],
         )
