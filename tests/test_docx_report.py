@@ -407,3 +407,16 @@ def test_long_commands_show_progress_on_a_terminal_only(file_world, monkeypatch)
 
     monkeypatch.setattr(sys, "stderr", __import__("io").StringIO())  # a file or a pipe
     assert terminal_progress("x") is None
+
+
+def test_the_annex_cover_carries_the_same_number_place_and_signer(exported):
+    from openpyxl import load_workbook
+
+    _, result = exported
+    cover = load_workbook(result.files["xlsx"])[L.SHEET_SUMMARY]
+    cells = {c.value for row in cover.iter_rows() for c in row if c.value}
+    assert "Số:        /BC-UBND" in cells
+    assert "Tân Hòa, ngày 05 tháng 02 năm 2026" in cells
+    assert "(Phụ lục kèm theo Báo cáo số        /BC-UBND)" in cells
+    assert "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH" in cells and "Nguyễn Văn An" in cells
+    assert {"- UBND tỉnh Đồng Tháp;", "- Sở Nội vụ;"} <= cells
