@@ -341,6 +341,8 @@ def _document_sections(p: ProvinceReport):
         sections.append(("4. Tình hình gửi báo cáo của các đơn vị", lines))
     weeks = p.trend.weeks
     totals = [n for n, _, _ in p.trend.total]
+    first = next((i for i, n in enumerate(totals) if n), len(totals))
+    weeks, totals = weeks[first:], totals[first:]  # from the first week with data
     if weeks:
         trend_line = (
             f"Số lượt hướng dẫn toàn tỉnh {len(weeks)} tuần gần nhất (tuần {weeks[0].week} đến "

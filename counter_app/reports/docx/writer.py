@@ -255,6 +255,7 @@ def _office_table(document, c: Content) -> None:
     head, *rows = c.office_table
     table = document.add_table(rows=1, cols=len(head))
     table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, text in zip(table.rows[0].cells, head, strict=True):
         _cell_text(cell, text, 11, bold=True)
     for values in rows:
@@ -263,6 +264,8 @@ def _office_table(document, c: Content) -> None:
         for i, (cell, text) in enumerate(zip(cells, values, strict=True)):
             align = WD_ALIGN_PARAGRAPH.LEFT if i == 1 else WD_ALIGN_PARAGRAPH.RIGHT
             _cell_text(cell, text, 11, bold=total, align=CenterAlign if i == 0 else align)
+    rest = (TEXT_WIDTH_MM - 12 - 62) / max(len(head) - 2, 1)
+    _widths(table, [12, 62] + [rest] * (len(head) - 2))
     _repeat_header(table)
 
 
