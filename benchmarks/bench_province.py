@@ -263,7 +263,7 @@ def files_for(offices: int, weeks: int, workers: int = 2) -> dict[tuple[int, int
 
 
 # -- measured in child processes -----------------------------------------------------------
-def child_ingest(store_dir: str, lists: list[list[str]], workers: int = 1) -> dict:
+def child_ingest(store_dir: str, lists: list[list[str]], workers: int = 0) -> dict:
     """Ingest the lists one after another (weeks arriving); time, size after each."""
     from counter_app.province.ingest import ingest
     from counter_app.province.store import open_province_store
@@ -357,16 +357,17 @@ def bench_national_week(work: Path, offices: int) -> None:
     print(f"== one week of {offices:,} offices into a new store")
     week = files_for(offices, 1)
     paths = [str(p) for p in next(iter(week.values()))]
-    for workers in (1, 2):
+    for workers in (0, 1):
         r = run_child("ingest", str(work / f"national{workers}"), [paths, paths], workers)
         first, again = r["steps"]
         readers = (
-            f", readers' peak RSS {r['children_rss_mb']:.0f} MB each"
-            if workers > 1 and r.get("children_rss_mb")
+            f", reader's peak RSS {r['children_rss_mb']:.0f} MB"
+            if workers and r.get("children_rss_mb")
             else ""
         )
+        how = "read by a second process" if workers else "read and written in one process"
         print(
-            f"   ingest, {workers} reading process{'es' if workers > 1 else ''}: "
+            f"   ingest, {how}: "
             f"{first['files']:,} files, {first['sessions']:,} sessions in "
             f"{first['seconds']:.1f} s ({first['sessions'] / first['seconds']:,.0f} sessions/s), "
             f"store {first['size_mb']:.0f} MB, peak RSS {r['rss_mb']:.0f} MB{readers}"

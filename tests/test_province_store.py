@@ -304,3 +304,26 @@ def test_the_csv_dataset_reloads_into_a_fresh_database(store, offices, tmp_path)
     assert q("SELECT count(*) FROM sessions WHERE elderly NOT IN ('yes','no','unknown')") == 0
     assert (tmp_path / "csv" / "README.md").read_text(encoding="utf-8").count("## ") == len(TABLES)
     assert (tmp_path / "csv" / "datapackage.json").exists()
+
+
+def test_reading_in_a_second_process_ingests_the_same(offices, tmp_path, caplog):
+    """The files may be read by spawned processes ahead of the writer (a server's cores):
+    the store ends the same as when one process does everything."""
+    files = [
+        o.export(w, tmp_path / f"{o.code}_{w.week}.xlsx")
+        for o in offices
+        for w in (W47.previous(), W47)
+    ]
+    results = []
+    for workers in (0, 1):
+        s = open_province_store(tmp_path / f"kho{workers}")
+        try:
+            report = ingest(s, files, clock=lambda: NOW, workers=workers)
+            rows = s.db.execute(
+                "SELECT uuid, minutes, voided FROM session ORDER BY uuid"
+            ).fetchall()
+            results.append(([o.status for o in report.outcomes], rows))
+        finally:
+            s.close(backup_on_exit=False)
+    assert results[0] == results[1] and len(results[0][1]) > 0
+    assert "reading processes unavailable" not in caplog.text  # the reader really ran

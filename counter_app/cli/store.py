@@ -36,6 +36,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = sub.add_parser("ingest", help=tr("take report files and folders into the store"))
     p.add_argument("paths", nargs="+", type=Path)
     p.add_argument("--by", default="", help=tr("who ingests (default: this computer's user)"))
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help=tr("processes that read the files while this one writes (a server: cores − 1)"),
+    )
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("status", help=tr("what the store holds; who sent a week's file"))

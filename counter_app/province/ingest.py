@@ -169,9 +169,9 @@ class Ingester:
         self,
         items: Iterable[Path | str],
         progress: Progress | None = None,
-        workers: int = 1,
+        workers: int = 0,
     ) -> IngestReport:
-        """Every file in turn. With ``workers`` > 1 the files are read (parsed and
+        """Every file in turn. With ``workers`` ≥ 1 the files are read (parsed and
         checked) in that many processes while this one writes, a few files ahead at
         most (memory stays that of a handful of files); the writing is the same."""
         files = collect(items)
@@ -195,7 +195,7 @@ class Ingester:
                 yield path, first
             else:
                 pending.append((path, first))
-        if workers <= 1 or len(pending) < 4:
+        if workers < 1 or len(pending) < 4:
             for path, digest in pending:
                 yield path, self._ingest_read(path, digest, _read(path))
             return
@@ -539,17 +539,6 @@ def _read(path: Path) -> DataFile | str:
         return tr("cannot be opened ({error})").format(error=exc.strerror or exc)
 
 
-def default_workers() -> int:
-    """Processes that read files beside the one that writes: the cores there are, except
-    in a frozen build (a spawned child of the bundled exe would start the app again)."""
-    import os
-    import sys
-
-    if getattr(sys, "frozen", False):
-        return 1
-    return max(1, min(4, os.cpu_count() or 1))
-
-
 def _user() -> str:
     try:
         return getpass.getuser()
@@ -564,7 +553,7 @@ def ingest(
     by: str = "",
     clock: Callable[[], datetime] = datetime.now,
     progress: Progress | None = None,
-    workers: int = 1,
+    workers: int = 0,
 ) -> IngestReport:
     """Ingest files and folders into ``store``; see the module docstring."""
     return Ingester(store, by, clock).ingest(items, progress, workers)
