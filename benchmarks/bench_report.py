@@ -7,7 +7,10 @@ Each measurement runs in a fresh subprocess, so its peak RSS (resource.getrusage
 report's own and not the data generator's. Targets (issue 5): weekly report with 5,000
 sessions ≤ 2 s; full-year report (100,000 sessions, detail sheet included) ≤ 20 s with
 peak RSS ≤ 300 MB; report time ≤ 2× a bare openpyxl write-only dump of the same number
-of cells; consolidating 100 weekly files ≤ 30 s.
+of cells; consolidating 100 weekly files ≤ 30 s. Issue 11: the Word report and its Excel
+annex for a 5,000-session week ≤ 3 s together. Issue 15: a report past Excel's rows is
+refused from one COUNT (time to refuse against the time to load); the Reports preview
+costs the Tk thread only the opening of a reader (the counting runs on the job runner).
 """
 
 from __future__ import annotations
@@ -101,6 +104,90 @@ def child_export(db: str, start: str, end: str, out: str) -> dict:
     return {"seconds": seconds, "rss_mb": peak_rss_mb(), "path": str(path)}
 
 
+def _open(db: str):
+    from counter_app.storage.database import open_store
+
+    db_path = Path(db)
+    return open_store(
+        db_path,
+        db_path.parent / "backups",
+        db_path.parent / "damaged",
+        take_lock=False,
+        check_location=False,
+    )
+
+
+def child_documents(db: str, start: str, out: str) -> dict:
+    """Both files of a week: the Word report and its Excel annex, timed apart."""
+    from counter_app.reports import Period
+    from counter_app.reports.docx import write_document
+    from counter_app.reports.export import compute, write_workbook
+
+    store = _open(db)
+    period = Period.week_of(date.fromisoformat(start))
+    t = time.perf_counter()
+    report, sessions = compute(store, period, with_annex=True, check_size=True)
+    read = time.perf_counter() - t
+    t1 = time.perf_counter()
+    write_workbook(report, sessions, Path(out).with_suffix(".xlsx"))
+    xlsx = time.perf_counter() - t1
+    t2 = time.perf_counter()
+    write_document(report, sessions, Path(out).with_suffix(".docx"))
+    docx = time.perf_counter() - t2
+    store.close(backup_on_exit=False)
+    return {
+        "seconds": time.perf_counter() - t,
+        "read": read,
+        "xlsx": xlsx,
+        "docx": docx,
+        "sessions": len(sessions),
+        "rss_mb": peak_rss_mb(),
+    }
+
+
+def child_refuse(db: str, start: str, end: str, limit: int) -> dict:
+    """A report past the row limit (lowered to ``limit`` so that a year of 100k sessions
+    passes it): refused from the COUNT, against loading the same period."""
+    from counter_app.reports import Period
+    from counter_app.reports.export import ReportTooLargeError, compute, export_documents
+    from counter_app.reports.xlsx import workbook
+
+    store = _open(db)
+    period = Period.custom(date.fromisoformat(start), date.fromisoformat(end))
+    workbook.EXCEL_MAX_ROWS = limit
+    t = time.perf_counter()
+    try:
+        export_documents(store, period, Path(tempfile.mkdtemp()) / "x.xlsx")
+        refused = False
+    except ReportTooLargeError:
+        refused = True
+    refuse = time.perf_counter() - t
+    t = time.perf_counter()
+    compute(store, period)
+    load = time.perf_counter() - t
+    store.close(backup_on_exit=False)
+    return {"seconds": refuse, "load": load, "refused": refused, "rss_mb": peak_rss_mb()}
+
+
+def child_preview(db: str, start: str, end: str) -> dict:
+    """What the Reports preview costs the Tk thread now (opening a reader) and what runs
+    on the job runner (the two periods' totals from SQL)."""
+    from counter_app.reports.aggregate import key_figures
+    from counter_app.reports.source import load_totals
+
+    store = _open(db)
+    s, e = date.fromisoformat(start), date.fromisoformat(end)
+    t = time.perf_counter()
+    reader = store.reader()
+    tk_thread = time.perf_counter() - t
+    t = time.perf_counter()
+    key_figures(load_totals(reader, s, e), load_totals(reader, s - (e - s), s))
+    worker = time.perf_counter() - t
+    reader.close()
+    store.close(backup_on_exit=False)
+    return {"seconds": tk_thread, "worker": worker, "rss_mb": peak_rss_mb()}
+
+
 def child_dump(cells: int, width: int, out: str) -> dict:
     """A bare openpyxl write-only dump of ``cells`` cells (text and numbers mixed)."""
     from openpyxl import Workbook
@@ -154,6 +241,8 @@ def bench(work: Path, quick: bool, only: str | None = None) -> None:
 
     if only in (None, "week"):
         bench_week(work, week_sessions)
+    if only in (None, "week", "documents"):
+        bench_documents(work, week_sessions)
     if only in (None, "year"):
         bench_year(work, year_sessions)
     if only in (None, "consolidate"):
@@ -169,6 +258,21 @@ def bench_week(work: Path, week_sessions: int) -> None:
     monday = END - timedelta(days=6)
     r = run_child("export", str(db), monday.isoformat(), END.isoformat(), str(work / "week.xlsx"))
     print(f"   {made // 2} sessions/week: {fmt(r)}   (target ≤ 2 s)")
+
+
+def bench_documents(work: Path, week_sessions: int) -> None:
+    print(f"== Word report + Excel annex, ~{week_sessions} sessions in the week")
+    db = work / "docs" / "d.db"
+    db.parent.mkdir()
+    per_day = round(week_sessions / WEEKDAY_FACTOR)
+    make_db(db, 2, per_day)
+    monday = END - timedelta(days=6)
+    r = run_child("documents", str(db), monday.isoformat(), str(work / "both"))
+    print(
+        f"   {r['sessions']} sessions: both files {r['seconds']:.2f} s (read {r['read']:.2f} s, "
+        f"xlsx {r['xlsx']:.2f} s, docx {r['docx']:.2f} s), peak RSS {r['rss_mb']:.0f} MB"
+        "   (target ≤ 3 s together)"
+    )
 
 
 def bench_year(work: Path, year_sessions: int) -> None:
@@ -188,6 +292,17 @@ def bench_year(work: Path, year_sessions: int) -> None:
     d = run_child("dump", cells, 46, str(work / "dump.xlsx"))
     print(f"   bare openpyxl write-only dump of {cells:,} cells: {fmt(d)}")
     print(f"   ratio report / dump: {r['seconds'] / d['seconds']:.2f}   (target ≤ 2)")
+    limit = max(1000, year_sessions // 4)
+    f = run_child("refuse", str(db), start.isoformat(), END.isoformat(), limit)
+    print(
+        f"   past the row limit ({limit:,} here): refused in {f['seconds'] * 1000:.0f} ms from "
+        f"one COUNT (refused: {f['refused']}); loading the period takes {f['load']:.2f} s"
+    )
+    p = run_child("preview", str(db), start.isoformat(), END.isoformat())
+    print(
+        f"   Reports preview of the year: Tk thread {p['seconds'] * 1000:.1f} ms (a reader), "
+        f"job runner {p['worker']:.2f} s (was all on the Tk thread)"
+    )
 
 
 def bench_consolidate(work: Path, n_files: int) -> None:
@@ -216,12 +331,19 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
-    parser.add_argument("--only", choices=("week", "year", "consolidate"))
+    parser.add_argument("--only", choices=("week", "documents", "year", "consolidate"))
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         name, payload = args.child
-        fn = {"export": child_export, "dump": child_dump, "consolidate": child_consolidate}[name]
+        fn = {
+            "export": child_export,
+            "dump": child_dump,
+            "consolidate": child_consolidate,
+            "documents": child_documents,
+            "refuse": child_refuse,
+            "preview": child_preview,
+        }[name]
         print(json.dumps(fn(*json.loads(payload))))
         return
     os.environ.setdefault("COUNTER_APP_HOME", tempfile.mkdtemp(prefix="bench_home_"))

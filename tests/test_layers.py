@@ -35,6 +35,7 @@ BY_PACKAGE = {
     "services": ENGINES,
     "catalog": ENGINES,
     "reports": ENGINES,
+    "province": ENGINES,
     "bootstrap": ENGINES,
     "storage": STORAGE,
     "domain": DOMAIN,

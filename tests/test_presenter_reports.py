@@ -136,6 +136,7 @@ def test_figure_texts_in_vietnamese_number_style():
 def test_export_runs_as_a_job_on_a_reader_and_reports_the_file(world, make, view, monkeypatch):
     build_week(world)
     presenter, app = make(world.store, immediate=False)
+    app.finish_jobs()  # the preview and the week at a glance, read on the runner too
     readers = []
     real_reader = type(world.store).reader
 
@@ -155,7 +156,9 @@ def test_export_runs_as_a_job_on_a_reader_and_reports_the_file(world, make, view
     assert presenter.last_export.name == "BaoCao_Tuan47-2026_XA01.xlsx"
     assert presenter.last_export.exists()
     assert app.toasts and presenter.last_export.name in app.toasts[0]
-    view.show_idle.assert_called_with(f"Đã lưu: {presenter.last_export.name}", 1.0)
+    word = presenter.last_export.with_suffix(".docx")
+    assert word.exists()  # both files by default: the Word report and its Excel annex
+    view.show_idle.assert_called_with(f"Đã lưu: {word.name}, {presenter.last_export.name}", 1.0)
     fractions = [c.args[0] for c in view.show_progress.call_args_list]
     assert fractions and fractions == sorted(fractions) and fractions[-1] == 1.0
     assert len(readers) == 1 and readers[0] is not world.store

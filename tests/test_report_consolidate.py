@@ -109,7 +109,9 @@ def test_same_file_twice_counts_once(offices, tmp_path):
 
 def test_overlapping_periods_count_each_session_once(offices, tmp_path):
     (a, _), files = offices
-    result = consolidate([files["XA01"], files["XA01-month"]], tmp_path / "out.xlsx")
+    result = consolidate(
+        [files["XA01"], files["XA01-month"]], tmp_path / "out.xlsx", mixed_periods=True
+    )
     assert result.sessions == count(a, "2026-11-10", "2026-11-23")
     assert result.period == Period.custom(date(2026, 11, 10), date(2026, 11, 22))
     assert summary_values(result.path)[L.KF_SESSIONS][0] == result.sessions

@@ -177,9 +177,12 @@ def test_procedure_and_barrier_tables_match_sql(report_file):
             args,
         )
     )
-    rows = wb[L.SHEET_PROCEDURES].iter_rows(min_row=4, values_only=True)
-    got = {r[0]: r[4] for r in rows if r[0] and r[0] != "Tổng cộng" and isinstance(r[4], int)}
+    rows = list(wb[L.SHEET_PROCEDURES].iter_rows(min_row=4, values_only=True))
+    head = list(rows[0])
+    code, count = head.index(L.COL_PROC_CODE), head.index(L.COL_PROCEDURES)
+    got = {r[code]: r[count] for r in rows[1:] if r[code] and isinstance(r[count], int)}
     assert got == expected
+    assert [r[0] for r in rows[1 : len(got) + 1]] == list(range(1, len(got) + 1))  # STT
     barriers = dict(
         db.execute(
             "SELECT l.label, count(*) FROM session_procedure_barrier b JOIN lookup l "
@@ -189,7 +192,9 @@ def test_procedure_and_barrier_tables_match_sql(report_file):
             args,
         )
     )
-    sheet = {r[0]: r[1] for r in wb[L.SHEET_HELP].iter_rows(values_only=True) if r[0] in barriers}
+    sheet = {
+        r[1]: r[2] for r in wb[L.SHEET_BARRIERS].iter_rows(values_only=True) if r[1] in barriers
+    }
     assert sheet == barriers
     assert sheet["Mất điện"] == 1  # retired value still readable
 

@@ -13,6 +13,7 @@ from counter_app.reports import Period, export_report
 from counter_app.reports import labels as L
 from counter_app.services.demo import generate
 from tests.helpers.screens import ScreenHarness
+from tests.helpers.wait import wait_until
 from tests.test_report_figures import WEEK, build_week
 
 pytestmark = pytest.mark.gui
@@ -44,6 +45,7 @@ def test_defaults_to_last_full_week_and_previews_figures(file_world, screen_for)
     first = screen.selected_period()
     assert first.kind == "week" and first.end < NOW.date() and first == WEEK
     screen.set_period(WEEK)
+    wait_until(lambda: screen.preview_texts(), 10, screen.update)
     rows = screen.preview_texts()
     assert rows[0] == ("Chỉ tiêu", "Kỳ này", "Kỳ trước", "Tăng/giảm")
     sessions = file_world.store.db.execute(

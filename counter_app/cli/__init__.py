@@ -35,7 +35,7 @@ FALLBACK_MESSAGE = (
 
 def build_parser() -> argparse.ArgumentParser:
     from counter_app import __version__
-    from counter_app.cli import catalogue, core, reports
+    from counter_app.cli import catalogue, core, reports, store
     from counter_app.i18n import tr
 
     parser = argparse.ArgumentParser(
@@ -59,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=tr("check that the app works on this computer, then exit"),
     )
     sub = parser.add_subparsers(dest="command", title=tr("commands"))
-    for area in (core, catalogue, reports):
+    for area in (core, catalogue, reports, store):
         area.register(sub)
     return parser
 

@@ -25,6 +25,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.set_defaults(func=cmd_import)
 
+    p = sub.add_parser(
+        "levels", help=tr("set the online level of procedures from a province's list")
+    )
+    p.add_argument("file", type=Path)
+    p.add_argument("--yes", action="store_true", help=tr("apply without asking"))
+    p.set_defaults(func=cmd_levels)
+
     p = sub.add_parser("search", help=tr("search the catalogue"))
     p.add_argument("query", nargs="+", help=tr("a code or words, with or without diacritics"))
     p.add_argument("--limit", type=int, default=20, help=tr("at most this many lines"))
@@ -85,6 +92,35 @@ def cmd_import(args: argparse.Namespace) -> int:
             progress.step(tr("applying the changes"))
             result = apply_import(store, preview)
         print(result.message())
+        return EXIT_OK
+    finally:
+        store.close()
+
+
+def cmd_levels(args: argparse.Namespace) -> int:
+    """Online levels (toàn trình / một phần) from a list of codes and levels."""
+    from counter_app.catalog.import_files import CatalogueImportError
+    from counter_app.catalog.online_levels import apply_levels, preview_levels
+    from counter_app.cli.core import ask_yes_no
+
+    store = _open()
+    try:
+        try:
+            preview = preview_levels(store, args.file)
+        except CatalogueImportError as exc:
+            print(str(exc), file=sys.stderr)
+            print(tr("Nothing was changed."), file=sys.stderr)
+            return EXIT_FAIL
+        for line in preview.summary_lines():
+            print(line)
+        if not preview.has_changes:
+            print(tr("The catalogue is already up to date; nothing to apply."))
+            return EXIT_OK
+        if not args.yes and not ask_yes_no(tr("Apply these changes? [y/N] ")):
+            print(tr("Nothing was changed."))
+            return EXIT_FAIL
+        n = apply_levels(store, preview, officer_id=None)
+        print(tr("The online level of {n} procedures was set.").format(n=n))
         return EXIT_OK
     finally:
         store.close()

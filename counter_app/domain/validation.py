@@ -20,6 +20,12 @@ _CCCD = re.compile(r"^\d{12}$")
 # Mobile: 0 + 3/5/7/8/9 + 8 digits; landline: 0 + 2 + 9 digits. +84/84 may replace the 0.
 _PHONE = re.compile(r"^(?:0|\+84|84)(?:[35789]\d{8}|2\d{9})$")
 _PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
+# The same rules, public: ``domain.masking`` finds personal data in free text with them.
+CCCD_PATTERN = _CCCD
+CMND_PATTERN = re.compile(r"^\d{9}$")  # the old 9-digit identity card (CMND)
+PHONE_PATTERN = _PHONE
+PHONE_SEPARATORS = _PHONE_SEPARATORS
+EMAIL_PATTERN = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 
 
 @dataclass

@@ -23,6 +23,7 @@ from counter_app.catalog.importer import (
     build_preview,
     read_catalogue_file,
 )
+from counter_app.catalog.online_levels import LevelPreview, apply_levels, preview_levels
 from counter_app.catalog.procedures import CatalogueEntry, ProcedureService
 from counter_app.catalog.search import CatalogueSearch
 from counter_app.domain.models import Role
@@ -34,6 +35,7 @@ from counter_app.storage.errors import StorageError
 log = logging.getLogger(__name__)
 ALL_FIELDS = "__all__"
 FAVOURITES = "__favourites__"
+NO_LEVEL = "__no_level__"  # "Chưa có mức độ": the procedures whose online level is unknown
 MAX_ROWS_SHOWN = 400  # a table never holds thousands of rows: refine by field or search
 ONLINE_LEVELS = ("", "toàn trình", "một phần")
 
@@ -55,6 +57,7 @@ class CataloguePresenter:
         self.bundle_codes: list[str] = []
         self.bundle_id: int | None = None
         self.reading = False  # a file chosen for import is being read
+        self.level_preview: LevelPreview | None = None  # a list of online levels read
 
     # -- common -------------------------------------------------------------------------
     def start(self) -> None:
@@ -100,9 +103,15 @@ class CataloguePresenter:
     def _show_fields(self) -> None:
         fields = self.procedures.fields(include_retired=self.include_retired)
         total = sum(n for _, n in fields)
+        no_level = sum(
+            1
+            for e in self.procedures.browse(include_retired=self.include_retired)
+            if not e.online_level
+        )
         items = [
             (ALL_FIELDS, tr("All fields ({n})").format(n=total)),
             (FAVOURITES, tr("★ Favourites")),
+            (NO_LEVEL, tr("Without online level ({n})").format(n=no_level)),
         ]
         items += [(f, f"{f or tr('(no field)')} ({n})") for f, n in fields]
         self.view.show_fields(items)
@@ -130,6 +139,8 @@ class CataloguePresenter:
             entries = self.procedures.browse(codes=codes, include_retired=True)
             if self.field_filter == FAVOURITES:
                 entries = [e for e in entries if e.favourite]
+            elif self.field_filter == NO_LEVEL:
+                entries = [e for e in entries if not e.online_level]
             elif self.field_filter != ALL_FIELDS:
                 entries = [e for e in entries if e.field == self.field_filter]
             self.view.show_procedures(entries, len(entries))
@@ -138,6 +149,12 @@ class CataloguePresenter:
             entries = self.procedures.browse(
                 favourites_only=True, include_retired=self.include_retired
             )
+        elif self.field_filter == NO_LEVEL:
+            entries = [
+                e
+                for e in self.procedures.browse(include_retired=self.include_retired)
+                if not e.online_level
+            ]
         else:
             field = None if self.field_filter == ALL_FIELDS else self.field_filter
             entries = self.procedures.browse(field, include_retired=self.include_retired)
@@ -306,6 +323,7 @@ class CataloguePresenter:
         if not path or not self._guard() or self.reading:
             return
         self.preview = None
+        self.level_preview = None
         self.view.show_preview([tr("Reading {name}…").format(name=Path(path).name)], False)
         path = Path(path)
 
@@ -347,7 +365,68 @@ class CataloguePresenter:
             lines.append(tr("The catalogue is already up to date; nothing to apply."))
         self.view.show_preview(lines, result.has_changes)
 
+    def choose_levels_file(self, path: str | Path | None) -> None:
+        """A province's list of online services (code + level): read in the background,
+        compared on the Tk thread; it sets only the online level of known procedures."""
+        if not path or not self._guard() or self.reading:
+            return
+        self.preview = None
+        path = Path(path)
+        self.view.show_preview([tr("Reading {name}…").format(name=path.name)], False)
+        store = self.app.store
+
+        def work() -> Any:
+            from counter_app.catalog.online_levels import read_levels
+
+            return read_levels(path)  # file only
+
+        def done(parsed: Any, error: BaseException | None) -> None:
+            self.reading = False
+            self.view.show_reading(False)
+            preview: LevelPreview | None = None
+            if error is None:
+                try:
+                    preview = preview_levels(store, path)
+                except (CatalogueImportError, StorageError) as exc:
+                    error = exc
+            if error is not None:
+                self._preview_ready(None, error)
+                return
+            assert preview is not None
+            self.level_preview = preview
+            lines = preview.summary_lines()
+            if not preview.has_changes:
+                lines.append(tr("The catalogue is already up to date; nothing to apply."))
+            self.view.show_preview(lines, preview.has_changes)
+
+        self.reading = True
+        self.view.show_reading(True)
+        self.app.run_in_background(work, done, key="catalogue-import")
+
+    def _apply_levels(self, preview: LevelPreview) -> None:
+        question = tr("Set the online level of {n} procedures from {name}?").format(
+            n=len(preview.changes), name=preview.path.name
+        )
+        if not self.app.confirm(question):
+            return
+        n = self._run(
+            lambda: apply_levels(self.app.store, preview, self._officer_id(), self.app.clock())
+        )
+        if n is None:
+            return
+        self.level_preview = None
+        message = tr("The online level of {n} procedures was set.").format(n=n)
+        self.view.show_preview([message], False)
+        self.app.show_info(message)
+        self.refresh_all()
+        self._catalogue_changed()
+
     def apply_preview(self) -> None:
+        levels = getattr(self, "level_preview", None)
+        if levels is not None and self.preview is None:
+            if levels.has_changes and self._guard():
+                self._apply_levels(levels)
+            return
         preview = self.preview
         if preview is None or not preview.has_changes or not self._guard():
             return

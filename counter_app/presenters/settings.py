@@ -18,6 +18,13 @@ from counter_app.services.lookups import LookupService
 from counter_app.services.offices import OfficeService
 from counter_app.services.privacy import PrivacySettings, load_settings, purge_personal_data
 from counter_app.services.privacy import save_settings as save_privacy
+from counter_app.services.report_document import (
+    DocumentSettings,
+    export_notes,
+    load_document_settings,
+    save_document_settings,
+    set_export_notes,
+)
 from counter_app.storage.backup import take_backup
 from counter_app.storage.errors import StorageError
 
@@ -55,6 +62,8 @@ class SettingsView(Protocol):
     def show_backup(self, folder: Path, officer_pin_required: bool) -> None: ...
     def show_defaults(self, defaults: dict, choices: dict) -> None: ...
     def show_backup_running(self, running: bool) -> None: ...
+    def show_document(self, document: DocumentSettings) -> None: ...
+    def show_export_notes(self, export_notes: bool) -> None: ...
 
 
 class SettingsPresenter:
@@ -76,6 +85,8 @@ class SettingsPresenter:
 
     def start(self) -> None:
         self.view.show_office(self.offices.office())
+        self.view.show_document(load_document_settings(self.store))
+        self.view.show_export_notes(export_notes(self.store))
         self.view.show_counters(self.offices.counters(include_retired=True))
         self.view.show_officers(self.offices.officers(include_retired=True))
         self.select_kind(self.kind)
@@ -112,6 +123,41 @@ class SettingsPresenter:
         if ok:
             self.app.office_changed()
         return ok
+
+    def save_document(
+        self,
+        symbol: str,
+        place: str,
+        signer_authority: str,
+        signer_title: str,
+        signer_name: str,
+        recipients_text: str,
+        proposals: str,
+        suggestions: bool,
+    ) -> bool:
+        """The Word report's settings (Cài đặt › Đơn vị): one transaction, or a message
+        naming every value that cannot be used and nothing saved."""
+        document = DocumentSettings(
+            symbol=symbol,
+            place=place,
+            signer_title=signer_title,
+            signer_name=signer_name,
+            signer_authority=signer_authority,
+            recipients=recipients_text.splitlines(),
+            proposals=proposals,
+            suggestions=bool(suggestions),
+        )
+        saved: list[DocumentSettings] = []
+        ok = self._run(
+            lambda: saved.append(save_document_settings(self.store, document)),
+            tr("Report document settings saved."),
+        )
+        if ok:
+            self.view.show_document(saved[0])
+        return ok
+
+    def save_export_notes(self, include: bool) -> bool:
+        return self._run(lambda: set_export_notes(self.store, include), tr("Saved."))
 
     def add_counter(self, name: str) -> bool:
         office = self.offices.office()

@@ -4,9 +4,11 @@ consolidation. No screen and no command line here (``presenters.reports``, the C
 Layout: ``period`` (which days), ``source`` (the only SQL: sessions of a range as plain
 records), ``aggregate`` (totals, key figures, the Report) with ``breakdowns`` and
 ``shares`` (one function per breakdown table), ``sentences`` (Vietnamese prose),
-``xlsx/`` (the workbook: cells, cover, tables, charts, detail, publish, workbook),
-``datasheet`` (the machine-readable sheet), ``export`` (store → file, the one export
-path) and ``consolidate`` (many files → one).
+``vn`` (numbers and dates in Vietnamese), ``xlsx/`` (the workbook: cells, cover,
+tables, charts, detail, publish, workbook), ``docx/`` (the Word report in the Decree 30
+form), ``datasheet`` (the machine-readable sheet, format 2), ``export`` (store → files,
+the one export path), ``consolidate`` (many files → one) and ``glance`` (the week at a
+glance of the Reports screen).
 """
 
 from __future__ import annotations

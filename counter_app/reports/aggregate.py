@@ -23,12 +23,29 @@ from counter_app.domain.models import (
     OUTCOME_SUBMITTED,
     TriState,
 )
+from counter_app.domain.text import fold
 from counter_app.reports import labels as L
 from counter_app.reports.breakdowns import breakdown_tables
 from counter_app.reports.period import Period
-from counter_app.reports.records import LookupOrder, OfficeInfo, SessionRec
+from counter_app.reports.records import LookupOrder, OfficeInfo, SessionRec, Tombstone
 from counter_app.reports.shares import barrier_counts, help_counts, ordered_labels, top_counts
 from counter_app.reports.table import Table, ratio
+from counter_app.services.report_document import DocumentSettings
+
+LEVEL_FULL, LEVEL_PARTIAL = "full", "partial"
+
+
+def level_kind(online_level: str) -> str:
+    """ "full" (toàn trình), "partial" (một phần) or "" (not known) for a procedure's
+    online level as the catalogue holds it (normalised on import, any wording here)."""
+    folded = fold(online_level or "")
+    if not folded:
+        return ""
+    if "toan trinh" in folded or folded.strip() in ("4", "muc 4", "muc do 4"):
+        return LEVEL_FULL
+    if "mot phan" in folded or folded.strip() in ("3", "muc 3", "muc do 3"):
+        return LEVEL_PARTIAL
+    return ""
 
 
 @dataclass
@@ -40,10 +57,22 @@ class Totals:
     organisations: int = 0
     procedures: int = 0
     submitted: int = 0
+    submitted_full: int = 0  # of which the procedure is "toàn trình" online
+    submitted_partial: int = 0  # … "một phần"
     minutes: int = 0
     elderly: int = 0
     ethnic_minority: int = 0
     disability: int = 0
+
+    @property
+    def other_applicants(self) -> int:
+        """Sessions neither of an individual nor of an organisation (not recorded,
+        "Không rõ" or an office's own value): the "Trong đó" rows add up to the total."""
+        return self.sessions - self.individuals - self.organisations
+
+    @property
+    def submitted_unknown_level(self) -> int:
+        return self.submitted - self.submitted_full - self.submitted_partial
 
     @property
     def success_rate(self) -> float | None:
@@ -113,23 +142,41 @@ class Report:
     offices: list[OfficeInfo] = field(default_factory=list)
     top_procedures: list[tuple[str, str, int]] = field(default_factory=list)
     top_barriers: list[tuple[str, int]] = field(default_factory=list)
+    levels_known: bool = False  # some procedure has its online level in the catalogue
+    not_submitted: int = 0  # procedures guided but not submitted online (barrier shares)
+    document: DocumentSettings = field(default_factory=DocumentSettings)  # symbol, signer…
+    with_annex: bool = False  # the Word report and the workbook are made together
+    tombstones: list[Tombstone] = field(default_factory=list)  # voided: for the data sheet
 
     def key_figures(self) -> list[KeyFigure]:
-        return key_figures(self.totals, self.prev_totals)
+        return key_figures(self.totals, self.prev_totals, levels=self.levels_known)
 
 
-def key_figures(t: Totals, p: Totals | None) -> list[KeyFigure]:
-    """The cover's key figures with the previous period's values (None: not known)."""
+def key_figures(t: Totals, p: Totals | None, *, levels: bool = False) -> list[KeyFigure]:
+    """The cover's key figures with the previous period's values (None: not known).
+    "Trong đó" rows add up to the row above them; the split of submitted procedures by
+    online level is shown when the catalogue knows levels (``levels``)."""
 
     def prev(attr: str) -> float | None:
         return None if p is None else getattr(p, attr)
 
+    by_level = []
+    if levels:
+        by_level = [
+            KeyFigure(L.KF_SUBMITTED_FULL, t.submitted_full, prev("submitted_full")),
+            KeyFigure(L.KF_SUBMITTED_PARTIAL, t.submitted_partial, prev("submitted_partial")),
+            KeyFigure(
+                L.KF_SUBMITTED_UNKNOWN, t.submitted_unknown_level, prev("submitted_unknown_level")
+            ),
+        ]
     return [
         KeyFigure(L.KF_SESSIONS, t.sessions, prev("sessions")),
         KeyFigure(L.KF_INDIVIDUALS, t.individuals, prev("individuals")),
         KeyFigure(L.KF_ORGANISATIONS, t.organisations, prev("organisations")),
+        KeyFigure(L.KF_OTHER_APPLICANTS, t.other_applicants, prev("other_applicants")),
         KeyFigure(L.KF_PROCEDURES, t.procedures, prev("procedures")),
         KeyFigure(L.KF_SUBMITTED, t.submitted, prev("submitted")),
+        *by_level,
         KeyFigure(L.KF_SUCCESS_RATE, t.success_rate, prev("success_rate"), "pct"),
         KeyFigure(L.KF_AVG_MINUTES, t.avg_minutes, prev("avg_minutes"), "dec"),
         KeyFigure(L.KF_ELDERLY, t.elderly_share, prev("elderly_share"), "pct"),
@@ -152,7 +199,11 @@ def totals(sessions: Iterable[SessionRec]) -> Totals:
         t.disability += s.disability == TriState.YES
         for p in s.procedures:
             t.procedures += 1
-            t.submitted += p.outcome_code == OUTCOME_SUBMITTED
+            if p.outcome_code == OUTCOME_SUBMITTED:
+                t.submitted += 1
+                kind = level_kind(p.online_level)
+                t.submitted_full += kind == LEVEL_FULL
+                t.submitted_partial += kind == LEVEL_PARTIAL
     return t
 
 
@@ -184,6 +235,15 @@ def build_report(
         generated_at=generated_at or datetime.now().replace(microsecond=0),
         consolidated=consolidated,
         offices=list(offices or [office]),
-        top_procedures=[(r[0], r[1], r[4]) for r in tables["procedures"].rows[:10]],
+        top_procedures=top_procedures(tables["procedures"], 10),
         top_barriers=top_counts(barriers, 10),
+        levels_known=any(level_kind(p.online_level) for s in sessions for p in s.procedures),
+        not_submitted=t.procedures - t.submitted,
     )
+
+
+def top_procedures(table: Table, n: int) -> list[tuple[str, str, int]]:
+    """(code, name, procedures) of the table's first ``n`` rows (it is ranked)."""
+    code, name = table.column_of_header(L.COL_PROC_CODE), table.column_of_header(L.COL_PROC_NAME)
+    count = table.column_of("procedures")
+    return [(r[code], r[name], r[count]) for r in table.rows[:n]]

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import timedelta
 from typing import Any, TypeVar
 
+from counter_app.catalog.sorting import vietnamese_key
 from counter_app.domain.models import (
     OUTCOME_NOT_SUBMITTED,
     OUTCOME_REFERRED,
@@ -34,6 +35,8 @@ from counter_app.reports.table import (
     Table,
     count_col,
     label_col,
+    no_col,
+    numbered,
     rate_col,
     ratio,
     share_col,
@@ -74,9 +77,10 @@ def _group(sessions: Iterable[SessionRec], key: Callable[[SessionRec], K]) -> di
     return groups
 
 
-def _most_first(count: int) -> Callable[[list[Any]], tuple[Any, Any]]:
-    """Sort key: the largest ``row[count]`` first, ties by the row's first cell."""
-    return lambda row: (-row[count], row[0])
+def _most_first(count: int, label: int = 0) -> Callable[[list[Any]], tuple[Any, Any]]:
+    """Sort key: the largest ``row[count]`` first, ties by ``row[label]`` in Vietnamese
+    dictionary order ("Chăn nuôi" before "Chính sách"), never by code points."""
+    return lambda row: (-row[count], vietnamese_key(str(row[label] or "")))
 
 
 def _group_stats(groups: dict[str, list[int]]) -> list[list]:
@@ -105,9 +109,10 @@ def procedures_table(sessions: list[SessionRec]) -> Table:
             entry[slot] += 1
     rows = sorted(
         ([code, *v[:3], v[3], v[4], v[5], v[6], ratio(v[4], v[3])] for code, v in by_code.items()),
-        key=_most_first(4),
+        key=_most_first(4, 1),
     )
     columns = [
+        no_col(),
         label_col(L.COL_PROC_CODE, 11),
         label_col(L.COL_PROC_NAME, 60),
         label_col(L.COL_FIELD, 22),
@@ -118,7 +123,7 @@ def procedures_table(sessions: list[SessionRec]) -> Table:
         count_col(L.COL_REFERRED, "referred", 13),
         rate_col(11),
     ]
-    return Table("procedures", L.T_PROCEDURES, columns, rows, L.NOTE_PROCEDURE_COUNTING)
+    return Table("procedures", L.T_PROCEDURES, columns, numbered(rows), L.NOTE_PROCEDURE_COUNTING)
 
 
 def fields_table(sessions: list[SessionRec], procedures: int) -> Table:
@@ -135,13 +140,14 @@ def fields_table(sessions: list[SessionRec], procedures: int) -> Table:
         key=_most_first(1),
     )
     columns = [
+        no_col(),
         label_col(L.COL_FIELD, 40),
         count_col(L.COL_PROCEDURES, "procedures", 12),
         count_col(L.COL_SUBMITTED, "submitted", 14),
         rate_col(12),
         share_col(12),
     ]
-    return Table("fields", L.T_FIELDS, columns, rows)
+    return Table("fields", L.T_FIELDS, columns, numbered(rows))
 
 
 # --- time -------------------------------------------------------------------------------
@@ -163,6 +169,26 @@ def days_table(sessions: list[SessionRec], period: Period) -> Table:
         rate_col(11),
     ]
     return Table("days", L.T_DAYS, columns, rows)
+
+
+def weeks_table(sessions: list[SessionRec], period: Period) -> Table:
+    """A month's or a quarter's ISO weeks (the first and last cut to the period)."""
+    by_week = _group(sessions, lambda s: s.started_at.isocalendar()[:2])
+    rows = []
+    for week in period.weeks():
+        n, procs, ok, _minutes = by_week.get(week.start.isocalendar()[:2], [0, 0, 0, 0])
+        name = f"Tuần {week.week}/{week.year}"
+        span = f"{week.start:%d/%m}–{week.end:%d/%m}"
+        rows.append([name, span, n, procs, ok, ratio(ok, procs)])
+    columns = [
+        label_col(L.COL_WEEK, 14),
+        label_col(L.COL_DAYS, 14),
+        count_col(L.COL_SESSIONS, "sessions", 11),
+        count_col(L.COL_PROCEDURES, "procedures", 11),
+        count_col(L.COL_SUBMITTED, "submitted", 14),
+        rate_col(11),
+    ]
+    return Table("weeks", L.T_WEEKS, columns, rows)
 
 
 def weekdays_table(sessions: list[SessionRec]) -> Table:
@@ -256,13 +282,15 @@ def breakdown_tables(
         officers_table(sessions, consolidated),
         counters_table(sessions, consolidated),
         help_types_table(helps, n, lookups),
-        barriers_table(barriers, procedures, lookups),
+        barriers_table(barriers, procedures - sum(_submitted(s) for s in sessions), lookups),
         channels_table(sessions, lookups),
         portals_table(sessions, lookups),
         groups_table(sessions, lookups),
         self_reliance_table(sessions, lookups),
         satisfaction_table(sessions, lookups),
     ]
+    if period.kind in ("month", "quarter"):
+        tables.insert(3, weeks_table(sessions, period))
     if consolidated:
         tables.append(offices_table(sessions))
     return {t.key: t for t in tables}

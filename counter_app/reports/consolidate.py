@@ -2,14 +2,22 @@
 
 Each file's machine-readable data sheet is read and validated; sessions are merged by
 UUID, so the same file given twice, or files whose periods overlap, count each session
-once. Any unusable file stops the whole job with a message naming it; nothing partial
-is written (``xlsx.workbook`` goes through a temporary file, then ``xlsx.publish``).
+once. The newer copy of a session edited between two exports wins (format 2 files carry
+each session's update time), and a session voided at its office (a tombstone in a later
+file) stops counting. Files of different periods are refused unless asked for
+(``mixed_periods``); every file's office, period and export time is in the result. Any
+unusable file stops the whole job with a message naming it; nothing partial is written
+(``xlsx.workbook`` goes through a temporary file, then ``xlsx.publish``).
+
+The cover is headed by who consolidates (``office``: the app's own office, or the one
+given on the command line), never by whichever file came first.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from counter_app.i18n import tr
@@ -21,6 +29,7 @@ from counter_app.reports.period import Period
 from counter_app.reports.records import LookupOrder, OfficeInfo, SessionRec
 from counter_app.reports.xlsx.publish import consolidated_name, unique_path
 from counter_app.reports.xlsx.workbook import Progress, write_workbook
+from counter_app.services.report_document import DocumentSettings
 
 
 class ConsolidationError(Exception):
@@ -37,6 +46,15 @@ class ConsolidationError(Exception):
 
 
 def reason_text(error: DataSheetError) -> str:
+    if error.kind == "invalid":
+        where = (
+            tr("row {row} of the hidden data sheet").format(row=error.row)
+            if error.row
+            else tr("the hidden data sheet")
+        )
+        return tr("the file is damaged or was edited by hand ({where}: {reason})").format(
+            where=where, reason=error.detail
+        )
     if error.kind == "newer":
         return tr(
             "made by a newer version of the app (format {version}); update the app "
@@ -52,6 +70,31 @@ def reason_text(error: DataSheetError) -> str:
 
 
 @dataclass
+class Source:
+    """One file given: whose it is, which period, when it was exported."""
+
+    path: Path
+    office: OfficeInfo
+    period: Period
+    generated_at: datetime | None
+    sessions: int
+    version: int
+
+    def line(self) -> str:
+        when = self.generated_at.strftime("%H:%M %d/%m/%Y") if self.generated_at else "?"
+        who = self.office.name or self.office.code or tr("(office not named)")
+        return tr("{name}: {office}, {period}, exported at {when}").format(
+            name=Path(self.path).name, office=who, period=self.period.label, when=when
+        )
+
+
+def sources(data: list[DataFile]) -> list[Source]:
+    return [
+        Source(d.path, d.office, d.period, d.generated_at, len(d.sessions), d.version) for d in data
+    ]
+
+
+@dataclass
 class ConsolidationResult:
     path: Path
     files: int
@@ -59,6 +102,24 @@ class ConsolidationResult:
     duplicates: int
     offices: list[OfficeInfo] = field(default_factory=list)
     period: Period | None = None
+    sources: list[Source] = field(default_factory=list)
+    replaced: int = 0  # older copies of edited sessions, superseded by the newer one
+    voided: int = 0  # sessions dropped because a later file says they were voided
+    outputs: dict[str, Path] = field(default_factory=dict)  # "docx"/"xlsx" → path
+
+
+class MixedPeriodsError(ConsolidationError):
+    """Files of different periods: refused unless the user asks for it explicitly."""
+
+    def __init__(self, found: list[Source]):
+        self.sources = found
+        periods = sorted({s.period for s in found}, key=lambda p: (p.start, p.end))
+        message = tr(
+            "The files cover different periods ({periods}); nothing was consolidated. "
+            "Give files of one period, or confirm that the periods are to be merged."
+        ).format(periods="; ".join(p.label for p in periods))
+        Exception.__init__(self, "\n".join([message, *("- " + s.line() for s in found)]))
+        self.problems = [(s.path, s.period.label) for s in found]
 
 
 def read_all(files: Sequence[Path], progress: Progress | None = None) -> list[DataFile]:
@@ -110,25 +171,45 @@ def _content(s: SessionRec) -> tuple:
     )
 
 
-def merge(data: list[DataFile]) -> tuple[list[SessionRec], int]:
-    """Sessions of all files, each UUID once, oldest first.
+@dataclass
+class Merged:
+    sessions: list[SessionRec]
+    duplicates: int = 0
+    replaced: int = 0
+    voided: int = 0
 
-    The same UUID with different content means a session was edited between two exports:
-    which copy is right cannot be told from the files, so nothing is merged and both files
-    are named (the user keeps only the newer one)."""
+
+def merge_files(data: list[DataFile]) -> Merged:
+    """Sessions of all files, each UUID once, oldest first; the newest copy wins.
+
+    Copies of one session are told apart by their update time (format 2): the newer one
+    wins. The same UUID with different content and the same (or no) update time means
+    which copy is right cannot be told from the files, so nothing is merged and both
+    files are named (the user keeps only the newer one). A tombstone (a void) at least as
+    new as the newest copy drops the session."""
     seen: dict[str, tuple[SessionRec, DataFile]] = {}
-    duplicates = 0
+    duplicates = replaced = 0
     conflicts: dict[tuple[Path, Path], int] = {}
+    tombs: dict[str, str] = {}
     for d in data:
+        for t in d.tombstones:
+            if t.updated_at >= tombs.get(t.uuid, ""):
+                tombs[t.uuid] = t.updated_at
         for s in d.sessions:
             first = seen.get(s.uuid)
             if first is None:
                 seen[s.uuid] = (s, d)
                 continue
             duplicates += 1
-            if _content(first[0]) != _content(s):
-                pair = (Path(first[1].path), Path(d.path))
-                conflicts[pair] = conflicts.get(pair, 0) + 1
+            if _content(first[0]) == _content(s):
+                continue
+            if s.updated_at != first[0].updated_at and (s.updated_at and first[0].updated_at):
+                replaced += 1
+                if s.updated_at > first[0].updated_at:
+                    seen[s.uuid] = (s, d)
+                continue
+            pair = (Path(first[1].path), Path(d.path))
+            conflicts[pair] = conflicts.get(pair, 0) + 1
     if conflicts:
         raise ConsolidationError(
             [
@@ -142,8 +223,27 @@ def merge(data: list[DataFile]) -> tuple[list[SessionRec], int]:
                 for (earlier, later), n in conflicts.items()
             ]
         )
-    merged = sorted((s for s, _ in seen.values()), key=lambda s: (s.started_at, s.uuid))
-    return merged, duplicates
+    voided = 0
+    kept = []
+    for s, _ in seen.values():
+        tomb = tombs.get(s.uuid)
+        if tomb is not None and tomb >= s.updated_at:
+            voided += 1
+            continue
+        kept.append(s)
+    kept.sort(key=lambda s: (s.started_at, s.uuid))
+    return Merged(kept, duplicates, replaced, voided)
+
+
+def merge(data: list[DataFile]) -> tuple[list[SessionRec], int]:
+    """``merge_files`` as (sessions, duplicates), for callers of earlier versions."""
+    merged = merge_files(data)
+    return merged.sessions, merged.duplicates
+
+
+def check_periods(data: list[DataFile], mixed_periods: bool) -> None:
+    if not mixed_periods and len({d.period for d in data}) > 1:
+        raise MixedPeriodsError(sources(data))
 
 
 def common_period(data: list[DataFile]) -> Period:
@@ -190,12 +290,19 @@ def consolidate(
     *,
     office: OfficeInfo | None = None,
     progress: Progress | None = None,
+    mixed_periods: bool = False,
+    document: DocumentSettings | None = None,
+    formats: Sequence[str] = ("xlsx",),
 ) -> ConsolidationResult:
-    """Read, validate, merge and write; ``office`` is who consolidates (cover header)."""
+    """Read, validate, merge and write; ``office`` is who consolidates (the cover's
+    header: the app's own office). Files of different periods are refused unless
+    ``mixed_periods``. ``formats`` may add the Word report ("docx") beside the workbook."""
     from counter_app import paths
 
     data = read_all(files, progress)
-    sessions, duplicates = merge(data)
+    check_periods(data, mixed_periods)
+    merged = merge_files(data)
+    sessions, duplicates = merged.sessions, merged.duplicates
     period = common_period(data)
     offices: dict[str, OfficeInfo] = {}
     for d in data:
@@ -204,8 +311,7 @@ def consolidate(
     for d in data:
         for s in d.sessions:
             offices.setdefault(s.office_code, OfficeInfo(s.office_code, s.office_name))
-    first = data[0].office
-    header = office or OfficeInfo("", first.parent_body, first.province, "")
+    header = office or OfficeInfo("", "")
     lookups = LookupOrder.from_records([r for d in data for r in d.lookups])
     report = build_report(
         sessions,
@@ -216,15 +322,38 @@ def consolidate(
         consolidated=True,
         offices=list(offices.values()),
     )
+    if document is not None:
+        report.document = document
+    report.with_annex = "xlsx" in formats
     if out is None:
         out = paths.exports_dir() / consolidated_name(period)
-    target = unique_path(Path(out))
+    base = Path(out)
 
     def scaled(fraction: float, message: str) -> None:
         if progress:
             progress(0.3 + 0.7 * fraction, message)
 
-    target = write_workbook(report, sessions, target, scaled if progress else None)
-    return ConsolidationResult(
-        target, len(data), len(sessions), duplicates, list(offices.values()), period
+    written: dict[str, Path] = {}
+    if "docx" in formats:
+        from counter_app.reports.docx import write_document
+
+        written["docx"] = write_document(report, sessions, unique_path(base.with_suffix(".docx")))
+    target = base.with_suffix(".xlsx")
+    if "xlsx" in formats:
+        target = write_workbook(report, sessions, unique_path(target), scaled if progress else None)
+        written["xlsx"] = target
+    else:
+        target = written["docx"]
+    result = ConsolidationResult(
+        target,
+        len(data),
+        len(sessions),
+        duplicates,
+        list(offices.values()),
+        period,
+        sources(data),
+        merged.replaced,
+        merged.voided,
     )
+    result.outputs = written
+    return result

@@ -14,12 +14,19 @@ Layout (one record per row, the first cell says what the row is):
     S  | ...
     #P | session_uuid | ... (PROCEDURE_COLUMNS)              header of procedure rows
     P  | ...
-    END | <sessions> | <procedures>                          proof the sheet is complete
+    #V | uuid | office_code | started_at | updated_at         voided sessions (format 2)
+    V  | ...
+    END | <sessions> | <procedures> | <voided>               proof the sheet is complete
 
 Labels, never ids, so files of different offices merge; lists are JSON arrays; times are
 ISO text. Columns are found by their header name, so a later version may add columns
 without breaking older readers; a change that would mislead them raises FORMAT_VERSION.
-No personal data (citizen name, phone, ID number) is ever written.
+No personal data (citizen name, phone, ID number) is ever written; notes and dossier codes
+arrive masked (``reports.source``).
+
+Format 2 (this version) adds each session's ``updated_at`` (the newer copy of a session
+edited between two exports wins) and the tombstones of sessions voided in the period (a
+void travels: a copy received earlier stops counting). Files of format 1 stay readable.
 """
 
 from __future__ import annotations
@@ -32,10 +39,17 @@ from pathlib import Path
 
 from counter_app.reports.aggregate import Totals
 from counter_app.reports.period import Period
-from counter_app.reports.records import LookupOrder, LookupRec, OfficeInfo, ProcRec, SessionRec
+from counter_app.reports.records import (
+    LookupOrder,
+    LookupRec,
+    OfficeInfo,
+    ProcRec,
+    SessionRec,
+    Tombstone,
+)
 
 MARKER = "COUNTER_APP_REPORT_DATA"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 WARNING = "Dữ liệu để tổng hợp báo cáo nhiều đơn vị (counter_app). Không sửa trang này."
 LOOKUP_COLUMNS = ("kind", "code", "label", "sort_order", "active")
 OFFICE_COLUMNS = ("code", "name")
@@ -58,7 +72,9 @@ SESSION_COLUMNS = (
     "satisfaction",
     "help_types",
     "note",
+    "updated_at",
 )
+TOMBSTONE_COLUMNS = ("uuid", "office_code", "started_at", "updated_at")
 PROCEDURE_COLUMNS = (
     "session_uuid",
     "position",
@@ -71,12 +87,15 @@ PROCEDURE_COLUMNS = (
 
 
 class DataSheetError(ValueError):
-    """Why a file cannot be consolidated; ``kind`` is foreign/newer/corrupt/truncated."""
+    """Why a file cannot be consolidated; ``kind`` is foreign/newer/corrupt/truncated/
+    too_large/invalid (a row breaks the rules of a saved session: ``row`` names it and
+    ``detail`` says why, in Vietnamese)."""
 
-    def __init__(self, kind: str, detail: str = ""):
-        super().__init__(f"{kind}: {detail}")
+    def __init__(self, kind: str, detail: str = "", row: int | None = None):
+        super().__init__(f"{kind}: {detail}" + (f" (row {row})" if row else ""))
         self.kind = kind
         self.detail = detail
+        self.row = row
 
 
 @dataclass
@@ -90,6 +109,12 @@ class DataFile:
     lookups: list[LookupRec] = field(default_factory=list)
     sessions: list[SessionRec] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
+    tombstones: list[Tombstone] = field(default_factory=list)
+    generated_at: datetime | None = None
+
+    @property
+    def app_version(self) -> str:
+        return self.meta.get("app_version", "")
 
 
 def data_rows(
@@ -102,6 +127,7 @@ def data_rows(
     consolidated: bool,
     app_version: str,
     generated_at: datetime,
+    tombstones: list[Tombstone] | None = None,
 ) -> Iterator[list]:
     """Every row of the data sheet, in order."""
     yield [MARKER, FORMAT_VERSION, WARNING]
@@ -130,7 +156,11 @@ def data_rows(
     for s in sessions:
         for p in s.procedures:
             yield _procedure_row(s.uuid, p)
-    yield ["END", len(sessions), sum(len(s.procedures) for s in sessions)]
+    voided = tombstones or []
+    yield ["#V", *TOMBSTONE_COLUMNS]
+    for t in voided:
+        yield ["V", t.uuid, t.office_code, t.started_at.isoformat(timespec="seconds"), t.updated_at]
+    yield ["END", len(sessions), sum(len(s.procedures) for s in sessions), len(voided)]
 
 
 def _catalogue_rows(sessions: list[SessionRec]) -> Iterator[list]:
@@ -175,6 +205,7 @@ def _session_row(s: SessionRec) -> list:
         s.satisfaction,
         _json_list(s.help_types),
         s.note,
+        s.updated_at,
     ]
 
 

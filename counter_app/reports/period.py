@@ -8,6 +8,14 @@ from datetime import date, timedelta
 
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 _WEEK_RE = re.compile(r"^\s*(\d{4})-?W(\d{1,2})\s*$", re.IGNORECASE)
+_MONTH_RES = (
+    re.compile(r"^\s*(?P<y>\d{4})-(?P<m>\d{1,2})\s*$"),
+    re.compile(r"^\s*(?P<m>\d{1,2})[/-](?P<y>\d{4})\s*$"),
+)
+_QUARTER_RES = (
+    re.compile(r"^\s*(?P<y>\d{4})-?Q(?P<q>[1-4])\s*$", re.IGNORECASE),
+    re.compile(r"^\s*Q(?P<q>[1-4])[/-](?P<y>\d{4})\s*$", re.IGNORECASE),
+)
 
 
 def _month_end(year: int, month: int) -> date:
@@ -59,6 +67,27 @@ class Period:
             raise ValueError(text)
         return cls.iso_week(int(m.group(1)), int(m.group(2)))
 
+    @classmethod
+    def parse_month(cls, text: str) -> Period:
+        """``2026-11`` (also ``11/2026``); ValueError when malformed or out of range."""
+        for pattern in _MONTH_RES:
+            m = pattern.match(text)
+            if m:
+                month = int(m.group("m"))
+                if not 1 <= month <= 12:
+                    break
+                return cls.month(int(m.group("y")), month)
+        raise ValueError(text)
+
+    @classmethod
+    def parse_quarter(cls, text: str) -> Period:
+        """``2026-Q4`` (also ``2026Q4``, ``Q4/2026``); ValueError when malformed."""
+        for pattern in _QUARTER_RES:
+            m = pattern.match(text)
+            if m:
+                return cls.quarter(int(m.group("y")), int(m.group("q")))
+        raise ValueError(text)
+
     # --- derived ------------------------------------------------------------------------
     @property
     def days(self) -> int:
@@ -107,6 +136,31 @@ class Period:
         if self.kind == "custom":
             return self.name
         return f"{self.name} ({self.range_text})"
+
+    @property
+    def in_text(self) -> str:
+        """How a sentence names the period after "Trong": "tuần 47/2026 (từ … đến …)",
+        "tháng 11/2026", "quý IV/2026", "thời gian từ 01/11/2026 đến 15/11/2026"."""
+        if self.kind == "week":
+            return self.label[0].lower() + self.label[1:]
+        if self.kind in ("month", "quarter"):
+            return self.name[0].lower() + self.name[1:]
+        return "thời gian " + self.range_text
+
+    @property
+    def quarter_number(self) -> int:
+        return (self.start.month - 1) // 3 + 1
+
+    def weeks(self) -> list[Period]:
+        """The ISO weeks that touch the period, each cut to the period's days (a month
+        starts and ends mid-week): the breakdown by week of a month or quarter."""
+        out = []
+        day = self.start
+        while day <= self.end:
+            week = Period.week_of(day)
+            out.append(Period("week", max(week.start, self.start), min(week.end, self.end)))
+            day = week.end + timedelta(days=1)
+        return out
 
     @property
     def noun(self) -> str:

@@ -2,7 +2,8 @@
 (``source``) or from other offices' data sheets (``consolidate``).
 
 Everything is a label, never a database id, so records from different offices compare.
-No personal data: citizen name, phone and ID number are never part of a record.
+No personal data: citizen name, phone and ID number are never part of a record, and free
+text (notes, dossier codes) is masked (``domain.masking``) when it is read for a report.
 """
 
 from __future__ import annotations
@@ -66,6 +67,18 @@ class SessionRec:
     help_types: tuple[str, ...] = ()
     note: str = ""
     procedures: list[ProcRec] = field(default_factory=list)
+    updated_at: str = ""  # ISO text of the last change ("" in files of format 1)
+
+
+@dataclass(slots=True, frozen=True)
+class Tombstone:
+    """A session voided at its office: carried by data sheets of format 2 so that a
+    consolidation (or the province store) drops a copy received earlier."""
+
+    uuid: str
+    office_code: str
+    started_at: datetime
+    updated_at: str
 
 
 @dataclass(slots=True)
@@ -83,6 +96,7 @@ class OfficeInfo:
     name: str
     province: str = ""
     parent_body: str = ""
+    kind: str = ""  # xã / phường / đặc khu / sở ngành (the province's list of offices)
 
 
 @dataclass

@@ -3,21 +3,9 @@
 from __future__ import annotations
 
 from counter_app.reports.aggregate import Report, Totals
+from counter_app.reports.vn import short_name, vn_dec, vn_int, vn_pct
 
-
-def vn_int(n: float) -> str:
-    """1234567 → "1.234.567" (Vietnamese thousands separator)."""
-    return f"{int(round(n)):,}".replace(",", ".")
-
-
-def vn_dec(x: float, places: int = 1) -> str:
-    """12.5 → "12,5"."""
-    text = f"{x:,.{places}f}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-
-
-def vn_pct(x: float | None, places: int = 1) -> str:
-    return "—" if x is None else vn_dec(100 * x, places) + "%"
+__all__ = ["sentences", "vn_dec", "vn_int", "vn_pct"]
 
 
 def _change(cur: int, prev: int | None, noun: str) -> str:
@@ -37,8 +25,7 @@ def sentences(report: Report) -> list[str]:
     p = report.prev_totals
     noun = report.period.noun
     who = "các đơn vị" if report.consolidated else (report.office.name or "đơn vị")
-    when = report.period.label
-    when = when[0].lower() + when[1:]
+    when = report.period.in_text
     if t.sessions == 0:
         out = [
             f"Trong {when}, {who} chưa ghi nhận lượt hướng dẫn người dân sử dụng dịch vụ "
@@ -62,7 +49,9 @@ def sentences(report: Report) -> list[str]:
     avg = t.avg_minutes or 0
     out.append(rate + f"; thời gian hướng dẫn trung bình {vn_dec(avg)} phút/lượt.")
     if report.top_procedures:
-        top = ", ".join(f"{name} ({vn_int(c)} lượt)" for _, name, c in report.top_procedures[:3])
+        top = ", ".join(
+            f"{short_name(name)} ({vn_int(c)} lượt)" for _, name, c in report.top_procedures[:3]
+        )
         out.append(f"Các thủ tục được hướng dẫn nhiều nhất: {top}.")
     if report.top_barriers:
         top = ", ".join(f"{label} ({vn_int(c)} lượt)" for label, c in report.top_barriers[:3])

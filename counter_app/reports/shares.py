@@ -9,10 +9,19 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
+from counter_app.catalog.sorting import vietnamese_key
 from counter_app.domain.models import TriState
 from counter_app.reports import labels as L
 from counter_app.reports.records import LookupOrder, SessionRec
-from counter_app.reports.table import Table, count_col, label_col, ratio, share_col
+from counter_app.reports.table import (
+    Table,
+    count_col,
+    label_col,
+    no_col,
+    numbered,
+    ratio,
+    share_col,
+)
 
 TRI_CODES = tuple(t.value for t in TriState)  # yes, no, unknown: the order of the sheet
 
@@ -34,7 +43,11 @@ def ordered_labels(counter: Counter, lookups: LookupOrder, kind: str) -> list[st
 
 
 def top_counts(counter: Counter, n: int) -> list[tuple[str, int]]:
-    return sorted(((k, v) for k, v in counter.items() if k), key=lambda kv: (-kv[1], kv[0]))[:n]
+    """The ``n`` most frequent non-empty labels; ties in Vietnamese dictionary order."""
+    ranked = sorted(
+        ((k, v) for k, v in counter.items() if k), key=lambda kv: (-kv[1], vietnamese_key(kv[0]))
+    )
+    return ranked[:n]
 
 
 def _share_table(
@@ -91,18 +104,22 @@ def help_types_table(helps: Counter, sessions: int, lookups: LookupOrder) -> Tab
     )
 
 
-def barriers_table(barriers: Counter, procedures: int, lookups: LookupOrder) -> Table:
-    return _share_table(
-        "barriers",
-        L.T_BARRIERS,
-        L.COL_BARRIER,
-        barriers,
-        procedures,
-        lookups,
-        "barrier",
-        per_procedure=True,
-        note=L.NOTE_BARRIERS,
-    )
+def barriers_table(barriers: Counter, not_submitted: int, lookups: LookupOrder) -> Table:
+    """Barriers ranked by how often they were met, each as a share of the procedures that
+    were NOT submitted online (the ones a barrier explains); barriers of the list that
+    nobody met follow with zero, so the reader sees they were asked about."""
+    ranked = top_counts(barriers, len(barriers))
+    seen = {label for label, _ in ranked}
+    zeros = [label for label in lookups.active_labels("barrier") if label not in seen]
+    rows = [[label, c, ratio(c, not_submitted)] for label, c in ranked]
+    rows += [[label, 0, ratio(0, not_submitted)] for label in zeros]
+    columns = [
+        no_col(),
+        label_col(L.COL_BARRIER, 42),
+        count_col(L.COL_PROCEDURES, "procedures", 14, summed=False),
+        share_col(16, L.COL_SHARE_NOT_SUBMITTED),
+    ]
+    return Table("barriers", L.T_BARRIERS, columns, numbered(rows), L.NOTE_BARRIERS)
 
 
 # --- how, who, and what they said -------------------------------------------------------

@@ -1,7 +1,9 @@
 """Sessions of a date range as plain records: the only place in reports that speaks SQL.
 
 Lookup labels are joined without filtering ``active``: a retired value stays readable in
-old records. Voided sessions are excluded. Personal fields are never selected.
+old records. Voided sessions are excluded (``load_tombstones`` lists them for the data
+sheet). Personal fields are never selected; personal data typed into notes and dossier
+codes is masked here, so every export built on these records is free of it.
 """
 
 from __future__ import annotations
@@ -10,14 +12,23 @@ import contextlib
 import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+from counter_app.domain.masking import mask_personal
 from counter_app.domain.models import (
     APPLICANT_INDIVIDUAL,
     APPLICANT_ORGANISATION,
     OUTCOME_SUBMITTED,
 )
-from counter_app.reports.records import LookupOrder, LookupRec, OfficeInfo, ProcRec, SessionRec
+from counter_app.reports.records import (
+    LookupOrder,
+    LookupRec,
+    OfficeInfo,
+    ProcRec,
+    SessionRec,
+    Tombstone,
+)
 from counter_app.storage.database import Store
 
 _SESSIONS = """
@@ -26,7 +37,7 @@ _SESSIONS = """
            coalesce(ch.label, ''), coalesce(po.label, ''),
            coalesce(ap.code, ''), coalesce(ap.label, ''),
            s.elderly, s.ethnic_minority, s.disability,
-           coalesce(sr.label, ''), coalesce(sa.label, ''), s.note
+           coalesce(sr.label, ''), coalesce(sa.label, ''), s.note, s.updated_at
     FROM session s
     LEFT JOIN office o ON o.id = s.office_id
     LEFT JOIN officer f ON f.id = s.officer_id
@@ -126,15 +137,18 @@ def _procedures_by_session(
                 share(ocode, ocode),
                 share(olabel, olabel),
                 barriers.get(spid, ()),
-                dossier,
+                mask_personal(dossier) if dossier else "",
                 pos,
             )
         )
     return procs
 
 
-def load_sessions(store: Store, start: date, end: date) -> list[SessionRec]:
-    """Every non-voided session that started on a day in [start, end], oldest first."""
+def load_sessions(store: Store, start: date, end: date, *, notes: bool = True) -> list[SessionRec]:
+    """Every non-voided session that started on a day in [start, end], oldest first.
+
+    Notes are masked (phone, ID, e-mail), or left out entirely when ``notes`` is False
+    (the office's choice)."""
     conn = store.db.conn
     args = _bounds(start, end)
     # One shared object per distinct text (officer, label, procedure name…): a year of
@@ -181,11 +195,42 @@ def load_sessions(store: Store, start: date, end: date) -> list[SessionRec]:
                 self_rel,
                 satisfaction,
                 helps.get(sid, ()),
-                row[17],
+                mask_personal(row[17]) if notes and row[17] else "",
                 procs.get(sid, []),
+                row[18],
             )
         )
     return out
+
+
+def load_tombstones(store: Store, start: date, end: date) -> list[Tombstone]:
+    """The voided sessions of [start, end]: the data sheet carries them so that a copy
+    received before the void is dropped where the files are consolidated."""
+    rows = store.db.conn.execute(
+        """
+        SELECT s.uuid, coalesce(o.code, ''), s.started_at, s.updated_at
+        FROM session s LEFT JOIN office o ON o.id = s.office_id
+        WHERE s.voided = 1 AND s.started_at >= ? AND s.started_at < ?
+        ORDER BY s.started_at, s.id
+        """,
+        _bounds(start, end),
+    )
+    return [Tombstone(u, code, datetime.fromisoformat(t), upd) for u, code, t, upd in rows]
+
+
+def count_rows(store: Store, start: date, end: date) -> tuple[int, int, int]:
+    """(sessions, procedures, detail rows) of [start, end] in one COUNT: the report is
+    refused from these before anything is loaded when a sheet would pass Excel's limit.
+    A LEFT JOIN row per procedure, one for a session without any: the detail sheet."""
+    row = store.db.conn.execute(
+        """
+        SELECT count(DISTINCT s.id), count(sp.id), count(*)
+        FROM session s LEFT JOIN session_procedure sp ON sp.session_id = s.id
+        WHERE s.voided = 0 AND s.started_at >= ? AND s.started_at < ?
+        """,
+        _bounds(start, end),
+    ).fetchone()
+    return int(row[0]), int(row[1]), int(row[2])
 
 
 def load_lookups(store: Store) -> LookupOrder:
@@ -207,7 +252,7 @@ def load_office(store: Store) -> OfficeInfo:
 def load_totals(store: Store, start: date, end: date):
     """The key-figure counts of a range straight from SQL (the previous period needs
     nothing else, so its sessions are not loaded)."""
-    from counter_app.reports.aggregate import Totals
+    from counter_app.reports.aggregate import LEVEL_FULL, LEVEL_PARTIAL, Totals, level_kind
 
     args = _bounds(start, end)
     conn = store.db.conn
@@ -222,23 +267,145 @@ def load_totals(store: Store, start: date, end: date):
         """,
         [APPLICANT_INDIVIDUAL, APPLICANT_ORGANISATION, *args],
     ).fetchone()
-    procedures, submitted = conn.execute(
+    procedures = submitted = full = partial = 0
+    for level, count, ok in conn.execute(
         """
-        SELECT count(*), coalesce(sum(lo.code = ?), 0)
+        SELECT coalesce(p.online_level, ''), count(*), coalesce(sum(lo.code = ?), 0)
         FROM session_procedure sp JOIN session s ON s.id = sp.session_id
+        LEFT JOIN procedure p ON p.code = sp.procedure_code
         LEFT JOIN lookup lo ON lo.id = sp.outcome_id
         WHERE s.voided = 0 AND s.started_at >= ? AND s.started_at < ?
+        GROUP BY 1
         """,
         [OUTCOME_SUBMITTED, *args],
-    ).fetchone()
+    ):
+        procedures += count
+        submitted += ok
+        kind = level_kind(level)
+        full += ok if kind == LEVEL_FULL else 0
+        partial += ok if kind == LEVEL_PARTIAL else 0
     return Totals(
         sessions=n,
         individuals=individuals,
         organisations=organisations,
         procedures=procedures,
         submitted=submitted,
+        submitted_full=full,
+        submitted_partial=partial,
         minutes=minutes,
         elderly=elderly,
         ethnic_minority=ethnic,
         disability=disability,
     )
+
+
+def day_counts(store: Store, start: date, end: date) -> dict[date, tuple[int, int, int]]:
+    """day → (sessions, procedures, submitted) of [start, end], from SQL (the week at a
+    glance: two weeks of days, eight weeks of rates)."""
+    args = _bounds(start, end)
+    conn = store.db.conn
+    out: dict[date, list[int]] = {}
+    for day, n in conn.execute(
+        """
+        SELECT substr(started_at, 1, 10), count(*) FROM session
+        WHERE voided = 0 AND started_at >= ? AND started_at < ? GROUP BY 1
+        """,
+        args,
+    ):
+        out.setdefault(date.fromisoformat(day), [0, 0, 0])[0] = n
+    for day, procs, ok in conn.execute(
+        """
+        SELECT substr(s.started_at, 1, 10), count(*), coalesce(sum(lo.code = ?), 0)
+        FROM session_procedure sp JOIN session s ON s.id = sp.session_id
+        LEFT JOIN lookup lo ON lo.id = sp.outcome_id
+        WHERE s.voided = 0 AND s.started_at >= ? AND s.started_at < ? GROUP BY 1
+        """,
+        [OUTCOME_SUBMITTED, *args],
+    ):
+        entry = out.setdefault(date.fromisoformat(day), [0, 0, 0])
+        entry[1], entry[2] = procs, ok
+    return {d: (v[0], v[1], v[2]) for d, v in out.items()}
+
+
+def procedure_counts(store: Store, start: date, end: date) -> list[tuple[str, str, int]]:
+    """(code, name, procedures guided) of [start, end], every procedure used."""
+    return [
+        (code, name, n)
+        for code, name, n in store.db.conn.execute(
+            """
+            SELECT sp.procedure_code, coalesce(p.name, sp.procedure_code), count(*)
+            FROM session_procedure sp JOIN session s ON s.id = sp.session_id
+            LEFT JOIN procedure p ON p.code = sp.procedure_code
+            WHERE s.voided = 0 AND s.started_at >= ? AND s.started_at < ? GROUP BY 1
+            """,
+            _bounds(start, end),
+        )
+    ]
+
+
+def barrier_label_counts(store: Store, start: date, end: date) -> list[tuple[str, int]]:
+    """(barrier label, procedures that met it) of [start, end]."""
+    return [
+        (label, n)
+        for label, n in store.db.conn.execute(
+            """
+            SELECT l.label, count(*) FROM session_procedure_barrier b
+            JOIN lookup l ON l.id = b.barrier_id
+            JOIN session_procedure sp ON sp.id = b.session_procedure_id
+            JOIN session s ON s.id = sp.session_id
+            WHERE s.voided = 0 AND s.started_at >= ? AND s.started_at < ? GROUP BY 1
+            """,
+            _bounds(start, end),
+        )
+    ]
+
+
+@contextlib.contextmanager
+def read_only_store(path: Path) -> Iterator[Store | None]:
+    """The office database at ``path`` opened read-only without the instance lock (the
+    window may be running): for a command that only needs the office's name and its
+    document settings. None when there is no usable file."""
+    from sqlite_utils import Database
+
+    from counter_app.storage.backup import connect_readonly
+
+    if not Path(path).is_file():
+        yield None
+        return
+    try:
+        conn = connect_readonly(path)
+        conn.execute("PRAGMA query_only = 1")
+    except sqlite3.Error:
+        yield None
+        return
+    try:
+        yield Store(
+            db=Database(conn), path=Path(path), backups_dir=Path(path).parent, is_reader=True
+        )
+    finally:
+        conn.close()
+
+
+def office_of_file(path: Path) -> OfficeInfo | None:
+    with read_only_store(path) as store:
+        if store is None:
+            return None
+        try:
+            info = load_office(store)
+        except sqlite3.Error:
+            return None
+    return info if info.code or info.name else None
+
+
+def document_of_file(path: Path):
+    """The document settings (symbol, signer…) of the office database at ``path``, or
+    the defaults when there is none."""
+    from counter_app.services.report_document import DocumentSettings, load_document_settings
+
+    with read_only_store(path) as store:
+        if store is None:
+            return DocumentSettings()
+        try:
+            return load_document_settings(store)
+        except sqlite3.Error:
+            return DocumentSettings()

@@ -9,6 +9,7 @@ from typing import Literal
 from counter_app.reports import labels as L
 
 ColumnRole = Literal[
+    "no",
     "label",
     "sessions",
     "procedures",
@@ -53,8 +54,38 @@ class Table:
         """Index of the first column holding ``role``."""
         return next(i for i, c in enumerate(self.columns) if c.role == role)
 
+    def column_of_header(self, header: str) -> int:
+        return next(i for i, c in enumerate(self.columns) if c.header == header)
+
     def column_sum(self, index: int) -> int:
         return sum(r[index] or 0 for r in self.rows)
+
+    @property
+    def label_index(self) -> int:
+        """The column a total row's label goes in (after the STT column, if any)."""
+        return 1 if self.columns and self.columns[0].role == "no" else 0
+
+    def without_empty_columns(self) -> Table:
+        """The table without the text columns that are empty on every row (a catalogue
+        without online levels prints no empty "Mức độ DVC" column). The first label
+        column always stays; a table without rows keeps its layout."""
+        if not self.rows:
+            return self
+        first = self.label_index
+        keep = [
+            i
+            for i, col in enumerate(self.columns)
+            if i <= first or col.kind != "text" or any(r[i] not in (None, "") for r in self.rows)
+        ]
+        if len(keep) == len(self.columns):
+            return self
+        return Table(
+            self.key,
+            self.title,
+            [self.columns[i] for i in keep],
+            [[r[i] for i in keep] for r in self.rows],
+            self.note,
+        )
 
 
 def ratio(num: float, den: float) -> float | None:
@@ -74,5 +105,14 @@ def rate_col(width: float) -> Column:
     return Column(L.COL_RATE, "pct", width, "rate", rate_of=("submitted", "procedures"))
 
 
-def share_col(width: float) -> Column:
-    return Column(L.COL_SHARE, "pct", width, "share")
+def share_col(width: float, header: str = L.COL_SHARE) -> Column:
+    return Column(header, "pct", width, "share")
+
+
+def no_col() -> Column:
+    """The STT column of a long, ranked table: 1, 2, 3… in the printed order."""
+    return Column(L.COL_NO, "int", 6, "no")
+
+
+def numbered(rows: list[list]) -> list[list]:
+    return [[i, *row] for i, row in enumerate(rows, start=1)]

@@ -5,7 +5,9 @@ full-year detail sheet. openpyxl writes every styled, small sheet plus an empty
 placeholder for each large one (with its header row, print setup, filter, and a
 template row whose cell styles we reuse); this module then copies the package, splicing
 rows generated as XML text into the placeholders. Strings are written inline
-(``t="inlineStr"``): always text, never a formula, whatever they start with.
+(``t="inlineStr"``): always text, never a formula, whatever they start with; a string
+that starts like a formula (=, +, -, @) also gets the column's "quote prefix" style, so
+editing the cell in Excel later does not turn it into one.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _EPOCH = date(1899, 12, 30)
 _LETTERS = [get_column_letter(i) for i in range(1, 400)]
 
+
+FORMULA_LEADS = ("=", "+", "-", "@")
 
 # Excel refuses a cell longer than this and "repairs" the whole file on opening; text from
 # another office's file (consolidation) is not bound by this app's own length limits.
@@ -72,7 +76,9 @@ class BigSheet:
     """Rows to splice into the placeholder sheet at ``index`` (0-based worksheet position).
 
     ``styles`` maps 0-based column → style id; ``style_from_template`` takes them from
-    the template row ``first_row`` openpyxl wrote (it is replaced by the real rows).
+    the template row ``first_row`` openpyxl wrote (it is replaced by the real rows), and
+    the styles with the quote prefix from the row after it (``quote_template``).
+    ``row_height(values)`` gives a row its height in points (None: the default).
     """
 
     index: int
@@ -80,6 +86,9 @@ class BigSheet:
     first_row: int
     style_from_template: bool = True
     styles: dict[int, int] = field(default_factory=dict)
+    quote_template: bool = False
+    quote_styles: dict[int, int] = field(default_factory=dict)
+    row_height: Callable[[list], float | None] | None = None
     written: int = 0
 
 
@@ -88,9 +97,11 @@ class _RowWriter:
     SpreadsheetML: a cell without one follows the previous cell), so a cell's XML does
     not depend on its row and the common ones (0, 1, empty) are prepared once."""
 
-    def __init__(self, styles: dict[int, int]):
+    def __init__(self, styles: dict[int, int], quote_styles: dict[int, int] | None = None):
         self.styles = styles
+        self.quote_styles = quote_styles or {}
         self.heads: list[str] = []
+        self.quotes: list[str] = []
         self.zeros: list[str] = []
         self.ones: list[str] = []
         self._grow(max([512, *[k + 1 for k in styles]]))
@@ -100,12 +111,17 @@ class _RowWriter:
             s = self.styles.get(i)
             head = "<c" if s is None else f'<c s="{s}"'
             self.heads.append(head)
+            q = self.quote_styles.get(i)
+            self.quotes.append(head if q is None else f'<c s="{q}"')
             self.zeros.append(f"{head}><v>0</v></c>")
             self.ones.append(f"{head}><v>1</v></c>")
 
-    def row(self, values: list, r: int) -> str:
+    def row(self, values: list, r: int, height: float | None = None) -> str:
         heads, zeros, ones = self.heads, self.zeros, self.ones
-        parts = [f'<row r="{r}">']
+        if height:
+            parts = [f'<row r="{r}" ht="{height:g}" customHeight="1">']
+        else:
+            parts = [f'<row r="{r}">']
         append = parts.append
         i = 0
         for v in values:
@@ -123,14 +139,13 @@ class _RowWriter:
                     append(f"{heads[i]}><v>{v}</v></c>")
             elif t is str:
                 text = _esc(v)
+                head = self.quotes[i] if text.startswith(FORMULA_LEADS) else heads[i]
                 if not text:
                     append("<c/>")
                 elif text[0].isspace() or text[-1].isspace():
-                    append(
-                        f'{heads[i]} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
-                    )
+                    append(f'{head} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
                 else:
-                    append(f'{heads[i]} t="inlineStr"><is><t>{text}</t></is></c>')
+                    append(f'{head} t="inlineStr"><is><t>{text}</t></is></c>')
             elif v is None:
                 append("<c/>")
             elif t is float:
@@ -167,9 +182,10 @@ def _template_styles(xml: str, row: int) -> dict[int, int]:
 def _chunks(sheet: BigSheet, progress: Callable[[int], None] | None) -> Iterator[str]:
     buf: list[str] = []
     r = sheet.first_row
-    writer = _RowWriter(sheet.styles)
+    writer = _RowWriter(sheet.styles, sheet.quote_styles)
+    height = sheet.row_height
     for values in sheet.rows:
-        buf.append(writer.row(values, r))
+        buf.append(writer.row(values, r, height(values) if height else None))
         r += 1
         if len(buf) >= 2000:
             yield "".join(buf)
@@ -205,6 +221,9 @@ def splice(
             xml = data.decode("utf-8")
             if sheet.style_from_template:
                 sheet.styles = {**_template_styles(xml, sheet.first_row), **sheet.styles}
+            if sheet.quote_template:
+                quotes = _template_styles(xml, sheet.first_row + 1)
+                sheet.quote_styles = {**quotes, **sheet.quote_styles}
             head, tail = _split(xml, sheet.first_row)
             entry = zipfile.ZipInfo(info.filename, date_time=info.date_time)
             entry.compress_type = zipfile.ZIP_DEFLATED

@@ -46,7 +46,9 @@ def purge_personal_data(
     clock: Callable[[], datetime] = datetime.now,
     since: str | None = None,
 ) -> int:
-    """Blank personal fields of sessions older than ``retention_days``; returns the count.
+    """Blank personal fields of sessions older than ``retention_days`` and mask phone,
+    ID and e-mail typed into their notes; returns the count (fields blanked + notes
+    masked).
 
     ``since`` limits the scan to sessions that started at or after it (the previous
     cutoff): the automatic purge at start then reads a day's rows, not the whole table.
@@ -64,6 +66,8 @@ def purge_personal_data(
             f"citizen_id_number = '' WHERE {where} AND {personal}",
             params,
         ).rowcount
+        notes = scrub_notes(db, where, params)
+        n += notes
         if n:
             write_audit(
                 db,
@@ -74,6 +78,7 @@ def purge_personal_data(
                 before=None,
                 after={
                     "sessions": n,
+                    "notes_masked": notes,
                     "started_before": cutoff,
                     "retention_days": int(retention_days),
                 },
@@ -81,6 +86,26 @@ def purge_personal_data(
                 at=now,
             )
     return n
+
+
+def scrub_notes(db, where: str, params: list[str]) -> int:
+    """Mask phone numbers, CCCD/CMND numbers and e-mails officers typed into the notes of
+    the sessions ``where`` selects (and in their folded search text); the count changed.
+    SQLite has no regular expressions: only notes holding a digit or an "@" are read."""
+    from counter_app.domain.masking import mask_personal
+
+    rows = db.execute(
+        f"SELECT id, note, search_text FROM session WHERE {where} AND note <> '' "
+        "AND (note GLOB '*[0-9]*' OR instr(note, '@') > 0)",
+        params,
+    ).fetchall()
+    changed = [
+        (mask_personal(note), mask_personal(search), sid)
+        for sid, note, search in rows
+        if mask_personal(note) != note
+    ]
+    db.conn.executemany("UPDATE session SET note = ?, search_text = ? WHERE id = ?", changed)
+    return len(changed)
 
 
 def purge_due(

@@ -28,6 +28,7 @@ from counter_app.domain.models import Office, Role
 from counter_app.domain.text import nfc
 from counter_app.i18n import tr
 from counter_app.resources import resource_path
+from counter_app.services.report_document import DocumentSettings, clean
 
 if TYPE_CHECKING:
     from counter_app.storage.database import Store
@@ -60,6 +61,7 @@ class OfficeProfile:
     counters: list[str] = field(default_factory=list)
     officers: list[OfficerProfile] = field(default_factory=list)
     source: str = ""
+    report: DocumentSettings | None = None  # the optional [report] section
 
     def office(self) -> Office:
         return Office(
@@ -96,6 +98,7 @@ def parse_profile(text: str, source: str = "") -> OfficeProfile:
     code = _office_code(office)
     counters = _counters(office)
     officers = _officers(data)
+    report = _report(data)
     return OfficeProfile(
         code=code,
         name=_text(office, "name", "office", required=True),
@@ -104,7 +107,43 @@ def parse_profile(text: str, source: str = "") -> OfficeProfile:
         counters=counters,
         officers=officers,
         source=source,
+        report=report,
     )
+
+
+def _report(data: dict[str, Any]) -> DocumentSettings | None:
+    """The optional [report] section: what the Word report says about the office."""
+    raw = data.get("report")
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise ProfileError(tr("In the profile, [report] must be a section."))
+    recipients = raw.get("recipients", [])
+    if not isinstance(recipients, list) or not all(isinstance(r, str) for r in recipients):
+        raise ProfileError(
+            tr('In the profile, report.recipients must be a list of names, e.g. ["Sở Nội vụ"].')
+        )
+    suggestions = raw.get("suggestions", True)
+    if not isinstance(suggestions, bool):
+        raise ProfileError(tr("In the profile, report.suggestions must be true or false."))
+    doc = clean(
+        DocumentSettings(
+            symbol=_text(raw, "symbol", "report", required=False),
+            place=_text(raw, "place", "report", required=False),
+            signer_title=_text(raw, "signer_title", "report", required=False),
+            signer_name=_text(raw, "signer_name", "report", required=False),
+            signer_authority=_text(raw, "signer_authority", "report", required=False),
+            recipients=list(recipients),
+            proposals=_text(raw, "proposals", "report", required=False),
+            suggestions=suggestions,
+        )
+    )
+    problems = doc.problems()
+    if problems:
+        raise ProfileError(
+            tr("In the profile, [report]: {problems}").format(problems=" ".join(problems))
+        )
+    return doc
 
 
 def _load(text: str, source: str) -> dict[str, Any]:
@@ -248,6 +287,10 @@ def apply_profile_if_new(
             profile.counters,
             [NewOfficer(o.name, o.role) for o in profile.officers],
         )
+        if profile.report is not None:
+            from counter_app.services.report_document import save_document_settings
+
+            save_document_settings(store, profile.report)
         settings.OFFICE_PROFILE_APPLIED.set(
             store,
             {

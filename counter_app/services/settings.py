@@ -109,6 +109,18 @@ OFFICER_PIN_REQUIRED: Setting[bool] = Setting("auth.officer_pin_required", False
 PERSONAL_FIELDS: Setting[bool] = Setting("privacy.personal_fields", False, bool)
 RETENTION_DAYS: Setting[int] = Setting("privacy.retention_days", 90, int)
 BACKUP_FOLDER: Setting[str] = Setting("backup.folder", "", str)
+EXPORT_NOTES: Setting[bool] = Setting("privacy.export_notes", True, bool)  # notes in exports
+
+# -- the weekly report as a document (Decree 30/2020), supervisors ------------------------
+REPORT_SYMBOL: Setting[str] = Setting("report.symbol", "", str)  # "Số: …/BC-<symbol>"
+REPORT_PLACE: Setting[str] = Setting("report.place", "", str)  # "<place>, ngày … tháng …"
+REPORT_SIGNER_TITLE: Setting[str] = Setting("report.signer_title", "", str)  # "GIÁM ĐỐC"
+REPORT_SIGNER_NAME: Setting[str] = Setting("report.signer_name", "", str)
+REPORT_SIGNER_AUTHORITY: Setting[str] = Setting("report.signer_authority", "", str)  # "KT. …"
+REPORT_RECIPIENTS: Setting[list] = Setting("report.recipients", [], list)  # "Nơi nhận" lines
+REPORT_PROPOSALS: Setting[str] = Setting("report.proposals", "", str)  # "Đề xuất, kiến nghị"
+REPORT_SUGGESTIONS: Setting[bool] = Setting("report.suggestions", True, bool)  # generated ones
+REPORT_FORMATS: Setting[list] = Setting("report.formats", ["docx", "xlsx"], list)
 
 # -- bookkeeping (the app's own) ---------------------------------------------------------
 PURGED_BEFORE: Setting[str] = Setting("privacy.purged_before", "", str)

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -402,3 +403,92 @@ def _check_schema(path: Path) -> int | None:
     if names and names != KNOWN_MIGRATIONS:
         return version
     return None
+
+
+# -- another database of the app (the province's consolidated store) ---------------------
+# The same opening sequence as ``open_store`` for a file of another schema: kept apart so
+# that the office database's path stays as it is (storage/ is being reworked for
+# recovery); it reuses the same helpers, so a change to them serves both.
+
+
+@dataclass(frozen=True)
+class Schema:
+    """A family of migrations for one kind of database file."""
+
+    name: str  # the sqlite-utils migration set
+    migrations: Any  # sqlite_utils.migrations.Migrations
+
+    @property
+    def known(self) -> frozenset[str]:
+        return frozenset(m.name for m in self.migrations._migrations)
+
+    @property
+    def version(self) -> int:
+        return len(self.migrations._migrations)
+
+
+def _stored_names(path: Path, schema: Schema) -> tuple[int, set[str]]:
+    conn = backup.connect_readonly(path)
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        has_table = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='_sqlite_migrations'"
+        ).fetchone()
+        names: set[str] = set()
+        if has_table:
+            names = {
+                r[0]
+                for r in conn.execute(
+                    "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [schema.name]
+                )
+            }
+        return version, names
+    finally:
+        conn.close()
+
+
+def open_store_of(
+    schema: Schema,
+    path: Path,
+    backups_dir: Path,
+    damaged_dir: Path,
+    *,
+    take_lock: bool = True,
+    check_location: bool = True,
+) -> Store:
+    """Open (creating if needed) a database of ``schema``: refuse unsafe places, take the
+    one-instance lock, check the file and restore the newest verified backup if damaged,
+    refuse a newer file untouched, back up before migrating, migrate, set WAL and
+    ``synchronous=FULL``."""
+    path = Path(path)
+    if check_location:
+        why = unsafe_reason(path)
+        if why:
+            raise UnsafeLocationError(str(path), why)
+    check_writable(path.parent)
+    lock = InstanceLock(path).acquire() if take_lock else None
+    try:
+        _clean_marker(path).unlink(missing_ok=True)
+        recovery = _recover_if_damaged(path, backups_dir, damaged_dir)
+        pending = False
+        if path.exists() and path.stat().st_size:
+            version, names = _stored_names(path, schema)
+            if version > schema.version or names - schema.known:
+                raise SchemaTooNewError(max(version, schema.version + 1), schema.version)
+            pending = bool(names) and names != schema.known
+        if pending:
+            backup.take_backup(path, backups_dir, reason="pre_migration")
+        db = Database(path)
+        try:
+            configure(db)
+            schema.migrations.apply(db)
+        except sqlite3.OperationalError as exc:
+            db.close()
+            raise translate_sqlite_error(exc) from exc
+        store = Store(db=db, path=path, backups_dir=backups_dir, lock=lock, recovery=recovery)
+        store._changes_at_backup = db.conn.total_changes
+        return store
+    except BaseException:
+        if lock:
+            lock.release()
+        raise

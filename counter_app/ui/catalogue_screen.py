@@ -401,7 +401,7 @@ class CatalogueScreen(ttk.Frame):
         ).pack(anchor="w")
         choose = self._build_import_buttons(tab)
         self._build_preview(tab)
-        self._edit_widgets_import = [choose]
+        self._edit_widgets_import = [choose, self._levels_button]
 
     def _build_import_buttons(self, tab: ttk.Frame) -> ttk.Button:
         """Choose (returned: editing only), full-list option, Apply, and Export."""
@@ -415,6 +415,14 @@ class CatalogueScreen(ttk.Frame):
             command=self._choose_file,
         )
         choose.pack(side="left")
+        levels = ttk.Button(
+            row,
+            text=tr("Online levels from a list…"),
+            bootstyle="primary-outline",
+            command=self._choose_levels_file,
+        )
+        levels.pack(side="left", padx=(6, 0))
+        self._levels_button = levels
         ttk.Checkbutton(
             row,
             text=tr("It is the full list: retire procedures missing from it"),
@@ -467,6 +475,15 @@ class CatalogueScreen(ttk.Frame):
         path = self.ask_open_file()
         if path:
             self.presenter.choose_import_file(path, self.retire_missing_var.get())
+
+    def _choose_levels_file(self) -> None:
+        path = filedialog.askopenfilename(
+            parent=self,
+            title=tr("Choose the province's list of online services (code and level)"),
+            filetypes=[(tr("Spreadsheets"), "*.xlsx *.xls *.csv"), (tr("All files"), "*.*")],
+        )
+        if path:
+            self.presenter.choose_levels_file(path)
 
     def _export(self) -> None:
         path = self.ask_save_file()

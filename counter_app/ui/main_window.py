@@ -323,6 +323,9 @@ class MainWindow(DialogsMixin, ttk.App):
             history.refresh()
         else:
             self._history_dirty = True
+        reports = self.screens.get("reports")  # the week at a glance follows each save
+        if reports is not None and hasattr(reports, "on_sessions_changed"):
+            reports.on_sessions_changed()
 
     def catalogue_changed(self) -> None:
         """Favourites, bundles or abbreviations changed: the form re-reads them on view."""

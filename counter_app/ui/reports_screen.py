@@ -1,6 +1,7 @@
-"""Reports screen: the widgets for choosing a period, the key-figure preview, export with
+"""Reports screen: the widgets for choosing a period, the key-figure preview beside the
+week at a glance (``ui.reports_glance``), which files to write (Word, Excel), export with
 progress, open folder, and the list of files to consolidate. What they do is decided in
-``presenters.reports``; long work runs on the app's job runner, never here.
+``presenters.reports``; all reading runs on the app's job runner, never here.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ import ttkbootstrap as ttk
 
 from counter_app.i18n import tr
 from counter_app.presenters.reports import FigureRow, ReportsPresenter, period_kinds
+from counter_app.reports.glance import Glance
 from counter_app.reports.period import Period
+from counter_app.ui.reports_glance import GlanceView
 
 DATE_FORMAT = "%d/%m/%Y"
 
@@ -50,10 +53,14 @@ class ReportsScreen(ttk.Frame):
     # -- building -----------------------------------------------------------------------
     def _build(self) -> None:
         self._build_period()
-        self.preview = ttk.Labelframe(self, text=tr("Key figures"), padding=8)
-        self.preview.pack(fill="x", pady=8)
+        middle = ttk.Frame(self)
+        middle.pack(fill="x", pady=8)
+        self.preview = ttk.Labelframe(middle, text=tr("Key figures"), padding=8)
+        self.preview.pack(side="left", fill="y", anchor="n")
         self.preview_title = ttk.Label(self.preview, text="", font="-weight bold")
         self.preview_title.grid(row=0, column=0, columnspan=4, sticky="w", pady=(0, 4))
+        self.glance = GlanceView(middle)
+        self.glance.pack(side="left", fill="both", expand=True, padx=(8, 0))
         self._build_actions()
         self._build_consolidation()
 
@@ -97,9 +104,17 @@ class ReportsScreen(ttk.Frame):
         actions = ttk.Frame(self)
         actions.pack(fill="x")
         self.export_button = ttk.Button(
-            actions, text=tr("Export to Excel"), bootstyle="primary", command=self.export
+            actions, text=tr("Write the report"), bootstyle="primary", command=self.export
         )
         self.export_button.pack(side="left")
+        self.format_vars = {
+            "docx": tk.BooleanVar(self, True),
+            "xlsx": tk.BooleanVar(self, True),
+        }
+        for key, text in (("docx", tr("Word report")), ("xlsx", tr("Excel annex"))):
+            ttk.Checkbutton(
+                actions, text=text, variable=self.format_vars[key], command=self._formats_chosen
+            ).pack(side="left", padx=(8, 0))
         self.folder_button = ttk.Button(
             actions, text=tr("Open folder"), bootstyle="secondary", command=self.open_exports
         )
@@ -134,6 +149,13 @@ class ReportsScreen(ttk.Frame):
 
     def refresh_preview(self) -> None:
         self.presenter.refresh_preview()
+
+    def _formats_chosen(self) -> None:
+        self.presenter.set_formats([k for k, v in self.format_vars.items() if v.get()])
+
+    def on_sessions_changed(self) -> None:
+        """The window says a session was saved or changed: the glance follows."""
+        self.presenter.sessions_changed()
 
     def selected_period(self) -> Period | None:
         return self.presenter.selected_period()
@@ -216,9 +238,9 @@ class ReportsScreen(ttk.Frame):
                 if r == 1:
                     options["font"] = "-weight bold"
                 if c > 0:
-                    options["width"] = 14
+                    options["width"] = 10 if c < 3 else 15
                 w = ttk.Label(self.preview, text=text, **options)
-                w.grid(row=r, column=c, sticky="we", padx=(0, 12))
+                w.grid(row=r, column=c, sticky="we", padx=(0, 8))
                 widgets.append(w)
             self.figure_labels.append(tuple(widgets))
 
@@ -240,6 +262,13 @@ class ReportsScreen(ttk.Frame):
         self.progress.configure(value=progress)
         self.status_var.set(status)
 
+    def show_formats(self, formats: list[str]) -> None:
+        for key, var in self.format_vars.items():
+            var.set(key in formats)
+
+    def show_glance(self, glance: Glance | None) -> None:
+        self.glance.show(glance)
+
     def show_files(self, files: list[Path]) -> None:
         self.file_list.delete(0, "end")
         for path in files:
@@ -247,7 +276,7 @@ class ReportsScreen(ttk.Frame):
 
     def ask_files(self) -> list[str]:
         return list(
-            filedialog.askopenfilenames(
+            filedialog.askopenfilenames(  # the consolidation takes the workbooks
                 parent=self,
                 title=tr("Choose report files to consolidate"),
                 filetypes=[(tr("Excel reports"), "*.xlsx"), (tr("All files"), "*.*")],

@@ -15,6 +15,8 @@ from counter_app.i18n import tr
 from counter_app.presenters.base import AppLike
 from counter_app.presenters.settings import EDITABLE_KINDS, SettingsPresenter, kind_label
 from counter_app.services.privacy import PrivacySettings
+from counter_app.services.report_document import DocumentSettings
+from counter_app.ui.settings_document import DocumentBox
 from counter_app.ui.settings_people import PeopleTab
 from counter_app.ui.settings_tables import (
     fill,
@@ -81,6 +83,14 @@ class SettingsScreen(ttk.Frame):
                 *(v.get() for v in self.office_vars.values())
             ),
         ).grid(row=5, column=1, sticky="w", pady=8)
+        self.document = DocumentBox(tab, lambda: self.presenter)
+        self.document.grid(row=6, column=0, columnspan=2, sticky="ew", pady=(4, 0))
+
+    def show_document(self, document: DocumentSettings) -> None:
+        self.document.show(document)
+
+    def show_export_notes(self, export_notes: bool) -> None:
+        self.export_notes_var.set(export_notes)
 
     def show_office(self, office: Office | None) -> None:
         if office:
@@ -228,6 +238,16 @@ class SettingsScreen(ttk.Frame):
             bootstyle="warning-outline",
             command=self.presenter_purge,
         ).grid(row=2, column=1, columnspan=2, sticky="w", padx=8)
+        self.export_notes_var = tk.BooleanVar(self, True)
+        ttk.Checkbutton(
+            box,
+            text=tr(
+                "Put officers' notes into exported reports (phone numbers, ID numbers and "
+                "e-mails in them are always masked)"
+            ),
+            variable=self.export_notes_var,
+            command=lambda: self.presenter.save_export_notes(self.export_notes_var.get()),
+        ).grid(row=3, column=0, columnspan=3, sticky="w", pady=(6, 0))
 
     def presenter_purge(self) -> None:
         self.presenter.purge_now()

@@ -14,8 +14,8 @@ from counter_app.domain.models import Counter, Officer, Role
 from counter_app.i18n import tr
 from counter_app.ui import shortcuts
 
-SCREENS = ("session", "history", "reports", "catalogue", "settings")
-SUPERVISOR_SCREENS = ("catalogue", "settings")
+SCREENS = ("session", "history", "reports", "province", "catalogue", "settings")
+SUPERVISOR_SCREENS = ("province", "catalogue", "settings")
 
 
 class Header(ttk.Frame):
@@ -95,6 +95,10 @@ def make_screen(name: str, master: tk.Misc, app: Any) -> Any:
         from counter_app.ui.reports_screen import ReportsScreen
 
         return ReportsScreen(master, app)
+    if name == "province":
+        from counter_app.ui.province_screen import ProvinceScreen
+
+        return ProvinceScreen(master, app)
     if name == "catalogue":
         from counter_app.ui.catalogue_screen import CatalogueScreen
 
@@ -111,6 +115,7 @@ def screen_titles() -> dict[str, str]:
         "session": tr("New session"),
         "history": tr("History"),
         "reports": tr("Reports"),
+        "province": tr("Consolidated"),
         "catalogue": tr("Catalogue"),
         "settings": tr("Settings"),
     }

@@ -15,7 +15,10 @@ from dataclasses import dataclass
 
 from counter_app.i18n import tr
 
-SCREEN_KEYS = ("F2", "F3", "F4", "F5", "F6")
+# Shown on the tabs, in the order of ``shell.SCREENS``. The consolidated store ("Tổng
+# hợp", supervisors) sits beside Reports and takes Ctrl+F4: F2–F6 are the screens and
+# F7–F12 the bundles already, and in a single-window Tk app Windows reserves only Alt+F4.
+SCREEN_KEYS = ("F2", "F3", "F4", "Ctrl+F4", "F5", "F6")
 BUNDLE_KEYS = ("F7", "F8", "F9", "F10", "F11", "F12")
 MAX_NUMBERED = 9
 
@@ -66,6 +69,7 @@ WINDOW: list[Shortcut] = [
     Shortcut("screen.session", ("<F2>",), lambda: tr("New session")),
     Shortcut("screen.history", ("<F3>",), lambda: tr("History")),
     Shortcut("screen.reports", ("<F4>",), lambda: tr("Reports")),
+    Shortcut("screen.province", ("<Control-F4>",), lambda: tr("Consolidated store (supervisors)")),
     Shortcut("screen.catalogue", ("<F5>",), lambda: tr("Catalogue")),
     Shortcut("screen.settings", ("<F6>",), lambda: tr("Settings")),
     Shortcut(

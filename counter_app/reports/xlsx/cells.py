@@ -21,10 +21,16 @@ THIN = Side(style="thin", color="808080")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
+# Counts read "1.116" on every PC: Excel's "#,##0" takes the thousands mark from the PC's
+# regional settings (an English Windows shows "1,116", read in Vietnam as 1 point 116), so
+# the dots are literal, placed by value range. A decimal mark cannot be forced in a number
+# cell: rates and averages show the PC's own ("64,1%" or "64.1%"); the Word report and the
+# sentences always write Vietnamese.
+INT_FORMAT = '[>=1000000]#"."###"."###;[>=1000]#"."###;0'
 FORMATS = {
-    "int": "#,##0",
+    "int": INT_FORMAT,
     "pct": "0.0%",
-    "dec": "#,##0.0",
+    "dec": "0.0",
     "date": "dd/mm/yyyy",
     "time": "hh:mm",
     "text": "@",

@@ -43,8 +43,8 @@ def chart_blocks(report: Report) -> list[ChartBlock]:
     barriers = [(short(label), c) for label, c in report.top_barriers]
     return [
         ChartBlock(L.CHART_DAYS, L.COL_DATE, L.COL_SESSIONS, per_day, "col"),
-        ChartBlock(L.CHART_PROCEDURES, L.COL_VALUE, L.COL_PROCEDURES, procedures, "bar"),
-        ChartBlock(L.CHART_BARRIERS, L.COL_VALUE, L.COL_PROCEDURES, barriers, "bar"),
+        ChartBlock(L.CHART_PROCEDURES, L.COL_PROCEDURE, L.COL_PROCEDURES, procedures, "bar"),
+        ChartBlock(L.CHART_BARRIERS, L.COL_BARRIER, L.COL_PROCEDURES, barriers, "bar"),
     ]
 
 

@@ -3,8 +3,6 @@ heading, title, the key figures against the previous period, remarks, signatures
 
 from __future__ import annotations
 
-from datetime import date
-
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -12,27 +10,18 @@ from openpyxl.worksheet.worksheet import Worksheet
 from counter_app import __version__
 from counter_app.reports import labels as L
 from counter_app.reports.aggregate import KeyFigure, Report
+from counter_app.reports.vn import place_and_date
 from counter_app.reports.xlsx.cells import FORMATS, header_cell, lines, merge_put, print_setup, put
+from counter_app.services.report_document import place_name
+
+__all__ = ["place_and_date", "write_cover"]
 
 COVER_WIDTHS = [5, 37, 11.5, 11.5, 12, 11]
-DELTA_FORMATS = {
-    "int": "+#,##0;−#,##0;0",
+DELTA_FORMATS = {  # no thousands mark: it would follow the PC's regional settings
+    "int": '"+"0;"−"0;0',
     "pct": '+0.0" điểm %";−0.0" điểm %";0',
-    "dec": "+#,##0.0;−#,##0.0;0",
+    "dec": "+0.0;−0.0;0",
 }
-
-
-def place_and_date(province: str, day: date) -> str:
-    """ "Đồng Tháp, ngày 05 tháng 02 năm 2026": Decree 30 zero-pads days below 10 and the
-    months 1 and 2 only; the province's administrative prefix is dropped."""
-    place = province.strip()
-    for prefix in ("Tỉnh ", "tỉnh ", "Thành phố ", "thành phố ", "TP. ", "TP "):
-        if place.startswith(prefix):
-            place = place[len(prefix) :]
-            break
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    when = f"ngày {day.day:02d} tháng {month} năm {day.year}"
-    return f"{place}, {when}" if place else when.capitalize()
 
 
 def write_cover(ws: Worksheet, report: Report, remarks: list[str]) -> None:
@@ -47,7 +36,8 @@ def write_cover(ws: Worksheet, report: Report, remarks: list[str]) -> None:
     row = _remarks(ws, remarks, row + 1)
     last = _signatures(ws, report, row + 2)
     print_setup(ws, portrait=True)
-    ws.print_area = f"A1:F{last}"
+    # the "made by counter_app" line is for whoever opens the file, not for the paper
+    ws.print_area = f"A1:F{last - 2}"
     ws.freeze_panes = None
 
 
@@ -69,14 +59,17 @@ def _heading(ws: Worksheet, report: Report) -> None:
     ws.row_dimensions[2].height = 16 * lines(left_name, 40) + 2
     merge_put(ws, 3, 1, 2, "—————", size=12, align="center")
     merge_put(ws, 3, 3, 6, "———————————", size=12, align="center")
-    code = office.code if not report.consolidated else "TH"
+    doc = report.document  # the same symbol, place and signer as the Word report
+    code = doc.symbol or (office.code if not report.consolidated else "TH")
     merge_put(ws, 4, 1, 2, L.NUMBER_LINE + code, size=13, align="center")
-    when = place_and_date(office.province, report.generated_at.date())
+    when = place_and_date(place_name(doc.place, office.province), report.generated_at.date())
     merge_put(ws, 4, 3, 6, when, size=13, italic=True, align="center")
     title = L.TITLE_CONSOLIDATED if report.consolidated else L.TITLE
     merge_put(ws, 6, 1, 6, title, size=14, bold=True, align="center", wrap=True)
     ws.row_dimensions[6].height = 20 * lines(title, 84, 1.3) + 4
     merge_put(ws, 7, 1, 6, report.period.label, size=13, bold=True, align="center")
+    if report.with_annex:  # the workbook goes as the annex of the Word report
+        merge_put(ws, 8, 1, 6, L.ANNEX_OF.format(symbol=code), size=12, italic=True, align="center")
 
 
 def _offices_line(ws: Worksheet, report: Report, row: int) -> int:
@@ -159,12 +152,22 @@ def _signatures(ws: Worksheet, report: Report, sign: int) -> int:
     """Signatures, recipients and the "made by" line; returns the last row."""
     merge_put(ws, sign, 1, 2, L.SIGN_LEFT, size=13, bold=True, align="center")
     merge_put(ws, sign + 1, 1, 2, L.SIGN_LEFT_HINT, size=12, italic=True, align="center")
-    merge_put(ws, sign, 3, 6, L.SIGN_RIGHT, size=13, bold=True, align="center")
+    doc = report.document
+    right = (doc.signer_title or L.SIGN_RIGHT).upper()
+    if doc.signer_authority:
+        right = doc.signer_authority.upper() + "\n" + right
+    merge_put(ws, sign, 3, 6, right, size=13, bold=True, align="center", wrap=True)
+    if "\n" in right:
+        ws.row_dimensions[sign].height = 36
     merge_put(ws, sign + 1, 3, 6, L.SIGN_RIGHT_HINT, size=12, italic=True, align="center")
+    if doc.signer_name:
+        merge_put(ws, sign + 5, 3, 6, doc.signer_name, size=13, bold=True, align="center")
     rec = sign + 7
-    parent = report.office.parent_body or "Lãnh đạo đơn vị"
+    recipients = list(doc.recipients) or [report.office.parent_body or "Lãnh đạo đơn vị"]
     merge_put(ws, rec, 1, 2, L.RECIPIENTS, size=12, bold=True, italic=True)
-    merge_put(ws, rec + 1, 1, 2, "- " + parent + ";", size=11)
+    for i, name in enumerate(recipients, start=1):
+        merge_put(ws, rec + i, 1, 2, "- " + name + ";", size=11)
+    rec += len(recipients) - 1
     merge_put(ws, rec + 2, 1, 2, L.RECIPIENT_ARCHIVE, size=11)
     gen = L.GENERATED.format(
         version=__version__, when=report.generated_at.strftime("%H:%M %d/%m/%Y")

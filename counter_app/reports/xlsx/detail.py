@@ -4,7 +4,8 @@ into the saved file by ``xlsxstream``; this module prepares the sheet and yields
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import math
+from collections.abc import Callable, Iterator, Sequence
 from datetime import time
 
 from openpyxl.styles import Alignment
@@ -42,9 +43,40 @@ DETAIL_WIDTHS = {
     "Ghi chú": 40,
 }
 NO_PROCEDURE = [1, None, "", "", "", "", "", 0, ""]  # a session with no procedure
+# Columns left out when empty on every row (after "Tính lượt", so the identifying and
+# counting columns keep their places): a catalogue without online levels, an office
+# that records no dossier codes or leaves notes out of exports.
+OPTIONAL = ("Lĩnh vực", "Mức độ DVC", "Mã hồ sơ", "Lần sau tự thực hiện", "Mức độ hài lòng")
+NOTE_HEADER = L.DETAIL_HEADERS[-1]
+TEXT_COLUMNS = ("Tên thủ tục", "Kết quả", "Cán bộ", "Ghi chú", "Lĩnh vực", "Hình thức")
+ID_COLUMNS = "A:D"  # STT, Mã lượt, Mã đơn vị, Ngày: repeated on every printed page
+LINE_POINTS = 13.0
+MAX_LINES = 6
 
 
-def detail_headers(report: Report) -> list[str]:
+def _empty_columns(sessions: list[SessionRec]) -> set[str]:
+    """Which optional columns hold nothing in any row."""
+    filled: set[str] = set()
+    for s in sessions:
+        if s.self_reliance:
+            filled.add("Lần sau tự thực hiện")
+        if s.satisfaction:
+            filled.add("Mức độ hài lòng")
+        if s.note:
+            filled.add(NOTE_HEADER)
+        for p in s.procedures:
+            if p.field:
+                filled.add("Lĩnh vực")
+            if p.online_level:
+                filled.add("Mức độ DVC")
+            if p.dossier_code:
+                filled.add("Mã hồ sơ")
+        if len(filled) == len(OPTIONAL) + 1:
+            break
+    return {h for h in (*OPTIONAL, NOTE_HEADER) if h not in filled}
+
+
+def _all_headers(report: Report) -> list[str]:
     base = list(L.DETAIL_HEADERS)
     note = base.pop()
     return (
@@ -53,6 +85,31 @@ def detail_headers(report: Report) -> list[str]:
         + [L.BARRIER_PREFIX + b for b in report.barrier_labels]
         + [note]
     )
+
+
+def detail_headers(report: Report, sessions: list[SessionRec] | None = None) -> list[str]:
+    """The detail sheet's columns; with ``sessions``, without the optional ones that
+    are empty on every row."""
+    headers = _all_headers(report)
+    if sessions is None:
+        return headers
+    empty = _empty_columns(sessions)
+    return [h for h in headers if h not in empty]
+
+
+def _row_height(widths: Sequence[tuple[int, float]]) -> Callable[[list], float | None]:
+    """A row's height from its longest wrapped text (the row never grows past six lines):
+    long names and notes are printed whole instead of spilling into the next column."""
+
+    def height(row: list) -> float | None:
+        lines = 1
+        for index, width in widths:
+            value = row[index] if index < len(row) else None
+            if isinstance(value, str) and len(value) > width:
+                lines = max(lines, min(MAX_LINES, math.ceil(len(value) * 1.1 / width)))
+        return LINE_POINTS * lines + 2 if lines > 1 else None
+
+    return height
 
 
 def count_detail_rows(sessions: list[SessionRec]) -> int:
@@ -96,6 +153,18 @@ def _procedure_cells(i: int, p: ProcRec) -> list:
 
 
 def detail_rows(report: Report, sessions: list[SessionRec]) -> Iterator[list]:
+    """The rows of the detail sheet, with the columns of ``detail_headers(report,
+    sessions)``."""
+    empty = _empty_columns(sessions)
+    if not empty:
+        yield from _full_rows(report, sessions)
+        return
+    keep = [i for i, h in enumerate(_logical(report)) if h not in empty]
+    for row in _full_rows(report, sessions):
+        yield [row[i] for i in keep]
+
+
+def _full_rows(report: Report, sessions: list[SessionRec]) -> Iterator[list]:
     helps = report.help_labels
     barriers = report.barrier_labels
     # the 0/1 columns repeat a few hundred patterns: render each pattern once
@@ -126,9 +195,32 @@ def detail_rows(report: Report, sessions: list[SessionRec]) -> Iterator[list]:
             yield row
 
 
-def prepare_detail(ws: Worksheet, report: Report, n_rows: int) -> int:
-    """Header, widths, print setup and the template row; returns the first data row."""
-    headers = detail_headers(report)
+def _logical(report: Report) -> list[str]:
+    """The columns of a row as ``_full_rows`` builds it: the help and barrier flags are
+    one element each (pre-rendered XML)."""
+    logical = list(L.DETAIL_HEADERS[:-1])
+    if report.help_labels:
+        logical.append("#help")
+    if report.barrier_labels:
+        logical.append("#barriers")
+    logical.append(NOTE_HEADER)
+    return logical
+
+
+def detail_heights(report: Report, sessions: list[SessionRec]) -> Callable[[list], float | None]:
+    """Row heights for the streamed rows (see ``_row_height``)."""
+    empty = _empty_columns(sessions)
+    logical = [h for h in _logical(report) if h not in empty]
+    widths = [(i, DETAIL_WIDTHS.get(h, 11)) for i, h in enumerate(logical) if h in TEXT_COLUMNS]
+    return _row_height(widths)
+
+
+def prepare_detail(
+    ws: Worksheet, report: Report, n_rows: int, sessions: list[SessionRec] | None = None
+) -> int:
+    """Header, widths, print setup and the two template rows (plain, then with the quote
+    prefix for text that starts like a formula); returns the first data row."""
+    headers = detail_headers(report, sessions)
     merge_put(ws, 1, 1, 12, f"{L.SHEET_DETAIL.upper()} — {report.period.label}", size=12, bold=True)
     merge_put(ws, 2, 1, 20, L.NOTE_DETAIL, size=10, italic=True)
     for c, h in enumerate(headers, 1):
@@ -137,17 +229,25 @@ def prepare_detail(ws: Worksheet, report: Report, n_rows: int) -> int:
             h, 9 if h.startswith((L.HELP_PREFIX, L.BARRIER_PREFIX)) else 11
         )
     ws.row_dimensions[3].height = 64
-    # template row: the streamed rows reuse these cell styles
+    # template rows: the streamed rows reuse these cell styles
     template = {"Ngày": FORMATS["date"], "Giờ": FORMATS["time"]}
     for c, h in enumerate(headers, 1):
-        cell = ws.cell(4, c, 0)
-        cell.font = font(10)
-        if h in template:
-            cell.number_format = template[h]
-            cell.alignment = Alignment(horizontal="center")
+        for row, quote in ((4, False), (5, True)):
+            cell = ws.cell(row, c, 0)
+            cell.font = font(10)
+            if h in template:
+                cell.number_format = template[h]
+                cell.alignment = Alignment(horizontal="center")
+            elif h in TEXT_COLUMNS:
+                cell.alignment = Alignment(vertical="top", wrap_text=True)
+            else:
+                cell.alignment = Alignment(vertical="top")
+            if quote:
+                cell.quotePrefix = True
     last_col = get_column_letter(len(headers))
-    ws.freeze_panes = "D4"
+    ws.freeze_panes = "E4"
     ws.print_title_rows = "3:3"
+    ws.print_title_cols = ID_COLUMNS
     ws.auto_filter.ref = f"A3:{last_col}{3 + max(n_rows, 1)}"
     print_setup(ws, fit=False)
     return 4

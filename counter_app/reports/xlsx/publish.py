@@ -12,14 +12,14 @@ from pathlib import Path
 from counter_app.reports.period import Period
 
 
-def default_name(period: Period, office_code: str) -> str:
+def default_name(period: Period, office_code: str, suffix: str = ".xlsx") -> str:
     """``BaoCao_Tuan47-2026_XA01.xlsx``: ASCII only, safe on every file system."""
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in office_code) or "DonVi"
-    return f"BaoCao_{period.file_tag}_{safe}.xlsx"
+    return f"BaoCao_{period.file_tag}_{safe}{suffix}"
 
 
-def consolidated_name(period: Period) -> str:
-    return f"BaoCao_TongHop_{period.file_tag}.xlsx"
+def consolidated_name(period: Period, suffix: str = ".xlsx") -> str:
+    return f"BaoCao_TongHop_{period.file_tag}{suffix}"
 
 
 def unique_path(path: Path) -> Path:
@@ -36,13 +36,13 @@ def unique_path(path: Path) -> Path:
 
 
 @contextlib.contextmanager
-def temp_files(folder: Path, *prefixes: str) -> Iterator[list[Path]]:
-    """Empty temporary .xlsx files beside the destination (same volume, so the final move
-    is a rename), removed afterwards whatever happened."""
+def temp_files(folder: Path, *prefixes: str, suffix: str = ".xlsx") -> Iterator[list[Path]]:
+    """Empty temporary files beside the destination (same volume, so the final move is a
+    rename), removed afterwards whatever happened."""
     made = []
     try:
         for prefix in prefixes:
-            fd, name = tempfile.mkstemp(suffix=".xlsx", dir=folder, prefix=prefix)
+            fd, name = tempfile.mkstemp(suffix=suffix, dir=folder, prefix=prefix)
             os.close(fd)
             made.append(Path(name))
         yield made

@@ -20,21 +20,31 @@ from counter_app.reports.xlsx.cells import (
 )
 
 TOTAL_LABEL = "Tổng cộng"
+HEADING_ROWS = 2  # title, then period and who reports
+FIRST_ROW = 4  # the table's header row
 
-# (sheet name, heading, table keys) in the order of the workbook
-TABLE_SHEETS: list[tuple[str, str, list[str]]] = [
-    (L.SHEET_PROCEDURES, L.T_PROCEDURES, ["procedures"]),
-    ("Lĩnh vực - Kết quả", "Theo lĩnh vực và kết quả", ["fields", "outcomes"]),
-    (L.SHEET_TIME, L.SHEET_TIME, ["days", "weekdays", "hours"]),
-    (L.SHEET_PEOPLE, L.SHEET_PEOPLE, ["officers", "counters"]),
-    (L.SHEET_HELP, L.SHEET_HELP, ["help_types", "barriers"]),
-    (
-        L.SHEET_CHANNELS,
-        L.SHEET_CHANNELS,
-        ["channels", "portals", "groups", "self_reliance", "satisfaction"],
-    ),
+# (sheet name, table key) in the order of the workbook: one table per sheet, so that its
+# column headers repeat at the top of every printed page (Excel repeats one row range
+# per sheet; a second table on the sheet would print its page 2 without headers).
+TABLE_SHEETS: list[tuple[str, str]] = [
+    (L.SHEET_PROCEDURES, "procedures"),
+    (L.SHEET_FIELDS, "fields"),
+    (L.SHEET_OUTCOMES, "outcomes"),
+    (L.SHEET_WEEKS, "weeks"),
+    (L.SHEET_DAYS, "days"),
+    (L.SHEET_WEEKDAYS, "weekdays"),
+    (L.SHEET_HOURS, "hours"),
+    (L.SHEET_OFFICERS, "officers"),
+    (L.SHEET_COUNTERS, "counters"),
+    (L.SHEET_HELP, "help_types"),
+    (L.SHEET_BARRIERS, "barriers"),
+    (L.SHEET_CHANNELS, "channels"),
+    (L.SHEET_PORTALS, "portals"),
+    (L.SHEET_GROUPS, "groups"),
+    (L.SHEET_SELF_RELIANCE, "self_reliance"),
+    (L.SHEET_SATISFACTION, "satisfaction"),
 ]
-OFFICES_SHEET = (L.SHEET_OFFICES, L.T_OFFICES, ["offices"])  # consolidated reports only
+OFFICES_SHEET = (L.SHEET_OFFICES, "offices")  # consolidated reports only
 
 
 def sheet_heading(ws: Worksheet, title: str, report: Report, width: int) -> None:
@@ -48,22 +58,19 @@ def sheet_heading(ws: Worksheet, title: str, report: Report, width: int) -> None
     merge_put(ws, 2, 1, max(width, 6), f"{report.period.label} — {who}", size=11, italic=True)
 
 
-def write_tables_sheet(ws: Worksheet, report: Report, title: str, keys: list[str]) -> None:
-    tables = [report.tables[k] for k in keys if k in report.tables]
-    width = max(len(t.columns) for t in tables)
-    sheet_heading(ws, title, report, width)
-    row = 4
-    single = len(tables) == 1
-    for t in tables:
-        header_row = row if single else row + 1
-        row = write_table(ws, t, row, filter_=single, title=not single)
-        if single:
-            ws.freeze_panes = f"A{header_row + 1}"
-            ws.print_title_rows = f"1:{header_row}"
-    if not single:
-        ws.freeze_panes = "A4"
-        ws.print_title_rows = "1:2"
-    print_setup(ws, ws.print_title_rows)
+def write_tables_sheet(ws: Worksheet, report: Report, key: str) -> None:
+    """One table of the report on its own sheet (see ``write_table_sheet``)."""
+    write_table_sheet(ws, report, report.tables[key])
+
+
+def write_table_sheet(ws: Worksheet, report: Report, table: Table) -> None:
+    """One table on its own sheet: heading, the table with a filter, frozen and repeated
+    headers; text columns empty on every row are left out."""
+    table = table.without_empty_columns()
+    sheet_heading(ws, table.title, report, len(table.columns))
+    write_table(ws, table, FIRST_ROW, filter_=True, title=False)
+    ws.freeze_panes = f"A{FIRST_ROW + 1}"
+    print_setup(ws, f"1:{FIRST_ROW}")
 
 
 def write_table(
@@ -78,6 +85,9 @@ def write_table(
     _header_row(ws, table.columns, row)
     row = _data_rows(ws, table, row)
     last_data = row
+    if not table.rows:  # an empty table says so instead of ending at its header
+        row += 1
+        merge_put(ws, row, 1, ncol, L.NO_DATA, italic=True, border=True)
     if table.has_total and table.rows:
         row += 1
         _total_row(ws, table, row)
@@ -113,7 +123,7 @@ def _data_rows(ws: Worksheet, table: Table, row: int) -> int:
                 fmt=FORMATS.get(col.kind) if col.kind != "text" else None,
                 border=True,
                 wrap=col.kind == "text",
-                align="center" if col.kind == "date" else None,
+                align="center" if col.kind in ("date",) or col.role == "no" else None,
             )
         height = max(
             [lines(str(values[i] or ""), table.columns[i].width, 0.8) for i in wrapped] or [1]
@@ -127,7 +137,8 @@ def total_values(table: Table) -> list[int | float | None]:
     """The total row after its label: sums of the summed columns, rates recomputed from
     the sums of their numerator and denominator (values, not formulas), else blank."""
     values: list[int | float | None] = []
-    for i, col in enumerate(table.columns[1:], 1):
+    first = table.label_index + 1
+    for i, col in enumerate(table.columns[first:], first):
         if col.rate_of is not None:
             num, den = (table.column_sum(table.column_of(role)) for role in col.rate_of)
             values.append(num / den if den else None)
@@ -137,7 +148,14 @@ def total_values(table: Table) -> list[int | float | None]:
 
 
 def _total_row(ws: Worksheet, table: Table, row: int) -> None:
-    put(ws, row, 1, TOTAL_LABEL, bold=True, border=True, fill=TOTAL_FILL)
-    for c, (col, v) in enumerate(zip(table.columns[1:], total_values(table), strict=True), 2):
+    """ "Tổng cộng" in the first column (over the STT and label columns, merged), then the
+    totals."""
+    label_end = table.label_index + 1
+    for c in range(2, label_end + 1):
+        put(ws, row, c, None, border=True, fill=TOTAL_FILL)
+    merge_put(ws, row, 1, label_end, TOTAL_LABEL, bold=True, border=True, fill=TOTAL_FILL)
+    first = label_end + 1
+    columns = table.columns[label_end:]
+    for c, (col, v) in enumerate(zip(columns, total_values(table), strict=True), first):
         fmt = FORMATS["pct"] if col.rate_of is not None else FORMATS["int"]
         put(ws, row, c, v, fmt=fmt, bold=True, border=True, fill=TOTAL_FILL)

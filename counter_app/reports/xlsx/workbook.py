@@ -22,13 +22,19 @@ from counter_app.reports.records import SessionRec
 from counter_app.reports.sentences import sentences
 from counter_app.reports.xlsx.charts import write_charts
 from counter_app.reports.xlsx.cover import write_cover
-from counter_app.reports.xlsx.detail import count_detail_rows, detail_rows, prepare_detail
+from counter_app.reports.xlsx.detail import (
+    count_detail_rows,
+    detail_heights,
+    detail_rows,
+    prepare_detail,
+)
 from counter_app.reports.xlsx.publish import publish, temp_files
 from counter_app.reports.xlsx.tables import OFFICES_SHEET, TABLE_SHEETS, write_tables_sheet
 from counter_app.reports.xlsxstream import BigSheet, splice
 
 Progress = Callable[[float, str], None]
 EXCEL_MAX_ROWS = 1_048_576
+DATA_COLUMNS = 24  # the data sheet's widest row (the session rows) and a margin
 
 
 class ReportTooLargeError(ValueError):
@@ -52,6 +58,7 @@ def check_sheet_sizes(report: Report, sessions: list[SessionRec]) -> None:
     detail = 3 + count_detail_rows(sessions)
     data = (
         20
+        + len(report.tombstones)
         + len(report.lookups.records())
         + len({s.office_code for s in sessions})
         + len({p.code for s in sessions for p in s.procedures})
@@ -64,7 +71,11 @@ def check_sheet_sizes(report: Report, sessions: list[SessionRec]) -> None:
 
 
 def write_workbook(
-    report: Report, sessions: list[SessionRec], out: Path, progress: Progress | None = None
+    report: Report,
+    sessions: list[SessionRec],
+    out: Path,
+    progress: Progress | None = None,
+    extra: Callable[[Workbook], None] | None = None,
 ) -> Path:
     """Write the workbook to ``out`` (or ``out (2)``… if a file of that name appeared
     meanwhile) and return where it went; nothing partial ever appears there."""
@@ -81,7 +92,7 @@ def write_workbook(
 
     if progress:
         progress(0.1, "sheets")
-    wb, big = skeleton(report, sessions)
+    wb, big = skeleton(report, sessions, extra)
     with temp_files(out.parent, ".~skel_", ".~report_") as (skeleton_file, tmp):
         wb.save(skeleton_file)
         if progress:
@@ -93,22 +104,33 @@ def write_workbook(
     return out
 
 
-def skeleton(report: Report, sessions: list[SessionRec]) -> tuple[Workbook, list[BigSheet]]:
-    """Every sheet but the rows of the two large ones, and those rows to stream in."""
+def skeleton(
+    report: Report,
+    sessions: list[SessionRec],
+    extra: Callable[[Workbook], None] | None = None,
+) -> tuple[Workbook, list[BigSheet]]:
+    """Every sheet but the rows of the two large ones, and those rows to stream in;
+    ``extra(wb)`` adds sheets of its own before the detail (the province's)."""
     wb = Workbook()
     cover = wb.active
     cover.title = L.SHEET_SUMMARY
     write_cover(cover, report, sentences(report))
-    for name, title, keys in TABLE_SHEETS:
-        write_tables_sheet(wb.create_sheet(name), report, title, keys)
+    for name, key in TABLE_SHEETS:
+        if key in report.tables:
+            write_tables_sheet(wb.create_sheet(name), report, key)
     write_charts(wb.create_sheet(L.SHEET_CHARTS), report)
     if report.consolidated:
-        name, title, keys = OFFICES_SHEET
-        write_tables_sheet(wb.create_sheet(name), report, title, keys)
+        name, key = OFFICES_SHEET
+        write_tables_sheet(wb.create_sheet(name), report, key)
+    if extra is not None:
+        extra(wb)
     detail = wb.create_sheet(L.SHEET_DETAIL)
-    first = prepare_detail(detail, report, count_detail_rows(sessions))
+    first = prepare_detail(detail, report, count_detail_rows(sessions), sessions)
     data = wb.create_sheet(L.SHEET_DATA)
     data.sheet_state = "hidden"
+    for c in range(1, DATA_COLUMNS + 1):  # template rows: no style, then the quote prefix
+        data.cell(1, c, 0)
+        data.cell(2, c, 0).quotePrefix = True
     wb.active = 0
     names = wb.sheetnames
     rows = data_rows(
@@ -120,9 +142,16 @@ def skeleton(report: Report, sessions: list[SessionRec]) -> tuple[Workbook, list
         consolidated=report.consolidated,
         app_version=__version__,
         generated_at=report.generated_at,
+        tombstones=report.tombstones,
     )
     big = [
-        BigSheet(names.index(L.SHEET_DETAIL), detail_rows(report, sessions), first),
-        BigSheet(names.index(L.SHEET_DATA), rows, 1, style_from_template=False),
+        BigSheet(
+            names.index(L.SHEET_DETAIL),
+            detail_rows(report, sessions),
+            first,
+            quote_template=True,
+            row_height=detail_heights(report, sessions),
+        ),
+        BigSheet(names.index(L.SHEET_DATA), rows, 1, quote_template=True),
     ]
     return wb, big

@@ -1,0 +1,87 @@
+"""Numbers, changes and dates written the Vietnamese way (1.116; 64,1%; 05/02/2026) by
+the code itself, never through the PC's regional settings: the Word report, the
+sentences and the screens read the same on an English Windows."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from counter_app.reports.aggregate import KeyFigure
+
+PROVINCE_PREFIXES = ("Tỉnh ", "tỉnh ", "Thành phố ", "thành phố ", "TP. ", "TP ")
+
+
+def vn_int(n: float) -> str:
+    """1234567 → "1.234.567" (Vietnamese thousands separator)."""
+    text = f"{abs(int(round(n))):,}".replace(",", ".")
+    return ("−" if n < 0 and int(round(n)) else "") + text
+
+
+def vn_dec(x: float, places: int = 1) -> str:
+    """12.5 → "12,5"; 1234.5 → "1.234,5"."""
+    text = f"{x:,.{places}f}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def vn_pct(x: float | None, places: int = 1) -> str:
+    return "—" if x is None else vn_dec(100 * x, places) + "%"
+
+
+def short_name(text: str, limit: int = 90) -> str:
+    """A procedure name cut at a word before ``limit`` characters, with "…": some names
+    run to 250 characters and would fill a paragraph of the report."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;: ")
+    return cut + "…"
+
+
+def vn_date(day: date) -> str:
+    return f"{day:%d/%m/%Y}"
+
+
+def figure_text(value: float | None, kind: str) -> str:
+    if value is None:
+        return "—"
+    if kind == "pct":
+        return vn_pct(value)
+    if kind == "dec":
+        return vn_dec(value)
+    return vn_int(value)
+
+
+def change_text(kf: KeyFigure) -> str:
+    """+12 (+8,5%) for counts, +1,5 điểm % for rates, "—" without a previous value."""
+    d = kf.delta
+    if d is None:
+        return "—"
+    sign = "+" if d > 0 else "−" if d < 0 else ""
+    if kf.kind == "pct":
+        return sign + vn_dec(abs(d) * 100) + " điểm %"
+    text = sign + (vn_dec(abs(d)) if kf.kind == "dec" else vn_int(abs(d)))
+    if kf.relative is not None:
+        text += f" ({sign}{vn_pct(abs(kf.relative))})"
+    return text
+
+
+def place_only(province: str) -> str:
+    """ "Tỉnh Đồng Tháp" → "Đồng Tháp": the place of a date line."""
+    place = province.strip()
+    for prefix in PROVINCE_PREFIXES:
+        if place.startswith(prefix):
+            return place[len(prefix) :]
+    return place
+
+
+def date_words(day: date) -> str:
+    """ "ngày 05 tháng 02 năm 2026": Decree 30 zero-pads days below 10 and the months 1
+    and 2 only."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def place_and_date(place: str, day: date) -> str:
+    """ "Đồng Tháp, ngày 05 tháng 02 năm 2026"; a province's "Tỉnh" is dropped."""
+    where = place_only(place)
+    when = date_words(day)
+    return f"{where}, {when}" if where else when.capitalize()
