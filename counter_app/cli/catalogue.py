@@ -28,7 +28,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "levels", help=tr("set the online level of procedures from a province's list")
     )
-    p.add_argument("file", type=Path)
+    p.add_argument(
+        "file", type=Path, help=tr("the list of online services (.xlsx or .csv: code, level)")
+    )
     p.add_argument("--yes", action="store_true", help=tr("apply without asking"))
     p.set_defaults(func=cmd_levels)
 

@@ -34,7 +34,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sub = parser.add_subparsers(dest="store_command", required=True)
 
     p = sub.add_parser("ingest", help=tr("take report files and folders into the store"))
-    p.add_argument("paths", nargs="+", type=Path)
+    p.add_argument(
+        "paths", nargs="+", type=Path, help=tr("report files (.xlsx) or folders holding them")
+    )
     p.add_argument("--by", default="", help=tr("who ingests (default: this computer's user)"))
     p.add_argument(
         "--workers",
@@ -63,7 +65,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     offices = sub.add_parser("offices", help=tr("the offices expected to send a weekly file"))
     osub = offices.add_subparsers(dest="offices_command", required=True)
     p = osub.add_parser("import", help=tr("import the province's list (code, name, kind, parent)"))
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=Path, help=tr("the list of offices (.xlsx or .csv)"))
     p.add_argument(
         "--replace",
         action="store_true",
@@ -71,10 +73,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.set_defaults(func=cmd_offices_import)
     p = osub.add_parser("set", help=tr("add or change one office of the list"))
-    p.add_argument("code")
-    p.add_argument("name")
+    p.add_argument("code", help=tr("the office's code, as in its weekly files"))
+    p.add_argument("name", help=tr("the office's name"))
     p.add_argument("--kind", default="", help=tr("xã, phường, đặc khu or sở ngành"))
-    p.add_argument("--parent", default="")
+    p.add_argument("--parent", default="", help=tr("the body the office belongs to"))
     p.add_argument("--not-expected", action="store_true", help=tr("keep it, but expect no file"))
     p.set_defaults(func=cmd_offices_set)
     p = osub.add_parser("list", help=tr("list the offices"))

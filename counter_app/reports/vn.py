@@ -55,7 +55,9 @@ def change_text(kf: KeyFigure) -> str:
     d = kf.delta
     if d is None:
         return "—"
-    sign = "+" if d > 0 else "−" if d < 0 else ""
+    shown = round(abs(d) * 100 if kf.kind == "pct" else abs(d), 0 if kf.kind == "int" else 1)
+    # the sign of what is shown: a change of −0,04 minutes reads "0,0", not "−0,0"
+    sign = "" if shown == 0 else "+" if d > 0 else "−"
     if kf.kind == "pct":
         return sign + vn_dec(abs(d) * 100) + " điểm %"
     text = sign + (vn_dec(abs(d)) if kf.kind == "dec" else vn_int(abs(d)))

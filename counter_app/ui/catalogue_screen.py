@@ -404,8 +404,9 @@ class CatalogueScreen(ttk.Frame):
         self._edit_widgets_import = [choose, self._levels_button]
 
     def _build_import_buttons(self, tab: ttk.Frame) -> ttk.Button:
-        """Choose (returned: editing only), full-list option, Apply, and Export."""
-        row = ttk.Frame(tab)
+        """Choose (returned: editing only), online levels, full-list option, Apply, and
+        Export, in a row that wraps when the window is narrow or scaled."""
+        row = Flow(tab, gap=8)
         row.pack(fill="x", pady=8)
         self.retire_missing_var = tk.BooleanVar(self, value=False)
         choose = ttk.Button(
@@ -414,20 +415,21 @@ class CatalogueScreen(ttk.Frame):
             bootstyle="primary",
             command=self._choose_file,
         )
-        choose.pack(side="left")
-        levels = ttk.Button(
+        row.add(choose)
+        self._levels_button = ttk.Button(
             row,
             text=tr("Online levels from a list…"),
             bootstyle="primary-outline",
             command=self._choose_levels_file,
         )
-        levels.pack(side="left", padx=(6, 0))
-        self._levels_button = levels
-        ttk.Checkbutton(
-            row,
-            text=tr("It is the full list: retire procedures missing from it"),
-            variable=self.retire_missing_var,
-        ).pack(side="left", padx=10)
+        row.add(self._levels_button)
+        row.add(
+            ttk.Checkbutton(
+                row,
+                text=tr("It is the full list: retire procedures missing from it"),
+                variable=self.retire_missing_var,
+            )
+        )
         self.apply_button = ttk.Button(
             row,
             text=tr("Apply the import"),
@@ -435,13 +437,15 @@ class CatalogueScreen(ttk.Frame):
             state="disabled",
             command=lambda: self.presenter.apply_preview(),
         )
-        self.apply_button.pack(side="left", padx=6)
-        ttk.Button(
-            row,
-            text=tr("Export the catalogue to Excel…"),
-            bootstyle="secondary-outline",
-            command=self._export,
-        ).pack(side="right")
+        row.add(self.apply_button)
+        row.add(
+            ttk.Button(
+                row,
+                text=tr("Export the catalogue to Excel…"),
+                bootstyle="secondary-outline",
+                command=self._export,
+            )
+        )
         return choose
 
     def _build_preview(self, tab: ttk.Frame) -> None:

@@ -17,7 +17,7 @@ from counter_app.i18n import tr
 from counter_app.reports.glance import Glance
 from counter_app.reports.vn import vn_int, vn_pct
 
-CHART_HEIGHT = 170
+CHART_HEIGHT = 128
 PAD = 8
 
 

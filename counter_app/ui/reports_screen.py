@@ -23,6 +23,7 @@ from counter_app.presenters.reports import FigureRow, ReportsPresenter, period_k
 from counter_app.reports.glance import Glance
 from counter_app.reports.period import Period
 from counter_app.ui.reports_glance import GlanceView
+from counter_app.ui.widgets import themed_listbox
 
 DATE_FORMAT = "%d/%m/%Y"
 
@@ -139,7 +140,8 @@ class ReportsScreen(ttk.Frame):
             buttons, text=tr("Consolidate"), bootstyle="primary", command=self.consolidate
         )
         self.consolidate_button.pack(side="left")
-        self.file_list = tk.Listbox(cons, height=6)
+        # two lines, then it scrolls: the screen fits 1366×768 with the week at a glance
+        self.file_list = themed_listbox(tk.Listbox(cons, height=2))
         self.file_list.pack(fill="both", expand=True, pady=(6, 0))
 
     # -- user → presenter ---------------------------------------------------------------

@@ -125,6 +125,8 @@ def _figure_row(ws: Worksheet, row: int, kf: KeyFigure, number: int | None) -> N
     delta, rel = _delta_cells(kf)
     if kf.kind == "pct" and isinstance(delta, float):
         delta = delta * 100  # percentage points
+    if isinstance(delta, float) and kf.kind != "int":
+        delta = round(delta, 1) + 0.0  # as shown; −0.04 is "0.0", never "−0.0"
     dfmt = DELTA_FORMATS[kf.kind]
     put(ws, row, 5, delta, fmt=dfmt, size=12, align="right", border=True)
     put(ws, row, 6, rel, fmt="+0.0%;−0.0%;0.0%", size=12, align="right", border=True)
