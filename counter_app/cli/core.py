@@ -64,6 +64,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         _err(str(exc))
         return EXIT_FAIL
     print(result.message())
+    result.acknowledge()
     return EXIT_OK
 
 

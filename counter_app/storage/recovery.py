@@ -332,8 +332,9 @@ def finish_interrupted(db_path: Path, damaged_dir: Path) -> Recovery | None:
                 data["data_as_of"] = None
             else:
                 fileops.replace(staged, db_path)
-        elif aside is not None:
-            _set_aside(db_path, aside)
+        elif not data.get("staged") and aside is not None:
+            _set_aside(db_path, aside)  # no copy to install: finish setting the old aside
+        # else: the copy was renamed into place already; only the marker was behind.
         data["phase"] = "installed"
         _write_marker(db_path, data)
     elif data.get("phase") != "installed":  # unreadable marker: keep the user informed

@@ -32,9 +32,18 @@ class RestoreError(StorageError):
 
 @dataclass
 class RestoreResult:
+    """What was restored. Call ``acknowledge()`` once the user has read ``message()``:
+    until then the restore's marker stays, and a start after a crash tells again."""
+
     restored_from: Path
     previous_kept_at: Path | None
     sessions: int
+    marker: Path | None = None
+
+    def acknowledge(self) -> None:
+        if self.marker is not None:
+            fileops.unlink(self.marker)
+            self.marker = None
 
     def message(self) -> str:
         kept = (
@@ -127,10 +136,14 @@ def restore_file(
         )
         try:
             sessions = store.db.execute("SELECT count(*) FROM session").fetchone()[0]
-            store.acknowledge_recovery()  # the caller tells the user (RestoreResult)
         finally:
             store.close(backup_on_exit=False)
     finally:
         lock.release()
     log.warning("restored %s from %s (previous kept at %s)", db_path, file, done.damaged_copy)
-    return RestoreResult(restored_from=file, previous_kept_at=done.damaged_copy, sessions=sessions)
+    return RestoreResult(
+        restored_from=file,
+        previous_kept_at=done.damaged_copy,
+        sessions=sessions,
+        marker=recovery.marker_path(db_path),
+    )

@@ -390,6 +390,7 @@ class MainWindow(DialogsMixin, ttk.App):
             self.show_error(str(exc) + "\n" + tr("Nothing was changed; the app restarts."))
         else:
             self.show_info(result.message() + "\n" + tr("The app restarts now."))
+            result.acknowledge()
         self.restart_requested = True
         self.destroy()
 
