@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -15,16 +16,29 @@ from counter_app.storage import backup
 from counter_app.storage.database import Store, open_store
 from counter_app.storage.health import connect_readonly
 from counter_app.storage.lock import InstanceLock
+from counter_app.storage.recovery import Recovery
 
 log = logging.getLogger(__name__)
 DEMO_DB = "counter_app_demo.db"
+
+# The command line's policy (``for_command_line``): who tells the user about a recovery,
+# and whether an empty data file may stand in for lost data (never, on the command line).
+_tell: Callable[[Recovery], None] | None = None
+_create_if_lost = True
+
+
+def for_command_line(tell: Callable[[Recovery], None]) -> None:
+    """Every store a command opens tells ``tell`` about a recovery (then forgets its
+    marker: the user was told), and none opens an empty file in place of lost data."""
+    global _tell, _create_if_lost
+    _tell, _create_if_lost = tell, False
 
 
 def open_default_store(
     take_lock: bool = True,
     trust_clean_exit: bool = False,
     defer_check: bool = False,
-    create_if_lost: bool = True,
+    create_if_lost: bool | None = None,
 ) -> Store:
     """The real data. ``trust_clean_exit`` (the GUI) defers the check after a clean exit
     to ``Store.deferred_check``, so a large file does not delay the window;
@@ -45,10 +59,13 @@ def open_default_store(
         trust_clean_exit=trust_clean_exit,
         backup_dirs=[chosen] if chosen else [],
         defer_check=defer_check,
-        create_if_lost=create_if_lost,
+        create_if_lost=_create_if_lost if create_if_lost is None else create_if_lost,
     )
     if store.recovery:
         log.error(store.recovery.message())
+        if _tell is not None:
+            _tell(store.recovery)
+            store.acknowledge_recovery()
     try:
         _use_backup_folder(store)
         sync_builtin_catalogue(store)

@@ -12,10 +12,10 @@ import sys
 
 from counter_app import __version__
 from counter_app.cli import catalogue, core, reports
-from counter_app.cli.core import EXIT_FAIL
+from counter_app.cli.core import EXIT_DATA_MISSING, EXIT_FAIL, EXIT_OK, EXIT_RESTORED
 from counter_app.i18n import tr
 from counter_app.logging_setup import setup_logging
-from counter_app.storage.errors import StorageError
+from counter_app.storage.errors import DataMissingError, StorageError
 
 log = logging.getLogger(__name__)
 
@@ -56,12 +56,30 @@ def run(argv: list[str]) -> int:
             from counter_app.ui.app import run_gui
 
             return run_gui(demo=args.demo)
-        return args.func(args)
+        return _run_command(args)
+    except DataMissingError as exc:
+        log.error("%s", exc)
+        if sys.stderr:
+            print(str(exc), file=sys.stderr)
+        return EXIT_DATA_MISSING
     except StorageError as exc:
         log.error("%s", exc)
         if sys.stderr:
             print(str(exc), file=sys.stderr)
         return EXIT_FAIL
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    """A command: a recovery while it opened the data is told on stderr and gives its
+    own exit code (the command still did its work, on the restored data)."""
+    from counter_app import bootstrap
+
+    core.reset_command_state()
+    bootstrap.for_command_line(core.tell_recovery)
+    code = args.func(args)
+    if code == EXIT_OK and core.recovered_during_command():
+        return EXIT_RESTORED
+    return code
 
 
 def _utf8_console() -> None:

@@ -10,7 +10,7 @@ after an interrupted restore finishes it and says so.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +19,7 @@ from counter_app import paths
 from counter_app.i18n import tr
 from counter_app.storage import backup, fileops, packs, recovery
 from counter_app.storage.backup import BackupInfo
-from counter_app.storage.database import open_store
+from counter_app.storage.database import Store, open_store
 from counter_app.storage.errors import StorageError
 from counter_app.storage.lock import InstanceLock
 
@@ -98,7 +98,10 @@ def restore_file(
     backups_dir: Path | None = None,
     damaged_dir: Path | None = None,
     backup_dirs: Iterable[Path] = (),
+    on_restored: Callable[[Store], None] | None = None,
 ) -> RestoreResult:
+    """Put ``file`` in place of the data (see the module docstring). ``on_restored``
+    runs on the restored data before anything else may open it (the audit row)."""
     file = Path(file)
     db_path = db_path or paths.database_path()
     backups_dir = backups_dir or paths.backups_dir()
@@ -136,6 +139,8 @@ def restore_file(
         )
         try:
             sessions = store.db.execute("SELECT count(*) FROM session").fetchone()[0]
+            if on_restored is not None:
+                on_restored(store)
         finally:
             store.close(backup_on_exit=False)
     finally:
