@@ -39,13 +39,15 @@ def open_default_store(
     trust_clean_exit: bool = False,
     defer_check: bool = False,
     create_if_lost: bool | None = None,
+    known_damage: str | None = None,
 ) -> Store:
     """The real data. ``trust_clean_exit`` (the GUI) defers the check after a clean exit
     to ``Store.deferred_check``, so a large file does not delay the window;
     ``defer_check`` (the GUI) does the same after an unclean exit, saves of sessions
     waiting for it. ``create_if_lost`` False (the command line): never an empty file in
-    place of lost data (DataMissingError instead). Recovery searches the Settings backup
-    folder as well as the default one."""
+    place of lost data (DataMissingError instead); ``known_damage``: the check behind
+    the window found damage, recover now. Recovery searches the Settings backup folder
+    as well as the default one."""
     paths.ensure_dirs()
     db_path = paths.database_path()
     chosen = configured_backup_folder(db_path)
@@ -60,6 +62,7 @@ def open_default_store(
         backup_dirs=[chosen] if chosen else [],
         defer_check=defer_check,
         create_if_lost=_create_if_lost if create_if_lost is None else create_if_lost,
+        known_damage=known_damage,
     )
     if store.recovery:
         log.error(store.recovery.message())

@@ -291,6 +291,7 @@ def _take_backup(
         if problem != "ok":
             live = check_integrity(db_path)
             if live != "ok":
+                write_damage_note(db_path, live)
                 raise DataDamagedError(live)
             raise BackupError(
                 tr("The backup copy failed its check: {problem}").format(problem=problem)
@@ -366,6 +367,26 @@ def take_exit_copy(conn: sqlite3.Connection, db_path: Path, backups_dir: Path) -
     remember_place(Path(db_path).parent, backups_dir)
     log.info("exit copy written (verified at the next start): %s", final)
     return final
+
+
+def check_note_path(db_path: Path) -> Path:
+    """Written when a check behind the window or before a backup found damage: the next
+    start recovers even if this run could not (killed, or the user closed it)."""
+    return Path(str(db_path) + ".check-failed")
+
+
+def write_damage_note(db_path: Path, problem: str) -> None:
+    try:
+        st = Path(db_path).stat()
+        fileops.write_durably(
+            check_note_path(db_path),
+            json.dumps(
+                {"problem": problem, "size": st.st_size, "mtime_ns": st.st_mtime_ns},
+                ensure_ascii=False,
+            ).encode("utf-8"),
+        )
+    except OSError:
+        log.exception("could not write the damage note")
 
 
 def _backup_failed(exc: Exception) -> str:

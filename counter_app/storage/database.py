@@ -180,13 +180,7 @@ class Store:
         self.check_failed = True
         _clean_marker(self.path).unlink(missing_ok=True)
         log.error("check behind the window found damage in %s: %s", self.path, problem)
-        try:
-            fileops.write_durably(
-                recovery.check_note_path(self.path),
-                json.dumps({"problem": problem, **_signature(self.path)}).encode("utf-8"),
-            )
-        except OSError:
-            log.exception("could not write the damage note")
+        backup.write_damage_note(self.path, problem)
 
     # -- backups -----------------------------------------------------------------------
 

@@ -89,7 +89,8 @@ class DataDamagedError(BackupError):
         super().__init__(
             tr(
                 "The check before the backup found damage in the data file ({problem}). "
-                "The app keeps the damaged file aside and restores the newest good backup."
+                "The damaged file will be kept aside and the newest good backup restored: "
+                "the app does it now, or at its next start."
             ).format(problem=problem)
         )
 

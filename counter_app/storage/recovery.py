@@ -29,11 +29,12 @@ from typing import Any
 
 from counter_app.i18n import tr
 from counter_app.storage import backup, fileops, health, packs
-from counter_app.storage.backup import BackupInfo
+from counter_app.storage.backup import BackupInfo, check_note_path
 from counter_app.storage.errors import DataFileBusyError, DataFileUnreadableError
 from counter_app.storage.schema import KNOWN_MIGRATIONS, MIGRATION_SET, SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
+__all__ = ["Recovery", "check_note_path", "finish_interrupted", "recover_if_needed"]
 
 RECENT_DAMAGE = timedelta(hours=1)
 SIDES = ("-wal", "-shm", "")  # the journal first: a stale -wal must never meet a new file
@@ -45,11 +46,6 @@ def marker_path(db_path: Path) -> Path:
 
 def staged_path(db_path: Path) -> Path:
     return Path(db_path).with_name(Path(db_path).name + ".restore.tmp")
-
-
-def check_note_path(db_path: Path) -> Path:
-    """Written when a check behind the window or before a backup found damage."""
-    return Path(str(db_path) + ".check-failed")
 
 
 @dataclass
