@@ -100,6 +100,29 @@ def configured_backup_folder(db_path: Path) -> Path | None:
     return Path(folder) if folder else None
 
 
+def audit_restore(store: Store, file: Path, officer) -> None:
+    """One audit row in the restored data: which file, by whom (an officer of the data
+    before the restore; named in the row even if the restored data lacks them)."""
+    from counter_app.services.audit import write_audit
+
+    officer_id = getattr(officer, "id", None)
+    if (
+        officer_id is not None
+        and not store.db.execute("SELECT 1 FROM officer WHERE id = ?", [officer_id]).fetchone()
+    ):
+        officer_id = None
+    with store.transaction() as db:
+        write_audit(
+            db,
+            officer_id=officer_id,
+            entity="data",
+            entity_key=Path(file).name,
+            action="restore",
+            before=None,
+            after={"file": str(file), "officer": getattr(officer, "name", "") or ""},
+        )
+
+
 def _use_backup_folder(store: Store) -> None:
     from counter_app.services import settings
 

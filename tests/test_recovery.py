@@ -164,7 +164,10 @@ def hold(db: Path, seconds: float) -> subprocess.Popen:
     return child
 
 
-def test_file_held_exclusively_by_another_program_is_not_damage(tmp_path):
+def test_file_held_exclusively_by_another_program_is_not_damage(tmp_path, monkeypatch):
+    from counter_app.storage import health
+
+    monkeypatch.setattr(health, "BUSY_WAIT_S", 1.0)
     folder = tmp_path / "data"
     office_with_backup(folder, before=10, after=4)
     db = folder / DB

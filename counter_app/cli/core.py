@@ -149,7 +149,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from counter_app.bootstrap import configured_backup_folder, open_default_store
+    from counter_app.bootstrap import audit_restore, configured_backup_folder, open_default_store
     from counter_app.storage.restore import RestoreError, restore_file, verify_backup_file
 
     try:
@@ -188,26 +188,6 @@ def cmd_restore(args: argparse.Namespace) -> int:
     print(result.message())
     result.acknowledge()
     return EXIT_OK
-
-
-def audit_restore(store, file: Path, supervisor) -> None:
-    """One audit row in the restored data: which file, by whom."""
-    from counter_app.services.audit import write_audit
-
-    officer_id = None
-    if supervisor is not None and supervisor.id is not None:
-        known = store.db.execute("SELECT 1 FROM officer WHERE id = ?", [supervisor.id]).fetchone()
-        officer_id = supervisor.id if known else None
-    with store.transaction() as db:
-        write_audit(
-            db,
-            officer_id=officer_id,
-            entity="data",
-            entity_key=Path(file).name,
-            action="restore",
-            before=None,
-            after={"file": str(file), "officer": supervisor.name if supervisor else ""},
-        )
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -96,18 +96,28 @@ def _stem(name: str) -> str:
 # -- health of one file -------------------------------------------------------------------
 
 
-def check_integrity(path: Path, quick: bool = False) -> str:
-    """'ok' or the first problem SQLite reports (including 'not a database')."""
+INTERRUPTED = "interrupted"
+
+
+def check_integrity(
+    path: Path, quick: bool = False, cancelled: Callable[[], bool] | None = None
+) -> str:
+    """'ok' or the first problem SQLite reports (including 'not a database');
+    ``INTERRUPTED`` when ``cancelled()`` turned true meanwhile (the app is closing)."""
     if not Path(path).is_file():
         return tr("file not found")
     try:
         conn = connect_readonly(path)
         try:
+            if cancelled is not None:
+                conn.set_progress_handler(lambda: 1 if cancelled() else 0, 20_000)
             pragma = "quick_check" if quick else "integrity_check"
             rows = conn.execute(f"PRAGMA {pragma}").fetchall()
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
+        if cancelled is not None and cancelled():
+            return INTERRUPTED
         return str(exc)
     result = "; ".join(str(r[0]) for r in rows[:5])
     return "ok" if result == "ok" else result or "unknown"
@@ -287,7 +297,9 @@ def _take_backup(
             dst.close()
             src.close()
         fileops.fsync_file(tmp)
-        problem = check_integrity(tmp)
+        problem = check_integrity(tmp, cancelled=cancelled)
+        if cancelled is not None and cancelled():
+            raise BackupCancelled()
         if problem != "ok":
             live = check_integrity(db_path)
             if live != "ok":
@@ -417,7 +429,9 @@ def verify_pending(
     for b in list_backups(backups_dir):
         if b.kind != "pending" or (cancelled is not None and cancelled()):
             continue
-        problem = check_integrity(b.path)
+        problem = check_integrity(b.path, cancelled=cancelled)
+        if problem == INTERRUPTED:
+            break  # closing: checked at the next start
         if problem == "ok":
             fileops.replace(b.path, b.path.with_name(b.stem + ".db"))
             log.info("exit copy verified: %s", b.path)
@@ -487,7 +501,8 @@ def pack_older_copies(backups_dir: Path, cancelled: Callable[[], bool] | None = 
                 b.path,
                 target,
                 base,
-                {
+                cancelled=cancelled,
+                meta={
                     "writes": b.writes,
                     "content_at": b.content_at,
                     "taken_at": b.taken_at.isoformat(),
@@ -527,12 +542,9 @@ def remove_stale_temp_files(folder: Path, keep: Iterable[Path] = ()) -> list[Pat
     for p in entries:
         name = p.name
         ours = (
-            (name.startswith(PREFIX) and name.endswith(".tmp"))
-            or name.endswith(".restore.tmp")
+            (name.startswith(("counter_app", "backup-places")) and name.endswith(".tmp"))
             or name.startswith(".write-test-")
             or name.startswith((".~report_", ".~skel_"))
-            or name.endswith(".dbpack.tmp")
-            or (name.endswith(".json.tmp") and name.startswith(("counter_app", "backup-places")))
         )
         if not ours or name in kept or not p.is_file():
             continue

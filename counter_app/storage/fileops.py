@@ -95,7 +95,7 @@ def unlink(path: Path) -> None:
 def write_durably(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` all or nothing: temp file, sync, rename, sync folder."""
     path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # two processes never share it
     _op("write", tmp)
     with open(tmp, "wb") as f:
         f.write(data)

@@ -27,7 +27,7 @@ import json
 import os
 import struct
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -38,7 +38,7 @@ MAGIC = b"CAPACK\x00\x01"
 END_MAGIC = b"CAPACK\x00\xff"
 DIGEST = 16
 CHUNK_PAGES = 256  # 1 MiB at 4 KiB pages: few Python iterations, bounded memory
-LEVEL = 6
+LEVEL = 1  # 3× faster than 6 for 10 % more bytes; most packs are small deltas anyway
 REBASE_FRACTION = 0.3  # more pages changed than this since the base: a new full pack
 
 
@@ -156,10 +156,15 @@ def file_digests(path: Path, page_size: int) -> tuple[bytes, str, int]:
 
 
 def write_pack(
-    plain: Path, target: Path, base: PackHeader | None, meta: dict[str, Any]
+    plain: Path,
+    target: Path,
+    base: PackHeader | None,
+    meta: dict[str, Any],
+    cancelled: Callable[[], bool] | None = None,
 ) -> PackHeader:
     """Pack the verified plain copy ``plain`` into ``target`` (a delta against ``base``
-    when that saves enough, else full); verified by reading it back before the rename."""
+    when that saves enough, else full); verified by reading it back before the rename.
+    ``cancelled()`` true stops it between chunks (PackError; nothing left behind)."""
     size = page_size_of(plain)
     table, sha, count = file_digests(plain, size)
     changed: list[int] | None = None
@@ -189,6 +194,8 @@ def write_pack(
             encoded = json.dumps(header, ensure_ascii=False).encode("utf-8")
             out.write(MAGIC + struct.pack("<I", len(encoded)) + encoded + table)
             for first, pages in _runs(changed, count):
+                if cancelled is not None and cancelled():
+                    raise PackError(f"{plain}: packing stopped (the app is closing)")
                 src.seek(first * size)
                 raw = src.read(pages * size)
                 packed = zlib.compress(raw, LEVEL)

@@ -396,8 +396,15 @@ class MainWindow(DialogsMixin, ttk.App):
         self.show_waiting(True)
         self._store_closed = True
         self.store.close(backup_on_exit=True)
+        from counter_app.bootstrap import audit_restore
+
+        officer = self.current_officer
         try:
-            result = restore_file(file)
+            result = restore_file(
+                file,
+                backup_dirs=self.store.search_dirs(),
+                on_restored=lambda store: audit_restore(store, file, officer),
+            )
         except RestoreError as exc:
             self.show_error(str(exc) + "\n" + tr("Nothing was changed; the app restarts."))
         else:

@@ -117,3 +117,25 @@ def test_damage_found_behind_the_window_goes_through_recovery_at_once(make_windo
         assert backup.check_integrity(Path(store.path)) == "ok"
     finally:
         store.close(backup_on_exit=False)
+
+
+def test_restore_from_settings_names_the_supervisor_and_is_told_once(file_world, make_window):
+    import json
+
+    world = file_world
+    world.save()
+    copy = world.store.backup("manual")
+    world.save()
+    window = make_window(world.store, user=(world.supervisor.id, world.counter1.id))
+    window.restore_from(copy)
+    assert window.infos and "khôi phục" in window.infos[0].lower()
+    store = open_default_store()
+    try:
+        assert store.recovery is None  # shown once, then acknowledged
+        ((officer_id, after),) = store.db.execute(
+            "SELECT officer_id, after_json FROM audit WHERE action = 'restore'"
+        ).fetchall()
+        assert officer_id == world.supervisor.id
+        assert json.loads(after)["officer"] == world.supervisor.name
+    finally:
+        store.close(backup_on_exit=False)
