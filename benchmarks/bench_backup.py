@@ -240,8 +240,9 @@ from counter_app.services import demo
 from counter_app.storage import backup
 from counter_app.storage.database import open_store
 home = Path(sys.argv[1])
+per_day = int(sys.argv[2])
 real_check = backup.check_integrity
-backup.check_integrity = lambda path, quick=False: "ok"  # sizes do not depend on it
+backup.check_integrity = lambda path, quick=False, **kw: "ok"  # sizes do not depend on it
 store = open_store(home / "counter_app.db", home / "backups", home / "damaged")
 first = date(2027, 1, 4)
 sizes = []
@@ -249,7 +250,7 @@ t0 = time.time()
 for day in range(365):
     today = first + timedelta(days=day)
     if day % 7 == 0:
-        demo.generate(store, weeks=1, per_day=80, end=today + timedelta(days=6), force=True)
+        demo.generate(store, weeks=1, per_day=per_day, end=today + timedelta(days=6), force=True)
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     for hour in ((12, 17) if day >= 363 else (17,)):
         store.backup("exit", now=datetime.combine(today, datetime.min.time()).replace(hour=hour))
@@ -283,14 +284,14 @@ print("JSON", json.dumps({"kept": len(kept),
 """
 
 
-def simulated_year(new: Code, old: Code | None, home: Path, work: Path) -> dict:
+def simulated_year(new: Code, old: Code | None, home: Path, work: Path, per_day: int) -> dict:
     shm = Path("/dev/shm") if Path("/dev/shm").is_dir() else work
     run = Path(tempfile.mkdtemp(prefix="bench_year_", dir=shm))
     try:
         target = run / "home"
         shutil.copytree(home, target)
         out = subprocess.run(
-            [sys.executable, "-c", YEAR, str(target)],
+            [sys.executable, "-c", YEAR, str(target), str(per_day)],
             env=new.env(target),
             capture_output=True,
             text=True,
@@ -333,6 +334,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=2, help="backups during the save test")
     parser.add_argument("--year", action="store_true", help="also simulate a year of backups")
+    parser.add_argument(
+        "--per-day",
+        type=int,
+        default=160,
+        help="demo.generate's per_day for the simulated year (160: about 900 sessions a week)",
+    )
     parser.add_argument("--drop-caches", action="store_true")
     parser.add_argument("--only", default="ready,exit,saves", help="which measures")
     args = parser.parse_args()
@@ -373,6 +380,7 @@ def main() -> None:
                 codes[1] if len(codes) > 1 else None,
                 master(codes[0], Path(folder), args.work, name),
                 args.work,
+                args.per_day,
             )
             figures["new"]["backups on disk after a year / data file"] = (
                 f"{y['backups'] / y['live']:.2f}× ({y['backups'] / 1e6:.0f} MB, {y['kinds']})"

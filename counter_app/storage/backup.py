@@ -239,6 +239,7 @@ def remember_place(data_dir: Path, folder: Path) -> None:
 # -- writing backups ----------------------------------------------------------------------
 
 _serial = threading.Lock()  # a timer backup and the exit backup must not race for a name
+_upkeep = threading.Lock()  # thinning, packing and verifying: one thread at a time
 
 
 def take_backup(
@@ -425,6 +426,13 @@ def verify_pending(
 ) -> list[tuple[Path, str]]:
     """Verify exit copies left by earlier runs: renamed to ``.db`` when good, deleted
     when not; returns (path, problem) of each one that failed."""
+    with _upkeep:
+        return _verify_pending(backups_dir, cancelled)
+
+
+def _verify_pending(
+    backups_dir: Path, cancelled: Callable[[], bool] | None
+) -> list[tuple[Path, str]]:
     failed = []
     for b in list_backups(backups_dir):
         if b.kind != "pending" or (cancelled is not None and cancelled()):
@@ -471,6 +479,11 @@ def thin_backups(
 ) -> list[Path]:
     """Drop backups the schedule no longer keeps, then pack every verified plain copy
     but the newest; returns what was removed."""
+    with _upkeep:
+        return _thin(backups_dir, pack, cancelled)
+
+
+def _thin(backups_dir: Path, pack: bool, cancelled: Callable[[], bool] | None) -> list[Path]:
     backups = list_backups(backups_dir)
     keep = backups_to_keep(backups)
     removed = []
