@@ -51,8 +51,6 @@ def open_default_store(
     paths.ensure_dirs()
     db_path = paths.database_path()
     chosen = configured_backup_folder(db_path)
-    with contextlib.suppress(OSError):
-        backup.remove_stale_temp_files(paths.exports_dir())
     store = open_store(
         db_path,
         paths.backups_dir(),
@@ -64,6 +62,8 @@ def open_default_store(
         create_if_lost=_create_if_lost if create_if_lost is None else create_if_lost,
         known_damage=known_damage,
     )
+    with contextlib.suppress(OSError):  # the lock is ours: no export of ours is running
+        backup.remove_stale_temp_files(paths.exports_dir())
     if store.recovery:
         log.error(store.recovery.message())
         if _tell is not None:
