@@ -66,7 +66,9 @@ def test_thinning_keeps_daily_weekly_monthly(tmp_path):
 
 
 def test_failed_verification_leaves_no_backup(file_world, monkeypatch):
-    monkeypatch.setattr(backup, "check_integrity", lambda p, quick=False: "page 3 is never used")
+    monkeypatch.setattr(
+        backup, "check_integrity", lambda p, quick=False, **kw: "page 3 is never used"
+    )
     with pytest.raises(backup.BackupError):
         file_world.store.backup("manual")
     assert backup.list_backups(file_world.store.backups_dir) == []

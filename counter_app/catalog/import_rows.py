@@ -10,6 +10,7 @@ raises ``CatalogueImportError`` whose text is the Vietnamese message for the use
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,10 +21,20 @@ from counter_app.i18n import tr
 
 MAX_ROWS = 60_000
 MAX_CELL_CHARS = 2_000
+MAX_TOTAL_CHARS = 8_000_000  # text kept from one file (the national list: ~150,000)
 HEADER_SEARCH_ROWS = 30
 
-_CODE = re.compile(r"^(\d{1,2})\.(\d{6,9})((?:\.[0-9A-Za-z]+)*)$")
+_CODE = re.compile(r"^([0-9]{1,2})\.([0-9]{6,9})((?:\.[0-9A-Za-z]+)*)$", re.ASCII)
 _SPACES = re.compile(r"\s+")
+# Terminal escape sequences (a name must never colour or move the officer's console).
+_ANSI = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b.?|\x9b[0-?]*[ -/]*[@-~]"
+)
+# Invisible characters dropped from every cell: zero-width spaces and joiners, the BOM,
+# the soft hyphen, the word joiner.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"))
+# Direction controls make a name display reversed or reordered: such a row is refused.
+_BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 
 
 @dataclass
@@ -56,10 +67,41 @@ class ParsedFile:
 
 # -- cells and headings --------------------------------------------------------------------
 def clean_text(value: object) -> str:
-    """One line of NFC text: line breaks, tabs, non-breaking and repeated spaces collapsed."""
+    """One line of NFC text: line breaks, tabs, non-breaking and repeated spaces collapsed;
+    escape sequences, control and zero-width characters removed."""
     if value is None:
         return ""
-    return nfc(_SPACES.sub(" ", str(value).replace("\xa0", " ")))
+    text = str(value).translate(_TO_SPACE)
+    if not text.isprintable():  # the rare cell with hidden characters: the slow way
+        text = _ANSI.sub("", text).translate(_INVISIBLE)
+        text = "".join(ch for ch in text if not _hidden(ch))
+    return nfc(_SPACES.sub(" ", text))
+
+
+_TO_SPACE = dict.fromkeys(map(ord, "\t\n\r\x0b\x0c\x85\xa0\u2028\u2029\u3000"), " ")
+
+
+def _hidden(ch: str) -> bool:
+    """Control, format (zero-width, direction) and surrogate characters."""
+    return unicodedata.category(ch) in ("Cc", "Cf", "Cs")
+
+
+def has_direction_controls(value: object) -> bool:
+    return isinstance(value, str) and any(ch in _BIDI for ch in value)
+
+
+def ascii_digits(text: str) -> str:
+    """Fullwidth forms (１．００１１９３) and every script's decimal digits (Arabic-Indic,
+    Devanagari…) as ASCII. Other look-alikes (superscripts, circled digits, letters l and
+    O) are left as they are, and the code is then refused."""
+    out = []
+    for ch in text:
+        if "\uff01" <= ch <= "\uff5e":
+            ch = chr(ord(ch) - 0xFEE0)
+        elif not ch.isascii() and unicodedata.category(ch) == "Nd":
+            ch = str(unicodedata.decimal(ch))
+        out.append(ch)
+    return "".join(out)
 
 
 def normalise_code(value: object) -> tuple[str, str] | None:
@@ -68,11 +110,13 @@ def normalise_code(value: object) -> tuple[str, str] | None:
     The base code is the first two dot-groups ("1.000110.000.00.00.H01" → "1.000110").
     A number (Excel turned "1.000110" into 1.00011) gets its trailing zeros back.
     """
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return None
     if isinstance(value, float):
         whole, _, frac = repr(value).partition(".")
         text = f"{whole}.{frac.ljust(6, '0')}"
     else:
-        text = re.sub(r"\s+", "", clean_text(value))
+        text = ascii_digits(re.sub(r"\s+", "", clean_text(value)))
     m = _CODE.match(text)
     if not m:
         return None
@@ -199,6 +243,15 @@ def _read_line(
     code_text = clean_text(raw_code)
     if not code_text and not raw_name:
         return None  # blank line
+    if any(has_direction_controls(cell(c)) for c in ("code", "name", "field", "level")):
+        return Rejected(
+            number,
+            tr(
+                "the row holds hidden direction-control characters (its text would show "
+                "reversed); retype it"
+            ),
+            raw_name[:80],
+        )
     codes = normalise_code(raw_code)
     if codes is None:
         return Rejected(
@@ -232,6 +285,7 @@ class _Body:
     seen: dict[str, ImportRow] = field(default_factory=dict)
     conflicts: list[str] = field(default_factory=list)
     formula_cells: list[str] = field(default_factory=list)
+    chars: int = 0
 
     def note_formulas(self, number: int, formulas: list[bool]) -> None:
         """Remember (the first five) formula cells: the file is refused at the end."""
@@ -250,6 +304,14 @@ class _Body:
             return
         previous = self.seen.get(line.code)
         if previous is None:
+            self.chars += len(line.name) + len(line.field) + len(line.level) + len(line.full_code)
+            if self.chars > MAX_TOTAL_CHARS:
+                raise CatalogueImportError(
+                    tr(
+                        "The file {name} holds far too much text for a procedure list; it is "
+                        "not a list exported from the portal."
+                    ).format(name=self.path.name)
+                )
             self.seen[line.code] = line
             self.rows.append(line)
         elif fold(previous.name) == fold(line.name):

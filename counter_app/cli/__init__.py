@@ -23,7 +23,8 @@ import sys
 from collections.abc import Iterator
 
 log = logging.getLogger(__name__)
-EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNSUPPORTED = 0, 1, 2, 3
+# 3, 4, 5 are the data commands' own (cli/core.py: restored, data missing, supervisor needed)
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNSUPPORTED = 0, 1, 2, 6
 EXIT_INTERRUPTED = 130  # Ctrl+C, as a shell reports it
 EXIT_CLOSED_PIPE = 141  # 128 + SIGPIPE: what `yes | head -1` gives `yes`
 # Shown only when even the translations cannot be loaded.
@@ -106,7 +107,8 @@ def _run(argv: list[str]) -> int:
     setup_logging()
     if refuse_unsupported_windows(window=args.command is None and not args.self_test):
         return EXIT_UNSUPPORTED
-    from counter_app.storage.errors import StorageError
+    from counter_app.cli.core import EXIT_DATA_MISSING
+    from counter_app.storage.errors import DataMissingError, StorageError
 
     try:
         if args.self_test:
@@ -117,11 +119,30 @@ def _run(argv: list[str]) -> int:
             from counter_app.ui.app import run_gui
 
             return run_gui(demo=args.demo)
-        return int(args.func(args))
+        return _run_command(args)
+    except DataMissingError as exc:
+        log.error("%s", exc)
+        _stderr(str(exc))
+        return EXIT_DATA_MISSING
     except StorageError as exc:
         log.error("%s", exc)
         _stderr(str(exc))
         return EXIT_FAIL
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    """A command: a recovery while it opened the data is told on stderr and gives its
+    own exit code (the command still did its work, on the restored data)."""
+    from counter_app import bootstrap
+    from counter_app.cli import core
+    from counter_app.cli.core import EXIT_OK, EXIT_RESTORED
+
+    core.reset_command_state()
+    bootstrap.for_command_line(core.tell_recovery)
+    code = int(args.func(args))
+    if code == EXIT_OK and core.recovered_during_command():
+        return EXIT_RESTORED
+    return code
 
 
 def window_run(argv: list[str]) -> bool:

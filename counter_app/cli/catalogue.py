@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from counter_app.cli.core import EXIT_DENIED, SupervisorRefused, add_officer_option
 from counter_app.i18n import tr
 
 EXIT_OK, EXIT_FAIL = 0, 1
@@ -23,6 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help=tr("retire procedures missing from the file (a full list)"),
     )
+    add_officer_option(p)
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser(
@@ -32,6 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "file", type=Path, help=tr("the list of online services (.xlsx or .csv: code, level)")
     )
     p.add_argument("--yes", action="store_true", help=tr("apply without asking"))
+    add_officer_option(p)
     p.set_defaults(func=cmd_levels)
 
     p = sub.add_parser("search", help=tr("search the catalogue"))
@@ -85,14 +88,20 @@ def cmd_import(args: argparse.Namespace) -> int:
         if not preview.has_changes:
             print(tr("The catalogue is already up to date; nothing to apply."))
             return EXIT_OK
-        from counter_app.cli.core import ask_yes_no
+        from counter_app.cli.core import ask_yes_no, require_supervisor
 
+        try:  # the catalogue belongs to the supervisors (as on the Danh mục TTHC tab)
+            supervisor = require_supervisor(store, args)
+        except SupervisorRefused as exc:
+            print(str(exc), file=sys.stderr)
+            print(tr("Nothing was changed."), file=sys.stderr)
+            return EXIT_DENIED
         if not args.yes and not ask_yes_no(tr("Apply these changes? [y/N] ")):
             print(tr("Nothing was changed."))
             return EXIT_FAIL
         with Progress(tr("Catalogue import"), tick=True) as progress:
             progress.step(tr("applying the changes"))
-            result = apply_import(store, preview)
+            result = apply_import(store, preview, officer_id=supervisor.id if supervisor else None)
         print(result.message())
         return EXIT_OK
     finally:
@@ -103,7 +112,7 @@ def cmd_levels(args: argparse.Namespace) -> int:
     """Online levels (toàn trình / một phần) from a list of codes and levels."""
     from counter_app.catalog.import_files import CatalogueImportError
     from counter_app.catalog.online_levels import apply_levels, preview_levels
-    from counter_app.cli.core import ask_yes_no
+    from counter_app.cli.core import ask_yes_no, require_supervisor
 
     store = _open()
     try:
@@ -118,10 +127,16 @@ def cmd_levels(args: argparse.Namespace) -> int:
         if not preview.has_changes:
             print(tr("The catalogue is already up to date; nothing to apply."))
             return EXIT_OK
+        try:  # the catalogue belongs to the supervisors (as on the Danh mục TTHC tab)
+            supervisor = require_supervisor(store, args)
+        except SupervisorRefused as exc:
+            print(str(exc), file=sys.stderr)
+            print(tr("Nothing was changed."), file=sys.stderr)
+            return EXIT_DENIED
         if not args.yes and not ask_yes_no(tr("Apply these changes? [y/N] ")):
             print(tr("Nothing was changed."))
             return EXIT_FAIL
-        n = apply_levels(store, preview, officer_id=None)
+        n = apply_levels(store, preview, officer_id=supervisor.id if supervisor else None)
         print(tr("The online level of {n} procedures was set.").format(n=n))
         return EXIT_OK
     finally:

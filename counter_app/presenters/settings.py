@@ -16,7 +16,13 @@ from counter_app.services import settings
 from counter_app.services.auth import AuthService, PinError, check_pin_shape
 from counter_app.services.lookups import LookupService
 from counter_app.services.offices import OfficeService
-from counter_app.services.privacy import PrivacySettings, load_settings, purge_personal_data
+from counter_app.services.privacy import (
+    PrivacySettings,
+    backup_retention_note,
+    backup_schedule_note,
+    load_settings,
+    purge_personal_data,
+)
 from counter_app.services.privacy import save_settings as save_privacy
 from counter_app.services.report_document import (
     DocumentSettings,
@@ -60,6 +66,7 @@ class SettingsView(Protocol):
     def show_lookup_values(self, kind: LookupKind, values: list[LookupValue]) -> None: ...
     def show_privacy(self, settings: PrivacySettings) -> None: ...
     def show_backup(self, folder: Path, officer_pin_required: bool) -> None: ...
+    def show_backup_notes(self, schedule: str, kept: str) -> None: ...
     def show_defaults(self, defaults: dict, choices: dict) -> None: ...
     def show_backup_running(self, running: bool) -> None: ...
     def show_document(self, document: DocumentSettings) -> None: ...
@@ -92,6 +99,7 @@ class SettingsPresenter:
         self.select_kind(self.kind)
         self.view.show_privacy(load_settings(self.store))
         self.view.show_backup(self.store.backups_dir, self.auth.officer_pin_required())
+        self.view.show_backup_notes(*self.backup_notes())
         self.view.show_defaults(
             settings.FORM_DEFAULTS.get(self.store),
             {
@@ -319,6 +327,10 @@ class SettingsPresenter:
             return 0
         self.app.toast(tr("Personal data removed from {n} sessions.").format(n=n))
         return n
+
+    def backup_notes(self) -> tuple[str, str]:
+        """(how backups are kept, how long they keep purged personal data)."""
+        return backup_schedule_note(), backup_retention_note()
 
     def set_backup_folder(self, folder: str) -> bool:
         path = Path(folder)

@@ -176,3 +176,39 @@ class AuthService:
 
     def set_officer_pin_required(self, required: bool) -> None:
         settings.OFFICER_PIN_REQUIRED.set(self.store, bool(required))
+
+    # -- the supervisor outside the window (the command line) -------------------------
+
+    def supervisor_pin_set(self) -> bool:
+        """True once an active supervisor has a PIN: from then on every change of
+        shared data names a supervisor and passes their PIN, on the command line too."""
+        return (
+            self.store.db.execute(
+                "SELECT 1 FROM officer WHERE role = ? AND active = 1 "
+                "AND pin_hash IS NOT NULL AND pin_hash <> '' LIMIT 1",
+                [Role.SUPERVISOR.value],
+            ).fetchone()
+            is not None
+        )
+
+    def authorize_supervisor(self, name: str, pin: str) -> tuple[Officer | None, str]:
+        """(the supervisor, "") when ``name`` is an active supervisor and ``pin`` is theirs
+        — the same failure count and lockout as signing in; else (None, why)."""
+        from counter_app.domain.text import fold
+        from counter_app.services.offices import OfficeService
+
+        wanted = " ".join(fold(name or "").split())
+        matches = [
+            o
+            for o in OfficeService(self.store).officers()
+            if o.role == Role.SUPERVISOR and " ".join(fold(o.name).split()) == wanted
+        ]
+        if len(matches) != 1:
+            return None, tr("{name} is not a supervisor of this office.").format(name=name)
+        officer = matches[0]
+        if not officer.pin_hash:
+            return None, tr("{name} has no PIN yet: sign in once in the app to choose it.").format(
+                name=officer.name
+            )
+        result = self.login(officer, pin)
+        return (officer, "") if result.ok else (None, result.message)

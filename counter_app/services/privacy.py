@@ -10,9 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from counter_app.i18n import tr
 from counter_app.services import settings
 from counter_app.services.audit import write_audit
 from counter_app.services.drafts import purge_personal_before
+from counter_app.storage import backup
 from counter_app.storage.database import Store
 
 
@@ -124,6 +126,33 @@ def purge_due(
     purge_personal_before(store, cutoff)  # a draft is personal data too
     settings.PURGED_BEFORE.set(store, cutoff)
     return n
+
+
+def backup_schedule_note() -> str:
+    """How backups are kept, in numbers taken from the rotation itself."""
+    return tr(
+        "Backups are taken on exit, every 30 minutes when something changed and before "
+        "each upgrade. The newest {latest} are kept, then one a day for {days} days, one a "
+        "week for {weeks} weeks and one a month for {months} months; older copies hold only "
+        "the pages that changed, compressed."
+    ).format(
+        latest=backup.KEEP_LATEST,
+        days=backup.KEEP_DAILY,
+        weeks=backup.KEEP_WEEKLY,
+        months=backup.KEEP_MONTHLY,
+    )
+
+
+def backup_retention_note() -> str:
+    """What the purge does NOT reach, said plainly: backups are not rewritten (a backup
+    must stay exactly what it was to be trusted), so a copy taken before a purge keeps
+    the personal fields until the rotation deletes it."""
+    return tr(
+        "Deleting personal data does not change backups already taken: a backup made "
+        "before keeps the names, phone and ID numbers it held until it is deleted by the "
+        "rotation — at most {months} months later. Keep copied backups (USB, server) as "
+        "safe as the data itself."
+    ).format(months=backup.KEEP_MONTHLY + 1)
 
 
 def mask(value: str) -> str:

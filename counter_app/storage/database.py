@@ -1,9 +1,18 @@
 """Opening the live database safely: location, lock, health, schema, pragmas.
 
 ``open_store`` is the only way the app gets a database. In order it refuses unsafe
-places, takes the one-instance lock, runs ``quick_check`` (restoring the newest verified
-backup if the file is damaged), refuses files from a newer app version untouched, backs
-up before migrating, migrates, and sets the durability pragmas.
+places, takes the one-instance lock, removes temporary files a killed run left, finishes
+a recovery a power cut interrupted, checks the file (``recovery.recover_if_needed``:
+held or unreadable is not damage; damaged, empty with backups present, another program's
+file or missing with backups present is replaced by the newest good backup), refuses
+files from a newer app version untouched, backs up before migrating, migrates, and sets
+the durability pragmas.
+
+After a clean exit the file is exactly as this app left it, so the check may run behind
+the window (``Store.deferred_check``, the full ``integrity_check``). After an unclean exit
+the GUI may open at once too (``defer_check``): the quick check then runs behind the
+window and, until it passes, the store refuses to save sessions (typing, drafts and
+sign-in work; nothing an officer would lose is written to a file not yet checked).
 """
 
 from __future__ import annotations
@@ -15,7 +24,7 @@ import os
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -23,48 +32,32 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from counter_app.i18n import tr
-from counter_app.storage import backup
+from counter_app.storage import backup, fileops, health, recovery
 from counter_app.storage.errors import (
+    BackupRunningError,
     DatabaseBusyError,
+    DataCheckPendingError,
+    DataDamagedError,
+    DataFileBusyError,
     DataFolderError,
+    DataMissingError,
     DiskFullError,
+    InstanceLockedError,
     SchemaTooNewError,
     StorageError,
     UnsafeLocationError,
 )
 from counter_app.storage.locations import unsafe_reason
 from counter_app.storage.lock import InstanceLock
+from counter_app.storage.recovery import Recovery
 from counter_app.storage.schema import KNOWN_MIGRATIONS, MIGRATION_SET, SCHEMA_VERSION, migrations
+
+__all__ = ["Recovery", "Store", "open_memory_store", "open_store", "stored_schema"]
 
 log = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 5000
-
-
-@dataclass
-class Recovery:
-    """What happened when the database had to be repaired at start, for the user."""
-
-    damaged_copy: Path
-    problem: str
-    restored_from: Path | None = None
-    data_as_of: datetime | None = None
-
-    def message(self) -> str:
-        if self.restored_from is not None and self.data_as_of is not None:
-            return tr(
-                "The data file was damaged ({problem}). It was kept aside at {damaged} and "
-                "the newest good backup was restored: data now dates from {when}. "
-                "Sessions entered after that time must be entered again."
-            ).format(
-                problem=self.problem,
-                damaged=self.damaged_copy,
-                when=self.data_as_of.strftime("%H:%M %d/%m/%Y"),
-            )
-        return tr(
-            "The data file was damaged ({problem}) and no good backup was found. It was kept "
-            "aside at {damaged} for the IT person; the app starts with an empty data file."
-        ).format(problem=self.problem, damaged=self.damaged_copy)
+GATED_TABLES = ("session",)  # session, session_procedure, session_help, session_barrier…
+SKIPPED = "skipped"
 
 
 @dataclass
@@ -80,8 +73,15 @@ class Store:
     is_demo: bool = False
     is_reader: bool = False
     check_deferred: bool = False
+    check_kind: str = "full"  # what the deferred check runs: "full" or "quick"
     check_failed: bool = False
+    saves_gated: bool = False  # an unclean exit: sessions wait for the deferred check
+    unchecked: bool = False  # opened after an unclean exit, its check not yet passed
+    backup_dirs: list[Path] = field(default_factory=list)  # searched, besides backups_dir
     _changes_at_backup: int = field(default=0, repr=False)
+    _closing: threading.Event = field(default_factory=threading.Event, repr=False)
+    _checking: set = field(default_factory=set, repr=False)  # connections to interrupt
+    _work: list = field(default_factory=list, repr=False)  # background threads to join
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -89,44 +89,164 @@ class Store:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Database]:
-        """One short write transaction; SQLite errors become messages for the user."""
+        """One short write transaction; SQLite errors become messages for the user.
+        The outermost transaction also counts itself (``storage_meta.writes``)."""
+        outermost = not self.conn.in_transaction
         try:
             with self.db.atomic():
                 yield self.db
+                if outermost and not self.db.memory:
+                    self.conn.execute(
+                        "UPDATE storage_meta SET value = value + 1 WHERE key = 'writes'"
+                    )
+        except sqlite3.DatabaseError as exc:
+            if self.saves_gated and "not authorized" in str(exc):
+                raise DataCheckPendingError() from exc
+            if isinstance(exc, sqlite3.OperationalError):
+                raise translate_sqlite_error(exc) from exc
+            raise
+
+    # -- the check behind the window ---------------------------------------------------
+
+    def _gate(self, action: int, arg1: str | None, *_: object) -> int:
+        if (
+            self.saves_gated
+            and action in (sqlite3.SQLITE_INSERT, sqlite3.SQLITE_UPDATE, sqlite3.SQLITE_DELETE)
+            and arg1 is not None
+            and arg1.startswith(GATED_TABLES)
+        ):
+            return sqlite3.SQLITE_DENY
+        return sqlite3.SQLITE_OK
+
+    def open_gate(self) -> None:
+        """The deferred check passed: sessions may be saved (call on the owner thread)."""
+        self.saves_gated = False
+        with contextlib.suppress(sqlite3.ProgrammingError):
+            self.conn.set_authorizer(None)
+
+    def check_in_background(self, on_done: Callable[[str], None] | None = None) -> threading.Thread:
+        """The deferred check on a thread of its own (``on_done`` runs on that thread)."""
+
+        def work() -> None:
+            result = self.deferred_check()
+            if on_done:
+                on_done(result)
+
+        thread = threading.Thread(target=work, name="data_check", daemon=True)
+        thread.start()
+        return thread
+
+    def deferred_check(self) -> str:
+        """Run the deferred check now (any thread: it opens its own read-only connection).
+        Returns "ok", ``SKIPPED`` (held by another program, or closing: not damage; try
+        again later) or the damage found, which is remembered (a note beside the file)
+        so that even a killed app recovers at its next start."""
+        state = self._probe(self.check_kind)
+        if state.state in (health.BUSY, health.UNREADABLE) or self._closing.is_set():
+            log.warning("deferred check skipped: %s %s", state.state, state.detail)
+            return SKIPPED
+        if not state.ok:
+            self._found_damage(state.detail)
+            return state.detail
+        self.unchecked = False
+        return "ok"
+
+    def _probe(self, check: str) -> health.Health:
+        """A check that ``close`` can interrupt (so a quick close never waits for it)."""
+        try:
+            conn = health.connect_readonly(self.path)
+        except (sqlite3.Error, OSError) as exc:
+            return health.Health(health.UNREADABLE, str(exc))
+        self._checking.add(conn)
+        try:
+            if self._closing.is_set():
+                return health.Health(health.BUSY, "closing")
+            pragma = "integrity_check" if check == "full" else "quick_check"
+            rows = conn.execute(f"PRAGMA {pragma}").fetchall()
+            result = "; ".join(str(r[0]) for r in rows[:5])
+            if result != "ok":
+                return health.Health(health.DAMAGED, result or "unknown")
+            return health.Health(health.OK)
         except sqlite3.OperationalError as exc:
-            raise translate_sqlite_error(exc) from exc
+            if "interrupt" in str(exc).lower():
+                return health.Health(health.BUSY, "interrupted")
+            return health._classify_error(exc)
+        except sqlite3.DatabaseError as exc:
+            return health.Health(health.DAMAGED, str(exc))
+        finally:
+            self._checking.discard(conn)
+            conn.close()
+
+    def _found_damage(self, problem: str) -> None:
+        self.check_failed = True
+        _clean_marker(self.path).unlink(missing_ok=True)
+        log.error("check behind the window found damage in %s: %s", self.path, problem)
+        backup.write_damage_note(self.path, problem)
+
+    # -- backups -----------------------------------------------------------------------
+
+    def search_dirs(self) -> list[Path]:
+        return _search_dirs(self.path, self.backups_dir, self.backup_dirs)
 
     def changed_since_backup(self) -> bool:
         return self.conn.total_changes != self._changes_at_backup
 
     def backup(self, reason: str = "manual", now: datetime | None = None) -> Path:
-        path = backup.take_backup(self.path, self.backups_dir, reason, now)
+        """A verified backup now, on this thread."""
+        try:
+            path = backup.take_backup(self.path, self.backups_dir, reason, now)
+        except DataDamagedError as exc:
+            self._found_damage(exc.problem)
+            raise
         self._changes_at_backup = self.conn.total_changes
         return path
 
     def backup_if_changed(self, reason: str = "auto") -> Path | None:
-        """For the 30-minute timer and exit: back up only when something was saved."""
         if not self.changed_since_backup():
             return None
         return self.backup(reason)
+
+    def claim_backup(self) -> bool:
+        """On the owner thread: True (and these changes claimed) when a backup is due."""
+        if not self.changed_since_backup() or self.db.memory or self.is_demo:
+            return False
+        self._changes_at_backup = self.conn.total_changes
+        return True
+
+    def background_backup(self, reason: str = "auto") -> Path:
+        """The body of a timer backup, for a worker thread (after ``claim_backup``): a
+        paced copy, verified; a failure makes the next tick try again. Damage found by
+        the check is remembered (``check_failed``) and raised as DataDamagedError."""
+        thread = threading.current_thread()
+        self._work.append(thread)
+        try:
+            return backup.take_backup(
+                self.path, self.backups_dir, reason, paced=True, cancelled=self._closing.is_set
+            )
+        except DataDamagedError as exc:
+            self._found_damage(exc.problem)
+            raise
+        except StorageError:
+            self._changes_at_backup = -1  # retry at the next tick
+            raise
+        finally:
+            with contextlib.suppress(ValueError):
+                self._work.remove(thread)
 
     def backup_in_background(
         self,
         reason: str = "auto",
         on_done: Callable[[Path | None, Exception | None], None] | None = None,
     ) -> threading.Thread | None:
-        """Back up on a worker thread if something changed, so a big file never freezes
-        the window. The copy uses its own connection; ``on_done`` runs on that thread."""
-        if not self.changed_since_backup() or self.db.memory:
+        """Back up on a worker thread if something changed; ``on_done`` runs on it."""
+        if not self.claim_backup():
             return None
-        self._changes_at_backup = self.conn.total_changes  # claim these changes now
 
         def work() -> None:
             try:
-                path = backup.take_backup(self.path, self.backups_dir, reason)
+                path = self.background_backup(reason)
             except StorageError as exc:
                 log.exception("background backup failed")
-                self._changes_at_backup = -1  # retry at the next tick
                 if on_done:
                     on_done(None, exc)
                 return
@@ -137,29 +257,29 @@ class Store:
         thread.start()
         return thread
 
-    def check_in_background(self, on_done: Callable[[str], None] | None = None) -> threading.Thread:
-        """The start-up ``quick_check`` deferred after a clean exit: run it on its own
-        read-only connection while the officer already works. A failure is remembered so
-        the next start runs the blocking check (and restores the newest good backup)."""
+    def maintain_backups(self) -> list[tuple[Path, str]]:
+        """Behind the window after a start: verify the exit copies of earlier runs, then
+        thin and pack the backups folder. Returns the exit copies that failed."""
+        thread = threading.current_thread()
+        self._work.append(thread)
+        try:
+            failed: list[tuple[Path, str]] = []
+            for folder in self.search_dirs():
+                if self._closing.is_set():
+                    break
+                backup.remove_stale_temp_files(folder)
+                try:
+                    failed += backup.verify_pending(folder, self._closing.is_set)
+                except OSError:
+                    log.exception("verifying the exit copies in %s failed", folder)
+            if not self._closing.is_set() and self.backups_dir.is_dir():
+                backup.thin_backups(self.backups_dir, cancelled=self._closing.is_set)
+            return failed
+        finally:
+            with contextlib.suppress(ValueError):
+                self._work.remove(thread)
 
-        def work() -> None:
-            result = self.deferred_check()
-            if on_done:
-                on_done(result)
-
-        thread = threading.Thread(target=work, name="quick_check", daemon=True)
-        thread.start()
-        return thread
-
-    def deferred_check(self) -> str:
-        """Run the deferred ``quick_check`` now (any thread: it opens its own read-only
-        connection); "ok" or the problem found, which is remembered for the next start."""
-        result = backup.check_integrity(self.path, quick=True)
-        if result != "ok":
-            self.check_failed = True
-            _clean_marker(self.path).unlink(missing_ok=True)
-            log.error("background quick_check failed on %s: %s", self.path, result)
-        return result
+    # -- readers, closing -------------------------------------------------------------
 
     def reader(self) -> Store:
         """A read-only Store on a connection of its own, for one job on a worker thread
@@ -185,22 +305,73 @@ class Store:
             is_reader=True,
         )
 
+    def acknowledge_recovery(self) -> None:
+        """The user has been told about ``recovery``: forget its marker, keep a note."""
+        if self.recovery is None or self.is_reader:
+            return
+        note = json.dumps(self.recovery.as_note(), ensure_ascii=False)
+        with contextlib.suppress(sqlite3.Error):
+            with self.db.atomic():
+                self.conn.execute(
+                    "INSERT INTO storage_meta (key, value) VALUES ('last_recovery', ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    [note],
+                )
+        self.recovery.acknowledge()
+
+    def stop_background_work(self, timeout: float = 10.0) -> None:
+        """Interrupt the deferred check and a running backup, and wait for them."""
+        self._closing.set()
+        for conn in list(self._checking):
+            with contextlib.suppress(sqlite3.Error):
+                conn.interrupt()
+        for thread in list(self._work):
+            if thread is not threading.current_thread():
+                thread.join(timeout)
+
     def close(self, backup_on_exit: bool = True) -> None:
+        """Stop background work, copy the data on exit when it changed (verified at the
+        next start), close and leave the clean-exit marker."""
         if self.is_reader:
             self.db.close()
             return
         try:
-            if backup_on_exit and not self.db.memory:
-                try:
-                    self.backup_if_changed("exit")
-                except StorageError:
-                    log.exception("backup on exit failed")
+            self.stop_background_work()
+            if (
+                backup_on_exit
+                and not self.db.memory
+                and not self.is_demo
+                and not self.check_failed
+                and self.changed_since_backup()
+            ):
+                self._exit_copy()
+            if not self.db.memory:
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self.db.close()
-            if not self.db.memory and not self.check_failed:
+            if not self.db.memory and not self.check_failed and not self.unchecked:
                 _write_clean_marker(self.path)
         finally:
             if self.lock:
                 self.lock.release()
+
+    def _exit_copy(self) -> None:
+        marker = backing_up_marker(self.path)
+        try:
+            marker.write_text(str(os.getpid()), encoding="utf-8")
+        except OSError:
+            log.warning("could not write %s", marker)
+        try:
+            backup.take_exit_copy(self.conn, self.path, self.backups_dir)
+        except StorageError:
+            log.exception("backup on exit failed")
+        finally:
+            marker.unlink(missing_ok=True)
+
+
+def backing_up_marker(path: Path) -> Path:
+    """Present while the exit backup runs: a second start then says "please wait"."""
+    return Path(str(path) + ".backing-up")
 
 
 def _readonly_uri(path: Path) -> str:
@@ -220,7 +391,7 @@ def translate_sqlite_error(exc: sqlite3.OperationalError) -> StorageError | sqli
 
 def stored_schema(path: Path) -> tuple[int, set[str]]:
     """(user_version, applied migration names) read without writing anything."""
-    conn = backup.connect_readonly(path)
+    conn = health.connect_readonly(path)
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         has_table = conn.execute(
@@ -287,6 +458,27 @@ def open_memory_store() -> Store:
     return Store(db=db, path=Path(":memory:"), backups_dir=Path(tempfile.gettempdir()))
 
 
+def _search_dirs(path: Path, backups_dir: Path, extra: Iterable[Path]) -> list[Path]:
+    """Where backups of ``path`` may be: the folder given, the extra ones (the Settings
+    folder), and every folder a backup was ever written to."""
+    dirs: list[Path] = []
+    for d in [backups_dir, *extra, *backup.known_places(Path(path).parent)]:
+        if d and all(os.path.normcase(str(d)) != os.path.normcase(str(x)) for x in dirs):
+            dirs.append(Path(d))
+    return dirs
+
+
+def acquire_lock(path: Path) -> InstanceLock:
+    """The one-instance lock; held by an app that is writing its exit backup, the
+    message says to wait instead of "already open"."""
+    try:
+        return InstanceLock(path).acquire()
+    except InstanceLockedError as exc:
+        if backing_up_marker(path).exists():
+            raise BackupRunningError(str(path)) from exc
+        raise
+
+
 def open_store(
     path: Path,
     backups_dir: Path,
@@ -295,54 +487,161 @@ def open_store(
     take_lock: bool = True,
     check_location: bool = True,
     trust_clean_exit: bool = False,
+    backup_dirs: Iterable[Path] = (),
+    defer_check: bool = False,
+    create_if_lost: bool = True,
+    expect_new: bool = False,
+    known_damage: str | None = None,
 ) -> Store:
-    """Open (creating if needed) the database at ``path``; see the module docstring."""
+    """Open (creating if needed) the database at ``path``; see the module docstring.
+
+    ``backup_dirs``: more folders recovery searches (the Settings backup folder).
+    ``defer_check``: after an unclean exit, do not check before opening; the quick
+    check runs behind the window and saves of sessions wait for it (the GUI).
+    ``create_if_lost``: False (the command line) raises DataMissingError instead of
+    opening an empty file when the data was lost and no backup could replace it.
+    ``expect_new``: a throwaway file (training mode), deleted before: never "missing".
+    ``known_damage``: the check behind the window found this: recover without asking.
+    """
     path = Path(path)
     if check_location:
         why = unsafe_reason(path)
         if why:
             raise UnsafeLocationError(str(path), why)
     check_writable(path.parent)
-    lock = InstanceLock(path).acquire() if take_lock else None
+    lock = acquire_lock(path) if take_lock else None
     try:
-        # After a clean exit the file is exactly as this app left it: the window may open
-        # first and quick_check run behind it (check_in_background). After a crash, a
-        # power cut or any change since, the check runs here, before anything is read.
-        trusted = trust_clean_exit and _clean_exit_matches(path)
-        _clean_marker(path).unlink(missing_ok=True)  # a crash during this run leaves none
-        recovery = None if trusted else _recover_if_damaged(path, backups_dir, damaged_dir)
-        try:
-            migrated_from = _check_schema(path)
-        except sqlite3.DatabaseError:
-            if not trusted:
-                raise
-            trusted = False  # damaged despite the clean exit: the full path after all
-            recovery = _recover_if_damaged(path, backups_dir, damaged_dir)
-            migrated_from = _check_schema(path)
-        if migrated_from:  # an existing file with pending migrations: back it up first
-            backup.take_backup(path, backups_dir, reason="pre_migration")
-        db = Database(path)
-        try:
-            configure(db)
-            migrate(db)
-        except sqlite3.OperationalError as exc:
-            db.close()
-            raise translate_sqlite_error(exc) from exc
-        store = Store(
-            db=db,
-            path=path,
-            backups_dir=backups_dir,
-            lock=lock,
-            recovery=recovery,
-            migrated_from=migrated_from,
+        return _open_locked(
+            path,
+            backups_dir,
+            damaged_dir,
+            lock,
+            trust_clean_exit=trust_clean_exit,
+            extra_dirs=list(backup_dirs),
+            defer_check=defer_check,
+            create_if_lost=create_if_lost,
+            expect_new=expect_new,
+            known_damage=known_damage,
         )
-        store._changes_at_backup = db.conn.total_changes
-        store.check_deferred = trusted
-        return store
     except BaseException:
         if lock:
             lock.release()
         raise
+
+
+def _open_locked(
+    path: Path,
+    backups_dir: Path,
+    damaged_dir: Path,
+    lock: InstanceLock | None,
+    *,
+    trust_clean_exit: bool,
+    extra_dirs: list[Path],
+    defer_check: bool,
+    create_if_lost: bool,
+    expect_new: bool,
+    known_damage: str | None,
+) -> Store:
+    dirs = _search_dirs(path, backups_dir, extra_dirs)
+    _remove_leftovers(path, dirs)
+    backing_up_marker(path).unlink(missing_ok=True)  # we hold the lock: no backup runs
+    known_damage = known_damage or _damage_note(path)
+    trusted = trust_clean_exit and not known_damage and _clean_exit_matches(path)
+    _clean_marker(path).unlink(missing_ok=True)  # a crash during this run leaves none
+    found = recovery.finish_interrupted(path, damaged_dir)
+    deferred = False
+    if found is None and not trusted and not expect_new:
+        if defer_check and not known_damage and _cheap_probe_ok(path):
+            deferred = True
+        else:
+            found = recovery.recover_if_needed(
+                path, dirs, damaged_dir, known_damage=known_damage, check="quick"
+            )
+    recovery.check_note_path(path).unlink(missing_ok=True)
+    if found is not None and found.data_missing and found.kind != "restore":
+        if not create_if_lost:
+            raise DataMissingError(found.command_line_message())
+    try:
+        migrated_from = _check_schema(path)
+    except sqlite3.DatabaseError:
+        if not (trusted or deferred):
+            raise
+        # Damaged although the clean exit vouched for it (or the cheap look missed it):
+        # the full path after all.
+        trusted = deferred = False
+        found = recovery.recover_if_needed(path, dirs, damaged_dir, check="quick")
+        if found is not None and found.data_missing and not create_if_lost:
+            raise DataMissingError(found.command_line_message()) from None
+        migrated_from = _check_schema(path)
+    if migrated_from:  # an existing file with pending migrations: back it up first
+        backup.take_backup(path, backups_dir, reason="pre_migration")
+    db = Database(path)
+    try:
+        configure(db)
+        migrate(db)
+        if found is not None and found.floor is not None:
+            # Restored from an older copy: count on from above every backup seen, so the
+            # copies made from now on are newer than all of them.
+            db.execute(
+                "UPDATE storage_meta SET value = max(value, ?) + 1 WHERE key = 'writes'",
+                [found.floor],
+            )
+    except sqlite3.OperationalError as exc:
+        db.close()
+        error = translate_sqlite_error(exc)
+        if isinstance(error, DatabaseBusyError):
+            raise DataFileBusyError(str(path), str(exc)) from exc
+        raise error from exc
+    store = Store(
+        db=db,
+        path=path,
+        backups_dir=backups_dir,
+        lock=lock,
+        recovery=found,
+        migrated_from=migrated_from,
+        backup_dirs=extra_dirs,
+    )
+    store._changes_at_backup = db.conn.total_changes
+    store.check_deferred = trusted or deferred
+    store.check_kind = "full" if trusted else "quick"
+    if deferred:
+        store.saves_gated = store.unchecked = True
+        db.conn.set_authorizer(store._gate)
+    return store
+
+
+def _cheap_probe_ok(path: Path) -> bool:
+    """After an unclean exit, before opening at once: the file exists, is a database of
+    this app and is not held by another program — without reading every page."""
+    if not path.exists() or path.stat().st_size == 0:
+        return False
+    return health.probe(path, wait=0, pages=False).ok
+
+
+def _remove_leftovers(path: Path, dirs: list[Path]) -> None:
+    """Our temporary files left by a killed run, older than a minute (item: housekeeping).
+    The staging copy of an interrupted recovery is kept: its marker still needs it."""
+    keep = [recovery.staged_path(path)] if recovery.read_marker(path) else []
+    for folder in [path.parent, *dirs]:
+        with contextlib.suppress(OSError):
+            backup.remove_stale_temp_files(folder, keep=keep)
+
+
+def _damage_note(path: Path) -> str | None:
+    """Damage found by an earlier run's check, if the file has not changed since."""
+    note = recovery.check_note_path(path)
+    try:
+        data = json.loads(note.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    try:
+        same = path.exists() and {
+            "size": data.get("size"),
+            "mtime_ns": data.get("mtime_ns"),
+        } == _signature(path)
+    except OSError:
+        same = False
+    return str(data.get("problem") or "integrity_check") if same else None
 
 
 def _clean_marker(path: Path) -> Path:
@@ -356,8 +655,9 @@ def _signature(path: Path) -> dict:
 
 def _write_clean_marker(path: Path) -> None:
     try:
-        if path.exists() and not Path(str(path) + "-wal").exists():
-            _clean_marker(path).write_text(json.dumps(_signature(path)), encoding="utf-8")
+        wal = Path(str(path) + "-wal")
+        if path.exists() and not (wal.exists() and wal.stat().st_size > 0):
+            fileops.write_durably(_clean_marker(path), json.dumps(_signature(path)).encode())
     except OSError:
         log.warning("could not write the clean-exit marker; next start checks in full")
 
@@ -371,25 +671,6 @@ def _clean_exit_matches(path: Path) -> bool:
         return json.loads(marker.read_text(encoding="utf-8")) == _signature(path)
     except (OSError, ValueError):
         return False
-
-
-def _recover_if_damaged(path: Path, backups_dir: Path, damaged_dir: Path) -> Recovery | None:
-    if not path.exists():
-        return None
-    problem = backup.check_integrity(path, quick=True)
-    if problem == "ok":
-        return None
-    log.error("quick_check failed on %s: %s", path, problem)
-    aside = backup.set_aside(path, damaged_dir, "damaged")
-    good = backup.newest_verified_backup(backups_dir)
-    if good is None:
-        log.error("no verified backup; starting empty, damaged file kept at %s", aside)
-        return Recovery(damaged_copy=aside, problem=problem)
-    backup.install_copy(good.path, path)
-    log.warning("restored %s from %s", path, good.path)
-    return Recovery(
-        damaged_copy=aside, problem=problem, restored_from=good.path, data_as_of=good.taken_at
-    )
 
 
 def _check_schema(path: Path) -> int | None:

@@ -79,3 +79,70 @@ class DatabaseBusyError(StorageError):
 
 class BackupError(StorageError):
     pass
+
+
+class DataDamagedError(BackupError):
+    """The backup's check found damage in the data file itself: recover at once."""
+
+    def __init__(self, problem: str):
+        self.problem = problem
+        super().__init__(
+            tr(
+                "The check before the backup found damage in the data file ({problem}). "
+                "The damaged file will be kept aside and the newest good backup restored: "
+                "the app does it now, or at its next start."
+            ).format(problem=problem)
+        )
+
+
+class DataFileBusyError(StorageError):
+    def __init__(self, path: str, detail: str = ""):
+        self.path, self.detail = path, detail
+        super().__init__(
+            tr(
+                "The data file {path} is held by another program (for example a database "
+                "viewer or an antivirus scan). Nothing was changed. Close that program, wait "
+                "a moment and open the app again."
+            ).format(path=path)
+        )
+
+
+class DataFileUnreadableError(StorageError):
+    def __init__(self, path: str, detail: str = ""):
+        self.path, self.detail = path, detail
+        super().__init__(
+            tr(
+                "The data file {path} cannot be read (permission denied). Nothing was "
+                "changed. Ask the IT person to give this Windows account access to the file, "
+                "then open the app again."
+            ).format(path=path)
+        )
+
+
+class DataCheckPendingError(StorageError):
+    def __init__(self) -> None:
+        super().__init__(
+            tr(
+                "Checking the data after the unexpected shutdown… The session was NOT saved "
+                "yet; what you typed is kept. Save again in a few seconds."
+            )
+        )
+
+
+class BackupRunningError(InstanceLockedError):
+    def __init__(self, path: str):
+        self.path = path
+        StorageError.__init__(
+            self,
+            tr(
+                "The app is still writing its backup before closing. Please wait a few "
+                "seconds, then open it again."
+            ),
+        )
+
+
+class DataMissingError(StorageError):
+    """The data was damaged or missing and no backup could replace it (command line)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)

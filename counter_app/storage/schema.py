@@ -373,5 +373,22 @@ def m006_default_favourites(db: Database) -> None:
     _set_version(db, 6)
 
 
+@migrations(name="m007_storage_meta")
+def m007_storage_meta(db: Database) -> None:
+    """The storage layer's own bookkeeping: a counter of committed write transactions
+    (backups are ordered by it, not by a PC clock that may be wrong) and the note of the
+    last recovery."""
+    db.executescript(
+        """
+        CREATE TABLE storage_meta (
+            key TEXT PRIMARY KEY,
+            value
+        );
+        INSERT INTO storage_meta (key, value) VALUES ('writes', 0);
+        """
+    )
+    _set_version(db, 7)
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 KNOWN_MIGRATIONS = frozenset(m.name for m in migrations._migrations)

@@ -88,6 +88,8 @@ class MainWindow(DialogsMixin, ttk.App):
         self.housekeeping = Housekeeping(store, clock)
         self.jobs = JobRunner(self)
         self.restart_requested = False
+        self.recover_problem: str | None = None  # damage found: reopen through recovery
+        self.carried_draft: tuple[int, dict] | None = None  # the typed session, kept
         self._store_closed = False
         self._resume_silently = False
         self._carried_edit: Any = None  # a correction carried over a language switch
@@ -144,6 +146,16 @@ class MainWindow(DialogsMixin, ttk.App):
         self.counts_var = tk.StringVar(self)
         ttk.Label(
             self.strip, textvariable=self.counts_var, font="-size 11", bootstyle="@secondary"
+        ).pack(side="left")
+        self.check_banner = ttk.Frame(self, padding=(12, 6), bootstyle="warning")
+        ttk.Label(
+            self.check_banner,
+            text=tr(
+                "Checking the data after the unexpected shutdown… You can type; sessions "
+                "are saved once the check is done (a few seconds)."
+            ),
+            bootstyle="@warning",
+            font="-size 11 -weight bold",
         ).pack(side="left")
         self.toaster = Toast(self)
         self._update_header()
@@ -398,14 +410,71 @@ class MainWindow(DialogsMixin, ttk.App):
         self.show_waiting(True)
         self._store_closed = True
         self.store.close(backup_on_exit=True)
+        from counter_app.bootstrap import audit_restore
+
+        officer = self.current_officer
         try:
-            result = restore_file(file)
+            result = restore_file(
+                file,
+                backup_dirs=self.store.search_dirs(),
+                on_restored=lambda store: audit_restore(store, file, officer),
+            )
         except RestoreError as exc:
             self.show_error(str(exc) + "\n" + tr("Nothing was changed; the app restarts."))
         else:
             self.show_info(result.message() + "\n" + tr("The app restarts now."))
+            result.acknowledge()
         self.restart_requested = True
         self.destroy()
+
+    # -- the data behind the window -------------------------------------------------------
+
+    def show_checking(self, on: bool) -> None:
+        """The visible "checking data…" state after an unclean exit (saves wait)."""
+        if on:
+            self.check_banner.pack(fill="x", before=self.body)
+        else:
+            self.check_banner.pack_forget()
+
+    def show_backup_failure(self, message: str) -> None:
+        """A backup behind the window failed: the user must know (not only the log)."""
+        log.error("backup failed: %s", message)
+        self.show_warning(
+            message
+            + "\n"
+            + tr(
+                "Your data file itself is fine; the app tries again in 30 minutes and on "
+                "exit. If this repeats, check the backup folder in Settings › Backups."
+            )
+        )
+
+    def recover_now(self, message: str, problem: str) -> None:
+        """Damage found behind the window: tell, keep the typed session, close the data
+        (no backup of a damaged file, no clean-exit marker) and reopen through recovery."""
+        if self._store_closed:
+            return
+        self.carried_draft = self._draft_snapshot()
+        self.show_warning(message)
+        self.recover_problem = problem
+        self._store_closed = True
+        try:
+            self.store.check_failed = True
+            self.store.close(backup_on_exit=False)
+        except Exception:
+            log.exception("closing the damaged data failed")
+        self.destroy()
+
+    def _draft_snapshot(self) -> tuple[int, dict] | None:
+        from dataclasses import asdict
+
+        session = self.screens.get("session")
+        officer = self.current_officer
+        if session is None or officer is None or officer.id is None:
+            return None
+        presenter = session.presenter
+        if presenter.state.editing_uuid or not presenter.has_input():
+            return None
+        return officer.id, asdict(presenter.state)
 
     # -- housekeeping --------------------------------------------------------------------
 

@@ -248,6 +248,8 @@ class SettingsScreen(ttk.Frame):
             variable=self.export_notes_var,
             command=lambda: self.presenter.save_export_notes(self.export_notes_var.get()),
         ).grid(row=3, column=0, columnspan=3, sticky="w", pady=(6, 0))
+        self.privacy_backup_note = ttk.Label(box, wraplength=760, justify="left")
+        self.privacy_backup_note.grid(row=4, column=0, columnspan=3, sticky="w", pady=(6, 0))
 
     def presenter_purge(self) -> None:
         self.presenter.purge_now()
@@ -312,6 +314,8 @@ class SettingsScreen(ttk.Frame):
             bootstyle="secondary-outline",
             command=lambda: self.presenter.send_logs_to_it(),
         ).pack(side="left")
+        self.backup_note = ttk.Label(box, wraplength=760, justify="left")
+        self.backup_note.grid(row=2, column=0, columnspan=4, sticky="w", pady=(8, 0))
 
     def _build_display(self, tab: ttk.Frame) -> None:
         box = ttk.Labelframe(tab, text=tr("Display"), padding=8)
@@ -338,6 +342,10 @@ class SettingsScreen(ttk.Frame):
                 variable=self.language_var,
                 command=lambda: self.presenter.set_language(self.language_var.get()),
             ).grid(row=1, column=i + 1, sticky="w", padx=8)
+
+    def show_backup_notes(self, schedule: str, kept: str) -> None:
+        self.backup_note.configure(text=schedule + "\n" + kept)
+        self.privacy_backup_note.configure(text=kept)
 
     def show_backup(self, folder: Path, officer_pin_required: bool) -> None:
         self.backup_var.set(str(folder))
@@ -366,7 +374,7 @@ class SettingsScreen(ttk.Frame):
         file = filedialog.askopenfilename(
             parent=self,
             initialdir=self.backup_var.get() or None,
-            filetypes=[(tr("Backups"), "*.db"), (tr("All files"), "*.*")],
+            filetypes=[(tr("Backups"), "*.db *.dbpack"), (tr("All files"), "*.*")],
         )
         if file:
             self.presenter.restore(file)
