@@ -79,6 +79,33 @@ def test_a_damaged_store_is_restored_from_its_newest_backup(tmp_path, offices):
         s.close(backup_on_exit=False)
 
 
+def test_the_store_counts_its_writes_and_counts_on_above_a_restored_backup(tmp_path, offices):
+    """Like the office file, the store orders its backups by a write counter (not the PC
+    clock): after a restore it counts on above every backup seen."""
+    folder = tmp_path / "kho"
+    s = open_province_store(folder)
+    ingest(s, [offices[0].export(W47, tmp_path / "a.xlsx")], clock=lambda: NOW)
+    s.backup("manual")
+    ingest(s, [offices[1].export(W47, tmp_path / "b.xlsx")], clock=lambda: NOW)
+    newest = s.backup("manual")
+    count = sessions_in(s, W47)
+    writes = s.db.execute("SELECT value FROM storage_meta WHERE key = 'writes'").fetchone()[0]
+    s.close(backup_on_exit=False)
+    assert writes >= 2
+    path = folder / "kho_tong_hop.db"
+    data = bytearray(path.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)
+    path.write_bytes(bytes(data))
+    s = open_province_store(folder)
+    try:
+        assert s.recovery is not None and s.recovery.restored_from == newest
+        assert sessions_in(s, W47) == count
+        after = s.db.execute("SELECT value FROM storage_meta WHERE key = 'writes'").fetchone()[0]
+        assert after > writes
+    finally:
+        s.close(backup_on_exit=False)
+
+
 def test_a_store_from_a_newer_app_is_refused_untouched(tmp_path):
     from counter_app.storage.errors import SchemaTooNewError
 

@@ -155,12 +155,14 @@ def terminal_progress(what: str) -> Callable[[float, str], None] | None:
 
 
 def nothing_to_report() -> str | None:
-    """The message when this PC has never been set up (no data file): ``report`` must
-    not create an empty office file and write a zero report."""
+    """The message when this PC has never been set up (no data file, no recovery that
+    lost one): ``report`` must not create an empty office file and write a zero report."""
     from counter_app import paths
+    from counter_app.storage.recovery import marker_path
 
-    if paths.database_path().exists():
-        return None
+    db_path = paths.database_path()
+    if db_path.exists() or marker_path(db_path).exists():
+        return None  # a file, or a recovery that lost it: the store open says which
     return tr(
         "There is nothing to report: no data file at {path} (this PC has not been set up "
         "yet). Start the app to set up the office and record sessions first."

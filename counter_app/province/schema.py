@@ -14,7 +14,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from counter_app.storage.database import Schema
+from counter_app.storage.schema import Schema
 
 MIGRATION_SET = "counter_app_province"
 migrations = Migrations(MIGRATION_SET)
@@ -136,6 +136,23 @@ def p001_initial(db: Database) -> None:
         """
     )
     db.execute("PRAGMA user_version = 1")
+
+
+@migrations(name="p002_storage_meta")
+def p002_storage_meta(db: Database) -> None:
+    """The storage layer's bookkeeping, as in the office's file: a counter of committed
+    write transactions (the store's backups are ordered by it, not by the PC clock) and
+    the note of the last recovery."""
+    db.executescript(
+        """
+        CREATE TABLE storage_meta (
+            key TEXT PRIMARY KEY,
+            value
+        );
+        INSERT INTO storage_meta (key, value) VALUES ('writes', 0);
+        """
+    )
+    db.execute("PRAGMA user_version = 2")
 
 
 PROVINCE_SCHEMA = Schema(MIGRATION_SET, migrations)

@@ -28,7 +28,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from sqlite_utils import Database
 
@@ -50,7 +49,13 @@ from counter_app.storage.errors import (
 from counter_app.storage.locations import unsafe_reason
 from counter_app.storage.lock import InstanceLock
 from counter_app.storage.recovery import Recovery
-from counter_app.storage.schema import KNOWN_MIGRATIONS, MIGRATION_SET, SCHEMA_VERSION, migrations
+from counter_app.storage.schema import (
+    KNOWN_MIGRATIONS,
+    MIGRATION_SET,
+    SCHEMA_VERSION,
+    Schema,
+    migrations,
+)
 
 __all__ = ["Recovery", "Store", "open_memory_store", "open_store", "stored_schema"]
 
@@ -692,22 +697,6 @@ def _check_schema(path: Path) -> int | None:
 # recovery); it reuses the same helpers, so a change to them serves both.
 
 
-@dataclass(frozen=True)
-class Schema:
-    """A family of migrations for one kind of database file."""
-
-    name: str  # the sqlite-utils migration set
-    migrations: Any  # sqlite_utils.migrations.Migrations
-
-    @property
-    def known(self) -> frozenset[str]:
-        return frozenset(m.name for m in self.migrations._migrations)
-
-    @property
-    def version(self) -> int:
-        return len(self.migrations._migrations)
-
-
 def _stored_names(path: Path, schema: Schema) -> tuple[int, set[str]]:
     conn = backup.connect_readonly(path)
     try:
@@ -737,20 +726,29 @@ def open_store_of(
     take_lock: bool = True,
     check_location: bool = True,
 ) -> Store:
-    """Open (creating if needed) a database of ``schema``: refuse unsafe places, take the
-    one-instance lock, check the file and restore the newest verified backup if damaged,
-    refuse a newer file untouched, back up before migrating, migrate, set WAL and
-    ``synchronous=FULL``."""
+    """Open (creating if needed) a database of ``schema`` (the province's store) with the
+    office database's sequence: refuse unsafe places, take the one-instance lock, remove
+    our stale temporary files, finish an interrupted recovery, tell a held or unreadable
+    file from a damaged one, replace a damaged file by the newest good backup (staged and
+    verified first, a marker for a power cut), refuse a newer file untouched, back up
+    before migrating, migrate, set WAL and ``synchronous=FULL``."""
     path = Path(path)
     if check_location:
         why = unsafe_reason(path)
         if why:
             raise UnsafeLocationError(str(path), why)
     check_writable(path.parent)
-    lock = InstanceLock(path).acquire() if take_lock else None
+    lock = acquire_lock(path) if take_lock else None
     try:
+        dirs = _search_dirs(path, backups_dir, ())
+        _remove_leftovers(path, dirs)
         _clean_marker(path).unlink(missing_ok=True)
-        recovery = _recover_if_damaged(path, backups_dir, damaged_dir)
+        found = recovery.finish_interrupted(path, damaged_dir, schema)
+        if found is None:
+            found = recovery.recover_if_needed(
+                path, dirs, damaged_dir, known_damage=_damage_note(path), schema=schema
+            )
+        recovery.check_note_path(path).unlink(missing_ok=True)
         pending = False
         if path.exists() and path.stat().st_size:
             version, names = _stored_names(path, schema)
@@ -763,10 +761,19 @@ def open_store_of(
         try:
             configure(db)
             schema.migrations.apply(db)
+            if found is not None and found.floor is not None:
+                # Restored from an older copy: count on from above every backup seen.
+                db.execute(
+                    "UPDATE storage_meta SET value = max(value, ?) + 1 WHERE key = 'writes'",
+                    [found.floor],
+                )
         except sqlite3.OperationalError as exc:
             db.close()
-            raise translate_sqlite_error(exc) from exc
-        store = Store(db=db, path=path, backups_dir=backups_dir, lock=lock, recovery=recovery)
+            error = translate_sqlite_error(exc)
+            if isinstance(error, DatabaseBusyError):
+                raise DataFileBusyError(str(path), str(exc)) from exc
+            raise error from exc
+        store = Store(db=db, path=path, backups_dir=backups_dir, lock=lock, recovery=found)
         store._changes_at_backup = db.conn.total_changes
         return store
     except BaseException:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from counter_app.i18n import tr
-from counter_app.storage.schema import MIGRATION_SET
+from counter_app.storage.schema import OFFICE_SCHEMA, Schema
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,12 @@ def _classify_error(exc: BaseException) -> Health:
 
 
 def probe(
-    path: Path, *, full: bool = False, wait: float | None = None, pages: bool = True
+    path: Path,
+    *,
+    full: bool = False,
+    wait: float | None = None,
+    pages: bool = True,
+    schema: Schema = OFFICE_SCHEMA,
 ) -> Health:
     """The state of ``path`` (which must exist); a held file is retried for ``wait`` s.
     ``pages`` False skips the page check (quick/integrity): only "is it ours, readable,
@@ -88,7 +93,7 @@ def probe(
     deadline = time.monotonic() + (BUSY_WAIT_S if wait is None else wait)
     delay = 0.05
     while True:
-        health = _probe_once(Path(path), full, pages)
+        health = _probe_once(Path(path), full, pages, schema)
         if health.state not in (BUSY, UNREADABLE) or time.monotonic() >= deadline:
             return health
         log.warning("data file %s is %s (%s); retrying", path, health.state, health.detail)
@@ -96,7 +101,7 @@ def probe(
         delay = min(delay * 2, 0.5)
 
 
-def _probe_once(path: Path, full: bool, pages: bool) -> Health:
+def _probe_once(path: Path, full: bool, pages: bool, schema: Schema) -> Health:
     try:
         with open(path, "rb") as f:
             header = f.read(100)
@@ -117,15 +122,16 @@ def _probe_once(path: Path, full: bool, pages: bool) -> Health:
             result = "; ".join(str(r[0]) for r in rows[:5])
             if result != "ok":
                 return Health(DAMAGED, result or "unknown")
-        return _ownership(conn)
+        return _ownership(conn, schema)
     except (sqlite3.Error, OSError) as exc:
         return _classify_error(exc)
     finally:
         conn.close()
 
 
-def _ownership(conn: sqlite3.Connection) -> Health:
-    """OK for this app's file; EMPTY for a database without tables; FOREIGN otherwise."""
+def _ownership(conn: sqlite3.Connection, schema: Schema) -> Health:
+    """OK for this app's file of ``schema``; EMPTY for a database without tables;
+    FOREIGN otherwise."""
     tables = {
         r[0]
         for r in conn.execute(
@@ -138,9 +144,9 @@ def _ownership(conn: sqlite3.Connection) -> Health:
         names = {
             r[0]
             for r in conn.execute(
-                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET]
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [schema.name]
             )
         }
-        if "m001_initial" in names:
+        if schema.first in names:
             return Health(OK)
     return Health(FOREIGN, tr("the file is a database of another program"))

@@ -31,7 +31,7 @@ from counter_app.i18n import tr
 from counter_app.storage import backup, fileops, health, packs
 from counter_app.storage.backup import BackupInfo, check_note_path
 from counter_app.storage.errors import DataFileBusyError, DataFileUnreadableError
-from counter_app.storage.schema import KNOWN_MIGRATIONS, MIGRATION_SET, SCHEMA_VERSION
+from counter_app.storage.schema import OFFICE_SCHEMA, Schema
 
 log = logging.getLogger(__name__)
 __all__ = ["Recovery", "check_note_path", "finish_interrupted", "recover_if_needed"]
@@ -210,9 +210,9 @@ def _set_aside(db_path: Path, target: Path) -> None:
             fileops.move(side, Path(str(target) + suffix))
 
 
-def verify_copy(path: Path) -> str:
-    """'ok' when ``path`` is a healthy data file of this app that this version can open;
-    otherwise why not."""
+def verify_copy(path: Path, schema: Schema = OFFICE_SCHEMA) -> str:
+    """'ok' when ``path`` is a healthy data file of this app (of ``schema``) that this
+    version can open; otherwise why not."""
     problem = backup.check_integrity(path)
     if problem != "ok":
         return problem
@@ -225,21 +225,21 @@ def verify_copy(path: Path) -> str:
         names = {
             r[0]
             for r in conn.execute(
-                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET]
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [schema.name]
             )
         }
     except sqlite3.Error:
         return tr("not a counter_app data file")
     finally:
         conn.close()
-    if "m001_initial" not in names:
+    if schema.first not in names:
         return tr("not a counter_app data file")
-    if version > SCHEMA_VERSION or names - KNOWN_MIGRATIONS:
+    if version > schema.version or names - schema.known:
         return tr("written by a newer version of the app")
     return "ok"
 
 
-def stage(source: Path, db_path: Path) -> str:
+def stage(source: Path, db_path: Path, schema: Schema = OFFICE_SCHEMA) -> str:
     """Copy or rebuild ``source`` into the staging file and verify it: 'ok' or why not."""
     staged = staged_path(db_path)
     fileops.unlink(staged)
@@ -252,7 +252,7 @@ def stage(source: Path, db_path: Path) -> str:
     except (OSError, packs.PackError) as exc:
         fileops.unlink(staged)
         return str(exc)
-    problem = verify_copy(staged)
+    problem = verify_copy(staged, schema)
     if problem != "ok":
         fileops.unlink(staged)
     return problem
@@ -268,13 +268,14 @@ def replace_data(
     label: str,
     floor: int | None = None,
     aside_without_copy: bool = True,
+    schema: Schema = OFFICE_SCHEMA,
 ) -> Recovery:
     """Put the first candidate that verifies in place of the data file (see the module
     docstring). With none, the old (damaged) file is still set aside and the Recovery
     says so — unless ``aside_without_copy`` is False (a restore): then nothing moves."""
     chosen: BackupInfo | None = None
     for candidate in candidates:
-        why = stage(candidate.path, db_path)
+        why = stage(candidate.path, db_path, schema)
         if why == "ok":
             chosen = candidate
             break
@@ -307,7 +308,9 @@ def replace_data(
     return _recovery_from(db_path, data, interrupted=False)
 
 
-def finish_interrupted(db_path: Path, damaged_dir: Path) -> Recovery | None:
+def finish_interrupted(
+    db_path: Path, damaged_dir: Path, schema: Schema = OFFICE_SCHEMA
+) -> Recovery | None:
     """Complete what a killed run started (the marker says what); None without one."""
     data = read_marker(db_path)
     if data is None:
@@ -323,7 +326,7 @@ def finish_interrupted(db_path: Path, damaged_dir: Path) -> Recovery | None:
         elif data.get("staged") and not db_path.exists():
             # The verified copy is gone (it should not be): stage it again from its source.
             source = Path(data["source"]) if data.get("source") else None
-            if source is None or stage(source, db_path) != "ok":
+            if source is None or stage(source, db_path, schema) != "ok":
                 data["source"] = None
                 data["data_as_of"] = None
             else:
@@ -362,6 +365,7 @@ def recover_if_needed(
     *,
     known_damage: str | None = None,
     check: str = "quick",
+    schema: Schema = OFFICE_SCHEMA,
 ) -> Recovery | None:
     """Look at the data file before anything opens it for writing; replace it with the
     newest good backup when it is damaged, empty with backups present, another
@@ -401,7 +405,7 @@ def recover_if_needed(
                 _write_marker(db_path, data)
                 return _recovery_from(db_path, data, interrupted=False)
     else:
-        state = health.probe(db_path, full=(check == "full"))
+        state = health.probe(db_path, full=(check == "full"), schema=schema)
         if state.state == health.BUSY:
             raise DataFileBusyError(str(db_path), state.detail)
         if state.state == health.UNREADABLE:
@@ -422,4 +426,5 @@ def recover_if_needed(
         problem=problem,
         label="damaged" if kind == "damaged" else "missing",
         floor=floor,
+        schema=schema,
     )

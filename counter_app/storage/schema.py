@@ -8,6 +8,8 @@ and refuse it untouched (see ``database.open_store``).
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
+from typing import Any
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -392,3 +394,28 @@ def m007_storage_meta(db: Database) -> None:
 
 SCHEMA_VERSION = len(migrations._migrations)
 KNOWN_MIGRATIONS = frozenset(m.name for m in migrations._migrations)
+
+
+@dataclass(frozen=True)
+class Schema:
+    """A kind of database file of the app, by its migrations: the office's data file, or
+    the province's consolidated store. A file is of this kind when its migration set holds
+    the first migration; it is too new when it holds one this build does not know."""
+
+    name: str  # the sqlite-utils migration set
+    migrations: Any  # sqlite_utils.migrations.Migrations
+
+    @property
+    def known(self) -> frozenset[str]:
+        return frozenset(m.name for m in self.migrations._migrations)
+
+    @property
+    def version(self) -> int:
+        return len(self.migrations._migrations)
+
+    @property
+    def first(self) -> str:
+        return str(self.migrations._migrations[0].name)
+
+
+OFFICE_SCHEMA = Schema(MIGRATION_SET, migrations)
