@@ -10,6 +10,7 @@ from typing import Any
 
 from counter_app.catalog.import_files import PORTAL_SHEET
 from counter_app.i18n import tr
+from counter_app.storage import fileops
 from counter_app.storage.database import Store
 
 HEADERS = (
@@ -138,7 +139,7 @@ def _save_replacing(wb: Any, path: Path) -> None:
     try:
         wb.save(tmp)
         try:
-            os.replace(tmp, path)
+            fileops.replace(tmp, path)  # retried while a file is held for a moment
         except PermissionError as exc:
             # Windows refuses to replace a file Excel has open; say so in words
             raise PermissionError(

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from counter_app.province.queries import TRI
+from counter_app.storage import fileops
 from counter_app.storage.database import Store
 
 # (file, [(column, type, description)], SQL)
@@ -230,7 +231,6 @@ def export_csv(
 ) -> dict[str, int]:
     """Write the dataset into ``folder`` (created); returns rows written per file. Each
     file is written to a temporary name and renamed when complete."""
-    import os
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -245,7 +245,7 @@ def export_csv(
             for row in _rows(store, name, sql):
                 writer.writerow(row)
                 n += 1
-        os.replace(tmp, target)
+        fileops.replace(tmp, target)  # retried while a file is held for a moment
         counts[name] = n
         if progress:
             progress((i + 1) / len(TABLES), name)

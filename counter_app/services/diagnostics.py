@@ -22,6 +22,7 @@ from pathlib import Path
 from counter_app import __version__, paths
 from counter_app.i18n import tr
 from counter_app.logging_setup import banner_lines, log_files
+from counter_app.storage import fileops
 
 MASK = "[đã ẩn]"
 # Vietnamese mobile/landline numbers (0xx… or +84…, with spaces or dots), 9- and 12-digit
@@ -175,7 +176,7 @@ def write_log_bundle(
                 clean, n = scrub(raw, values)
                 masked += n
                 zf.writestr(f"logs/{log.name}", clean)
-        partial.replace(target)
+        fileops.replace(partial, target)  # retried while a file is held for a moment
     finally:
         partial.unlink(missing_ok=True)
     return BundleResult(path=target, log_files=len(logs), masked=masked)

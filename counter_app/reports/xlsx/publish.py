@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from counter_app.reports.period import Period
+from counter_app.storage import fileops
 
 
 def default_name(period: Period, office_code: str, suffix: str = ".xlsx") -> str:
@@ -70,7 +71,7 @@ def publish(tmp: Path, out: Path) -> Path:
         except OSError:
             if out.exists():
                 out = unique_path(out)
-            os.replace(tmp, out)
+            fileops.replace(tmp, out)  # retried while an antivirus holds the new file
             return out
         try:
             os.unlink(tmp)
