@@ -17,6 +17,7 @@ from counter_app.presenters.province import BoardLine, ProvincePresenter
 from counter_app.presenters.reports import period_kinds
 from counter_app.province.queries import KINDS
 from counter_app.ui.reports_screen import open_folder
+from counter_app.ui.widgets import Flow
 
 BOARD_COLUMNS = ("code", "name", "kind", "status", "exported", "files", "sessions")
 
@@ -148,13 +149,16 @@ class ProvinceScreen(ttk.Frame):
         }
         form = ttk.Frame(box)
         form.pack(fill="x", pady=(8, 0))
+        form.columnconfigure(1, weight=1)
+        # Narrow fields that widen with the panel: at 125–150 % the board beside them
+        # keeps its room and the panel stays inside the window.
         for r, (key, var) in enumerate(self.office_vars.items()):
             ttk.Label(form, text=labels[key]).grid(row=r, column=0, sticky="w", pady=2)
             if key == "kind":
-                widget: tk.Widget = ttk.Combobox(form, textvariable=var, values=KINDS, width=22)
+                widget: tk.Widget = ttk.Combobox(form, textvariable=var, values=KINDS, width=14)
             else:
-                widget = ttk.Entry(form, textvariable=var, width=24)
-            widget.grid(row=r, column=1, sticky="w", padx=(6, 0), pady=2)
+                widget = ttk.Entry(form, textvariable=var, width=16)
+            widget.grid(row=r, column=1, sticky="ew", padx=(6, 0), pady=2)
         self.expected_var = tk.BooleanVar(self, True)
         ttk.Checkbutton(
             box, text=tr("Expected to send a weekly file"), variable=self.expected_var
@@ -164,7 +168,9 @@ class ProvinceScreen(ttk.Frame):
         )
 
     def _build_report(self) -> None:
-        box = ttk.Labelframe(self, text=tr("The province's report"), padding=8)
+        frame = ttk.Labelframe(self, text=tr("The province's report"), padding=8)
+        frame.pack(fill="x")
+        box = Flow(frame)  # the buttons wrap onto a second line at 125–150 %
         box.pack(fill="x")
         self._kinds = [(k, label) for k, label in period_kinds() if k != "custom"]
         self.kind_var = tk.StringVar(self, self._kinds[0][1])
@@ -175,32 +181,34 @@ class ProvinceScreen(ttk.Frame):
             width=10,
             values=[label for _, label in self._kinds],
         )
-        kind_box.pack(side="left")
+        box.add(kind_box)
         kind_box.bind("<<ComboboxSelected>>", lambda _e: self._kind_chosen())
         self.period_var = tk.StringVar(self)
         self.period_box = ttk.Combobox(
             box, textvariable=self.period_var, state="readonly", width=44
         )
-        self.period_box.pack(side="left", padx=6)
+        box.add(self.period_box)
         self.report_button = ttk.Button(
             box,
             text=tr("Write the province's report"),
             bootstyle="primary",
             command=lambda: self.presenter.write_report(),
         )
-        self.report_button.pack(side="left", padx=6)
-        ttk.Button(
+        box.add(self.report_button)
+        export_button = ttk.Button(
             box,
             text=tr("Export the dataset (CSV)…"),
             bootstyle="secondary-outline",
             command=lambda: self.presenter.export_csv(),
-        ).pack(side="left", padx=6)
-        ttk.Button(
+        )
+        box.add(export_button)
+        open_button = ttk.Button(
             box,
             text=tr("Open folder"),
             bootstyle="secondary",
             command=lambda: self.presenter.open_exports(),
-        ).pack(side="left")
+        )
+        box.add(open_button)
 
     # -- user → presenter ---------------------------------------------------------------
     def _ingest_files(self) -> None:

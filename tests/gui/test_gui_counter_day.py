@@ -15,8 +15,9 @@ from counter_app.services import settings
 from counter_app.services.batches import BatchService
 from counter_app.services.drafts import DraftService
 from counter_app.ui import session_screen
+from counter_app.ui.shell import SCREENS
 from counter_app.ui.theme import COLOURS, TEXT_STYLES, contrast
-from tests.gui.conftest import press, pump, settle, type_text
+from tests.gui.conftest import press, pump, settle, settle_jobs, type_text
 from tests.gui.layout import check_window
 
 pytestmark = pytest.mark.gui
@@ -34,8 +35,9 @@ FIVE = ("1.001193", "1.004222", "1.014137", "1.000656", "2.000815")
 
 def _views(window):
     """Every screen and sub-tab, then the form's fullest states: (name, ready)."""
-    for name in ("session", "history", "reports", "catalogue", "settings"):
+    for name in SCREENS:  # every screen, so a new one cannot be left out of the walk
         window.show_screen(name)
+        settle_jobs(window)  # a preview or a count arriving changes the layout
         pump(window)
         screen = window.screens[name]
         notebook = getattr(screen, "notebook", None)
@@ -44,6 +46,7 @@ def _views(window):
             continue
         for tab in notebook.tabs():
             notebook.select(tab)
+            settle_jobs(window)
             pump(window)
             yield f"{name} › {notebook.tab(tab, 'text')}"
     window.show_screen("session")
@@ -127,7 +130,7 @@ def test_screenshots_of_every_screen_at_1366x768(world, make_window, screenshot)
         )
         window.geometry("1366x768+0+0")
         pump(window, 5)
-        for name in ("session", "history", "reports", "catalogue", "settings"):
+        for name in SCREENS:
             window.show_screen(name)
             pump(window)
             notebook = getattr(window.screens[name], "notebook", None)
