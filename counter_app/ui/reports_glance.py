@@ -33,9 +33,10 @@ def _short(text: str, font: tkfont.Font, width: int) -> str:
 class Chart(tk.Canvas):
     """One titled chart; ``draw`` is given the data, ``redraw`` repeats it."""
 
-    def __init__(self, master: tk.Misc, title: str) -> None:
+    def __init__(self, master: tk.Misc, title: str, empty: str | None = None) -> None:
         super().__init__(master, height=CHART_HEIGHT, highlightthickness=1, borderwidth=0)
         self.title = title
+        self.empty = empty or tr("Nothing recorded this week yet.")
         self.data: Any = None
         self.kind = ""
         self.bind("<Configure>", lambda _e: self.redraw())
@@ -157,13 +158,14 @@ class Chart(tk.Canvas):
         self.create_line(x0, base, x1, base, fill=colors["line"])
 
     def _hbars(self, colors, font, x0, y0, x1, y1) -> None:
-        """Horizontal bars, the label above each bar, the count at its end."""
+        """Horizontal bars, the label above each bar and its count at the line's end (a
+        count beside a thin bar would run into the next label)."""
         items: list[tuple[str, int]] = self.data
         if not items:
             self.create_text(
                 x0,
                 y0 + 4,
-                text=tr("Nothing recorded this week yet."),
+                text=self.empty,
                 anchor="nw",
                 fill=colors["fg"],
                 font=font,
@@ -173,23 +175,22 @@ class Chart(tk.Canvas):
         row = (y1 - y0) / max(len(items), 5)
         bar_h = max(min(row - line - 2, 10), 4)
         biggest = max(v for _, v in items) or 1
-        number_w = font.measure("0000") + 6
         for i, (label, value) in enumerate(items):
             y = y0 + row * i
+            number = vn_int(value)
+            number_w = font.measure(number) + 8
+            self.create_text(x1, y, text=number, anchor="ne", fill=colors["fg"], font=font)
             self.create_text(
-                x0, y, text=_short(label, font, x1 - x0), anchor="nw", fill=colors["fg"], font=font
-            )
-            w = (x1 - x0 - number_w) * value / biggest
-            by = y + line + 1
-            self.create_rectangle(x0, by, x0 + max(w, 2), by + bar_h, fill=colors["bar"], width=0)
-            self.create_text(
-                x0 + max(w, 2) + 4,
-                by + bar_h / 2,
-                text=vn_int(value),
-                anchor="w",
+                x0,
+                y,
+                text=_short(label, font, x1 - x0 - number_w),
+                anchor="nw",
                 fill=colors["fg"],
                 font=font,
             )
+            w = (x1 - x0) * value / biggest
+            by = y + line + 1
+            self.create_rectangle(x0, by, x0 + max(w, 2), by + bar_h, fill=colors["bar"], width=0)
 
 
 class GlanceView(ttk.Labelframe):
@@ -200,7 +201,7 @@ class GlanceView(ttk.Labelframe):
         self.days = Chart(self, tr("Sessions per day"))
         self.rates = Chart(self, tr("Success rate, 8 weeks"))
         self.procedures = Chart(self, tr("Top 5 procedures"))
-        self.barriers = Chart(self, tr("Top 5 barriers"))
+        self.barriers = Chart(self, tr("Top 5 barriers"), tr("No barrier recorded this week."))
         for i, chart in enumerate((self.days, self.rates, self.procedures, self.barriers)):
             chart.grid(row=i // 2, column=i % 2, sticky="nsew", padx=3, pady=3)
         self.columnconfigure((0, 1), weight=1, uniform="glance")
