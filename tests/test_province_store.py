@@ -48,6 +48,13 @@ def store(tmp_path):
     s.close(backup_on_exit=False)
 
 
+def damage_first_page(path: Path) -> None:
+    """Overwrite the first page after the header: the file no longer opens as a store."""
+    data = bytearray(path.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)
+    path.write_bytes(bytes(data))
+
+
 def sessions_in(store, period: Period) -> int:
     return Q.count_rows(store, period)[0]
 
@@ -66,10 +73,7 @@ def test_a_damaged_store_is_restored_from_its_newest_backup(tmp_path, offices):
     s.backup("manual")
     count = sessions_in(s, W47)
     s.close(backup_on_exit=False)
-    path = folder / "kho_tong_hop.db"
-    data = bytearray(path.read_bytes())
-    data[100:4096] = b"\xff" * (4096 - 100)
-    path.write_bytes(bytes(data))
+    damage_first_page(folder / "kho_tong_hop.db")
     s = open_province_store(folder)
     try:
         assert s.recovery is not None and s.recovery.restored_from is not None
@@ -92,10 +96,7 @@ def test_the_store_counts_its_writes_and_counts_on_above_a_restored_backup(tmp_p
     writes = s.db.execute("SELECT value FROM storage_meta WHERE key = 'writes'").fetchone()[0]
     s.close(backup_on_exit=False)
     assert writes >= 2
-    path = folder / "kho_tong_hop.db"
-    data = bytearray(path.read_bytes())
-    data[100:4096] = b"\xff" * (4096 - 100)
-    path.write_bytes(bytes(data))
+    damage_first_page(folder / "kho_tong_hop.db")
     s = open_province_store(folder)
     try:
         assert s.recovery is not None and s.recovery.restored_from == newest

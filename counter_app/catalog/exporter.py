@@ -139,7 +139,7 @@ def _save_replacing(wb: Any, path: Path) -> None:
     try:
         wb.save(tmp)
         try:
-            fileops.replace(tmp, path)  # retried while a file is held for a moment
+            fileops.replace(Path(tmp), path)  # retried while a file is held for a moment
         except PermissionError as exc:
             # Windows refuses to replace a file Excel has open; say so in words
             raise PermissionError(

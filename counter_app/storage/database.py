@@ -580,23 +580,7 @@ def _open_locked(
         migrated_from = _check_schema(path)
     if migrated_from:  # an existing file with pending migrations: back it up first
         backup.take_backup(path, backups_dir, reason="pre_migration")
-    db = Database(path)
-    try:
-        configure(db)
-        migrate(db)
-        if found is not None and found.floor is not None:
-            # Restored from an older copy: count on from above every backup seen, so the
-            # copies made from now on are newer than all of them.
-            db.execute(
-                "UPDATE storage_meta SET value = max(value, ?) + 1 WHERE key = 'writes'",
-                [found.floor],
-            )
-    except sqlite3.OperationalError as exc:
-        db.close()
-        error = translate_sqlite_error(exc)
-        if isinstance(error, DatabaseBusyError):
-            raise DataFileBusyError(str(path), str(exc)) from exc
-        raise error from exc
+    db = _open_migrated(path, migrate, found)
     store = Store(
         db=db,
         path=path,
@@ -630,6 +614,30 @@ def _remove_leftovers(path: Path, dirs: list[Path]) -> None:
     for folder in [path.parent, *dirs]:
         with contextlib.suppress(OSError):
             backup.remove_stale_temp_files(folder, keep=keep)
+
+
+def _open_migrated(
+    path: Path, migrate: Callable[[Database], object], found: Recovery | None
+) -> Database:
+    """The file opened with the app's settings and migrated; after a restore from an
+    older copy its write counter continues above every backup seen, so the copies made
+    from now on are newer than all of them. Busy is told as busy."""
+    db = Database(path)
+    try:
+        configure(db)
+        migrate(db)
+        if found is not None and found.floor is not None:
+            db.execute(
+                "UPDATE storage_meta SET value = max(value, ?) + 1 WHERE key = 'writes'",
+                [found.floor],
+            )
+    except sqlite3.OperationalError as exc:
+        db.close()
+        error = translate_sqlite_error(exc)
+        if isinstance(error, DatabaseBusyError):
+            raise DataFileBusyError(str(path), str(exc)) from exc
+        raise error from exc
+    return db
 
 
 def _damage_note(path: Path) -> str | None:
@@ -757,22 +765,7 @@ def open_store_of(
             pending = bool(names) and names != schema.known
         if pending:
             backup.take_backup(path, backups_dir, reason="pre_migration")
-        db = Database(path)
-        try:
-            configure(db)
-            schema.migrations.apply(db)
-            if found is not None and found.floor is not None:
-                # Restored from an older copy: count on from above every backup seen.
-                db.execute(
-                    "UPDATE storage_meta SET value = max(value, ?) + 1 WHERE key = 'writes'",
-                    [found.floor],
-                )
-        except sqlite3.OperationalError as exc:
-            db.close()
-            error = translate_sqlite_error(exc)
-            if isinstance(error, DatabaseBusyError):
-                raise DataFileBusyError(str(path), str(exc)) from exc
-            raise error from exc
+        db = _open_migrated(path, schema.migrations.apply, found)
         store = Store(db=db, path=path, backups_dir=backups_dir, lock=lock, recovery=found)
         store._changes_at_backup = db.conn.total_changes
         return store
