@@ -216,3 +216,27 @@ def test_procedures_table_numbers_rows_in_rank_order():
     ]
     rows = procedures_table(sessions).rows
     assert [(r[0], r[1]) for r in rows] == [(1, "1.2"), (2, "1.1")]
+
+
+def test_a_key_figure_label_that_wraps_gets_the_room_for_its_lines(book):
+    """Excel and LibreOffice keep a row's height as given: a wrapped label must not be
+    drawn over the next row. One-line labels keep the default height."""
+    from counter_app.reports.xlsx.cells import lines
+    from counter_app.reports.xlsx.cover import COVER_WIDTHS
+
+    wb, _ = book
+    ws = wb.worksheets[0]  # the cover
+    seen = 0
+    for row in range(1, ws.max_row + 1):
+        number, label = ws.cell(row, 1).value, ws.cell(row, 2).value
+        if not isinstance(label, str) or ws.cell(row, 3).value is None or number == "STT":
+            continue
+        sub = number is None
+        wrapped = lines(label, (COVER_WIDTHS[1] - (3 if sub else 1)) * 1.15, 1.0)
+        height = ws.row_dimensions[row].height
+        if wrapped > 1:
+            assert height is not None and height >= 16 * wrapped, (row, label, height)
+            seen += 1
+        else:
+            assert height is None, (row, label, height)
+    assert seen >= 1  # "Thời gian hướng dẫn trung bình (phút/lượt)" wraps

@@ -116,6 +116,12 @@ def _figure_row(ws: Worksheet, row: int, kf: KeyFigure, number: int | None) -> N
     put(ws, row, 2, kf.label.strip(), size=12, italic=sub, border=True, wrap=True)
     if sub:
         ws.cell(row, 2).alignment = Alignment(indent=2, vertical="center", wrap_text=True)
+    # A label that wraps gets the room for its lines: readers keep a row's height as
+    # given, so the second line would otherwise be drawn over the next row.
+    # (Times New Roman 12 fits about 1.15 characters per unit of column width.)
+    wrapped = lines(kf.label.strip(), (COVER_WIDTHS[1] - (3 if sub else 1)) * 1.15, 1.0)
+    if wrapped > 1:
+        ws.row_dimensions[row].height = 16 * wrapped + 2
     # a rate of an empty period is not defined: "—" as for the previous period, not a
     # blank cell a reader takes for a figure someone forgot to fill in
     current = kf.current if kf.current is not None else L.NO_PREVIOUS
