@@ -274,7 +274,8 @@ def _export_report(ctx: Context) -> str:
 
 
 def check_workbook(path: Path, year: int, week: int, procedure_code: str) -> None:
-    """Reopen the workbook with openpyxl: the week's title (DESIGN §5) and the procedure."""
+    """Reopen the workbook with openpyxl: the week's title (docs/PRODUCT.md §5) and the
+    procedure."""
     import openpyxl
 
     workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)

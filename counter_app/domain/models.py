@@ -1,4 +1,4 @@
-"""The domain of DESIGN.md §3–4 as plain dataclasses."""
+"""The domain of docs/PRODUCT.md §3–4 as plain dataclasses."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The province's consolidated store ("kho tổng hợp", DESIGN.md §7): every office's
-weekly files ingested once each into a SQLite file of its own, and the reports a
+"""The province's consolidated store ("kho tổng hợp", docs/PRODUCT.md §7): every
+office's weekly files ingested once each into a SQLite file of its own, and the reports a
 provincial desk needs from it. An engine package beside services/catalog/reports.
 
 Layout: ``schema`` (its own migrations), ``store`` (opening it with the office database's

@@ -1,5 +1,5 @@
-"""The weekly report engine (DESIGN.md §5): which days, the figures, the workbook,
-consolidation. No screen and no command line here (``presenters.reports``, the CLI).
+"""The weekly report engine (docs/PRODUCT.md §5): which days, the figures, the
+workbook, consolidation. No screen and no command line here (``presenters.reports``, the CLI).
 
 Layout: ``period`` (which days), ``source`` (the only SQL: sessions of a range as plain
 records), ``aggregate`` (totals, key figures, the Report) with ``breakdowns`` and

@@ -1,7 +1,7 @@
 """Personal data retention: blank citizen name, phone and ID number after N days.
 
-DESIGN.md §4: personal data is optional, minimised and purged after a retention period
-the supervisor sets. A purge writes one audit row (how many sessions, up to which date).
+docs/PRODUCT.md §4: personal data is optional, minimised and purged after a retention
+period the supervisor sets. A purge writes one audit row (how many sessions, up to which date).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Seed data: the Vietnamese lookup values of DESIGN.md §3 and the built-in catalogue.
+"""Seed data: the Vietnamese lookup values (the words of docs/PRODUCT.md §3) and the
+built-in catalogue.
 
 These are the starting values only: every list is editable in Settings afterwards.
 """

@@ -1,6 +1,6 @@
 """The whole workbook: cover, breakdown sheets, charts, the detail sheet and the hidden
-machine-readable data sheet (DESIGN.md §5). Every number is a value; every text a person
-typed is written as text; nothing partial ever appears at the destination.
+machine-readable data sheet (docs/PRODUCT.md §5). Every number is a value; every text a
+person typed is written as text; nothing partial ever appears at the destination.
 
 The small sheets are written with openpyxl into a skeleton file; the two large ones are
 streamed into it by ``xlsxstream.splice``.
