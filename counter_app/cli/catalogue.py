@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from counter_app.cli.core import EXIT_DENIED, SupervisorRefused, add_officer_option
 from counter_app.i18n import tr
@@ -70,54 +72,49 @@ def _open():
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from counter_app.catalog.importer import CatalogueImportError, apply_import, preview_import
+    from counter_app.catalog.importer import apply_import, preview_import
     from counter_app.cli.progress import Progress
 
-    store = _open()
-    try:
-        try:
-            with Progress(tr("Catalogue import"), tick=True) as progress:
-                progress.step(tr("reading and comparing the file"))
-                preview = preview_import(store, args.file, retire_missing=args.retire_missing)
-        except CatalogueImportError as exc:
-            print(str(exc), file=sys.stderr)
-            print(tr("Nothing was changed."), file=sys.stderr)
-            return EXIT_FAIL
-        for line in preview.summary_lines():
-            print(line)
-        if not preview.has_changes:
-            print(tr("The catalogue is already up to date; nothing to apply."))
-            return EXIT_OK
-        from counter_app.cli.core import ask_yes_no, require_supervisor
+    def read(store):
+        with Progress(tr("Catalogue import"), tick=True) as progress:
+            progress.step(tr("reading and comparing the file"))
+            return preview_import(store, args.file, retire_missing=args.retire_missing)
 
-        try:  # the catalogue belongs to the supervisors (as on the Danh mục TTHC tab)
-            supervisor = require_supervisor(store, args)
-        except SupervisorRefused as exc:
-            print(str(exc), file=sys.stderr)
-            print(tr("Nothing was changed."), file=sys.stderr)
-            return EXIT_DENIED
-        if not args.yes and not ask_yes_no(tr("Apply these changes? [y/N] ")):
-            print(tr("Nothing was changed."))
-            return EXIT_FAIL
+    def apply(store, preview, officer_id: int | None) -> str:
         with Progress(tr("Catalogue import"), tick=True) as progress:
             progress.step(tr("applying the changes"))
-            result = apply_import(store, preview, officer_id=supervisor.id if supervisor else None)
-        print(result.message())
-        return EXIT_OK
-    finally:
-        store.close()
+            return apply_import(store, preview, officer_id=officer_id).message()
+
+    return _preview_then_apply(args, read, apply)
 
 
 def cmd_levels(args: argparse.Namespace) -> int:
     """Online levels (toàn trình / một phần) from a list of codes and levels."""
-    from counter_app.catalog.import_files import CatalogueImportError
     from counter_app.catalog.online_levels import apply_levels, preview_levels
+
+    def apply(store, preview, officer_id: int | None) -> str:
+        n = apply_levels(store, preview, officer_id=officer_id)
+        return tr("The online level of {n} procedures was set.").format(n=n)
+
+    return _preview_then_apply(args, lambda store: preview_levels(store, args.file), apply)
+
+
+def _preview_then_apply(
+    args: argparse.Namespace,
+    read: Callable[[Any], Any],
+    apply: Callable[[Any, Any, int | None], str],
+) -> int:
+    """What every catalogue change from a file does: read and compare the file (a bad
+    file changes nothing), show what would change, then — the catalogue belongs to the
+    supervisors, as on the Danh mục TTHC tab — ask for the supervisor and a yes, apply,
+    and print what was done."""
+    from counter_app.catalog.import_files import CatalogueImportError
     from counter_app.cli.core import ask_yes_no, require_supervisor
 
     store = _open()
     try:
         try:
-            preview = preview_levels(store, args.file)
+            preview = read(store)
         except CatalogueImportError as exc:
             print(str(exc), file=sys.stderr)
             print(tr("Nothing was changed."), file=sys.stderr)
@@ -127,7 +124,7 @@ def cmd_levels(args: argparse.Namespace) -> int:
         if not preview.has_changes:
             print(tr("The catalogue is already up to date; nothing to apply."))
             return EXIT_OK
-        try:  # the catalogue belongs to the supervisors (as on the Danh mục TTHC tab)
+        try:
             supervisor = require_supervisor(store, args)
         except SupervisorRefused as exc:
             print(str(exc), file=sys.stderr)
@@ -136,8 +133,7 @@ def cmd_levels(args: argparse.Namespace) -> int:
         if not args.yes and not ask_yes_no(tr("Apply these changes? [y/N] ")):
             print(tr("Nothing was changed."))
             return EXIT_FAIL
-        n = apply_levels(store, preview, officer_id=supervisor.id if supervisor else None)
-        print(tr("The online level of {n} procedures was set.").format(n=n))
+        print(apply(store, preview, supervisor.id if supervisor else None))
         return EXIT_OK
     finally:
         store.close()
