@@ -12,8 +12,13 @@ import time
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from counter_app.i18n import tr
+
+if TYPE_CHECKING:  # the commands import their engines lazily: a quick --help
+    from counter_app.reports.period import Period
+    from counter_app.storage.database import Store
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -171,7 +176,7 @@ def nothing_to_report() -> str | None:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from counter_app.bootstrap import open_default_store
-    from counter_app.reports.export import ReportTooLargeError, export_documents
+    from counter_app.reports.export import export_documents
 
     try:
         period = period_from_args(args)
@@ -182,15 +187,23 @@ def cmd_report(args: argparse.Namespace) -> int:
     if empty:
         _err(empty)
         return EXIT_FAIL
-    store = open_default_store()
+    return write_report(
+        open_default_store(),
+        period,
+        lambda store, progress: export_documents(
+            store, period, args.out, formats=formats_from_args(args), progress=progress
+        ),
+    )
+
+
+def write_report(store: Store, period: Period, write: Callable[[Store, Any], Any]) -> int:
+    """Write a report from ``store`` (closed afterwards) and say where it went; a report
+    too large for Excel or a file that cannot be written is a message, not a traceback.
+    The office's ``report`` and the store's ``store report`` alike."""
+    from counter_app.reports.export import ReportTooLargeError
+
     try:
-        result = export_documents(
-            store,
-            period,
-            args.out,
-            formats=formats_from_args(args),
-            progress=terminal_progress(tr("Writing the report…")),
-        )
+        result = write(store, terminal_progress(tr("Writing the report…")))
     except ReportTooLargeError as exc:
         _err(str(exc))
         return EXIT_FAIL

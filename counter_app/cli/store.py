@@ -21,6 +21,7 @@ from counter_app.cli.reports import (
     formats_from_args,
     period_from_args,
     terminal_progress,
+    write_report,
 )
 from counter_app.i18n import tr
 
@@ -138,7 +139,6 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from counter_app import paths
     from counter_app.province.report import export_province
-    from counter_app.reports.export import ReportTooLargeError
     from counter_app.reports.source import document_of_file
 
     try:
@@ -151,28 +151,19 @@ def cmd_report(args: argparse.Namespace) -> int:
         from counter_app.reports.records import OfficeInfo
 
         office = OfficeInfo("", "")
-    store = _open()
-    try:
-        result = export_province(
+    return write_report(
+        _open(),
+        period,
+        lambda store, progress: export_province(
             store,
             period,
             office,
             args.out,
             formats=formats_from_args(args),
             document=document_of_file(paths.database_path()),
-            progress=terminal_progress(tr("Writing the report…")),
-        )
-    except ReportTooLargeError as exc:
-        _err(str(exc))
-        return EXIT_FAIL
-    except OSError as exc:
-        _err(tr("The report could not be written: {error}").format(error=exc))
-        return EXIT_FAIL
-    finally:
-        store.close(backup_on_exit=False)
-    for path in result.paths:
-        print(tr("Report for {period} written: {path}").format(period=period.label, path=path))
-    return EXIT_OK
+            progress=progress,
+        ),
+    )
 
 
 def cmd_export(args: argparse.Namespace) -> int:
