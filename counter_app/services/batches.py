@@ -19,6 +19,7 @@ from datetime import datetime
 from counter_app.domain.models import Session, SessionProcedure, SessionRow
 from counter_app.domain.validation import FieldError, ValidationError
 from counter_app.i18n import tr
+from counter_app.services import session_queries
 from counter_app.services.audit import write_audit
 from counter_app.services.sessions import ENTITY, SessionService, session_to_record, void_reason
 from counter_app.storage.database import Store
@@ -185,14 +186,8 @@ class BatchService:
 
     def rows(self, batch_uuid: str) -> list[SessionRow]:
         """The batch's sessions as history lines (voided ones too, marked)."""
-        sql = """
-            SELECT s.id, s.uuid, s.started_at, s.minutes, s.note, s.voided,
-                   o.name AS officer_name, c.name AS counter_name,
-                   (SELECT group_concat(sp.procedure_code, ', ') FROM session_procedure sp
-                     WHERE sp.session_id = s.id) AS procedures,
-                   (SELECT group_concat(l.label, ', ') FROM session_procedure sp
-                     JOIN lookup l ON l.id = sp.outcome_id WHERE sp.session_id = s.id)
-                     AS outcomes
+        sql = f"""
+            SELECT {session_queries.HISTORY_COLUMNS}
             FROM session s
             JOIN session_batch b ON b.id = s.batch_id
             JOIN officer o ON o.id = s.officer_id
@@ -200,21 +195,7 @@ class BatchService:
             WHERE b.uuid = ?
             ORDER BY s.id
         """
-        return [
-            SessionRow(
-                id=r["id"],
-                uuid=r["uuid"],
-                started_at=datetime.fromisoformat(r["started_at"]),
-                minutes=r["minutes"],
-                officer_name=r["officer_name"],
-                counter_name=r["counter_name"],
-                procedures=r["procedures"] or "",
-                outcomes=r["outcomes"] or "",
-                note=r["note"],
-                voided=bool(r["voided"]),
-            )
-            for r in self.db.query(sql, [batch_uuid])
-        ]
+        return session_queries.history_rows(self.db, sql, [batch_uuid])
 
     def _batches(self, where: str, params: list, limit: int) -> list[Batch]:
         sql = f"""

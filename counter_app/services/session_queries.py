@@ -35,7 +35,8 @@ ESTIMATE_CAP = 20_000  # rows a selectivity estimate reads at most
 # 21 bits of session id), for date bounds.
 _MOMENT_KEY = "(CAST(strftime('%s', ?) AS INTEGER) << 21)"
 
-_COLUMNS = """
+# A history line: session ``s`` joined to its officer ``o`` and counter ``c``.
+HISTORY_COLUMNS = """
     s.id, s.uuid, s.started_at, s.minutes, s.note, s.voided,
     o.name AS officer_name, c.name AS counter_name,
     (SELECT group_concat(sp.procedure_code, ', ') FROM session_procedure sp
@@ -87,7 +88,7 @@ def list_page(
     plan = plan_for(db, flt)
     direction = "ASC" if oldest_first else "DESC"
     sql = f"""
-        SELECT {_COLUMNS}
+        SELECT {HISTORY_COLUMNS}
         FROM (SELECT {"DISTINCT " if plan.distinct else ""}{plan.key} AS id,
                      {plan.order} AS sort_key
               FROM {plan.source}
@@ -99,6 +100,11 @@ def list_page(
         JOIN counter c ON c.id = s.counter_id
         ORDER BY s.started_at {direction}, s.id {direction}
     """
+    return history_rows(db, sql, plan.params + [int(limit), int(offset)])
+
+
+def history_rows(db: Database, sql: str, params: list) -> list[SessionRow]:
+    """The history lines a query selecting ``HISTORY_COLUMNS`` returns."""
     return [
         SessionRow(
             id=r["id"],
@@ -112,7 +118,7 @@ def list_page(
             note=r["note"],
             voided=bool(r["voided"]),
         )
-        for r in db.query(sql, plan.params + [int(limit), int(offset)])
+        for r in db.query(sql, params)
     ]
 
 
