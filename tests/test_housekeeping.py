@@ -76,3 +76,32 @@ def test_old_drafts_lose_their_personal_data_at_the_end(world):
     drafts.save({"first_input_at": began, "citizen_name": "Lê Văn C", "procedures": []})
     Housekeeping(world.store, clock=world.clock).purge_personal_data(None)
     assert drafts.load()["citizen_name"] == ""
+
+
+def test_the_purge_after_sign_in_masks_numbers_typed_into_old_notes(world):
+    """A session past the retention period with no name or phone, only "SĐT …" typed
+    into its note: the window's batched purge masks it like the purge in Settings does;
+    a recent note and a note without personal data are left as they are."""
+    old = world.save(
+        started_at=world.clock() - timedelta(days=40),
+        backdated_reason="sổ giấy",
+        note="Gọi lại SĐT 0987654321 khi có kết quả",
+    )
+    plain = world.save(
+        started_at=world.clock() - timedelta(days=41),
+        backdated_reason="sổ giấy",
+        note="Nộp 2 bộ hồ sơ",
+    )
+    recent = world.save(note="SĐT 0912345678")
+    settings.RETENTION_DAYS.set(world.store, 30)
+    hk = Housekeeping(world.store, clock=world.clock)
+    run = hk.purge_due()
+    run.ids = hk.find_personal(world.store, run)
+    while hk.purge_step(run, world.supervisor.id):
+        pass
+    assert "0987654321" not in world.sessions.get(old.uuid).note
+    assert world.sessions.get(old.uuid).note.startswith("Gọi lại SĐT ")
+    assert world.sessions.get(plain.uuid).note == "Nộp 2 bộ hồ sơ"
+    assert world.sessions.get(recent.uuid).note == "SĐT 0912345678"
+    (audit,) = audit_trail(world.store.db, "privacy", "session")
+    assert audit.after["notes_masked"] == 1 and run.purged == 1

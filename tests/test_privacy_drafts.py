@@ -11,6 +11,14 @@ from counter_app.services.drafts import DraftService
 from counter_app.services.privacy import mask, purge_personal_data
 from tests.helpers.clock import TEST_NOW
 
+
+def purge_due(store, clock) -> int:
+    """The automatic purge as the window runs it (after sign-in), in one go."""
+    from counter_app.services.housekeeping import Housekeeping
+
+    return Housekeeping(store, clock=clock).purge_personal_data(None)
+
+
 NOW = TEST_NOW
 
 
@@ -59,8 +67,6 @@ def test_draft_roundtrip_and_discard(memory_store):
 
 
 def test_automatic_purge_scans_only_what_aged_since_the_last_run(world):
-    from counter_app.services.privacy import purge_due
-
     old = world.save(
         started_at=NOW - timedelta(days=20), backdated_reason="x", citizen_name="Lý Văn Dũng"
     )
@@ -91,8 +97,6 @@ def test_drafts_are_kept_per_officer(memory_store):
 
 
 def test_automatic_purge_also_blanks_personal_data_in_old_drafts(world):
-    from counter_app.services.privacy import purge_due
-
     now = datetime(2026, 11, 23, 9, 0)
     old, recent = (DraftService(world.store, officer_id=i) for i in (1, 2))
     old.save(

@@ -19,16 +19,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from counter_app.services import settings
-from counter_app.services.audit import write_audit
 from counter_app.services.drafts import purge_personal_before
 from counter_app.services.endofday import Flagged, check_day
-from counter_app.services.privacy import retention_cutoff
+from counter_app.services.privacy import NOTE_MAY_HOLD, PERSONAL, purge_where, retention_cutoff
 from counter_app.services.sessions import Counts, SessionService
 from counter_app.storage.database import Store
 
 log = logging.getLogger(__name__)
 PURGE_BATCH = 500  # sessions blanked per transaction: a few milliseconds on the Tk thread
-_PERSONAL = "(citizen_name <> '' OR citizen_phone <> '' OR citizen_id_number <> '')"
 
 
 @dataclass
@@ -71,14 +69,16 @@ class Housekeeping:
 
     @staticmethod
     def find_personal(store: Store, run: PurgeRun) -> list[int]:
-        """The sessions of ``run`` that still hold personal data — on any connection (a
-        ``store.reader()`` on the job runner)."""
+        """The sessions of ``run`` that still hold personal data, in their fields or
+        typed into their note — on any connection (a ``store.reader()`` on the job
+        runner)."""
         where, params = "started_at < ?", [run.cutoff]
         if run.since:
             where += " AND started_at >= ?"
             params.append(run.since)
         rows = store.db.execute(
-            f"SELECT id FROM session WHERE {where} AND {_PERSONAL} ORDER BY id", params
+            f"SELECT id FROM session WHERE {where} AND ({PERSONAL} OR {NOTE_MAY_HOLD}) ORDER BY id",
+            params,
         )
         return [r[0] for r in rows]
 
@@ -91,28 +91,15 @@ class Housekeeping:
             marks = ", ".join("?" for _ in batch)
             with self.store.transaction() as db:
                 # The rule again: a session blanked or moved since the scan is left alone.
-                n = db.execute(
-                    f"UPDATE session SET citizen_name = '', citizen_phone = '', "
-                    f"citizen_id_number = '' WHERE id IN ({marks}) AND started_at < ? "
-                    f"AND {_PERSONAL}",
+                n = purge_where(
+                    db,
+                    f"id IN ({marks}) AND started_at < ?",
                     [*batch, run.cutoff],
-                ).rowcount
-                if n:
-                    write_audit(
-                        db,
-                        officer_id=actor_id,
-                        entity="privacy",
-                        entity_key="session",
-                        action="purge_personal_data",
-                        before=None,
-                        after={
-                            "sessions": n,
-                            "started_before": run.cutoff,
-                            "retention_days": int(run.days),
-                        },
-                        reason="retention",
-                        at=now,
-                    )
+                    actor_id=actor_id,
+                    cutoff=run.cutoff,
+                    days=run.days,
+                    now=now,
+                )
             run.done += len(batch)
             run.purged += n
         if not run.finished:

@@ -13,9 +13,13 @@ from datetime import datetime, timedelta
 from counter_app.i18n import tr
 from counter_app.services import settings
 from counter_app.services.audit import write_audit
-from counter_app.services.drafts import purge_personal_before
 from counter_app.storage import backup
 from counter_app.storage.database import Store
+
+# A session still holding personal fields, and one whose note may hold a phone, an ID
+# number or an e-mail (SQLite has no regular expressions: a digit or an "@").
+PERSONAL = "(citizen_name <> '' OR citizen_phone <> '' OR citizen_id_number <> '')"
+NOTE_MAY_HOLD = "(note <> '' AND (note GLOB '*[0-9]*' OR instr(note, '@') > 0))"
 
 
 @dataclass(frozen=True)
@@ -57,48 +61,64 @@ def purge_personal_data(
     """
     now = clock().replace(microsecond=0)
     cutoff = retention_cutoff(retention_days, now).isoformat(timespec="seconds")
-    personal = "(citizen_name <> '' OR citizen_phone <> '' OR citizen_id_number <> '')"
     where, params = "started_at < ?", [cutoff]
     if since:
         where += " AND started_at >= ?"
         params.append(since)
     with store.transaction() as db:
-        n = db.execute(
-            f"UPDATE session SET citizen_name = '', citizen_phone = '', "
-            f"citizen_id_number = '' WHERE {where} AND {personal}",
-            params,
-        ).rowcount
-        notes = scrub_notes(db, where, params)
-        n += notes
-        if n:
-            write_audit(
-                db,
-                officer_id=actor_id,
-                entity="privacy",
-                entity_key="session",
-                action="purge_personal_data",
-                before=None,
-                after={
-                    "sessions": n,
-                    "notes_masked": notes,
-                    "started_before": cutoff,
-                    "retention_days": int(retention_days),
-                },
-                reason="retention",
-                at=now,
-            )
+        return purge_where(
+            db, where, params, actor_id=actor_id, cutoff=cutoff, days=retention_days, now=now
+        )
+
+
+def purge_where(
+    db,
+    where: str,
+    params: list,
+    *,
+    actor_id: int | None,
+    cutoff: str,
+    days: int,
+    now: datetime,
+) -> int:
+    """Inside the caller's transaction: blank the personal fields of the sessions
+    ``where`` selects and mask what their notes hold, with one audit row; the count
+    (fields blanked + notes masked). The whole purge at once (Settings) and the window's
+    batches after sign-in both come here, so both apply the same rule."""
+    n = db.execute(
+        f"UPDATE session SET citizen_name = '', citizen_phone = '', "
+        f"citizen_id_number = '' WHERE {where} AND {PERSONAL}",
+        params,
+    ).rowcount
+    notes = scrub_notes(db, where, params)
+    n += notes
+    if n:
+        write_audit(
+            db,
+            officer_id=actor_id,
+            entity="privacy",
+            entity_key="session",
+            action="purge_personal_data",
+            before=None,
+            after={
+                "sessions": n,
+                "notes_masked": notes,
+                "started_before": cutoff,
+                "retention_days": int(days),
+            },
+            reason="retention",
+            at=now,
+        )
     return n
 
 
 def scrub_notes(db, where: str, params: list[str]) -> int:
     """Mask phone numbers, CCCD/CMND numbers and e-mails officers typed into the notes of
-    the sessions ``where`` selects (and in their folded search text); the count changed.
-    SQLite has no regular expressions: only notes holding a digit or an "@" are read."""
+    the sessions ``where`` selects (and in their folded search text); the count changed."""
     from counter_app.domain.masking import mask_personal
 
     rows = db.execute(
-        f"SELECT id, note, search_text FROM session WHERE {where} AND note <> '' "
-        "AND (note GLOB '*[0-9]*' OR instr(note, '@') > 0)",
+        f"SELECT id, note, search_text FROM session WHERE {where} AND {NOTE_MAY_HOLD}",
         params,
     ).fetchall()
     changed = [
@@ -108,24 +128,6 @@ def scrub_notes(db, where: str, params: list[str]) -> int:
     ]
     db.conn.executemany("UPDATE session SET note = ?, search_text = ? WHERE id = ?", changed)
     return len(changed)
-
-
-def purge_due(
-    store: Store, actor_id: int | None = None, clock: Callable[[], datetime] = datetime.now
-) -> int:
-    """The automatic purge at start: only what aged past the cutoff since the last run.
-
-    A shorter retention than before moves the cutoff back, so that case rescans all.
-    """
-    days = settings.RETENTION_DAYS.get(store)
-    cutoff = retention_cutoff(days, clock()).isoformat(timespec="seconds")
-    since: str | None = settings.PURGED_BEFORE.get(store) or None
-    if since is not None and since > cutoff:
-        since = None
-    n = purge_personal_data(store, days, actor_id, clock, since=since)
-    purge_personal_before(store, cutoff)  # a draft is personal data too
-    settings.PURGED_BEFORE.set(store, cutoff)
-    return n
 
 
 def backup_schedule_note() -> str:
