@@ -14,10 +14,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
-from counter_app import paths
 from counter_app.i18n import tr
 from counter_app.presenters.base import AppLike
-from counter_app.presenters.reports import period_choices, period_kinds
+from counter_app.presenters.reports import open_exports_folder, period_choices, period_kinds
 from counter_app.province.board import Board, status_label, week_board
 from counter_app.province.ingest import IngestReport, ingest
 from counter_app.province.offices import import_office_list, read_office_list, set_office
@@ -330,16 +329,7 @@ class ProvincePresenter:
         self._read(work, done, key="province.csv")
 
     def open_exports(self) -> None:
-        folder = self.last_export.parent if self.last_export else paths.exports_dir()
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            self.view.open_folder(folder)
-        except (OSError, AttributeError) as exc:
-            self.app.show_error(
-                tr("The folder could not be opened: {folder} ({error})").format(
-                    folder=folder, error=exc
-                )
-            )
+        open_exports_folder(self.app, self.view, self.last_export)
 
 
 __all__ = ["ProvincePresenter", "ProvinceView", "board_lines", "period_kinds"]

@@ -275,16 +275,7 @@ class ReportsPresenter:
         self.app.toast(tr("Report saved: {name}").format(name=names))
 
     def open_exports(self) -> None:
-        folder = self.last_export.parent if self.last_export else paths.exports_dir()
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            self.view.open_folder(folder)
-        except (OSError, AttributeError) as exc:
-            self.app.show_error(
-                tr("The folder could not be opened: {folder} ({error})").format(
-                    folder=folder, error=exc
-                )
-            )
+        open_exports_folder(self.app, self.view, self.last_export)
 
     # -- consolidation ------------------------------------------------------------------
     def add_files(self) -> None:
@@ -385,3 +376,19 @@ class ReportsPresenter:
 
     def _progress(self, fraction: float, _message: str) -> None:
         self.view.show_progress(fraction)
+
+
+def open_exports_folder(app: AppLike, view: Any, last_export: Path | None) -> None:
+    """Show the folder of the last file written (else the exports folder) in the file
+    manager; a folder that cannot be opened is a message. The Reports and the Tổng hợp
+    screens alike."""
+    folder = last_export.parent if last_export else paths.exports_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        view.open_folder(folder)
+    except (OSError, AttributeError) as exc:
+        app.show_error(
+            tr("The folder could not be opened: {folder} ({error})").format(
+                folder=folder, error=exc
+            )
+        )

@@ -484,6 +484,17 @@ def acquire_lock(path: Path) -> InstanceLock:
         raise
 
 
+def _take_place(path: Path, *, check_location: bool, take_lock: bool) -> InstanceLock | None:
+    """Before a data file is touched: refuse a network or synced folder, check the
+    folder is writable, take the one-instance lock (both kinds of file)."""
+    if check_location:
+        why = unsafe_reason(path)
+        if why:
+            raise UnsafeLocationError(str(path), why)
+    check_writable(path.parent)
+    return acquire_lock(path) if take_lock else None
+
+
 def open_store(
     path: Path,
     backups_dir: Path,
@@ -509,12 +520,7 @@ def open_store(
     ``known_damage``: the check behind the window found this: recover without asking.
     """
     path = Path(path)
-    if check_location:
-        why = unsafe_reason(path)
-        if why:
-            raise UnsafeLocationError(str(path), why)
-    check_writable(path.parent)
-    lock = acquire_lock(path) if take_lock else None
+    lock = _take_place(path, check_location=check_location, take_lock=take_lock)
     try:
         return _open_locked(
             path,
@@ -741,12 +747,7 @@ def open_store_of(
     verified first, a marker for a power cut), refuse a newer file untouched, back up
     before migrating, migrate, set WAL and ``synchronous=FULL``."""
     path = Path(path)
-    if check_location:
-        why = unsafe_reason(path)
-        if why:
-            raise UnsafeLocationError(str(path), why)
-    check_writable(path.parent)
-    lock = acquire_lock(path) if take_lock else None
+    lock = _take_place(path, check_location=check_location, take_lock=take_lock)
     try:
         dirs = _search_dirs(path, backups_dir, ())
         _remove_leftovers(path, dirs)
