@@ -51,7 +51,7 @@ from counter_app.storage.lock import InstanceLock
 from counter_app.storage.recovery import Recovery
 from counter_app.storage.schema import (
     KNOWN_MIGRATIONS,
-    MIGRATION_SET,
+    OFFICE_SCHEMA,
     SCHEMA_VERSION,
     Schema,
     migrations,
@@ -394,8 +394,8 @@ def translate_sqlite_error(exc: sqlite3.OperationalError) -> StorageError | sqli
     return exc
 
 
-def stored_schema(path: Path) -> tuple[int, set[str]]:
-    """(user_version, applied migration names) read without writing anything."""
+def stored_schema(path: Path, schema: Schema = OFFICE_SCHEMA) -> tuple[int, set[str]]:
+    """(user_version, the migrations of ``schema`` applied) read without writing."""
     conn = health.connect_readonly(path)
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -408,7 +408,7 @@ def stored_schema(path: Path) -> tuple[int, set[str]]:
                 r[0]
                 for r in conn.execute(
                     "SELECT name FROM _sqlite_migrations WHERE migration_set = ?",
-                    [MIGRATION_SET],
+                    [schema.name],
                 )
             }
         return version, names
@@ -711,26 +711,6 @@ def _check_schema(path: Path) -> int | None:
 # recovery); it reuses the same helpers, so a change to them serves both.
 
 
-def _stored_names(path: Path, schema: Schema) -> tuple[int, set[str]]:
-    conn = backup.connect_readonly(path)
-    try:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        has_table = conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='_sqlite_migrations'"
-        ).fetchone()
-        names: set[str] = set()
-        if has_table:
-            names = {
-                r[0]
-                for r in conn.execute(
-                    "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [schema.name]
-                )
-            }
-        return version, names
-    finally:
-        conn.close()
-
-
 def open_store_of(
     schema: Schema,
     path: Path,
@@ -760,7 +740,7 @@ def open_store_of(
         recovery.check_note_path(path).unlink(missing_ok=True)
         pending = False
         if path.exists() and path.stat().st_size:
-            version, names = _stored_names(path, schema)
+            version, names = stored_schema(path, schema)
             if version > schema.version or names - schema.known:
                 raise SchemaTooNewError(max(version, schema.version + 1), schema.version)
             pending = bool(names) and names != schema.known

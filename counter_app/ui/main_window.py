@@ -100,9 +100,6 @@ class MainWindow(DialogsMixin, ttk.App):
         self._history_dirty = False
         self._choices_dirty = False
         self._counts_after: str | None = None
-        folder = settings.BACKUP_FOLDER.get(store)
-        if folder:
-            store.backups_dir = Path(folder)
         register_ttk_locale(i18n.language())
         setup_fonts(self)
         install_readable_colours(self)
