@@ -83,33 +83,12 @@ def scrub(text: str, values: Iterable[str] = ()) -> tuple[str, int]:
 
 
 def data_check_lines(db_path: Path, backups_dir: Path) -> list[str]:
-    """The ``check`` command's report, for the bundle made from the window."""
-    from counter_app.storage.backup import check_integrity, list_backups
-    from counter_app.storage.database import stored_schema
+    """The ``check`` command's report (every backup folder searched, an unfinished
+    recovery said), for the bundle made from the window."""
+    from counter_app.storage.check import check_data
 
-    lines = [tr("Data file: {path}").format(path=db_path)]
-    if not db_path.exists():
-        return lines + [tr("No data file yet (it is created when the app first starts).")]
-    try:
-        result = check_integrity(db_path)
-    except Exception as exc:  # noqa: BLE001 - the report says what went wrong
-        result = f"{type(exc).__name__}: {exc}"
-    ok = result == "ok"
-    lines.append(tr("Integrity: {result}").format(result=tr("good") if ok else result))
-    if ok:
-        lines.append(tr("Data version: {version}").format(version=stored_schema(db_path)[0]))
-    backups = list_backups(backups_dir)
-    lines.append(tr("Backups: {n} in {folder}").format(n=len(backups), folder=backups_dir))
-    if backups:
-        newest = backups[0]
-        good = check_integrity(newest.path) == "ok"
-        lines.append(
-            tr("Newest backup: {when} ({state})").format(
-                when=newest.taken_at.strftime("%H:%M %d/%m/%Y"),
-                state=tr("good") if good else tr("damaged"),
-            )
-        )
-    return lines
+    folders = list(dict.fromkeys([Path(backups_dir), paths.backups_dir()]))
+    return check_data(db_path, folders, paths.damaged_dir()).lines
 
 
 def folder_lines(data_dir: Path) -> list[str]:
