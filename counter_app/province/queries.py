@@ -18,9 +18,11 @@ from counter_app.domain.models import (
     APPLICANT_ORGANISATION,
     OUTCOME_SUBMITTED,
 )
+from counter_app.reports import source
 from counter_app.reports.aggregate import LEVEL_FULL, LEVEL_PARTIAL, Totals, level_kind
 from counter_app.reports.period import Period
 from counter_app.reports.records import LookupOrder, LookupRec, OfficeInfo, ProcRec, SessionRec
+from counter_app.reports.source import bounds
 from counter_app.reports.table import ratio
 from counter_app.storage.database import Store
 
@@ -28,27 +30,10 @@ TRI = {0: "no", 1: "yes", 2: "unknown"}
 KINDS = ("xã", "phường", "đặc khu", "sở ngành")
 
 
-def bounds(start: date, end: date) -> list[str]:
-    return [
-        datetime.combine(start, datetime.min.time()).isoformat(timespec="seconds"),
-        datetime.combine(end + timedelta(days=1), datetime.min.time()).isoformat(
-            timespec="seconds"
-        ),
-    ]
-
-
 def count_rows(store: Store, period: Period) -> tuple[int, int, int]:
-    """(sessions, procedures, detail rows) of the period in one COUNT (see
-    ``reports.export.refuse_if_too_large``)."""
-    row = store.db.execute(
-        """
-        SELECT count(DISTINCT s.id), count(sp.id), count(*)
-        FROM session s LEFT JOIN session_procedure sp ON sp.session_id = s.id
-        WHERE s.voided = 0 AND s.started_at >= ? AND s.started_at < ?
-        """,
-        bounds(period.start, period.end),
-    ).fetchone()
-    return int(row[0]), int(row[1]), int(row[2])
+    """(sessions, procedures, detail rows) of the period in one COUNT: the office
+    report's own (the store's session tables have the same columns)."""
+    return source.count_rows(store, period.start, period.end)
 
 
 def offices(store: Store) -> list[OfficeInfo]:

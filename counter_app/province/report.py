@@ -200,6 +200,7 @@ def build(
     if check_size:
         refuse_if_too_large(*Q.count_rows(store, period))
     sessions = Q.load_sessions(store, period)
+    sent = {s.office_code for s in sessions}
     prev = period.previous()
     report = build_report(
         sessions,
@@ -208,7 +209,7 @@ def build(
         office,
         Q.totals(store, prev.start, prev.end),
         consolidated=True,
-        offices=[o for o in Q.offices(store) if o.code in {s.office_code for s in sessions}],
+        offices=[o for o in Q.offices(store) if o.code in sent],
         generated_at=(now or datetime.now()).replace(microsecond=0),
     )
     if document is not None:

@@ -98,7 +98,7 @@ def snapshot(store: Store) -> Iterator[None]:
             conn.execute("COMMIT")
 
 
-def _bounds(start: date, end: date) -> list[str]:
+def bounds(start: date, end: date) -> list[str]:
     """[start 00:00, end+1 00:00) as the ISO text ``started_at`` is stored in."""
     return [
         datetime.combine(start, datetime.min.time()).isoformat(timespec="seconds"),
@@ -150,7 +150,7 @@ def load_sessions(store: Store, start: date, end: date, *, notes: bool = True) -
     Notes are masked (phone, ID, e-mail), or left out entirely when ``notes`` is False
     (the office's choice)."""
     conn = store.db.conn
-    args = _bounds(start, end)
+    args = bounds(start, end)
     # One shared object per distinct text (officer, label, procedure name…): a year of
     # sessions repeats the same few hundred strings hundreds of thousands of times.
     pool: dict = {}
@@ -213,7 +213,7 @@ def load_tombstones(store: Store, start: date, end: date) -> list[Tombstone]:
         WHERE s.voided = 1 AND s.started_at >= ? AND s.started_at < ?
         ORDER BY s.started_at, s.id
         """,
-        _bounds(start, end),
+        bounds(start, end),
     )
     return [Tombstone(u, code, datetime.fromisoformat(t), upd) for u, code, t, upd in rows]
 
@@ -228,7 +228,7 @@ def count_rows(store: Store, start: date, end: date) -> tuple[int, int, int]:
         FROM session s LEFT JOIN session_procedure sp ON sp.session_id = s.id
         WHERE s.voided = 0 AND s.started_at >= ? AND s.started_at < ?
         """,
-        _bounds(start, end),
+        bounds(start, end),
     ).fetchone()
     return int(row[0]), int(row[1]), int(row[2])
 
@@ -254,7 +254,7 @@ def load_totals(store: Store, start: date, end: date):
     nothing else, so its sessions are not loaded)."""
     from counter_app.reports.aggregate import LEVEL_FULL, LEVEL_PARTIAL, Totals, level_kind
 
-    args = _bounds(start, end)
+    args = bounds(start, end)
     conn = store.db.conn
     n, individuals, organisations, minutes, elderly, ethnic, disability = conn.execute(
         """
@@ -302,7 +302,7 @@ def load_totals(store: Store, start: date, end: date):
 def day_counts(store: Store, start: date, end: date) -> dict[date, tuple[int, int, int]]:
     """day → (sessions, procedures, submitted) of [start, end], from SQL (the week at a
     glance: two weeks of days, eight weeks of rates)."""
-    args = _bounds(start, end)
+    args = bounds(start, end)
     conn = store.db.conn
     out: dict[date, list[int]] = {}
     for day, n in conn.execute(
@@ -338,7 +338,7 @@ def procedure_counts(store: Store, start: date, end: date) -> list[tuple[str, st
             LEFT JOIN procedure p ON p.code = sp.procedure_code
             WHERE s.voided = 0 AND s.started_at >= ? AND s.started_at < ? GROUP BY 1
             """,
-            _bounds(start, end),
+            bounds(start, end),
         )
     ]
 
@@ -355,7 +355,7 @@ def barrier_label_counts(store: Store, start: date, end: date) -> list[tuple[str
             JOIN session s ON s.id = sp.session_id
             WHERE s.voided = 0 AND s.started_at >= ? AND s.started_at < ? GROUP BY 1
             """,
-            _bounds(start, end),
+            bounds(start, end),
         )
     ]
 
