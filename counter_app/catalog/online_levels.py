@@ -122,9 +122,10 @@ def _rows(path: Path) -> Iterator[tuple[int, object, object]]:
     )
 
 
-def read_levels(
-    path: Path | str,
-) -> tuple[dict[str, tuple[int, str]], list[tuple[int, str]], list[str]]:
+LevelsRead = tuple[dict[str, tuple[int, str]], list[tuple[int, str]], list[str]]
+
+
+def read_levels(path: Path | str) -> LevelsRead:
     """code → (row, level) of the file, rejected rows, codes given two levels."""
     path = Path(path)
     levels: dict[str, tuple[int, str]] = {}
@@ -160,8 +161,10 @@ def read_levels(
     return levels, rejected, sorted(conflicting)
 
 
-def preview_levels(store: Store, path: Path | str) -> LevelPreview:
-    levels, rejected, conflicting = read_levels(path)
+def preview_levels(store: Store, path: Path | str, read: LevelsRead | None = None) -> LevelPreview:
+    """What the file would change; ``read``: what ``read_levels(path)`` returned
+    already (the screen reads the file on a worker), else it is read here."""
+    levels, rejected, conflicting = read if read is not None else read_levels(path)
     current = {
         code: (name, level)
         for code, name, level in store.db.execute("SELECT code, name, online_level FROM procedure")
@@ -203,9 +206,11 @@ def apply_levels(
     return len(preview.changes)
 
 
-def missing_level_count(store: Store) -> int:
+def missing_level_count(store: Store, include_retired: bool = False) -> int:
+    """Procedures without an online level (the catalogue's "Chưa có mức độ" filter)."""
+    active = "" if include_retired else "active = 1 AND "
     return store.db.execute(
-        "SELECT count(*) FROM procedure WHERE active = 1 AND online_level = ''"
+        f"SELECT count(*) FROM procedure WHERE {active}online_level = ''"
     ).fetchone()[0]
 
 

@@ -23,7 +23,12 @@ from counter_app.catalog.importer import (
     build_preview,
     read_catalogue_file,
 )
-from counter_app.catalog.online_levels import LevelPreview, apply_levels, preview_levels
+from counter_app.catalog.online_levels import (
+    LevelPreview,
+    apply_levels,
+    missing_level_count,
+    preview_levels,
+)
 from counter_app.catalog.procedures import CatalogueEntry, ProcedureService
 from counter_app.catalog.search import CatalogueSearch
 from counter_app.domain.models import Role
@@ -103,11 +108,7 @@ class CataloguePresenter:
     def _show_fields(self) -> None:
         fields = self.procedures.fields(include_retired=self.include_retired)
         total = sum(n for _, n in fields)
-        no_level = sum(
-            1
-            for e in self.procedures.browse(include_retired=self.include_retired)
-            if not e.online_level
-        )
+        no_level = missing_level_count(self.app.store, include_retired=self.include_retired)
         items = [
             (ALL_FIELDS, tr("All fields ({n})").format(n=total)),
             (FAVOURITES, tr("★ Favourites")),
@@ -386,7 +387,7 @@ class CataloguePresenter:
             preview: LevelPreview | None = None
             if error is None:
                 try:
-                    preview = preview_levels(store, path)
+                    preview = preview_levels(store, path, parsed)  # not read twice
                 except (CatalogueImportError, StorageError) as exc:
                     error = exc
             if error is not None:
