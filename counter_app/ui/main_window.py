@@ -53,6 +53,8 @@ from counter_app.ui.widgets import FitOrScroll, Toast
 log = logging.getLogger(__name__)
 COUNTS_REFRESH_MS = 5 * 60 * 1000
 PURGE_DELAY_MS = 3000  # after the window is up: start-up stays fast
+# The screens that show sessions, and what each does to show them again after a save.
+FOLLOW_SAVES = {"history": "refresh", "reports": "on_sessions_changed"}
 PURGE_PAUSE_MS = 15  # between two purge batches: keystrokes and saves go in between
 
 
@@ -97,7 +99,7 @@ class MainWindow(DialogsMixin, ttk.App):
         self._tab_frames: dict[str, FitOrScroll] = {}
         self.notebook: ttk.Notebook | None = None
         self._last_tab: str | None = None
-        self._history_dirty = False
+        self._stale: set[str] = set()  # screens showing data from before the last save
         self._choices_dirty = False
         self._counts_after: str | None = None
         register_ttk_locale(i18n.language())
@@ -281,9 +283,9 @@ class MainWindow(DialogsMixin, ttk.App):
             self._choices_dirty = False
             self.screens["session"].presenter.refresh_choices()
         screen = self._ensure_screen(name)
-        if name == "history" and self._history_dirty and screen is not None:
-            self._history_dirty = False
-            screen.refresh()
+        if name in self._stale and screen is not None:
+            self._stale.discard(name)
+            getattr(screen, FOLLOW_SAVES[name])()
         if name == "session" and screen is not None:
             self.after_idle(screen.focus_procedure_box)
         elif screen is not None:
@@ -326,15 +328,19 @@ class MainWindow(DialogsMixin, ttk.App):
         self._counts_after = self.after(COUNTS_REFRESH_MS, self.refresh_counts)
 
     def sessions_changed(self) -> None:
+        """A session was saved, corrected or voided: the strip and the screen on view
+        follow at once; a hidden screen that shows sessions (History, the Reports
+        screen's figures and week at a glance) follows when it is shown."""
         self.refresh_counts()
-        history = self.screens.get("history")
-        if history is not None and self.current_screen() == "history":
-            history.refresh()
-        else:
-            self._history_dirty = True
-        reports = self.screens.get("reports")  # the week at a glance follows each save
-        if reports is not None and hasattr(reports, "on_sessions_changed"):
-            reports.on_sessions_changed()
+        current = self.current_screen()
+        for name, follow in FOLLOW_SAVES.items():
+            screen = self.screens.get(name)
+            if screen is None:
+                continue  # not built yet: it reads the data when first shown
+            if name == current:
+                getattr(screen, follow)()
+            else:
+                self._stale.add(name)
 
     def catalogue_changed(self) -> None:
         """Favourites, bundles or abbreviations changed: the form re-reads them on view."""

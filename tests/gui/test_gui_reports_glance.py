@@ -89,3 +89,23 @@ def test_the_glance_of_an_empty_week_says_so(world, window):
     this_week = [this for _, this, _ in glance.days.data]
     assert this_week == [0, 0, 0, 0, None, None, None]  # Thursday: the rest is to come
     pump(window)
+
+
+def test_a_hidden_reports_screen_follows_saves_when_shown_not_at_each_save(world, window):
+    """Each save refreshed the Reports screen's figures and glance even while the officer
+    was on the form; now the screen on view follows at once and a hidden one when shown."""
+    press(window, "<F4>")
+    reports = window.screens["reports"]
+    settle(window, lambda: reports.glance.days.data is not None)
+    press(window, "<F2>")
+    calls = []
+    reports.presenter.sessions_changed = lambda: calls.append("refresh")
+    svc = SessionService(world.store, clock=lambda: TEST_NOW)
+    for minutes in (40, 30):
+        svc.create(world.make(started_at=TEST_NOW - timedelta(minutes=minutes)))
+        window.sessions_changed()  # what the form does after each save
+    assert calls == []
+    press(window, "<F4>")
+    assert calls == ["refresh"]  # once, however many saves there were
+    window.sessions_changed()  # on view: at once
+    assert calls == ["refresh", "refresh"]
