@@ -226,3 +226,24 @@ def test_data_sheet_format_2_is_written(two, tmp_path):
         xml = b"".join(z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))
     assert b"<t>updated_at</t>" in xml and b"<t>#V</t>" in xml
     assert read_data_file(path, L.SHEET_DATA).version == 2
+
+
+def test_a_consolidation_that_cannot_write_its_workbook_leaves_no_word_report(
+    two, tmp_path, monkeypatch
+):
+    """The pair or nothing, as for an office's report: the Word report was written first
+    and stayed alone when the workbook then failed (a full disk)."""
+    from counter_app.reports.xlsx import workbook
+
+    a, b = two
+    files = [a.export(W47, tmp_path / "a.xlsx"), b.export(W47, tmp_path / "b.xlsx")]
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def full_disk(*_args, **_kwargs):
+        raise OSError("đĩa đầy")
+
+    monkeypatch.setattr(workbook, "skeleton", full_disk)  # inside the workbook's writing
+    with pytest.raises(OSError):
+        consolidate(files, out / "th.xlsx", formats=("docx", "xlsx"))
+    assert list(out.iterdir()) == []

@@ -26,7 +26,6 @@ from counter_app.reports.period import Period
 from counter_app.reports.records import OfficeInfo, SessionRec
 from counter_app.reports.table import Column, Table, count_col, label_col, no_col, rate_col, ratio
 from counter_app.reports.vn import figure_text, vn_int, vn_pct
-from counter_app.reports.xlsx.publish import unique_path
 from counter_app.services.report_document import DocumentSettings
 from counter_app.storage.database import Store
 
@@ -381,9 +380,7 @@ def export_province(
     """Write the province's Word report and/or workbook of ``period``; the pair or
     nothing."""
     from counter_app import paths
-    from counter_app.reports.docx.writer import write
-    from counter_app.reports.xlsx.publish import publish, temp_files
-    from counter_app.reports.xlsx.workbook import write_workbook
+    from counter_app.reports.export import write_files
 
     chosen = [f for f in ("docx", "xlsx") if f in formats]
     p = build(store, period, office, document=document, now=now, check_size="xlsx" in chosen)
@@ -394,19 +391,13 @@ def export_province(
         else paths.exports_dir() / f"BaoCao_Tinh_{period.file_tag}.xlsx"
     )
     result = ExportResult(period, sessions=len(p.sessions))
-    if "xlsx" in chosen:
-        result.files["xlsx"] = write_workbook(
-            p.report, p.sessions, unique_path(base.with_suffix(".xlsx")), progress, _extra_sheets(p)
-        )
-    if "docx" in chosen:
-        try:
-            target = unique_path(base.with_suffix(".docx"))
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with temp_files(target.parent, ".~report_", suffix=".docx") as (tmp,):
-                write(_document_sections(p), tmp)
-                result.files["docx"] = publish(tmp, target)
-        except BaseException:
-            if "xlsx" in result.files:
-                result.files.pop("xlsx").unlink(missing_ok=True)
-            raise
+    result.files = write_files(
+        p.report,
+        p.sessions,
+        base,
+        chosen,
+        progress=progress,
+        extra=_extra_sheets(p),
+        content=_document_sections(p) if "docx" in chosen else None,
+    )
     return result

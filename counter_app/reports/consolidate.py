@@ -27,8 +27,8 @@ from counter_app.reports.datasheet import DataFile, DataSheetError
 from counter_app.reports.datasheet_reader import read_data_file
 from counter_app.reports.period import Period
 from counter_app.reports.records import LookupOrder, OfficeInfo, SessionRec
-from counter_app.reports.xlsx.publish import consolidated_name, unique_path
-from counter_app.reports.xlsx.workbook import Progress, write_workbook
+from counter_app.reports.xlsx.publish import consolidated_name
+from counter_app.reports.xlsx.workbook import Progress
 from counter_app.services.report_document import DocumentSettings
 
 
@@ -333,17 +333,10 @@ def consolidate(
         if progress:
             progress(0.3 + 0.7 * fraction, message)
 
-    written: dict[str, Path] = {}
-    if "docx" in formats:
-        from counter_app.reports.docx import write_document
+    from counter_app.reports.export import write_files
 
-        written["docx"] = write_document(report, sessions, unique_path(base.with_suffix(".docx")))
-    target = base.with_suffix(".xlsx")
-    if "xlsx" in formats:
-        target = write_workbook(report, sessions, unique_path(target), scaled if progress else None)
-        written["xlsx"] = target
-    else:
-        target = written["docx"]
+    written = write_files(report, sessions, base, formats, progress=scaled if progress else None)
+    target = written.get("xlsx") or written["docx"]
     result = ConsolidationResult(
         target,
         len(data),

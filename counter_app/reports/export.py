@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from counter_app.reports.aggregate import Report, build_report
 from counter_app.reports.period import Period
@@ -52,6 +53,41 @@ class ExportResult:
     @property
     def paths(self) -> list[Path]:
         return [self.files[f] for f in FORMATS if f in self.files]
+
+
+def write_files(
+    report: Report,
+    sessions: list[SessionRec],
+    base: Path,
+    formats: Sequence[str],
+    *,
+    progress: Progress | None = None,
+    extra: Any = None,
+    content: Any = None,
+) -> dict[str, Path]:
+    """The workbook and/or the Word report beside it, under names that are free (an
+    office's report, a consolidation, the province's); the pair or nothing: when the
+    second cannot be written the first is removed, since a workbook without its report
+    (or a report without its annex) would be sent alone. ``extra`` adds sheets to the
+    workbook, ``content`` is what the Word report says when it is more than the office
+    report's."""
+    from counter_app.reports.docx import write_document
+
+    files: dict[str, Path] = {}
+    try:
+        if "xlsx" in formats:
+            files["xlsx"] = write_workbook(
+                report, sessions, unique_path(base.with_suffix(".xlsx")), progress, extra
+            )
+        if "docx" in formats:
+            files["docx"] = write_document(
+                report, sessions, unique_path(base.with_suffix(".docx")), content
+            )
+    except BaseException:
+        for written in files.values():
+            written.unlink(missing_ok=True)
+        raise
+    return files
 
 
 def refuse_if_too_large(sessions: int, procedures: int, detail_rows: int) -> None:
@@ -139,23 +175,9 @@ def export_documents(
         if progress:
             progress(0.9 * fraction, message)
 
-    if "xlsx" in chosen:
-        target = unique_path(base.with_suffix(".xlsx"))
-        result.files["xlsx"] = write_workbook(
-            report, sessions, target, scaled if progress else None
-        )
-    if "docx" in chosen:
-        from counter_app.reports.docx import write_document
-
-        try:
-            result.files["docx"] = write_document(
-                report, sessions, unique_path(base.with_suffix(".docx"))
-            )
-        except BaseException:
-            # the pair or nothing: a workbook without its report would be sent alone
-            if "xlsx" in result.files:
-                result.files.pop("xlsx").unlink(missing_ok=True)
-            raise
+    result.files = write_files(
+        report, sessions, base, chosen, progress=scaled if progress else None
+    )
     if progress:
         progress(1.0, "done" if not docx_only else "docx")
     return result
