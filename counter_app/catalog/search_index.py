@@ -47,11 +47,6 @@ def search_form(folded: str) -> str:
     return _FINAL_Y.sub(r"\1i", folded) if "y" in folded else folded
 
 
-def number_form(word: str) -> str:
-    """A number without its leading zeros ("02" → "2"): "mức độ 2" finds "mức độ 02"."""
-    return (word.lstrip("0") or "0") if word[:1] == "0" and word.isdigit() else word
-
-
 def words_of(folded: str) -> list[str]:
     """The search words of already folded text."""
     return WORD.findall(search_form(_LEADING_ZEROS.sub("", folded)))

@@ -124,7 +124,3 @@ def mask_personal(text: str) -> str:
             pos = end
     parts.append(text[pos:])
     return "".join(parts)
-
-
-def has_personal(text: str) -> bool:
-    return bool(text) and mask_personal(text) != text

@@ -249,12 +249,6 @@ class Ingester:
             return FileOutcome(path, "known", reason)
         return digest
 
-    def ingest_file(self, path: Path) -> FileOutcome:
-        first = self._check(Path(path))
-        if isinstance(first, FileOutcome):
-            return first
-        return self._ingest_read(Path(path), first, _read(Path(path)))
-
     def _ingest_read(self, path: Path, digest: str, read: DataFile | str) -> FileOutcome:
         if isinstance(read, str):  # why it could not be read
             return FileOutcome(path, "bad", read)

@@ -24,10 +24,6 @@ def store_folder() -> Path:
     return paths.data_dir() / FOLDER
 
 
-def store_path() -> Path:
-    return store_folder() / FILENAME
-
-
 def open_province_store(folder: Path | None = None, *, take_lock: bool = True) -> Store:
     folder = Path(folder) if folder is not None else store_folder()
     folder.mkdir(parents=True, exist_ok=True)
@@ -58,15 +54,6 @@ def get_setting(store: Store, key: str, default: object) -> object:
     except ValueError:
         return default
     return value if isinstance(value, type(default)) else default
-
-
-def set_setting(store: Store, key: str, value: object) -> None:
-    with store.transaction() as db:
-        db.execute(
-            "INSERT INTO store_setting (key, value) VALUES (?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            [key, json.dumps(value, ensure_ascii=False)],
-        )
 
 
 def deadline(store: Store) -> tuple[int, int]:

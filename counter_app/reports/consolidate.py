@@ -235,12 +235,6 @@ def merge_files(data: list[DataFile]) -> Merged:
     return Merged(kept, duplicates, replaced, voided)
 
 
-def merge(data: list[DataFile]) -> tuple[list[SessionRec], int]:
-    """``merge_files`` as (sessions, duplicates), for callers of earlier versions."""
-    merged = merge_files(data)
-    return merged.sessions, merged.duplicates
-
-
 def check_periods(data: list[DataFile], mixed_periods: bool) -> None:
     if not mixed_periods and len({d.period for d in data}) > 1:
         raise MixedPeriodsError(sources(data))

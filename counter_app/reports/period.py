@@ -127,7 +127,7 @@ class Period:
         if self.kind == "month":
             return f"Tháng {self.start.month:02d}/{self.start.year}"
         if self.kind == "quarter":
-            return f"Quý {_ROMAN[(self.start.month - 1) // 3 + 1]}/{self.start.year}"
+            return f"Quý {_ROMAN[self.quarter_number]}/{self.start.year}"
         return f"Từ {self.start:%d/%m/%Y} đến {self.end:%d/%m/%Y}"
 
     @property
@@ -175,7 +175,7 @@ class Period:
         if self.kind == "month":
             return f"Thang{self.start.month:02d}-{self.start.year}"
         if self.kind == "quarter":
-            return f"Quy{(self.start.month - 1) // 3 + 1}-{self.start.year}"
+            return f"Quy{self.quarter_number}-{self.start.year}"
         return f"{self.start:%Y%m%d}-{self.end:%Y%m%d}"
 
     def contains(self, day: date) -> bool:

@@ -36,10 +36,6 @@ def short_name(text: str, limit: int = 90) -> str:
     return cut + "…"
 
 
-def vn_date(day: date) -> str:
-    return f"{day:%d/%m/%Y}"
-
-
 def figure_text(value: float | None, kind: str) -> str:
     if value is None:
         return "—"
