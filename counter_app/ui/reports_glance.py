@@ -16,18 +16,10 @@ import ttkbootstrap as ttk
 from counter_app.i18n import tr
 from counter_app.reports.glance import Glance
 from counter_app.reports.vn import vn_int, vn_pct
+from counter_app.ui.widgets import fit_text
 
 CHART_HEIGHT = 128
 PAD = 8
-
-
-def _short(text: str, font: tkfont.Font, width: int) -> str:
-    """``text`` cut with an ellipsis to fit ``width`` pixels."""
-    if font.measure(text) <= width:
-        return text
-    while text and font.measure(text + "…") > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
 
 
 class Chart(tk.Canvas):
@@ -183,7 +175,7 @@ class Chart(tk.Canvas):
             self.create_text(
                 x0,
                 y,
-                text=_short(label, font, x1 - x0 - number_w),
+                text=fit_text(label, font, x1 - x0 - number_w),
                 anchor="nw",
                 fill=colors["fg"],
                 font=font,

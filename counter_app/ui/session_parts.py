@@ -19,7 +19,7 @@ from counter_app.i18n import tr
 from counter_app.presenters.session_state import Choices, FormState, ProcedureLine
 from counter_app.ui import shortcuts
 from counter_app.ui.shortcuts import bundle_key
-from counter_app.ui.widgets import ChoiceCombo, Tooltip
+from counter_app.ui.widgets import ChoiceCombo, Tooltip, fit_text
 
 
 class ProcedureLines(ScrolledFrame):
@@ -290,20 +290,6 @@ def fill_picks(
 
 def _full_name(text: str, _event: object) -> str:
     return text
-
-
-def fit_text(text: str, font: tkfont.Font, width: int) -> str:
-    """``text`` cut with "…" to fit ``width`` pixels in ``font``."""
-    if font.measure(text) <= width:
-        return text
-    low, high = 1, len(text)
-    while low < high:
-        mid = (low + high + 1) // 2
-        if font.measure(text[:mid] + "…") <= width:
-            low = mid
-        else:
-            high = mid - 1
-    return text[:low].rstrip() + "…"
 
 
 class BatchDialog(ttk.Toplevel):

@@ -419,3 +419,17 @@ class Flow(ttk.Frame):
         for w, px, py in places:
             w.place(x=px, y=py)
         self.configure(width=min(widest, width), height=max(1, y + line_height))
+
+
+def fit_text(text: str, font: tkfont.Font, width: int) -> str:
+    """``text`` cut with "…" to fit ``width`` pixels in ``font``."""
+    if font.measure(text) <= width:
+        return text
+    low, high = 1, len(text)
+    while low < high:
+        mid = (low + high + 1) // 2
+        if font.measure(text[:mid] + "…") <= width:
+            low = mid
+        else:
+            high = mid - 1
+    return text[:low].rstrip() + "…"
