@@ -225,10 +225,7 @@ class HistoryPresenter:
         batches = BatchService(self.app.store).membership([r.uuid for r in rows])
         out = []
         for r in rows:
-            labelled = ", ".join(
-                f"{c} {short(short_procedure_name(names[c]), NAME_CHARS)}" if c in names else c
-                for c in _codes(r.procedures)
-            )
+            labelled = _labelled(r.procedures, names)
             note = r.note
             if r.uuid in batches:
                 note = tr("[entered with {n}]").format(n=batches[r.uuid][1]) + " " + note
@@ -408,16 +405,7 @@ class HistoryPresenter:
         names = ProcedureService(self.app.store).names(
             sorted({c for f in flagged for c in _codes(f.procedures)})
         )
-        flagged = [
-            dataclass_replace(
-                f,
-                procedures=", ".join(
-                    f"{c} {short(short_procedure_name(names[c]), NAME_CHARS)}" if c in names else c
-                    for c in _codes(f.procedures)
-                ),
-            )
-            for f in flagged
-        ]
+        flagged = [dataclass_replace(f, procedures=_labelled(f.procedures, names)) for f in flagged]
         self.view.show_flagged(flagged)
         if not flagged:
             self.app.toast(tr("End of day: nothing to fix today."))
@@ -483,6 +471,15 @@ class _Values:
         if p.get("dossier_code"):
             parts.append(tr("dossier {code}").format(code=p["dossier_code"]))
         return f"{code} {name} ({'; '.join(parts)})".replace("  ", " ")
+
+
+def _labelled(procedures: str, names: dict[str, str]) -> str:
+    """ "1.001193, 2.000815" as each code with its short name (a code not in the
+    catalogue stays as it is)."""
+    return ", ".join(
+        f"{c} {short(short_procedure_name(names[c]), NAME_CHARS)}" if c in names else c
+        for c in _codes(procedures)
+    )
 
 
 def _codes(text: str) -> list[str]:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import tkinter as tk
-import tkinter.font as tkfont
 
 import ttkbootstrap as ttk
+
+from counter_app.ui.widgets import char_width
 
 # A search box is read this long after the last change (Unikey sends fake backspaces).
 SEARCH_DELAY_MS = 150
@@ -23,17 +24,11 @@ def make_tree(
     tree = ttk.Treeview(
         parent, columns=columns, show="headings", height=height, selectmode="browse"
     )
-    char = _char_width(tree)
+    char = char_width(tree)
     for col, text, width in zip(columns, headings, widths, strict=True):
         tree.heading(col, text=text, anchor="w")
         tree.column(col, width=width * char, minwidth=4 * char, anchor="w", stretch=col == stretch)
     return tree
-
-
-def _char_width(widget: tk.Misc) -> int:
-    """One average character of the table's font, in pixels: widths follow the scaling
-    (at 150 % a fixed 8 px a character cut the codes)."""
-    return max(6, tkfont.nametofont("TkDefaultFont", root=widget).measure("0"))
 
 
 def scrolled_tree(

@@ -7,7 +7,6 @@ rename it, retire it or restore it. These helpers are that shared part.
 from __future__ import annotations
 
 import tkinter as tk
-import tkinter.font as tkfont
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +14,7 @@ import ttkbootstrap as ttk
 
 from counter_app.i18n import tr
 from counter_app.presenters.base import AppLike
+from counter_app.ui.widgets import char_width
 
 # (id, values shown, active); rows read from the database always have their id
 Row = tuple[int | None, tuple[Any, ...], bool]
@@ -31,7 +31,7 @@ def make_tree(
     tree = ttk.Treeview(
         parent, columns=columns, show="headings", height=height, selectmode="browse"
     )
-    char = max(6, tkfont.nametofont("TkDefaultFont", root=tree).measure("0"))  # follows scaling
+    char = char_width(tree)  # follows scaling
     for col, text, width in zip(columns, headings, widths, strict=True):
         tree.heading(col, text=text, anchor="w")
         tree.column(col, width=width * char, anchor="w")
