@@ -19,6 +19,7 @@ from counter_app.reports import labels as L
 from counter_app.reports.records import OfficeInfo
 from counter_app.reports.xlsx.tables import TOTAL_LABEL
 from tests.helpers.fake_app import FakeApp
+from tests.helpers.shown import shown
 from tests.test_province_store import NOW, office_list
 from tests.test_report_consolidate_v2 import W47, Office_
 from tests.test_report_figures import summary_values
@@ -79,7 +80,7 @@ def test_the_province_workbook_has_the_office_sheets_and_its_totals_add_up(
     assert total[sessions] == sum(r[sessions] for r in body) == sum(o.count(W47) for o in offices)
     rate = header.index(L.COL_RATE)
     ok, procs = header.index(L.COL_SUBMITTED), header.index(L.COL_PROCEDURES)
-    assert total[rate] == pytest.approx(total[ok] / total[procs])
+    assert total[rate] == shown(total[ok] / total[procs], "pct")
     assert summary_values(path)[L.KF_SESSIONS][0] == total[sessions]
     assert len(load_workbook(path)[R.SHEET_OFFICE_CHART]._charts) == 2
 

@@ -13,6 +13,7 @@ from counter_app.reports import Period, export_report
 from counter_app.reports import labels as L
 from counter_app.services.demo import generate
 from counter_app.services.sessions import SessionService
+from tests.helpers.shown import same_figure
 
 WEEK = Period.iso_week(2026, 47)  # 16/11/2026 .. 22/11/2026
 SECRET_NAME = "Nguyễn Văn Bímật"
@@ -143,8 +144,8 @@ def test_every_summary_figure_matches_sql(report_file):
     previous = sql_figures(db, "2026-11-09T00:00:00", "2026-11-16T00:00:00")
     assert current[L.KF_SESSIONS] > 50
     for label, value in current.items():
-        assert got[label][0] == pytest.approx(value), label
-        assert got[label][1] == pytest.approx(previous[label]), label
+        assert same_figure(got[label][0], value), (label, got[label][0], value)
+        assert same_figure(got[label][1], previous[label]), (label, got[label][1])
 
 
 def test_edges_voided_and_multi_procedure_sessions(report_file):

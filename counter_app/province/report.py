@@ -25,7 +25,7 @@ from counter_app.reports.export import ExportResult, refuse_if_too_large
 from counter_app.reports.period import Period
 from counter_app.reports.records import OfficeInfo, SessionRec
 from counter_app.reports.table import Column, Table, count_col, label_col, no_col, rate_col, ratio
-from counter_app.reports.vn import figure_text, vn_int, vn_pct
+from counter_app.reports.vn import figure_text, signed_pct, vn_int, vn_pct
 from counter_app.services.report_document import DocumentSettings
 from counter_app.storage.database import Store
 
@@ -71,7 +71,7 @@ def comparison_table(c: Q.Comparison) -> Table:
         count_col(L.COL_SUBMITTED, "submitted", 12),
         rate_col(11),
         Column("Kỳ trước (lượt)", "int", 11, "label", summed=True),
-        Column("Tăng/giảm", "pct", 10, "share"),
+        Column("Tăng/giảm", "change", 10, "share"),
         Column("Tỷ lệ người cao tuổi", "pct", 10, "share"),
         Column("Tỷ lệ DTTS", "pct", 10, "share"),
         Column("Tỷ lệ khuyết tật", "pct", 10, "share"),
@@ -305,9 +305,7 @@ def _document_sections(p: ProvinceReport):
                 vn_int(r.sessions),
                 vn_int(r.procedures),
                 vn_pct(r.rate),
-                "—"
-                if r.change is None
-                else ("+" if r.change >= 0 else "−") + vn_pct(abs(r.change)),
+                "—" if r.change is None else signed_pct(r.change),
             )
         )
     t = p.comparison.total
@@ -318,7 +316,7 @@ def _document_sections(p: ProvinceReport):
             vn_int(t.sessions),
             vn_int(t.procedures),
             vn_pct(t.rate),
-            "—" if t.change is None else ("+" if t.change >= 0 else "−") + vn_pct(abs(t.change)),
+            "—" if t.change is None else signed_pct(t.change),
         )
     )
     content.office_table = rows

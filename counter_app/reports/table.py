@@ -28,7 +28,7 @@ class Column:
     totals a table from roles alone, never by recognising header text."""
 
     header: str
-    kind: str = "text"  # text | int | pct | dec | date
+    kind: str = "text"  # text | int | pct | dec | change (a relative change) | date
     width: float = 12
     role: ColumnRole = "label"
     summed: bool = False  # added up in the table's total row

@@ -18,9 +18,10 @@ def vn_int(n: float) -> str:
 
 
 def vn_dec(x: float, places: int = 1) -> str:
-    """12.5 → "12,5"; 1234.5 → "1.234,5"."""
-    text = f"{x:,.{places}f}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    """12.5 → "12,5"; 1234.5 → "1.234,5"; −0.5 → "−0,5" (the minus sign, as ``vn_int``)."""
+    text = f"{abs(x):,.{places}f}"
+    text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return ("−" if x < 0 and text.strip("0,.") else "") + text
 
 
 def vn_pct(x: float | None, places: int = 1) -> str:
@@ -43,22 +44,36 @@ def figure_text(value: float | None, kind: str) -> str:
         return vn_pct(value)
     if kind == "dec":
         return vn_dec(value)
+    if kind == "change":
+        return signed_pct(value)
     return vn_int(value)
+
+
+def signed_text(d: float, kind: str) -> str:
+    """A change as shown: "+12", "−1.116", "+0,5", "+1,5 điểm %" (``kind`` "pct": a change
+    of a rate, in percentage points); no sign when what is shown is zero, so a change of
+    −0,04 minutes reads "0,0", never "−0,0"."""
+    size = abs(d) * 100 if kind == "pct" else abs(d)
+    shown = round(size, 0 if kind == "int" else 1)
+    sign = "" if shown == 0 else "+" if d > 0 else "−"
+    if kind == "pct":
+        return sign + vn_dec(size) + " điểm %"
+    return sign + (vn_dec(size) if kind == "dec" else vn_int(size))
+
+
+def signed_pct(r: float) -> str:
+    """A relative change: "+8,5%", "−12,0%", "0,0%" (no sign when it shows as zero)."""
+    sign = "" if round(abs(r) * 100, 1) == 0 else "+" if r > 0 else "−"
+    return sign + vn_pct(abs(r))
 
 
 def change_text(kf: KeyFigure) -> str:
     """+12 (+8,5%) for counts, +1,5 điểm % for rates, "—" without a previous value."""
-    d = kf.delta
-    if d is None:
+    if kf.delta is None:
         return "—"
-    shown = round(abs(d) * 100 if kf.kind == "pct" else abs(d), 0 if kf.kind == "int" else 1)
-    # the sign of what is shown: a change of −0,04 minutes reads "0,0", not "−0,0"
-    sign = "" if shown == 0 else "+" if d > 0 else "−"
-    if kf.kind == "pct":
-        return sign + vn_dec(abs(d) * 100) + " điểm %"
-    text = sign + (vn_dec(abs(d)) if kf.kind == "dec" else vn_int(abs(d)))
-    if kf.relative is not None:
-        text += f" ({sign}{vn_pct(abs(kf.relative))})"
+    text = signed_text(kf.delta, kf.kind)
+    if kf.kind != "pct" and kf.relative is not None:
+        text += f" ({signed_pct(kf.relative)})"
     return text
 
 

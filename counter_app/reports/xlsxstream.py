@@ -215,6 +215,8 @@ def splice(
         for info in zin.infolist():
             data = zin.read(info.filename)
             sheet = by_path.get(info.filename)
+            if _WORKSHEET.fullmatch(info.filename):
+                data = text_is_text(data.decode("utf-8")).encode("utf-8")
             if sheet is None:
                 zout.writestr(info.filename, data, compress_type=zipfile.ZIP_DEFLATED)
                 continue
@@ -236,6 +238,43 @@ def splice(
                     out.write("".join(pending).encode("utf-8"))
                     pending.clear()
                 out.write(("".join(pending) + tail).encode("utf-8"))
+
+
+_WORKSHEET = re.compile(r"xl/worksheets/sheet\d+\.xml")
+# CT_Worksheet's children after ``ignoredErrors``, in schema order: the element goes
+# before the first of them present (openpyxl writes only drawing, legacyDrawing,
+# tableParts and extLst of these), else at the end.
+_AFTER_IGNORED = (
+    "<smartTags",
+    "<drawing",
+    "<legacyDrawing",
+    "<legacyDrawingHF",
+    "<drawingHF",
+    "<picture",
+    "<oleObjects",
+    "<controls",
+    "<webPublishItems",
+    "<tableParts",
+    "<extLst",
+    "</worksheet>",
+)
+IGNORE_TEXT_NUMBERS = (
+    '<ignoredErrors><ignoredError sqref="A1:XFD1048576" numberStoredAsText="1"/></ignoredErrors>'
+)
+
+
+def text_is_text(xml: str) -> str:
+    """Tell Excel that text which looks like a number is text on purpose.
+
+    Rates are written as Vietnamese text ("64,1%"), and dossier codes or notes may be all
+    digits: on a PC whose settings read "64,1%" as a number, Excel would mark each such
+    cell with a green "number stored as text" triangle and offer to convert it."""
+    if "<ignoredErrors" in xml:
+        return xml
+    at = min((i for tag in _AFTER_IGNORED if (i := xml.find(tag)) >= 0), default=-1)
+    if at < 0:
+        return xml  # not a worksheet part openpyxl wrote
+    return xml[:at] + IGNORE_TEXT_NUMBERS + xml[at:]
 
 
 def _split(xml: str, first_row: int) -> tuple[str, str]:

@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from counter_app.reports.vn import figure_text
 from counter_app.reports.xlsxstream import clean_text
 
 FONT_NAME = "Times New Roman"
@@ -23,18 +24,26 @@ HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 # Counts read "1.116" on every PC: Excel's "#,##0" takes the thousands mark from the PC's
 # regional settings (an English Windows shows "1,116", read in Vietnam as 1 point 116), so
-# the dots are literal, placed by value range. A decimal mark cannot be forced in a number
-# cell: rates and averages show the PC's own ("64,1%" or "64.1%"); the Word report and the
-# sentences always write Vietnamese.
+# the dots are literal, placed by value range. No number format can force a decimal comma
+# (every "." in a format is the PC's decimal mark), so rates, averages and changes are
+# written as the app's own Vietnamese text ("64,1%", "12,5", "+1,5 điểm %"), right-aligned,
+# like the Word report; the hidden data sheet keeps every figure's sources as numbers.
 INT_FORMAT = '[>=1000000]#"."###"."###;[>=1000]#"."###;0'
 FORMATS = {
     "int": INT_FORMAT,
-    "pct": "0.0%",
-    "dec": "0.0",
     "date": "dd/mm/yyyy",
     "time": "hh:mm",
     "text": "@",
 }
+TEXT_FIGURES = ("pct", "dec", "change")  # figure kinds written as Vietnamese text
+
+
+def figure_value(value: float | None, kind: str, empty: str | None = None) -> Any:
+    """What a figure cell holds: a count as a number (shown by ``INT_FORMAT``), a rate or
+    an average as its Vietnamese text; ``empty`` where there is no value."""
+    if value is None:
+        return empty
+    return figure_text(value, kind) if kind in TEXT_FIGURES else value
 
 
 @functools.cache

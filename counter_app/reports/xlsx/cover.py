@@ -10,18 +10,21 @@ from openpyxl.worksheet.worksheet import Worksheet
 from counter_app import __version__
 from counter_app.reports import labels as L
 from counter_app.reports.aggregate import KeyFigure, Report
-from counter_app.reports.vn import place_and_date
-from counter_app.reports.xlsx.cells import FORMATS, header_cell, lines, merge_put, print_setup, put
+from counter_app.reports.vn import place_and_date, signed_pct, signed_text
+from counter_app.reports.xlsx.cells import (
+    FORMATS,
+    figure_value,
+    header_cell,
+    lines,
+    merge_put,
+    print_setup,
+    put,
+)
 from counter_app.services.report_document import place_name
 
 __all__ = ["place_and_date", "write_cover"]
 
 COVER_WIDTHS = [5, 37, 11.5, 11.5, 12, 11]
-DELTA_FORMATS = {  # no thousands mark: it would follow the PC's regional settings
-    "int": '"+"0;"−"0;0',
-    "pct": '+0.0" điểm %";−0.0" điểm %";0',
-    "dec": "+0.0;−0.0;0",
-}
 
 
 def write_cover(ws: Worksheet, report: Report, remarks: list[str]) -> None:
@@ -111,7 +114,7 @@ def _figures(ws: Worksheet, report: Report, row: int) -> int:
 def _figure_row(ws: Worksheet, row: int, kf: KeyFigure, number: int | None) -> None:
     """One key figure; ``number`` None for a sub-figure (indented, in italics)."""
     sub = number is None
-    fmt = FORMATS[kf.kind]
+    fmt = FORMATS["int"] if kf.kind == "int" else None
     put(ws, row, 1, number, size=12, align="center", border=True)
     put(ws, row, 2, kf.label.strip(), size=12, italic=sub, border=True, wrap=True)
     if sub:
@@ -124,24 +127,22 @@ def _figure_row(ws: Worksheet, row: int, kf: KeyFigure, number: int | None) -> N
         ws.row_dimensions[row].height = 16 * wrapped + 2
     # a rate of an empty period is not defined: "—" as for the previous period, not a
     # blank cell a reader takes for a figure someone forgot to fill in
-    current = kf.current if kf.current is not None else L.NO_PREVIOUS
-    previous = kf.previous if kf.previous is not None else L.NO_PREVIOUS
+    current = figure_value(kf.current, kf.kind, L.NO_PREVIOUS)
+    previous = figure_value(kf.previous, kf.kind, L.NO_PREVIOUS)
     put(ws, row, 3, current, fmt=fmt, size=12, bold=not sub, align="right", border=True)
     put(ws, row, 4, previous, fmt=fmt, size=12, align="right", border=True)
     delta, rel = _delta_cells(kf)
-    if kf.kind == "pct" and isinstance(delta, float):
-        delta = delta * 100  # percentage points
-    if isinstance(delta, float) and kf.kind != "int":
-        delta = round(delta, 1) + 0.0  # as shown; −0.04 is "0.0", never "−0.0"
-    dfmt = DELTA_FORMATS[kf.kind]
-    put(ws, row, 5, delta, fmt=dfmt, size=12, align="right", border=True)
-    put(ws, row, 6, rel, fmt="+0.0%;−0.0%;0.0%", size=12, align="right", border=True)
+    put(ws, row, 5, delta, size=12, align="right", border=True)
+    put(ws, row, 6, rel, size=12, align="right", border=True)
 
 
-def _delta_cells(kf: KeyFigure) -> tuple[float | str | None, float | None]:
+def _delta_cells(kf: KeyFigure) -> tuple[str | None, str | None]:
+    """The change and the relative change as shown ("+12", "+1,5 điểm %", "+8,5%"):
+    text, so that a change reads the same on every PC; "—" without a previous value."""
     if kf.delta is None:
         return (L.NO_PREVIOUS if kf.previous is None else None), None
-    return kf.delta, kf.relative
+    rel = None if kf.relative is None else signed_pct(kf.relative)
+    return signed_text(kf.delta, kf.kind), rel
 
 
 def _remarks(ws: Worksheet, remarks: list[str], row: int) -> int:

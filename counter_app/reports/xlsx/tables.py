@@ -11,7 +11,9 @@ from counter_app.reports.aggregate import Report
 from counter_app.reports.table import Column, Table
 from counter_app.reports.xlsx.cells import (
     FORMATS,
+    TEXT_FIGURES,
     TOTAL_FILL,
+    figure_value,
     header_cell,
     lines,
     merge_put,
@@ -119,11 +121,11 @@ def _data_rows(ws: Worksheet, table: Table, row: int) -> int:
                 ws,
                 row,
                 c,
-                v,
+                figure_value(v, col.kind),
                 fmt=FORMATS.get(col.kind) if col.kind != "text" else None,
                 border=True,
                 wrap=col.kind == "text",
-                align="center" if col.kind in ("date",) or col.role == "no" else None,
+                align=_align(col),
             )
         height = max(
             [lines(str(values[i] or ""), table.columns[i].width, 0.8) for i in wrapped] or [1]
@@ -157,5 +159,21 @@ def _total_row(ws: Worksheet, table: Table, row: int) -> None:
     first = label_end + 1
     columns = table.columns[label_end:]
     for c, (col, v) in enumerate(zip(columns, total_values(table), strict=True), first):
-        fmt = FORMATS["pct"] if col.rate_of is not None else FORMATS["int"]
-        put(ws, row, c, v, fmt=fmt, bold=True, border=True, fill=TOTAL_FILL)
+        put(
+            ws,
+            row,
+            c,
+            figure_value(v, "pct" if col.rate_of is not None else "int"),
+            fmt=FORMATS["int"],
+            bold=True,
+            border=True,
+            fill=TOTAL_FILL,
+            align="right",
+        )
+
+
+def _align(col: Column) -> str | None:
+    """Dates and row numbers centred; figures written as text right-aligned like numbers."""
+    if col.kind == "date" or col.role == "no":
+        return "center"
+    return "right" if col.kind in TEXT_FIGURES else None
