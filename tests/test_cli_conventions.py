@@ -218,6 +218,21 @@ def test_progress_line_estimate_and_time_left():
     assert "(99%)" in p.line()
 
 
+def test_progress_of_a_job_that_reports_fractions():
+    now = [0.0]
+    term = Terminal()
+    p = Progress("Đang ghi báo cáo…", stream=term, clock=lambda: now[0], min_interval=0.2)
+    now[0] = 10.0
+    p.fraction(0.25, "rows")  # the job's stage key is not shown
+    assert p.line() == "Đang ghi báo cáo… 25% · còn khoảng 30 giây · 10 giây"
+    p.fraction(0.5, "rows")  # the same instant: not redrawn
+    assert term.getvalue().count("\r") == 1
+    p.fraction(1.0, "done")  # the end is always drawn
+    assert "Đang ghi báo cáo… 100% · 10 giây" in term.getvalue()
+    p.fraction(7.0)
+    assert p.share == 1.0
+
+
 def test_progress_redraws_at_most_every_interval():
     now = [0.0]
     term = Terminal()

@@ -17,6 +17,12 @@ command stays what it was. Use it from any command::
 is also a callback: ``job(progress=Progress(...))`` calls ``progress(done)`` or
 ``progress(done, total)``. Text after the count: ``progress.update(i, note="sheet 3/12")``.
 
+A job that reports a fraction of its work instead of counts (the report writers call
+``progress(0.42, stage)``) takes ``progress.fraction``: the line shows "label 42%"::
+
+    with Progress(tr("Writing the report…")) as progress:
+        write(store, progress.fraction)
+
 A step that cannot report counts (one library call that reads a whole file) still
 shows that it is alive: ``Progress(label, tick=True)`` redraws the elapsed time every
 second from a helper thread, and ``progress.step(tr("Applying"))`` names the phase::
@@ -97,6 +103,7 @@ class Progress:
         self.counting = total is not None
         self.started = clock()
         self.note = ""
+        self.share: float | None = None  # set by ``fraction``
         self._last_draw: float | None = None
         self._width = 0
         self._lock = threading.Lock()
@@ -120,6 +127,12 @@ class Progress:
         """Name the phase now running (drawn at once)."""
         self.note = note
         self._redraw(force=True)
+
+    def fraction(self, share: float, _stage: str = "") -> None:
+        """The share of the work done (0 to 1): for jobs that know no counts. The stage
+        name is the job's own key, not text for people, so it is not shown."""
+        self.share = min(max(share, 0.0), 1.0)
+        self._redraw(force=self.share >= 1.0)
 
     def __call__(self, done: int, total: int | None = None) -> None:
         self.update(done, total)
@@ -174,14 +187,18 @@ class Progress:
         now = self.clock() if now is None else now
         elapsed = now - self.started
         parts = [f"{self.label}: {_number(self.done)}" if self.counting else self.label]
+        fraction = None
         total = self.total
-        if total:
+        if self.share is not None:
+            fraction = self.share
+            parts[0] = f"{self.label} {fraction:.0%}"
+        elif total:
             fraction = min(self.done / total, 0.99 if self.estimate else 1.0)
             about = tr("about ") if self.estimate else ""
             parts[0] += f" / {about}{_number(total)} ({fraction:.0%})"
-            if 0 < fraction < 1 and elapsed >= 2:
-                left = elapsed * (1 - fraction) / fraction
-                parts.append(tr("about {time} left").format(time=_duration(left)))
+        if fraction is not None and 0 < fraction < 1 and elapsed >= 2:
+            left = elapsed * (1 - fraction) / fraction
+            parts.append(tr("about {time} left").format(time=_duration(left)))
         if self.note:
             parts.append(self.note)
         parts.append(_duration(elapsed))

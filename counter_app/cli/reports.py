@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from counter_app.cli.progress import Progress
 from counter_app.i18n import tr
 
 if TYPE_CHECKING:  # the commands import their engines lazily: a quick --help
@@ -138,27 +138,6 @@ def formats_from_args(args: argparse.Namespace) -> list[str]:
     return ["docx"] if args.docx else ["xlsx"]
 
 
-def terminal_progress(what: str) -> Callable[[float, str], None] | None:
-    """A progress line on stderr (``\\r``-rewritten, at most 10 times a second) when
-    stderr is a terminal; None when it is a file or a pipe (logs stay clean)."""
-    stream = sys.stderr
-    if stream is None or not hasattr(stream, "isatty") or not stream.isatty():
-        return None
-    last = [0.0]
-
-    def show(fraction: float, _message: str = "") -> None:
-        now = time.monotonic()
-        if fraction < 1.0 and now - last[0] < 0.1:
-            return
-        last[0] = now
-        stream.write(f"\r{what} {min(max(fraction, 0.0), 1.0):4.0%}")
-        if fraction >= 1.0:
-            stream.write("\n")
-        stream.flush()
-
-    return show
-
-
 def nothing_to_report() -> str | None:
     """The message when this PC has never been set up (no data file, no recovery that
     lost one): ``report`` must not create an empty office file and write a zero report."""
@@ -203,7 +182,8 @@ def write_report(store: Store, period: Period, write: Callable[[Store, Any], Any
     from counter_app.reports.export import ReportTooLargeError
 
     try:
-        result = write(store, terminal_progress(tr("Writing the report…")))
+        with Progress(tr("Writing the report…")) as progress:
+            result = write(store, progress.fraction)
     except ReportTooLargeError as exc:
         _err(str(exc))
         return EXIT_FAIL
@@ -240,15 +220,16 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
 
     office, _own = consolidating_office(args)
     try:
-        result = consolidate(
-            args.files,
-            args.out,
-            office=office,
-            mixed_periods=args.mixed_periods,
-            document=document_of_file(paths.database_path()),
-            formats=formats_from_args(args),
-            progress=terminal_progress(tr("Consolidating…")),
-        )
+        with Progress(tr("Consolidating…")) as progress:
+            result = consolidate(
+                args.files,
+                args.out,
+                office=office,
+                mixed_periods=args.mixed_periods,
+                document=document_of_file(paths.database_path()),
+                formats=formats_from_args(args),
+                progress=progress.fraction,
+            )
     except (ConsolidationError, ReportTooLargeError) as exc:
         _err(str(exc))
         return EXIT_FAIL

@@ -15,12 +15,12 @@ import argparse
 import sys
 from pathlib import Path
 
+from counter_app.cli.progress import Progress
 from counter_app.cli.reports import (
     add_period_options,
     consolidating_office,
     formats_from_args,
     period_from_args,
-    terminal_progress,
     write_report,
 )
 from counter_app.i18n import tr
@@ -95,7 +95,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     store = _open()
     try:
-        report = ingest(store, args.paths, by=args.by, progress=terminal_progress(tr("Ingesting…")))
+        with Progress(tr("Ingesting…")) as progress:
+            report = ingest(store, args.paths, by=args.by, progress=progress.fraction)
     finally:
         store.close()
     for line in report.lines():
@@ -171,7 +172,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     store = _open()
     try:
-        counts = export_csv(store, args.csv, terminal_progress(tr("Exporting…")))
+        with Progress(tr("Exporting…")) as progress:
+            counts = export_csv(store, args.csv, progress.fraction)
     except OSError as exc:
         _err(tr("The files could not be written: {error}").format(error=exc.strerror or exc))
         return EXIT_FAIL

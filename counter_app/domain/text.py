@@ -40,3 +40,15 @@ def short_procedure_name(name: str) -> str:
         rest = nfc(name)[len("thủ tục ") :]
         return rest[:1].upper() + rest[1:]
     return name
+
+
+PROVINCE_PREFIXES = ("Tỉnh ", "tỉnh ", "Thành phố ", "thành phố ", "TP. ", "TP ")
+
+
+def place_only(province: str) -> str:
+    """ "Tỉnh Đồng Tháp" → "Đồng Tháp": a province as the place of a date line."""
+    place = province.strip()
+    for prefix in PROVINCE_PREFIXES:
+        if place.startswith(prefix):
+            return place[len(prefix) :]
+    return place

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from counter_app.domain.text import place_only
 from counter_app.reports.aggregate import KeyFigure
-
-PROVINCE_PREFIXES = ("Tỉnh ", "tỉnh ", "Thành phố ", "thành phố ", "TP. ", "TP ")
 
 
 def vn_int(n: float) -> str:
@@ -75,15 +74,6 @@ def change_text(kf: KeyFigure) -> str:
     if kf.kind != "pct" and kf.relative is not None:
         text += f" ({signed_pct(kf.relative)})"
     return text
-
-
-def place_only(province: str) -> str:
-    """ "Tỉnh Đồng Tháp" → "Đồng Tháp": the place of a date line."""
-    place = province.strip()
-    for prefix in PROVINCE_PREFIXES:
-        if place.startswith(prefix):
-            return place[len(prefix) :]
-    return place
 
 
 def date_words(day: date) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from counter_app.domain.text import nfc
+from counter_app.domain.text import nfc, place_only
 from counter_app.i18n import tr
 from counter_app.services import settings
 from counter_app.storage.database import Store
@@ -23,7 +23,6 @@ MAX_LINE = 200
 MAX_RECIPIENTS = 20
 MAX_PROPOSALS = 4000
 _SYMBOL = re.compile(r"^[0-9A-Za-zĐđ][0-9A-Za-zĐđ\-.]{0,39}$")
-PROVINCE_PREFIXES = ("Tỉnh ", "tỉnh ", "Thành phố ", "thành phố ", "TP. ", "TP ")
 
 
 @dataclass
@@ -125,13 +124,7 @@ def save_document_settings(store: Store, doc: DocumentSettings) -> DocumentSetti
 def place_name(doc_place: str, province: str) -> str:
     """The place of the date line: the office's own (a commune writes its own name), else
     the province without its administrative prefix."""
-    if doc_place.strip():
-        return doc_place.strip()
-    place = province.strip()
-    for prefix in PROVINCE_PREFIXES:
-        if place.startswith(prefix):
-            return place[len(prefix) :]
-    return place
+    return doc_place.strip() or place_only(province)
 
 
 def export_notes(store: Store) -> bool:
