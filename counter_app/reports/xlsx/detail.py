@@ -54,8 +54,9 @@ LINE_POINTS = 13.0
 MAX_LINES = 6
 
 
-def _empty_columns(sessions: list[SessionRec]) -> set[str]:
-    """Which optional columns hold nothing in any row."""
+def empty_columns(sessions: list[SessionRec]) -> frozenset[str]:
+    """Which optional columns hold nothing in any row: computed once per workbook and
+    handed to the header, the rows and the row heights alike."""
     filled: set[str] = set()
     for s in sessions:
         if s.self_reliance:
@@ -73,7 +74,7 @@ def _empty_columns(sessions: list[SessionRec]) -> set[str]:
                 filled.add("Mã hồ sơ")
         if len(filled) == len(OPTIONAL) + 1:
             break
-    return {h for h in (*OPTIONAL, NOTE_HEADER) if h not in filled}
+    return frozenset(h for h in (*OPTIONAL, NOTE_HEADER) if h not in filled)
 
 
 def _all_headers(report: Report) -> list[str]:
@@ -87,14 +88,9 @@ def _all_headers(report: Report) -> list[str]:
     )
 
 
-def detail_headers(report: Report, sessions: list[SessionRec] | None = None) -> list[str]:
-    """The detail sheet's columns; with ``sessions``, without the optional ones that
-    are empty on every row."""
-    headers = _all_headers(report)
-    if sessions is None:
-        return headers
-    empty = _empty_columns(sessions)
-    return [h for h in headers if h not in empty]
+def detail_headers(report: Report, empty: frozenset[str] = frozenset()) -> list[str]:
+    """The detail sheet's columns, without the ``empty`` ones (``empty_columns``)."""
+    return [h for h in _all_headers(report) if h not in empty]
 
 
 def _row_height(widths: Sequence[tuple[int, float]]) -> Callable[[list], float | None]:
@@ -152,10 +148,10 @@ def _procedure_cells(i: int, p: ProcRec) -> list:
     ]
 
 
-def detail_rows(report: Report, sessions: list[SessionRec]) -> Iterator[list]:
-    """The rows of the detail sheet, with the columns of ``detail_headers(report,
-    sessions)``."""
-    empty = _empty_columns(sessions)
+def detail_rows(
+    report: Report, sessions: list[SessionRec], empty: frozenset[str] = frozenset()
+) -> Iterator[list]:
+    """The rows of the detail sheet, with the columns of ``detail_headers(report, empty)``."""
     if not empty:
         yield from _full_rows(report, sessions)
         return
@@ -207,20 +203,21 @@ def _logical(report: Report) -> list[str]:
     return logical
 
 
-def detail_heights(report: Report, sessions: list[SessionRec]) -> Callable[[list], float | None]:
+def detail_heights(
+    report: Report, empty: frozenset[str] = frozenset()
+) -> Callable[[list], float | None]:
     """Row heights for the streamed rows (see ``_row_height``)."""
-    empty = _empty_columns(sessions)
     logical = [h for h in _logical(report) if h not in empty]
     widths = [(i, DETAIL_WIDTHS.get(h, 11)) for i, h in enumerate(logical) if h in TEXT_COLUMNS]
     return _row_height(widths)
 
 
 def prepare_detail(
-    ws: Worksheet, report: Report, n_rows: int, sessions: list[SessionRec] | None = None
+    ws: Worksheet, report: Report, n_rows: int, empty: frozenset[str] = frozenset()
 ) -> int:
     """Header, widths, print setup and the two template rows (plain, then with the quote
     prefix for text that starts like a formula); returns the first data row."""
-    headers = detail_headers(report, sessions)
+    headers = detail_headers(report, empty)
     merge_put(ws, 1, 1, 12, f"{L.SHEET_DETAIL.upper()} — {report.period.label}", size=12, bold=True)
     merge_put(ws, 2, 1, 20, L.NOTE_DETAIL, size=10, italic=True)
     for c, h in enumerate(headers, 1):

@@ -26,6 +26,7 @@ from counter_app.reports.xlsx.detail import (
     count_detail_rows,
     detail_heights,
     detail_rows,
+    empty_columns,
     prepare_detail,
 )
 from counter_app.reports.xlsx.publish import publish, temp_files
@@ -125,7 +126,8 @@ def skeleton(
     if extra is not None:
         extra(wb)
     detail = wb.create_sheet(L.SHEET_DETAIL)
-    first = prepare_detail(detail, report, count_detail_rows(sessions), sessions)
+    empty = empty_columns(sessions)
+    first = prepare_detail(detail, report, count_detail_rows(sessions), empty)
     data = wb.create_sheet(L.SHEET_DATA)
     data.sheet_state = "hidden"
     for c in range(1, DATA_COLUMNS + 1):  # template rows: no style, then the quote prefix
@@ -147,10 +149,10 @@ def skeleton(
     big = [
         BigSheet(
             names.index(L.SHEET_DETAIL),
-            detail_rows(report, sessions),
+            detail_rows(report, sessions, empty),
             first,
             quote_template=True,
-            row_height=detail_heights(report, sessions),
+            row_height=detail_heights(report, empty),
         ),
         BigSheet(names.index(L.SHEET_DATA), rows, 1, quote_template=True),
     ]
