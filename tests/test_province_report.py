@@ -3,6 +3,7 @@ the "Tổng hợp" presenter."""
 
 from __future__ import annotations
 
+import re
 from unittest.mock import MagicMock
 
 import pytest
@@ -19,7 +20,7 @@ from counter_app.reports import labels as L
 from counter_app.reports.records import OfficeInfo
 from counter_app.reports.xlsx.tables import TOTAL_LABEL
 from tests.helpers.fake_app import FakeApp
-from tests.helpers.shown import shown
+from tests.helpers.shown import pc_dependent_cells, shown
 from tests.test_province_store import NOW, office_list
 from tests.test_report_consolidate_v2 import W47, Office_
 from tests.test_report_figures import summary_values
@@ -83,6 +84,11 @@ def test_the_province_workbook_has_the_office_sheets_and_its_totals_add_up(
     assert total[rate] == shown(total[ok] / total[procs], "pct")
     assert summary_values(path)[L.KF_SESSIONS][0] == total[sessions]
     assert len(load_workbook(path)[R.SHEET_OFFICE_CHART]._charts) == 2
+    found, checked = pc_dependent_cells(path)  # reads the Vietnamese way on any PC
+    assert found == [] and checked > 20, found[:5]
+    change = header.index("Tăng/giảm")
+    assert any(r[change] for r in body)
+    assert all(r[change] == "" or re.fullmatch(r"([+−]\d+,\d|0,0)%", r[change]) for r in body)
 
 
 def test_the_province_word_report_has_the_office_table_and_the_sections(store, tmp_path):

@@ -17,10 +17,11 @@ from python_calamine import CalamineWorkbook
 from counter_app.reports import export_report
 from counter_app.reports import labels as L
 from counter_app.reports.aggregate import KeyFigure
+from counter_app.reports.consolidate import consolidate
 from counter_app.reports.vn import change_text, signed_pct, signed_text, vn_dec
 from counter_app.reports.xlsx.tables import FIRST_ROW
 from counter_app.reports.xlsxstream import text_is_text
-from tests.helpers.shown import shown, shown_change, shown_relative
+from tests.helpers.shown import pc_dependent_cells, shown, shown_change, shown_relative
 from tests.test_report_figures import WEEK, build_week, sql_figures
 
 # CT_Worksheet's children in the order ECMA-376 Part 1 (§18.3.1.99) requires
@@ -43,24 +44,11 @@ def path(world, tmp_path):
     return export_report(world.store, WEEK, tmp_path / "week.xlsx")
 
 
-def _format_codes(fmt: str) -> str:
-    """A number format without its quoted literals and escaped characters."""
-    return re.sub(r'"[^"]*"|\\.', "", fmt)
-
-
-def test_no_number_cell_takes_a_decimal_or_thousands_mark_from_the_pc(path):
-    wb = load_workbook(path)
-    checked = 0
-    for ws in wb.worksheets:
-        if ws.title == L.SHEET_DATA:
-            continue  # machine-readable, never shown
-        for row in ws.iter_rows():
-            for cell in row:
-                if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
-                    codes = _format_codes(cell.number_format)
-                    assert not set(codes) & set(".,%"), (ws.title, cell.coordinate, codes)
-                    checked += 1
-    assert checked > 100
+def test_no_number_cell_takes_a_decimal_or_thousands_mark_from_the_pc(path, tmp_path):
+    merged = consolidate([path], tmp_path / "th.xlsx").path
+    for book in (path, merged):
+        found, checked = pc_dependent_cells(book)
+        assert found == [] and checked > 100, (book.name, found[:5])
 
 
 def test_rates_averages_and_changes_are_vietnamese_text_aligned_right(path):

@@ -6,6 +6,9 @@ with what an independent SQL figure must look like."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 
 def _decimal(x: float) -> str:
     text = f"{abs(x):,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
@@ -56,3 +59,26 @@ def shown_change(d: float, kind: str) -> str:
 def shown_relative(r: float) -> str:
     text = _decimal(abs(r) * 100)
     return ("" if text == "0,0" else "+" if r > 0 else "−") + text + "%"
+
+
+def pc_dependent_cells(path: Path, skip: tuple[str, ...] = ()) -> tuple[list[str], int]:
+    """The number cells of a workbook whose format takes a decimal mark, a thousands mark
+    or a percent sign from the PC's regional settings (quoted literals aside), and how
+    many number cells were looked at; the hidden data sheet and ``skip`` are not shown
+    to people and are left out."""
+    from openpyxl import load_workbook
+
+    from counter_app.reports import labels as L
+
+    found, checked = [], 0
+    for ws in load_workbook(path).worksheets:
+        if ws.title == L.SHEET_DATA or ws.title in skip:
+            continue
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+                    codes = re.sub(r'"[^"]*"|\\.', "", cell.number_format)
+                    if set(codes) & set(".,%"):
+                        found.append(f"{ws.title}!{cell.coordinate} {cell.number_format}")
+                    checked += 1
+    return found, checked
