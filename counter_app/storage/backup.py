@@ -36,7 +36,7 @@ from pathlib import Path
 from counter_app.i18n import tr
 from counter_app.storage import fileops, packs
 from counter_app.storage.errors import BackupError, DataDamagedError
-from counter_app.storage.health import connect_readonly
+from counter_app.storage.health import connect_readonly, page_problem
 
 log = logging.getLogger(__name__)
 
@@ -111,16 +111,14 @@ def check_integrity(
         try:
             if cancelled is not None:
                 conn.set_progress_handler(lambda: 1 if cancelled() else 0, 20_000)
-            pragma = "quick_check" if quick else "integrity_check"
-            rows = conn.execute(f"PRAGMA {pragma}").fetchall()
+            problem = page_problem(conn, full=not quick)
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
         if cancelled is not None and cancelled():
             return INTERRUPTED
         return str(exc)
-    result = "; ".join(str(r[0]) for r in rows[:5])
-    return "ok" if result == "ok" else result or "unknown"
+    return problem or "ok"
 
 
 def content_of(conn: sqlite3.Connection) -> tuple[int | None, str | None]:

@@ -166,11 +166,9 @@ class Store:
         try:
             if self._closing.is_set():
                 return health.Health(health.BUSY, "closing")
-            pragma = "integrity_check" if check == "full" else "quick_check"
-            rows = conn.execute(f"PRAGMA {pragma}").fetchall()
-            result = "; ".join(str(r[0]) for r in rows[:5])
-            if result != "ok":
-                return health.Health(health.DAMAGED, result or "unknown")
+            problem = health.page_problem(conn, full=check == "full")
+            if problem is not None:
+                return health.Health(health.DAMAGED, problem)
             return health.Health(health.OK)
         except sqlite3.OperationalError as exc:
             if "interrupt" in str(exc).lower():

@@ -68,6 +68,15 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
         raise
 
 
+def page_problem(conn: sqlite3.Connection, full: bool) -> str | None:
+    """None when SQLite's page check passes (``integrity_check`` if ``full``, else
+    ``quick_check``), else its first problems."""
+    pragma = "integrity_check" if full else "quick_check"
+    rows = conn.execute(f"PRAGMA {pragma}").fetchall()
+    result = "; ".join(str(r[0]) for r in rows[:5])
+    return None if result == "ok" else result or "unknown"
+
+
 def _classify_error(exc: BaseException) -> Health:
     text = str(exc).lower()
     if isinstance(exc, PermissionError) or "permission" in text or "access is denied" in text:
@@ -116,12 +125,9 @@ def _probe_once(path: Path, full: bool, pages: bool, schema: Schema) -> Health:
     except (sqlite3.Error, OSError) as exc:
         return _classify_error(exc)
     try:
-        if pages:
-            pragma = "integrity_check" if full else "quick_check"
-            rows = conn.execute(f"PRAGMA {pragma}").fetchall()
-            result = "; ".join(str(r[0]) for r in rows[:5])
-            if result != "ok":
-                return Health(DAMAGED, result or "unknown")
+        problem = page_problem(conn, full) if pages else None
+        if problem is not None:
+            return Health(DAMAGED, problem)
         return _ownership(conn, schema)
     except (sqlite3.Error, OSError) as exc:
         return _classify_error(exc)
