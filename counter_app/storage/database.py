@@ -397,19 +397,7 @@ def stored_schema(path: Path, schema: Schema = OFFICE_SCHEMA) -> tuple[int, set[
     conn = health.connect_readonly(path)
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-        has_table = conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='_sqlite_migrations'"
-        ).fetchone()
-        names = set()
-        if has_table:
-            names = {
-                r[0]
-                for r in conn.execute(
-                    "SELECT name FROM _sqlite_migrations WHERE migration_set = ?",
-                    [schema.name],
-                )
-            }
-        return version, names
+        return version, health.applied_migrations(conn, schema)
     finally:
         conn.close()
 

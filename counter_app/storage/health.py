@@ -77,6 +77,22 @@ def page_problem(conn: sqlite3.Connection, full: bool) -> str | None:
     return None if result == "ok" else result or "unknown"
 
 
+def applied_migrations(conn: sqlite3.Connection, schema: Schema) -> set[str]:
+    """The migrations of ``schema`` recorded in the open file (none in a file that has
+    no migration table: a new, empty or foreign database)."""
+    has_table = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'"
+    ).fetchone()
+    if not has_table:
+        return set()
+    return {
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [schema.name]
+        )
+    }
+
+
 def _classify_error(exc: BaseException) -> Health:
     text = str(exc).lower()
     if isinstance(exc, PermissionError) or "permission" in text or "access is denied" in text:
@@ -146,13 +162,6 @@ def _ownership(conn: sqlite3.Connection, schema: Schema) -> Health:
     }
     if not tables:
         return Health(EMPTY, tr("the data file holds no data"))
-    if "_sqlite_migrations" in tables:
-        names = {
-            r[0]
-            for r in conn.execute(
-                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [schema.name]
-            )
-        }
-        if schema.first in names:
-            return Health(OK)
+    if schema.first in applied_migrations(conn, schema):
+        return Health(OK)
     return Health(FOREIGN, tr("the file is a database of another program"))

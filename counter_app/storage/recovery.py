@@ -222,12 +222,7 @@ def verify_copy(path: Path, schema: Schema = OFFICE_SCHEMA) -> str:
         return str(exc)
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-        names = {
-            r[0]
-            for r in conn.execute(
-                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [schema.name]
-            )
-        }
+        names = health.applied_migrations(conn, schema)
     except sqlite3.Error:
         return tr("not a counter_app data file")
     finally:
