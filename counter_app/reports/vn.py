@@ -62,8 +62,7 @@ def signed_text(d: float, kind: str) -> str:
 
 def signed_pct(r: float) -> str:
     """A relative change: "+8,5%", "−12,0%", "0,0%" (no sign when it shows as zero)."""
-    sign = "" if round(abs(r) * 100, 1) == 0 else "+" if r > 0 else "−"
-    return sign + vn_pct(abs(r))
+    return signed_text(100 * r, "dec") + "%"
 
 
 def change_text(kf: KeyFigure) -> str:

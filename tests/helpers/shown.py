@@ -57,8 +57,7 @@ def shown_change(d: float, kind: str) -> str:
 
 
 def shown_relative(r: float) -> str:
-    text = _decimal(abs(r) * 100)
-    return ("" if text == "0,0" else "+" if r > 0 else "−") + text + "%"
+    return shown_change(100 * r, "dec") + "%"
 
 
 def pc_dependent_cells(path: Path, skip: tuple[str, ...] = ()) -> tuple[list[str], int]:

@@ -114,7 +114,7 @@ def _figures(ws: Worksheet, report: Report, row: int) -> int:
 def _figure_row(ws: Worksheet, row: int, kf: KeyFigure, number: int | None) -> None:
     """One key figure; ``number`` None for a sub-figure (indented, in italics)."""
     sub = number is None
-    fmt = FORMATS["int"] if kf.kind == "int" else None
+    fmt = FORMATS.get(kf.kind)  # counts; rates and averages are text
     put(ws, row, 1, number, size=12, align="center", border=True)
     put(ws, row, 2, kf.label.strip(), size=12, italic=sub, border=True, wrap=True)
     if sub:
